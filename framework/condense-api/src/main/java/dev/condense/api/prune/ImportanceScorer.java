@@ -1,0 +1,30 @@
+package dev.condense.api.prune;
+
+import dev.condense.api.extension.Extension;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Scores the prunable units of one weight tensor; higher means keep.
+ *
+ * <p>Shapes: for {@link Granularity#ELEMENT} the result has exactly the weight's shape; for NEURON and FILTER it is
+ * a vector of length {@code weight.size(0)}; for CHANNEL a vector of length {@code weight.size(1)}. Scores are
+ * finite, float32, and comparable within one tensor (the kernel may also rank them across tensors when a recipe
+ * asks for global ranking, so scorers should normalise when scales differ by construction).
+ *
+ * <p>Invariants: never mutates the weight; deterministic for the same inputs, params and seed.
+ *
+ * @param <P> params record
+ */
+public interface ImportanceScorer<P extends Record> extends Extension<P> {
+
+    INDArray score(ScoringRequest request, P params);
+
+    /** The granularities this scorer supports; the kernel rejects a recipe asking for another before any work. */
+    Set<Granularity> granularities();
+
+    /** True when scoring needs the data set (gradients or activations); false for weight-only scorers. */
+    default boolean needsData() {
+        return false;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.condense.api.stage;
+
+import dev.condense.api.extension.Extension;
+import dev.condense.api.model.ModelGraph;
+
+/**
+ * A kind of pipeline step for what the built-in kinds (train, prune, evaluate, export, ...) do not cover.
+ *
+ * <p>Invariant: {@code apply} never mutates {@code graph} or its arrays; it returns a new graph (or the same one
+ * when nothing changes). It is deterministic for a given {@link StageContext#seed()}.
+ *
+ * @param <P> params record bound from the stage's recipe node
+ */
+public interface Stage<P extends Record> extends Extension<P> {
+
+    ModelGraph apply(ModelGraph graph, P params, StageContext context);
+}

@@ -1,0 +1,27 @@
+package dev.condense.api.train;
+
+import java.util.Objects;
+
+/**
+ * How to train (or fine-tune) a graph.
+ *
+ * @param epochs    passes over the training split, &gt;= 0 (0 leaves the graph unchanged)
+ * @param batch     mini-batch size, &gt;= 1
+ * @param optimizer optimizer and learning rate
+ * @param limit     use only the first {@code limit} shuffled training rows per epoch, or 0 for all
+ */
+public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit) {
+
+    public TrainSpec {
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (epochs < 0 || epochs > 10_000) {
+            throw new IllegalArgumentException("epochs must be in [0, 10000], was " + epochs);
+        }
+        if (batch < 1 || batch > 1 << 16) {
+            throw new IllegalArgumentException("batch must be in [1, 65536], was " + batch);
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, was " + limit);
+        }
+    }
+}
