@@ -1,0 +1,140 @@
+package dev.condense.engine.train;
+
+import dev.condense.api.data.DataSplit;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Mini-batches over a {@link DataSplit} in a seeded random order, reshuffled at every {@link #reset()}.
+ *
+ * <p>The split is never copied per epoch: features are viewed as {@code [N, D]} rows and each batch gathers its
+ * rows with {@link Nd4j#pullRows}; labels are turned into one-hot {@code [N, C]} once. Batch features are reshaped
+ * back to the split's per-row shape ({@code [B, ...]}). The permutation of epoch {@code e} depends only on the seed
+ * and {@code e}, so runs are reproducible. Not async: SameDiff must not prefetch on another thread.
+ */
+public final class ShuffledBatches implements DataSetIterator {
+    private final INDArray rows;
+    private final INDArray oneHot;
+    private final long[] rowShape;
+    private final int batch;
+    private final int numClasses;
+    private final int limit;
+    private final Random random;
+    private int[] order;
+    private int cursor;
+
+    /**
+     * @param split      the data
+     * @param numClasses number of classes for the one-hot labels
+     * @param batch      batch size; the last batch of an epoch may be smaller
+     * @param limit      rows used per epoch (the first {@code limit} of each permutation), 0 for all
+     * @param seed       shuffling seed
+     */
+    public ShuffledBatches(DataSplit split, int numClasses, int batch, int limit, long seed) {
+        INDArray f = split.features();
+        long n = f.size(0);
+        this.rows = f.reshape('c', n, f.length() / n);
+        this.rowShape = f.shape();
+        INDArray classes = Nd4j.arange(numClasses).castTo(DataType.FLOAT).reshape(1, numClasses);
+        this.oneHot = split.labels().castTo(DataType.FLOAT).reshape(n, 1).broadcast(n, numClasses)
+                .eq(classes.broadcast(n, numClasses)).castTo(DataType.FLOAT);
+        this.batch = batch;
+        this.numClasses = numClasses;
+        this.limit = limit <= 0 ? (int) n : (int) Math.min(limit, n);
+        this.random = new Random(seed);
+        reset();
+    }
+
+    /** Number of rows visited per epoch. */
+    public int rowsPerEpoch() {
+        return limit;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < limit;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batch);
+    }
+
+    @Override
+    public DataSet next(int num) {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        int end = Math.min(limit, cursor + num);
+        int[] idx = java.util.Arrays.copyOfRange(order, cursor, end);
+        cursor = end;
+        long[] shape = rowShape.clone();
+        shape[0] = idx.length;
+        INDArray x = Nd4j.pullRows(rows, 1, idx).reshape('c', shape);
+        INDArray y = Nd4j.pullRows(oneHot, 1, idx);
+        return new DataSet(x, y);
+    }
+
+    @Override
+    public void reset() {
+        int n = (int) rows.size(0);
+        order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        cursor = 0;
+    }
+
+    @Override
+    public int inputColumns() {
+        return (int) rows.size(1);
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return numClasses;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        throw new UnsupportedOperationException("preprocessing belongs inside the model graph (design invariant 2)");
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return null;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.condense.engine.train;
+
+/** Callbacks a {@link Trainer} makes while it runs; implementations draw progress bars or log lines. */
+public interface TrainingProgress {
+
+    /** Called before epoch {@code epoch} (1-based) of {@code epochs}, which has {@code batches} batches. */
+    void epochStart(int epoch, int epochs, int batches);
+
+    /** Called after each batch with its loss. */
+    void batchDone(double loss);
+
+    /** Called after each epoch with its mean loss and throughput in samples per second. */
+    void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec);
+
+    /** A progress that reports nothing. */
+    TrainingProgress SILENT = new TrainingProgress() {
+        @Override
+        public void epochStart(int epoch, int epochs, int batches) {
+        }
+
+        @Override
+        public void batchDone(double loss) {
+        }
+
+        @Override
+        public void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec) {
+        }
+    };
+}

@@ -1,0 +1,72 @@
+package dev.condense.engine.zoo;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.api.model.ValueInfo;
+import dev.condense.api.model.ValueInfo.ElementType;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Builds a fully connected ReLU classifier as a {@link ModelGraph}.
+ *
+ * <p>Graph: {@code input [N, ...] -> Flatten -> Sub(mean) -> Div(std) -> (Gemm -> Relu)* -> Gemm -> logits [N, C]}.
+ * Normalization is inside the graph (design invariant 2), so the exported model takes raw inputs. Gemm weights
+ * are {@code fcK.weight [out, in]} with {@code transB=1}, biases {@code fcK.bias [out]} (zero). Weights are drawn
+ * from the Glorot uniform distribution {@code U(-a, a), a = sqrt(6 / (in + out))} (Glorot &amp; Bengio 2010) with a
+ * generator seeded by {@code seed}, so the same seed gives the same bytes.
+ */
+public final class MlpBuilder {
+    private MlpBuilder() {
+    }
+
+    /**
+     * @param name        graph name
+     * @param inputShape  per-sample input shape, e.g. {@code [1, 28, 28]}
+     * @param widths      layer widths from the first hidden layer to the number of classes, e.g. {@code [300, 100, 10]}
+     * @param mean        input normalization mean
+     * @param std         input normalization standard deviation, &gt; 0
+     * @param seed        initialization seed
+     */
+    public static ModelGraph build(String name, long[] inputShape, int[] widths, float mean, float std, long seed) {
+        long[] in = new long[inputShape.length + 1];
+        in[0] = -1;
+        System.arraycopy(inputShape, 0, in, 1, inputShape.length);
+        long features = 1;
+        for (long d : inputShape) {
+            features *= d;
+        }
+        ModelGraph.Builder g = ModelGraph.builder(name)
+                .input(new ValueInfo("input", ElementType.FLOAT, in))
+                .output(new ValueInfo("logits", ElementType.FLOAT, new long[] {-1, widths[widths.length - 1]}))
+                .initializer("norm.mean", Nd4j.scalar(DataType.FLOAT, mean).reshape(1))
+                .initializer("norm.std", Nd4j.scalar(DataType.FLOAT, std).reshape(1))
+                .node(new Node("flatten", "Flatten", List.of("input"), List.of("flat"), Map.of("axis", 1L)))
+                .node(new Node("norm.sub", "Sub", List.of("flat", "norm.mean"), List.of("centered"), Map.of()))
+                .node(new Node("norm.div", "Div", List.of("centered", "norm.std"), List.of("x0"), Map.of()));
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        String x = "x0";
+        long fanIn = features;
+        for (int k = 0; k < widths.length; k++) {
+            String layer = "fc" + (k + 1);
+            int out = widths[k];
+            double a = Math.sqrt(6.0 / (fanIn + out));
+            INDArray w = Nd4j.rand(rng, out, fanIn).castTo(DataType.FLOAT).muli(2 * a).subi(a);
+            g.initializer(layer + ".weight", w).initializer(layer + ".bias", Nd4j.zeros(DataType.FLOAT, out));
+            boolean last = k == widths.length - 1;
+            String y = last ? "logits" : layer + ".out";
+            g.node(new Node(layer, "Gemm", List.of(x, layer + ".weight", layer + ".bias"), List.of(y),
+                    Map.of("transB", 1L)));
+            if (!last) {
+                g.node(new Node(layer + ".relu", "Relu", List.of(y), List.of(layer + ".act"), Map.of()));
+                x = layer + ".act";
+            }
+            fanIn = out;
+        }
+        return g.build();
+    }
+}
