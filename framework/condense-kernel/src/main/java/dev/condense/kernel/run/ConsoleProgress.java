@@ -1,0 +1,61 @@
+package dev.condense.kernel.run;
+
+import dev.condense.engine.train.TrainingProgress;
+import java.io.PrintStream;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Training progress on the console: a progress bar per epoch when stdout is a terminal, otherwise one plain log
+ * line per epoch (CI logs and redirected output stay readable). Both end each epoch with its loss and throughput.
+ */
+public final class ConsoleProgress implements TrainingProgress {
+    private final PrintStream out;
+    private final boolean terminal;
+    private final String label;
+    private ProgressBar bar;
+
+    /**
+     * @param out      where to write
+     * @param terminal true to draw bars (stdout is an interactive terminal)
+     * @param label    what is being trained, e.g. {@code train} or {@code prune 2/3 fine-tune}
+     */
+    public ConsoleProgress(PrintStream out, boolean terminal, String label) {
+        this.out = out;
+        this.terminal = terminal;
+        this.label = label;
+    }
+
+    /** True when the JVM's stdout is attached to an interactive terminal. */
+    public static boolean stdoutIsTerminal() {
+        return System.console() != null && System.getenv("CI") == null;
+    }
+
+    @Override
+    public void epochStart(int epoch, int epochs, int batches) {
+        if (terminal) {
+            bar = new ProgressBarBuilder().setTaskName(label + " epoch " + epoch + "/" + epochs).setInitialMax(batches)
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
+                    .setUpdateIntervalMillis(200).continuousUpdate().build();
+        }
+    }
+
+    @Override
+    public void batchDone(double loss) {
+        if (bar != null) {
+            bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+        }
+    }
+
+    @Override
+    public void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec) {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        out.printf(Locale.ROOT, "  %s epoch %d/%d: loss %.4f, %.0f samples/s%n", label, epoch, epochs, meanLoss, samplesPerSec);
+    }
+}

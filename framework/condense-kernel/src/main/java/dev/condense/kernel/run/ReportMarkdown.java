@@ -1,0 +1,55 @@
+package dev.condense.kernel.run;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a run report map (see {@link ReportWriter}) as Markdown for people. */
+final class ReportMarkdown {
+    private ReportMarkdown() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(Map<String, Object> r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Condense run: ").append(r.get("recipe")).append("\n\n");
+        md.append("- model: ").append(r.get("model")).append("\n");
+        md.append("- data set: ").append(r.get("dataset")).append("\n");
+        md.append("- seed: ").append(r.get("seed")).append("\n\n");
+        md.append("## Stages\n\n| # | stage | seconds | details |\n|---|---|---|---|\n");
+        for (Map<String, Object> s : (List<Map<String, Object>>) r.getOrDefault("stages", List.of())) {
+            md.append("| ").append(s.get("index")).append(" | ").append(s.get("kind")).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f", ((Number) s.get("seconds")).doubleValue())).append(" | ")
+                    .append(details(s)).append(" |\n");
+        }
+        md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
+        md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> e : (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of())) {
+            md.append("| ").append(e.get("after")).append(" | ").append(pct(e.get("accuracy"))).append(" | ")
+                    .append(e.get("test_rows")).append(" | ").append(e.get("dense_params")).append(" | ")
+                    .append(e.get("nonzeros")).append(" | ").append(pct(e.get("sparsity"))).append(" | ")
+                    .append(e.get("onnx_bytes")).append(" | ").append(e.getOrDefault("latency_b1_ms_median", "-"))
+                    .append(" | ").append(e.getOrDefault("latency_b128_ms_median", "-")).append(" |\n");
+        }
+        md.append("\n## Notes\n\n");
+        for (Object n : (List<Object>) r.getOrDefault("notes", List.of())) {
+            md.append("- ").append(n).append("\n");
+        }
+        return md.toString();
+    }
+
+    private static String details(Map<String, Object> s) {
+        StringBuilder b = new StringBuilder();
+        s.forEach((k, v) -> {
+            if (!k.equals("index") && !k.equals("kind") && !k.equals("seconds") && !(v instanceof Map) && !(v instanceof List)) {
+                b.append(b.length() == 0 ? "" : ", ").append(k).append(": ").append(v);
+            }
+        });
+        return b.toString();
+    }
+
+    private static String pct(Object v) {
+        return v instanceof Number n ? String.format(Locale.ROOT, "%.2f%%", 100 * n.doubleValue()) : "-";
+    }
+}
