@@ -91,7 +91,11 @@ public final class OrtRunner implements AutoCloseable {
         if (warmup < 0 || runs < 1) {
             throw new IllegalArgumentException("need warmup >= 0 and runs >= 1, got " + warmup + " and " + runs);
         }
-        INDArray input = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(42), inputShape).castTo(DataType.FLOAT);
+        if (java.util.Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("latency needs a concrete input shape, got "
+                    + java.util.Arrays.toString(inputShape));
+        }
+        INDArray input = seededInput(inputShape);
         long[] nanos = new long[runs];
         try (OrtRunner runner = new OrtRunner(model)) {
             for (int i = 0; i < warmup; i++) {
@@ -104,6 +108,15 @@ public final class OrtRunner implements AutoCloseable {
             }
         }
         return LatencyStats.ofNanos(nanos);
+    }
+
+    /** Uniform [0,1) float32 values from a private RNG seeded with 42, leaving ND4J's global RNG untouched. */
+    private static INDArray seededInput(long[] shape) {
+        try (org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(42)) {
+            return Nd4j.rand(rng, shape).castTo(DataType.FLOAT);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the latency input " + java.util.Arrays.toString(shape), e);
+        }
     }
 
     private static INDArray rows(INDArray a, long start, long end) {
