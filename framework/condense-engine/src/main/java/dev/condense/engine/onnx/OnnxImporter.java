@@ -24,7 +24,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * <p>Accepted: default-domain nodes whose op type is in {@link SupportedOps}; FLOAT and INT64 tensors stored as
  * {@code raw_data} or typed fields. {@code Constant} nodes are turned into initializers named after their output.
  * Graph inputs that are also initializers (pre-IR-4 style) are not graph inputs in the IR. Symbolic or unknown
- * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}.
+ * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
+ * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
+ * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce).
  *
  * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
  * unsupported op or tensor type, dangling tensor reference) is an {@link OnnxFormatException} naming the file.
@@ -54,7 +56,11 @@ public final class OnnxImporter {
 
     /** The graph stored in {@code file}. */
     public ModelGraph read(Path file) {
-        GraphProto graph = parse(file).getGraph();
+        ModelProto model = parse(file);
+        GraphProto graph = model.getGraph();
+        long opset = model.getOpsetImportList().stream()
+                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(o -> o.getVersion()).findFirst().orElse(OnnxExporter.OPSET);
         String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
@@ -83,6 +89,9 @@ public final class OnnxImporter {
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (AttributeProto a : np.getAttributeList()) {
                 attrs.put(a.getName(), OnnxAttributes.fromProto(a, where));
+            }
+            if (opset < 13 && np.getOpType().equals("Softmax")) {
+                attrs.putIfAbsent("axis", 1L);
             }
             b.node(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
         }

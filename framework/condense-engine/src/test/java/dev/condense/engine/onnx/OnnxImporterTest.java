@@ -101,6 +101,16 @@ class OnnxImporterTest {
     }
 
     @Test
+    void softmaxFromOpset11GetsItsOldDefaultAxis() throws Exception {
+        ModelProto.Builder m = exporter.toProto(identityGraph()).toBuilder();
+        m.getOpsetImportBuilder(0).setVersion(11);
+        m.getGraphBuilder().clearNode()
+                .addNode(NodeProto.newBuilder().setName("sm").setOpType("Softmax").addInput("x").addOutput("y"));
+        Path file = Files.write(dir.resolve("softmax11.onnx"), m.build().toByteArray());
+        assertEquals(1L, importer.read(file).nodes().get(0).intAttr("axis", -1));
+    }
+
+    @Test
     void unsupportedOpNamesOpNodeAndSupportedSet() {
         ModelGraph g = ModelGraph.builder("conv")
                 .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 1, 4, 4}))
