@@ -1,0 +1,33 @@
+package dev.condense.engine.onnx;
+
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.NodeProto;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The value of an ONNX {@code Constant} node, which the importer stores as an initializer. Accepted attributes:
+ * {@code value} (a FLOAT or INT64 tensor), {@code value_float} / {@code value_int} (scalars, shape {@code []}),
+ * {@code value_floats} / {@code value_ints} (vectors, shape {@code [k]}).
+ */
+final class ConstantNodes {
+
+    private ConstantNodes() {
+    }
+
+    static INDArray value(NodeProto np, String where) {
+        if (np.getAttributeCount() != 1 || np.getOutputCount() != 1) {
+            throw new OnnxFormatException(where + ": a Constant needs exactly one value attribute and one output");
+        }
+        AttributeProto a = np.getAttribute(0);
+        return switch (a.getName()) {
+            case "value" -> OnnxTensors.fromProto(a.getT(), where + " value");
+            case "value_float" -> Nd4j.scalar(a.getF());
+            case "value_int" -> Nd4j.scalar(a.getI());
+            case "value_floats" -> Nd4j.createFromArray(a.getFloatsList().toArray(new Float[0]));
+            case "value_ints" -> Nd4j.createFromArray(a.getIntsList().toArray(new Long[0]));
+            default -> throw new OnnxFormatException(where + ": Constant attribute '" + a.getName()
+                    + "' is not supported (value, value_float, value_floats, value_int, value_ints)");
+        };
+    }
+}

@@ -1,0 +1,153 @@
+package dev.condense.engine.onnx;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.api.model.ValueInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.TensorShapeProto;
+import onnx.Onnx.ValueInfoProto;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Reads an ONNX model file into a {@link ModelGraph}.
+ *
+ * <p>Accepted: default-domain nodes whose op type is in {@link SupportedOps}; FLOAT and INT64 tensors stored as
+ * {@code raw_data} or typed fields. {@code Constant} nodes are turned into initializers named after their output.
+ * Graph inputs that are also initializers (pre-IR-4 style) are not graph inputs in the IR. Symbolic or unknown
+ * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
+ * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
+ * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce).
+ *
+ * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
+ * unsupported op or tensor type, dangling tensor reference) is an {@link OnnxFormatException} naming the file.
+ */
+public final class OnnxImporter {
+
+    /** Default cap on the model file size: 1 GiB, well under protobuf's 2 GiB message limit. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
+    private final long maxBytes;
+
+    public OnnxImporter() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    /** An importer refusing files larger than {@code maxBytes} (at most {@code Integer.MAX_VALUE - 8}). */
+    public OnnxImporter(long maxBytes) {
+        if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxBytes must be in (0, 2^31 - 9], was " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The graph stored in {@code file}. */
+    public ModelGraph read(Path file) {
+        ModelProto model = parse(file);
+        GraphProto graph = model.getGraph();
+        long opset = model.getOpsetImportList().stream()
+                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(o -> o.getVersion()).findFirst().orElse(OnnxExporter.OPSET);
+        String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
+        ModelGraph.Builder b = ModelGraph.builder(graphName);
+        Map<String, INDArray> inits = new LinkedHashMap<>();
+        for (TensorProto t : graph.getInitializerList()) {
+            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + t.getName() + "'"));
+        }
+        for (ValueInfoProto v : graph.getInputList()) {
+            if (!inits.containsKey(v.getName())) {
+                b.input(valueInfo(v, file));
+            }
+        }
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto np = graph.getNode(i);
+            String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
+            String where = file + ": node '" + name + "' (" + np.getOpType() + ")";
+            boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
+            if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
+                throw new OnnxFormatException(file + ": unsupported op '" + np.getOpType() + "'"
+                        + (defaultDomain ? "" : " in domain '" + np.getDomain() + "'") + " at node '" + name
+                        + "'; supported ops: " + SupportedOps.describe());
+            }
+            if (np.getOpType().equals("Constant")) {
+                inits.put(np.getOutput(0), ConstantNodes.value(np, where));
+                continue;
+            }
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            for (AttributeProto a : np.getAttributeList()) {
+                attrs.put(a.getName(), OnnxAttributes.fromProto(a, where));
+            }
+            if (opset < 13 && np.getOpType().equals("Softmax")) {
+                attrs.putIfAbsent("axis", 1L);
+            }
+            b.node(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
+        }
+        inits.forEach(b::initializer);
+        graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw new OnnxFormatException(file + ": inconsistent graph: " + e.getMessage(), e);
+        }
+    }
+
+    private ModelProto parse(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new OnnxFormatException("cannot read ONNX model " + file + ": " + e, e);
+        }
+        if (size == 0) {
+            throw new OnnxFormatException("ONNX model " + file + " is empty (0 bytes)");
+        }
+        if (size > maxBytes) {
+            throw new OnnxFormatException("ONNX model " + file + " is " + size + " bytes, over the limit of "
+                    + maxBytes + " bytes");
+        }
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(Files.readAllBytes(file));
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException("ONNX model " + file + " is truncated or corrupted (not a valid ONNX "
+                    + "protobuf: " + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new OnnxFormatException("cannot read ONNX model " + file + ": " + e, e);
+        }
+        if (!model.hasGraph() || model.getGraph().getNodeCount() == 0 || model.getGraph().getOutputCount() == 0) {
+            throw new OnnxFormatException("ONNX model " + file + " holds no graph with nodes and outputs: "
+                    + "the file is corrupted or not an ONNX model");
+        }
+        return model;
+    }
+
+    private static ValueInfo valueInfo(ValueInfoProto v, Path file) {
+        if (!v.getType().hasTensorType()) {
+            throw new OnnxFormatException(file + ": graph value '" + v.getName() + "' is not a tensor");
+        }
+        var tt = v.getType().getTensorType();
+        ValueInfo.ElementType type = switch (tt.getElemType()) {
+            case TensorProto.DataType.FLOAT_VALUE -> ValueInfo.ElementType.FLOAT;
+            case TensorProto.DataType.INT64_VALUE -> ValueInfo.ElementType.INT64;
+            default -> throw new OnnxFormatException(file + ": graph value '" + v.getName() + "' has element type "
+                    + TensorProto.DataType.forNumber(tt.getElemType()) + "; only FLOAT and INT64 are supported");
+        };
+        long[] shape = tt.getShape().getDimList().stream()
+                .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue() : -1)
+                .toArray();
+        return new ValueInfo(v.getName(), type, shape);
+    }
+}

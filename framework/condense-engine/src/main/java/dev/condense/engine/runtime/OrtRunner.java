@@ -1,0 +1,139 @@
+package dev.condense.engine.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.condense.api.data.DataSplit;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Runs an ONNX model file in ONNX Runtime (CPU) on float32 ND4J arrays.
+ *
+ * <p>All sessions share one process-wide {@link OrtEnvironment}. Session options are fixed, so results do not
+ * depend on the caller: 2 intra-op threads, 1 inter-op thread, sequential execution, all graph optimizations,
+ * deterministic compute. The model's first input is fed and its first output returned; the model must take a
+ * float32 tensor {@code [N, ...]} and produce a float32 tensor.
+ */
+public final class OrtRunner implements AutoCloseable {
+
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    private final OrtSession session;
+    private final String inputName;
+
+    /** Opens {@code model}; failures (missing file, invalid model) are {@link IllegalStateException}s naming it. */
+    public OrtRunner(Path model) {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(2);
+            opts.setInterOpNumThreads(1);
+            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setDeterministicCompute(true);
+            this.session = ENV.createSession(model.toAbsolutePath().toString(), opts);
+            this.inputName = session.getInputNames().iterator().next();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot open " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first output for {@code input} (float32 {@code [N, ...]}), as a new float32 array of the output's shape. */
+    public INDArray run(INDArray input) {
+        float[] data = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), input.shape());
+             OrtSession.Result r = session.run(Map.of(inputName, t))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            long[] shape = out.getInfo().getShape();
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] values = new float[fb.remaining()];
+            fb.get(values);
+            return Nd4j.create(values, shape, DataType.FLOAT);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on input " + java.util.Arrays.toString(input.shape())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Top-1 accuracy in [0, 1] of {@code model} on {@code split}, run in batches of at most {@code batch} rows: the
+     * predicted class of a row is the argmax of its output row (output {@code [N, classes]}).
+     */
+    public static double accuracy(Path model, DataSplit split, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, was " + batch);
+        }
+        long n = split.size();
+        long correct = 0;
+        try (OrtRunner runner = new OrtRunner(model)) {
+            for (long start = 0; start < n; start += batch) {
+                long end = Math.min(n, start + batch);
+                INDArray out = runner.run(rows(split.features(), start, end));
+                INDArray labels = split.labels().reshape(n).get(NDArrayIndex.interval(start, end));
+                INDArray predicted = out.argMax(1).castTo(DataType.FLOAT);
+                correct += predicted.eq(labels.castTo(DataType.FLOAT)).castTo(DataType.INT64).sumNumber().longValue();
+            }
+        }
+        return n == 0 ? 0.0 : (double) correct / n;
+    }
+
+    /**
+     * Latency of single {@code run} calls on a seeded random input of {@code inputShape} (all dimensions concrete):
+     * {@code warmup} untimed calls, then {@code runs} calls each timed with {@link System#nanoTime()}.
+     */
+    public static LatencyStats latency(Path model, long[] inputShape, int warmup, int runs) {
+        if (warmup < 0 || runs < 1) {
+            throw new IllegalArgumentException("need warmup >= 0 and runs >= 1, got " + warmup + " and " + runs);
+        }
+        if (java.util.Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("latency needs a concrete input shape, got "
+                    + java.util.Arrays.toString(inputShape));
+        }
+        INDArray input = seededInput(inputShape);
+        long[] nanos = new long[runs];
+        try (OrtRunner runner = new OrtRunner(model)) {
+            for (int i = 0; i < warmup; i++) {
+                runner.run(input);
+            }
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                runner.run(input);
+                nanos[i] = System.nanoTime() - t0;
+            }
+        }
+        return LatencyStats.ofNanos(nanos);
+    }
+
+    /** Uniform [0,1) float32 values from a private RNG seeded with 42, leaving ND4J's global RNG untouched. */
+    private static INDArray seededInput(long[] shape) {
+        try (org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(42)) {
+            return Nd4j.rand(rng, shape).castTo(DataType.FLOAT);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the latency input " + java.util.Arrays.toString(shape), e);
+        }
+    }
+
+    private static INDArray rows(INDArray a, long start, long end) {
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        idx[0] = NDArrayIndex.interval(start, end);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return a.get(idx);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.condense.engine.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.fixtures.TinyMlp;
+import dev.condense.engine.runtime.OrtRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class OnnxImporterTest {
+
+    @TempDir
+    Path dir;
+
+    private final OnnxExporter exporter = new OnnxExporter();
+    private final OnnxImporter importer = new OnnxImporter();
+
+    @Test
+    void roundTripKeepsGraphWeightsAndOutputs() {
+        ModelGraph original = new TinyMlp(7).graph;
+        Path first = dir.resolve("first.onnx");
+        exporter.write(original, first);
+        ModelGraph imported = importer.read(first);
+        Path second = dir.resolve("second.onnx");
+        exporter.write(imported, second);
+
+        assertEquals(original.inputs(), imported.inputs());
+        assertEquals(original.outputs(), imported.outputs());
+        assertEquals(original.initializers().keySet(), imported.initializers().keySet());
+        original.initializers().forEach((name, w) -> assertExactlyEqual(w, imported.initializers().get(name), name));
+        assertEquals(1L, imported.producer("logits").orElseThrow().intAttr("transB", 0));
+        assertArrayEquals(exporter.toBytes(original), exporter.toBytes(imported), "export(import(f)) == f");
+
+        INDArray x = TinyMlp.input(3, 5);
+        try (OrtRunner a = new OrtRunner(first); OrtRunner b = new OrtRunner(second)) {
+            assertExactlyEqual(a.run(x), b.run(x), "logits");
+        }
+    }
+
+    @Test
+    void int64InitializersRoundTrip() {
+        INDArray shape = Nd4j.create(new long[] {-1, 16, 3_000_000_000L}, new long[] {3}, DataType.INT64);
+        ModelGraph g = ModelGraph.builder("ints")
+                .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 2}))
+                .initializer("shape", shape)
+                .node(new Node("id", "Identity", List.of("x"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 2}))
+                .build();
+        Path file = dir.resolve("ints.onnx");
+        exporter.write(g, file);
+        INDArray back = importer.read(file).initializers().get("shape");
+        assertEquals(DataType.INT64, back.dataType());
+        assertArrayEquals(shape.toLongVector(), back.toLongVector());
+    }
+
+    @Test
+    void constantNodeWeightBecomesInitializer() throws Exception {
+        float[] w = {1, 2, 3, 4, 5, 6};
+        TensorProto.Builder value = TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(3).addDims(2);
+        for (float f : w) {
+            value.addFloatData(f);
+        }
+        ModelProto.Builder m = exporter.toProto(identityGraph()).toBuilder();
+        m.getGraphBuilder().clearNode()
+                .addNode(NodeProto.newBuilder().setName("w_const").setOpType("Constant").addOutput("W")
+                        .addAttribute(AttributeProto.newBuilder().setName("value")
+                                .setType(AttributeProto.AttributeType.TENSOR).setT(value)))
+                .addNode(NodeProto.newBuilder().setName("mm").setOpType("MatMul").addInput("x").addInput("W").addOutput("y"));
+        Path file = Files.write(dir.resolve("const.onnx"), m.build().toByteArray());
+
+        ModelGraph g = importer.read(file);
+        assertEquals(List.of("MatMul"), g.nodes().stream().map(Node::opType).toList());
+        INDArray weight = g.initializer("W").orElseThrow();
+        assertArrayEquals(new long[] {3, 2}, weight.shape());
+        assertArrayEquals(w, weight.dup('c').data().asFloat());
+
+        INDArray x = Nd4j.create(new float[] {1, 0, -1, 0.5f, 2, 0}, new long[] {2, 3}, DataType.FLOAT);
+        Path reexported = dir.resolve("const-as-init.onnx");
+        exporter.write(g, reexported);
+        try (OrtRunner r = new OrtRunner(reexported)) {
+            assertTrue(x.mmul(weight).equalsWithEps(r.run(x), 1e-6));
+        }
+    }
+
+    @Test
+    void softmaxFromOpset11GetsItsOldDefaultAxis() throws Exception {
+        ModelProto.Builder m = exporter.toProto(identityGraph()).toBuilder();
+        m.getOpsetImportBuilder(0).setVersion(11);
+        m.getGraphBuilder().clearNode()
+                .addNode(NodeProto.newBuilder().setName("sm").setOpType("Softmax").addInput("x").addOutput("y"));
+        Path file = Files.write(dir.resolve("softmax11.onnx"), m.build().toByteArray());
+        assertEquals(1L, importer.read(file).nodes().get(0).intAttr("axis", -1));
+    }
+
+    @Test
+    void unsupportedOpNamesOpNodeAndSupportedSet() {
+        ModelGraph g = ModelGraph.builder("conv")
+                .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 1, 4, 4}))
+                .initializer("w", Nd4j.ones(DataType.FLOAT, 2, 1, 3, 3))
+                .node(new Node("conv1", "Conv", List.of("x", "w"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 2, 2, 2}))
+                .build();
+        Path file = dir.resolve("conv.onnx");
+        exporter.write(g, file);
+        String msg = assertThrows(OnnxFormatException.class, () -> importer.read(file)).getMessage();
+        assertTrue(msg.contains("'Conv'") && msg.contains("'conv1'"), msg);
+        assertTrue(msg.contains("[Add, Constant, Div, Flatten, Gemm, Identity, MatMul, Mul, Relu, Softmax, Sub]"), msg);
+    }
+
+    @Test
+    void truncatedFileIsAFormatErrorNamingTheFile() throws Exception {
+        byte[] bytes = exporter.toBytes(new TinyMlp(7).graph);
+        Path file = Files.write(dir.resolve("cut.onnx"), Arrays.copyOf(bytes, bytes.length / 2));
+        String msg = assertThrows(OnnxFormatException.class, () -> importer.read(file)).getMessage();
+        assertTrue(msg.contains(file.toString()) && msg.contains("truncated or corrupted"), msg);
+    }
+
+    @Test
+    void emptyGarbageAndOversizedFilesAreFormatErrors() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        String msg = assertThrows(OnnxFormatException.class, () -> importer.read(empty)).getMessage();
+        assertTrue(msg.contains(empty.toString()) && msg.contains("empty"), msg);
+
+        Path text = Files.writeString(dir.resolve("text.onnx"), "this is not a model\n");
+        msg = assertThrows(OnnxFormatException.class, () -> importer.read(text)).getMessage();
+        assertTrue(msg.contains(text.toString()), msg);
+
+        Path model = dir.resolve("mlp.onnx");
+        exporter.write(new TinyMlp(7).graph, model);
+        msg = assertThrows(OnnxFormatException.class, () -> new OnnxImporter(100).read(model)).getMessage();
+        assertTrue(msg.contains("over the limit of 100 bytes"), msg);
+
+        Path missing = dir.resolve("missing.onnx");
+        msg = assertThrows(OnnxFormatException.class, () -> importer.read(missing)).getMessage();
+        assertTrue(msg.contains(missing.toString()), msg);
+    }
+
+    private static ModelGraph identityGraph() {
+        return ModelGraph.builder("const")
+                .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 3}))
+                .node(new Node("id", "Identity", List.of("x"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 2}))
+                .build();
+    }
+
+    private static void assertExactlyEqual(INDArray expected, INDArray actual, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        assertEquals(expected.dataType(), actual.dataType(), what + " type");
+        assertArrayEquals(expected.dup('c').data().asFloat(), actual.dup('c').data().asFloat(), what + " values");
+    }
+}
