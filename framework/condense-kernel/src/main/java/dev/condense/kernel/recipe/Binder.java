@@ -1,0 +1,106 @@
+package dev.condense.kernel.recipe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.LRUMap;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Binds recipe nodes into typed records with Jackson, turning every binding error into a located
+ * {@link RecipeException}.
+ *
+ * <p>Keys are kebab-case ({@code weightDecay} is written {@code weight-decay}); unknown keys, nulls for primitives,
+ * fractions for integers and strings for numbers are rejected. An {@link IllegalArgumentException} thrown by a record's
+ * compact constructor is reported with its own message at the value of the key it names.
+ *
+ * <p>Each binder owns its mapper and type cache, so binding a plugin's params record does not pin the plugin's class
+ * loader in a static cache: drop the binder and the plugin can be unloaded.
+ */
+public final class Binder {
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .typeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<>(16, 256)))
+            .build();
+
+    /** Binds {@code ref} into {@code type}; an absent or null node binds as an empty mapping. */
+    public <T> T bind(NodeRef ref, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        JsonNode node = ref.node().isMissingNode() || ref.node().isNull() ? JsonNodeFactory.instance.objectNode() : ref.node();
+        NodeRef target = new NodeRef(ref.tree(), ref.pointer(), node);
+        try {
+            return mapper.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            NodeRef owner = at(target, e.getPath().subList(0, e.getPath().size() - 1));
+            String key = e.getPropertyName();
+            throw new RecipeException(owner.tree().keyAt(LocatedTree.child(owner.pointer(), key)),
+                    NodeRef.unknownKey(key, owner.name(), known(e.getKnownPropertyIds())), e);
+        } catch (ValueInstantiationException e) {
+            NodeRef owner = at(target, e.getPath());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String message = cause.getMessage() != null ? cause.getMessage() : "invalid " + owner.name();
+            throw new RecipeException(owner.locate(message), message, e);
+        } catch (MismatchedInputException e) {
+            NodeRef bad = at(target, e.getPath());
+            String expected = e.getTargetType() == null ? "another value" : expected(e.getTargetType());
+            throw new RecipeException(bad.location(), "expected " + expected + " for " + bad.name()
+                    + " but found " + bad.describe(), e);
+        } catch (JsonMappingException e) {
+            throw new RecipeException(at(target, e.getPath()).location(), e.getOriginalMessage(), e);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new RecipeException(target.location(), e.getMessage(), e);
+        }
+    }
+
+    private static NodeRef at(NodeRef base, List<JsonMappingException.Reference> path) {
+        NodeRef ref = base;
+        for (JsonMappingException.Reference r : path) {
+            String key = r.getFieldName() != null ? r.getFieldName() : Integer.toString(r.getIndex());
+            JsonNode child = r.getFieldName() != null ? ref.node().get(key) : ref.node().get(r.getIndex());
+            if (child == null) {
+                break;
+            }
+            ref = new NodeRef(ref.tree(), LocatedTree.child(ref.pointer(), key), child);
+        }
+        return ref;
+    }
+
+    private static List<String> known(Collection<Object> ids) {
+        return ids == null ? List.of() : ids.stream().map(String::valueOf).sorted().toList();
+    }
+
+    /** A user-facing name for what a Java type expects in YAML. */
+    static String expected(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class) {
+            return "an integer";
+        } else if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        } else if (type == String.class) {
+            return "a string";
+        } else if (type.isEnum()) {
+            return "one of " + List.of(type.getEnumConstants()).toString().toLowerCase();
+        } else if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "a mapping";
+    }
+}

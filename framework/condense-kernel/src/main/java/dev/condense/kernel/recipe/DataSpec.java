@@ -1,0 +1,32 @@
+package dev.condense.kernel.recipe;
+
+import dev.condense.api.extension.ExtensionIds;
+
+/**
+ * The data set a recipe trains and evaluates on. Bound from the recipe's {@code data} mapping.
+ *
+ * @param dataset    the data set id, e.g. {@code mnist}
+ * @param validation fraction of the training rows held out for validation, in [0, 0.5)
+ * @param trainLimit use only this many training rows, or 0 for all
+ * @param testLimit  use only this many test rows, or 0 for all
+ */
+public record DataSpec(String dataset, double validation, int trainLimit, int testLimit) {
+
+    public DataSpec {
+        if (dataset == null) {
+            throw new IllegalArgumentException("missing required key 'dataset' in data");
+        }
+        if (!ExtensionIds.isValid(dataset)) {
+            throw new IllegalArgumentException("dataset must be a kebab-case id, was '" + dataset + "'");
+        }
+        if (!(validation >= 0 && validation < 0.5)) {
+            throw new IllegalArgumentException("validation must be in [0, 0.5), was " + validation);
+        }
+        if (trainLimit < 0) {
+            throw new IllegalArgumentException("train-limit must be >= 0 (0 = all), was " + trainLimit);
+        }
+        if (testLimit < 0) {
+            throw new IllegalArgumentException("test-limit must be >= 0 (0 = all), was " + testLimit);
+        }
+    }
+}

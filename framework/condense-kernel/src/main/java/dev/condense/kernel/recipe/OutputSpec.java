@@ -1,0 +1,25 @@
+package dev.condense.kernel.recipe;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where a run writes its results.
+ *
+ * @param dir the output directory as written in the recipe; a relative path resolves against the working directory
+ *            (not the recipe's directory), so {@code runs/x} lands next to where the user runs condense
+ */
+public record OutputSpec(Path dir) {
+
+    public OutputSpec {
+        Objects.requireNonNull(dir, "dir");
+        if (dir.toString().isBlank()) {
+            throw new IllegalArgumentException("dir must not be empty");
+        }
+    }
+
+    /** The directory resolved against the current working directory. */
+    public Path resolvedDir() {
+        return dir.toAbsolutePath().normalize();
+    }
+}

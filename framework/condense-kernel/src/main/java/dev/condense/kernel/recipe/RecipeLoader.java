@@ -1,0 +1,77 @@
+package dev.condense.kernel.recipe;
+
+import dev.condense.api.extension.ExtensionIds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a recipe file into a checked {@link Recipe}. Every problem is a {@link RecipeException} at
+ * {@code file:line:column}; nothing is resolved against the plugin registry here (see the planner).
+ *
+ * <p>Top-level keys: {@code recipe} (required, kebab-case), {@code seed} (default 0), {@code model} (required),
+ * {@code data} (optional), {@code stages} (required) and {@code output} (default {@code {dir: runs/<recipe>}}).
+ */
+public final class RecipeLoader {
+    private static final List<String> KEYS = List.of("recipe", "seed", "model", "data", "stages", "output");
+    private static final List<String> MODEL_KEYS = List.of("zoo", "file");
+    private static final List<String> OUTPUT_KEYS = List.of("dir");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+    private RecipeLoader() {
+    }
+
+    /** Reads and checks the recipe at {@code file}. */
+    public static Recipe load(Path file) {
+        return read(YamlReader.read(file));
+    }
+
+    /** Checks an already parsed recipe tree. */
+    public static Recipe read(LocatedTree tree) {
+        NodeRef root = tree.rootRef().expectObject(KEYS);
+        NodeRef nameNode = root.required("recipe");
+        String name = nameNode.asText();
+        if (name.length() > 80 || !NAME.matcher(name).matches()) {
+            throw nameNode.fail("recipe name must be kebab-case (lower-case words and digits joined by '-'), was '" + name + "'");
+        }
+        long seed = root.optional("seed").map(s -> s.asLong(0, Long.MAX_VALUE)).orElse(0L);
+        ModelSpec model = model(root.required("model"));
+        Optional<DataSpec> data = root.optional("data").map(d -> new Binder().bind(d, DataSpec.class));
+        List<StageSpec> stages = StageParser.read(root.required("stages"));
+        OutputSpec output = root.optional("output").map(RecipeLoader::output)
+                .orElse(new OutputSpec(Path.of("runs", name)));
+        return new Recipe(tree.file(), name, seed, model, data, stages, output);
+    }
+
+    private static ModelSpec model(NodeRef node) {
+        node.expectObject(MODEL_KEYS);
+        Optional<NodeRef> zoo = node.optional("zoo");
+        Optional<NodeRef> file = node.optional("file");
+        if (zoo.isPresent() == file.isPresent()) {
+            throw new RecipeException(zoo.isPresent() ? file.get().keyLocation() : node.keyLocation(),
+                    "model needs exactly one of zoo or file");
+        }
+        if (zoo.isPresent()) {
+            String id = zoo.get().asText();
+            if (!ExtensionIds.isValid(id)) {
+                throw zoo.get().fail("zoo must be a kebab-case model id, was '" + id + "'");
+            }
+            return ModelSpec.zoo(id);
+        }
+        NodeRef f = file.get();
+        Path resolved = node.tree().file().resolveSibling(f.asText()).normalize();
+        if (!Files.isRegularFile(resolved)) {
+            throw f.fail("model file not found: " + resolved + " (relative paths resolve against the recipe's directory)");
+        }
+        return ModelSpec.file(resolved);
+    }
+
+    private static OutputSpec output(NodeRef node) {
+        node.expectObject(OUTPUT_KEYS);
+        NodeRef dir = node.required("dir");
+        String value = dir.asText();
+        return dir.construct(() -> new OutputSpec(Path.of(value)));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.condense.kernel.recipe;
+
+import dev.condense.api.prune.Granularity;
+import dev.condense.api.train.TrainSpec;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One stage of a recipe, as written (ids not yet resolved). Each item of {@code stages} is a single-key mapping
+ * {@code kind: body}; the built-in kinds are {@link #BUILT_IN}, any other kebab-case kind becomes a {@link Custom}
+ * stage that the planner looks up among the installed {@code Stage} extensions.
+ */
+public sealed interface StageSpec {
+
+    /** The kinds the kernel implements itself. */
+    Set<String> BUILT_IN = Set.of("train", "prune", "evaluate", "export");
+
+    /** The stage kind, e.g. {@code prune}. */
+    String kind();
+
+    /** Where the stage's kind is written. */
+    Location location();
+
+    /** {@code train: {epochs, batch, optimizer, limit}}. */
+    record Train(TrainSpec spec, Location location) implements StageSpec {
+        public Train {
+            Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(location, "location");
+        }
+
+        @Override
+        public String kind() {
+            return "train";
+        }
+    }
+
+    /**
+     * {@code prune: {scorer, granularity, sparsity, schedule}}.
+     *
+     * @param granularityLocation where the granularity is written (the stage's location when defaulted)
+     */
+    record Prune(ExtensionRef scorer, Granularity granularity, Location granularityLocation, SparsityRule sparsity,
+                 Schedule schedule, Location location) implements StageSpec {
+        public Prune {
+            Objects.requireNonNull(scorer, "scorer");
+            Objects.requireNonNull(granularity, "granularity");
+            Objects.requireNonNull(granularityLocation, "granularityLocation");
+            Objects.requireNonNull(sparsity, "sparsity");
+            Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(location, "location");
+        }
+
+        @Override
+        public String kind() {
+            return "prune";
+        }
+    }
+
+    /**
+     * {@code evaluate: {metrics, batch, runtime}}.
+     *
+     * @param metrics metric ids among {@link #METRICS}, no duplicates, at least one
+     * @param batch   inference batch size, &gt;= 1
+     * @param runtime the runtime executing the exported model; only {@code onnxruntime} for now
+     */
+    record Evaluate(List<String> metrics, int batch, String runtime, Location location) implements StageSpec {
+        /** The metrics the kernel reports. */
+        public static final List<String> METRICS = List.of("accuracy", "size", "latency");
+        /** The runtimes an evaluation can use. */
+        public static final List<String> RUNTIMES = List.of("onnxruntime");
+
+        public Evaluate {
+            metrics = List.copyOf(metrics);
+            if (metrics.isEmpty() || Set.copyOf(metrics).size() != metrics.size() || !METRICS.containsAll(metrics)) {
+                throw new IllegalArgumentException("metrics must be distinct values among " + METRICS + ", was " + metrics);
+            }
+            if (batch < 1 || batch > 1 << 16) {
+                throw new IllegalArgumentException("batch must be in [1, 65536], was " + batch);
+            }
+            if (!RUNTIMES.contains(runtime)) {
+                throw new IllegalArgumentException("runtime must be one of " + RUNTIMES + ", was " + runtime);
+            }
+            Objects.requireNonNull(location, "location");
+        }
+
+        @Override
+        public String kind() {
+            return "evaluate";
+        }
+    }
+
+    /**
+     * {@code export: {format}}.
+     *
+     * @param format the output format; only {@code onnx} for now
+     */
+    record Export(String format, Location location) implements StageSpec {
+        /** The formats the kernel writes. */
+        public static final List<String> FORMATS = List.of("onnx");
+
+        public Export {
+            if (!FORMATS.contains(format)) {
+                throw new IllegalArgumentException("format must be one of " + FORMATS + ", was " + format);
+            }
+            Objects.requireNonNull(location, "location");
+        }
+
+        @Override
+        public String kind() {
+            return "export";
+        }
+    }
+
+    /**
+     * A stage of a kind the kernel does not implement itself, resolved by the planner among the {@code Stage}
+     * extensions.
+     *
+     * @param params the stage's body, bound into the extension's params record by the planner
+     */
+    record Custom(String kind, NodeRef params, Location location) implements StageSpec {
+        public Custom {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(params, "params");
+            Objects.requireNonNull(location, "location");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.condense.kernel.recipe;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a training body, used by {@code train} stages and by fine-tuning inside other stages.
+ *
+ * <pre>
+ * epochs: 8                          # required
+ * batch: 128                         # default 128
+ * optimizer: {adam: {lr: 1.0e-3}}    # default adam, lr 1e-3; or adam | sgd alone for its defaults
+ * limit: 0                           # rows per epoch, 0 = all (default)
+ * </pre>
+ *
+ * Optimizer bodies take {@code lr}, {@code momentum} and {@code weight-decay}. Defaults: adam lr 1e-3; sgd lr 0.01,
+ * momentum 0.9; weight-decay 0.
+ */
+final class TrainParser {
+    static final int DEFAULT_BATCH = 128;
+    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit");
+    private static final List<String> OPTIMIZERS = List.of("adam", "sgd");
+    private static final List<String> OPTIMIZER_KEYS = List.of("lr", "momentum", "weight-decay");
+
+    private TrainParser() {
+    }
+
+    /** Reads a training body mapping. */
+    static TrainSpec read(NodeRef body) {
+        body.expectObject(KEYS);
+        int epochs = body.required("epochs").asInt(Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int batch = body.optional("batch").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(DEFAULT_BATCH);
+        int limit = body.optional("limit").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(0);
+        OptimizerSpec optimizer = body.optional("optimizer").map(TrainParser::optimizer).orElse(OptimizerSpec.adam(1e-3));
+        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit));
+    }
+
+    private static OptimizerSpec optimizer(NodeRef node) {
+        Map.Entry<String, Optional<NodeRef>> entry = node.singleEntry("an optimizer");
+        String kind = entry.getKey();
+        if (!OPTIMIZERS.contains(kind)) {
+            Location at = node.node().isTextual() ? node.location() : node.tree().keyAt(LocatedTree.child(node.pointer(), kind));
+            throw new RecipeException(at, "unknown optimizer '" + kind + "'" + Suggestions.hint(kind, OPTIMIZERS)
+                    + "; available: " + String.join(", ", OPTIMIZERS));
+        }
+        boolean sgd = kind.equals("sgd");
+        NodeRef body = entry.getValue().orElseGet(() -> new NodeRef(node.tree(), node.pointer(),
+                JsonNodeFactory.instance.objectNode()));
+        body.expectObject(OPTIMIZER_KEYS);
+        double lr = body.optional("lr").map(NodeRef::asDouble).orElse(sgd ? 0.01 : 1e-3);
+        double momentum = body.optional("momentum").map(NodeRef::asDouble).orElse(sgd ? 0.9 : 0.0);
+        double weightDecay = body.optional("weight-decay").map(NodeRef::asDouble).orElse(0.0);
+        return body.construct(() -> new OptimizerSpec(kind, lr, momentum, weightDecay));
+    }
+}
