@@ -3,6 +3,7 @@ package dev.condense.kernel.plugin;
 import com.google.inject.Injector;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.ExtensionIds;
+import dev.condense.kernel.plan.ExtensionLookup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ import org.pf4j.PluginWrapper;
  * an id already taken by another plugin is not registered; the problem is kept, naming both plugins, and shown by
  * {@code plugins list}.
  */
-public final class ExtensionRegistry {
+public final class ExtensionRegistry implements ExtensionLookup {
     private final Map<Class<?>, TreeMap<String, RegisteredExtension>> byPoint = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -84,7 +85,7 @@ public final class ExtensionRegistry {
         ids.put(ext.id(), new RegisteredExtension(point, ext.id(), ext, pluginId, plugin.getDescriptor().getVersion()));
     }
 
-    /** The extension registered for {@code point} under {@code id}. */
+    @Override
     public <E extends Extension<?>> Optional<E> find(Class<E> point, String id) {
         return registration(point, id).map(r -> point.cast(r.extension()));
     }
@@ -94,8 +95,8 @@ public final class ExtensionRegistry {
         return Optional.ofNullable(byPoint.getOrDefault(point, new TreeMap<>()).get(id));
     }
 
-    /** Installed ids of {@code point}, sorted. */
-    public SortedSet<String> ids(Class<? extends Extension<?>> point) {
+    @Override
+    public <E extends Extension<?>> SortedSet<String> ids(Class<E> point) {
         return new TreeSet<>(byPoint.getOrDefault(point, new TreeMap<>()).keySet());
     }
 

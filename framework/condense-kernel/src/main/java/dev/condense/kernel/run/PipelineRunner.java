@@ -1,0 +1,134 @@
+package dev.condense.kernel.run;
+
+import dev.condense.api.data.Dataset;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.data.DataOptions;
+import dev.condense.engine.data.DatasetCatalog;
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.stats.ModelStats;
+import dev.condense.kernel.plan.CustomStep;
+import dev.condense.kernel.plan.EvaluateStep;
+import dev.condense.kernel.plan.ExportStep;
+import dev.condense.kernel.plan.Plan;
+import dev.condense.kernel.plan.PlannedStage;
+import dev.condense.kernel.plan.PruneStep;
+import dev.condense.kernel.plan.TrainStep;
+import dev.condense.kernel.plugin.PluginCalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Executes a {@link Plan}: loads the model and data, runs the stages in order, writes model, report and resolved
+ * recipe into a temporary directory, and renames it into place only when every stage succeeded.
+ */
+public final class PipelineRunner {
+    private final DatasetCatalog catalog;
+
+    public PipelineRunner(DatasetCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public RunResult run(Plan plan, RunOptions options) throws IOException {
+        Nd4j.create(1); // boot the ND4J backend on the kernel side, before any plugin code runs
+        ModelGraph graph = ModelLoader.load(plan.model(), plan.seed());
+        Preflight.check(plan, graph);
+        Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
+                options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), plan.seed()))).orElse(null);
+        try (RunDirectory dir = RunDirectory.open(plan.outputDir())) {
+            Path work = Files.createDirectories(dir.temp().resolve(".work"));
+            Map<String, Object> report = header(plan, graph, data);
+            List<Map<String, Object>> stages = new ArrayList<>();
+            List<Map<String, Object>> evaluations = new ArrayList<>();
+            for (int i = 0; i < plan.stages().size(); i++) {
+                PlannedStage stage = plan.stages().get(i);
+                String label = (i + 1) + ":" + stage.kind();
+                options.out().printf(Locale.ROOT, "[%d/%d] %s%n", i + 1, plan.stages().size(), stage.kind());
+                RunContext ctx = new RunContext(plan.seed(), i, data, work, options, stage.kind());
+                long start = System.nanoTime();
+                graph = execute(stage, graph, ctx, dir.temp(), label, evaluations);
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("index", i + 1);
+                s.put("kind", stage.kind());
+                s.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                s.putAll(ctx.reported());
+                stages.add(s);
+            }
+            report.put("stages", stages);
+            report.put("evaluations", evaluations);
+            Map<String, Object> last = finalStats(graph);
+            report.put("final", last);
+            report.put("removed_params", (long) ((Map<?, ?>) report.get("initial")).get("dense_params")
+                    - (long) last.get("dense_params"));
+            report.put("notes", HonestyNotes.of(graph, evaluations, Files.exists(dir.temp().resolve("model.onnx"))));
+            ResolvedRecipe.write(plan, dir.temp().resolve("recipe.resolved.yaml"));
+            dev.condense.kernel.plugin.FileTrees.deleteQuietly(work);
+            ReportWriter.write(dir.temp(), report);
+            dir.commit();
+            return new RunResult(dir.target(), report);
+        }
+    }
+
+    private static ModelGraph execute(PlannedStage stage, ModelGraph graph, RunContext ctx, Path out, String label,
+                                      List<Map<String, Object>> evaluations) {
+        if (stage instanceof TrainStep t) {
+            var r = ctx.train(graph, t.spec());
+            ctx.report("epochs", t.spec().epochs());
+            ctx.report("final_loss", r.finalLoss());
+            ctx.report("samples_per_sec", Math.round(r.samplesPerSec()));
+            return r.graph();
+        }
+        if (stage instanceof PruneStep p) {
+            return PruneExecutor.run(p, graph, ctx);
+        }
+        if (stage instanceof EvaluateStep e) {
+            Map<String, Object> m = Evaluator.evaluate(e, graph, ctx, label);
+            ctx.log("evaluation: " + m);
+            evaluations.add(m);
+            return graph;
+        }
+        if (stage instanceof ExportStep) {
+            new OnnxExporter().write(graph, out.resolve("model.onnx"));
+            ctx.report("file", "model.onnx");
+            return graph;
+        }
+        CustomStep c = (CustomStep) stage;
+        try {
+            return PluginCalls.in(c.stage(), () -> c.apply(graph, ctx));
+        } catch (RuntimeException ex) {
+            throw new PluginFailureException("stage '" + c.kind() + "' failed: " + ex, ex);
+        }
+    }
+
+    private static Map<String, Object> header(Plan plan, ModelGraph graph, Dataset data) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("recipe", plan.name());
+        r.put("seed", plan.seed());
+        r.put("model", plan.model().zooId().map(z -> "zoo:" + z).orElse(String.valueOf(plan.model().modelFile().orElse(null))));
+        if (data != null) {
+            r.put("dataset", Map.of("id", data.id(), "train_rows", data.train().size(), "test_rows", data.test().size(),
+                    "sha256", data.sha256()));
+        }
+        r.put("initial", finalStats(graph));
+        return r;
+    }
+
+    private static Map<String, Object> finalStats(ModelGraph graph) {
+        ModelStats s = ModelStats.of(graph);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dense_params", s.denseParams());
+        m.put("nonzeros", s.nonzeros());
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (var t : s.tensors()) {
+            layers.add(Map.of("name", t.name(), "shape", t.shape(), "params", t.denseParams(), "nonzeros", t.nonzeros()));
+        }
+        m.put("tensors", layers);
+        return m;
+    }
+}

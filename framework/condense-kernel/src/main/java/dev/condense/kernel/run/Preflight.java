@@ -1,0 +1,40 @@
+package dev.condense.kernel.run;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.kernel.plan.Plan;
+import dev.condense.kernel.plan.PlannedStage;
+import dev.condense.kernel.plan.PruneStep;
+import dev.condense.kernel.prune.PrunableLayers;
+import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.kernel.recipe.SparsityRule;
+import java.util.List;
+
+/**
+ * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
+ * layer selector matches a prunable layer (a selector that matches nothing is almost always a typo), and every prune
+ * stage targets at least one layer.
+ */
+public final class Preflight {
+    private Preflight() {
+    }
+
+    /** @throws RecipeException located at the offending selector or stage, listing the model's prunable layers */
+    public static void check(Plan plan, ModelGraph graph) {
+        List<String> layers = PrunableLayers.of(graph);
+        for (PlannedStage stage : plan.stages()) {
+            if (!(stage instanceof PruneStep p)) {
+                continue;
+            }
+            for (SparsityRule.Selector sel : p.sparsity().selectors()) {
+                if (layers.stream().noneMatch(sel::matches)) {
+                    throw new RecipeException(sel.location(), "selector '" + sel.selector()
+                            + "' matches no prunable layer of " + graph.name() + "; layers: " + layers);
+                }
+            }
+            if (PruneExecutor.targets(p, graph).isEmpty()) {
+                throw new RecipeException(p.location(), "this prune stage selects no layer with a sparsity above 0; "
+                        + "layers: " + layers);
+            }
+        }
+    }
+}

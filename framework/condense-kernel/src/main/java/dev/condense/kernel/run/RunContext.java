@@ -1,0 +1,73 @@
+package dev.condense.kernel.run;
+
+import dev.condense.api.data.Dataset;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.stage.StageContext;
+import dev.condense.api.train.TrainResult;
+import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.train.Trainer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@link StageContext} of one stage of a run. Its seed mixes the recipe seed with the stage index, so each
+ * stage has its own stable random stream and inserting a stage does not change the streams of earlier ones.
+ */
+final class RunContext implements StageContext {
+    private final long seed;
+    private final Dataset dataset;
+    private final Path workDir;
+    private final RunOptions options;
+    private final String label;
+    private final Map<String, Object> report = new LinkedHashMap<>();
+    private int trainings;
+
+    RunContext(long recipeSeed, int stageIndex, Dataset dataset, Path workDir, RunOptions options, String label) {
+        this.seed = recipeSeed * 1_000_003L + stageIndex;
+        this.dataset = dataset;
+        this.workDir = workDir;
+        this.options = options;
+        this.label = label;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public Optional<Dataset> dataset() {
+        return Optional.ofNullable(dataset);
+    }
+
+    @Override
+    public TrainResult train(ModelGraph graph, TrainSpec spec) {
+        if (dataset == null) {
+            throw new IllegalStateException(label + ": training needs a data set; add data: {dataset: ...} to the recipe");
+        }
+        trainings++;
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        return Trainer.fit(graph, dataset.train(), dataset.numClasses(), spec, seed + 7919L * trainings, progress);
+    }
+
+    @Override
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void log(String message) {
+        options.out().println("  " + message);
+    }
+
+    @Override
+    public void report(String key, Object value) {
+        report.put(key, value);
+    }
+
+    Map<String, Object> reported() {
+        return report;
+    }
+}
