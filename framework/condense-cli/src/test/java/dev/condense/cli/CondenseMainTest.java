@@ -1,0 +1,40 @@
+package dev.condense.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CondenseMainTest {
+
+    private static String[] runCapturing(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CondenseMain());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void versionPrintsNameAndProjectVersion() {
+        String[] r = runCapturing("--version");
+        assertEquals("0", r[0]);
+        assertEquals("condense " + CondenseMain.Version.version(), r[1].trim());
+        assertTrue(r[1].trim().matches("condense \\d+\\.\\d+\\.\\d+.*"), r[1]);
+    }
+
+    @Test
+    void helpAndUnknownOptions() {
+        String[] help = runCapturing("--help");
+        assertEquals("0", help[0]);
+        assertTrue(help[1].contains("Usage: condense"), help[1]);
+        String[] bad = runCapturing("--no-such-option");
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].contains("--no-such-option"), bad[2]);
+    }
+}
