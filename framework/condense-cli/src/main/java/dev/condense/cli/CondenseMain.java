@@ -14,7 +14,11 @@ import picocli.CommandLine.Spec;
  * parameter errors), 1 anything else.
  */
 @Command(name = "condense", mixinStandardHelpOptions = true, versionProvider = CondenseMain.Version.class,
-        description = "Compresses trained neural networks with recipes of pluggable techniques.")
+        description = "Compresses trained neural networks with recipes of pluggable techniques.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PluginsCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:success", "1:the run failed (a plugin threw, data unavailable, I/O)",
+                "2:bad input (recipe, model file, options)"})
 public final class CondenseMain implements Runnable {
 
     @Spec
@@ -26,7 +30,7 @@ public final class CondenseMain implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new CondenseMain()).execute(args);
+        return new CommandLine(new CondenseMain()).setExecutionExceptionHandler(new ErrorReporter()).execute(args);
     }
 
     /** With no sub-command, prints the usage. */

@@ -6,11 +6,11 @@ import dev.condense.engine.zoo.Zoo;
 import dev.condense.kernel.recipe.ModelSpec;
 
 /** Builds or imports the model a recipe names: {@code {zoo: id}} (seeded) or {@code {file: model.onnx}}. */
-final class ModelLoader {
+public final class ModelLoader {
     private ModelLoader() {
     }
 
-    static ModelGraph load(ModelSpec spec, long seed) {
+    public static ModelGraph load(ModelSpec spec, long seed) {
         if (spec.zooId().isPresent()) {
             return Zoo.build(spec.zooId().get(), seed);
         }

@@ -1,0 +1,44 @@
+package dev.condense.cli;
+
+import dev.condense.engine.data.CorruptDataException;
+import dev.condense.engine.data.DataUnavailableException;
+import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.kernel.run.PluginFailureException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Maps failures to a one-line message on stderr and an exit code: 2 for bad input (recipe, model file), 1 for a
+ * failed run. Stack traces only with {@code CONDENSE_DEBUG=1}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler {
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+        var err = cmd.getErr();
+        int code;
+        if (ex instanceof RecipeException r) {
+            err.println("error: " + r);
+            code = BAD_INPUT;
+        } else if (ex instanceof OnnxFormatException) {
+            err.println("error: invalid model: " + ex.getMessage());
+            code = BAD_INPUT;
+        } else if (ex instanceof PluginFailureException || ex instanceof DataUnavailableException
+                || ex instanceof CorruptDataException) {
+            err.println("error: " + ex.getMessage());
+            code = FAILED;
+        } else {
+            err.println("error: the run failed: " + ex);
+            code = FAILED;
+        }
+        if ("1".equals(System.getenv("CONDENSE_DEBUG"))) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.condense.kernel;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.kernel.plan.Plan;
+import dev.condense.kernel.plan.Planner;
+import dev.condense.kernel.plugin.CondensePluginManager;
+import dev.condense.kernel.plugin.ExtensionRegistry;
+import dev.condense.kernel.recipe.RecipeLoader;
+import dev.condense.kernel.run.PipelineRunner;
+import dev.condense.kernel.run.Preflight;
+import dev.condense.kernel.run.RunOptions;
+import dev.condense.kernel.run.RunResult;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The kernel's front door, for the CLI and for embedders: validate a recipe, run it, list plugins.
+ */
+public final class Kernel {
+    private final CondensePluginManager plugins;
+    private final ExtensionRegistry registry;
+    private final PipelineRunner runner;
+
+    @Inject
+    public Kernel(CondensePluginManager plugins, ExtensionRegistry registry, PipelineRunner runner) {
+        this.plugins = plugins;
+        this.registry = registry;
+        this.runner = runner;
+    }
+
+    /**
+     * Reads, checks and plans a recipe, resolving every id, and checks its layer selectors against the model.
+     * Runs nothing.
+     *
+     * @throws dev.condense.kernel.recipe.RecipeException with file, line and column
+     */
+    public Plan validate(Path recipe) {
+        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe));
+        ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
+        Preflight.check(plan, graph);
+        return plan;
+    }
+
+    /** Validates and runs a recipe, writing its output directory atomically. */
+    public RunResult run(Path recipe, RunOptions options) throws IOException {
+        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe));
+        return runner.run(plan, options);
+    }
+
+    public CondensePluginManager plugins() {
+        return plugins;
+    }
+
+    public ExtensionRegistry registry() {
+        return registry;
+    }
+}
