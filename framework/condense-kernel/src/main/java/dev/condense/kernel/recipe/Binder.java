@@ -14,9 +14,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Binds recipe nodes into typed records with Jackson, turning every binding error into a located
@@ -24,14 +27,18 @@ import java.util.Objects;
  *
  * <p>Keys are kebab-case ({@code weightDecay} is written {@code weight-decay}); unknown keys, nulls for primitives,
  * fractions for integers and strings for numbers are rejected. An {@link IllegalArgumentException} thrown by a record's
- * compact constructor is reported with its own message at the value of the key it names.
+ * compact constructor is reported with its own message at the value of the key it names. A primitive record
+ * component is a required key (Jackson's FAIL_ON_NULL_FOR_PRIMITIVES also applies to absent ones); use a boxed
+ * type and default it in the compact constructor for an optional key.
  *
  * <p>Each binder owns its mapper and type cache, so binding a plugin's params record does not pin the plugin's class
  * loader in a static cache: drop the binder and the plugin can be unloaded.
  */
 public final class Binder {
+    private static final PropertyNamingStrategies.NamingBase KEBAB =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.KEBAB_CASE;
     private final ObjectMapper mapper = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .propertyNamingStrategy(KEBAB)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -58,6 +65,9 @@ public final class Binder {
             throw new RecipeException(owner.locate(message), message, e);
         } catch (MismatchedInputException e) {
             NodeRef bad = at(target, e.getPath());
+            missingPrimitive(type, e.getPath(), bad).ifPresent(key -> {
+                throw new RecipeException(bad.keyLocation(), "missing required key '" + key + "' in " + bad.name(), e);
+            });
             String expected = e.getTargetType() == null ? "another value" : expected(e.getTargetType());
             throw new RecipeException(bad.location(), "expected " + expected + " for " + bad.name()
                     + " but found " + bad.describe(), e);
@@ -79,6 +89,36 @@ public final class Binder {
             ref = new NodeRef(ref.tree(), LocatedTree.child(ref.pointer(), key), child);
         }
         return ref;
+    }
+
+    /**
+     * With FAIL_ON_NULL_FOR_PRIMITIVES, Jackson also rejects a record whose primitive component is absent, without
+     * naming it: find the first primitive component of the record at {@code path} that {@code owner} lacks.
+     */
+    private static Optional<String> missingPrimitive(Class<?> root, List<JsonMappingException.Reference> path, NodeRef owner) {
+        if (!owner.node().isObject()) {
+            return Optional.empty();
+        }
+        Class<?> type = root;
+        for (JsonMappingException.Reference r : path) {
+            type = r.getFieldName() == null ? null : componentType(type, r.getFieldName());
+            if (type == null) {
+                return Optional.empty();
+            }
+        }
+        if (!type.isRecord()) {
+            return Optional.empty();
+        }
+        return Arrays.stream(type.getRecordComponents()).filter(c -> c.getType().isPrimitive())
+                .map(c -> KEBAB.translate(c.getName())).filter(k -> !owner.node().has(k)).findFirst();
+    }
+
+    private static Class<?> componentType(Class<?> type, String key) {
+        if (type == null || !type.isRecord()) {
+            return null;
+        }
+        return Arrays.stream(type.getRecordComponents()).filter(c -> KEBAB.translate(c.getName()).equals(key))
+                .map(RecordComponent::getType).findFirst().orElse(null);
     }
 
     private static List<String> known(Collection<Object> ids) {
