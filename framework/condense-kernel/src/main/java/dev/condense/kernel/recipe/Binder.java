@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.util.LRUMap;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,8 +66,8 @@ public final class Binder {
             throw new RecipeException(owner.locate(message), message, e);
         } catch (MismatchedInputException e) {
             NodeRef bad = at(target, e.getPath());
-            missingPrimitive(type, e.getPath(), bad).ifPresent(key -> {
-                throw new RecipeException(bad.keyLocation(), "missing required key '" + key + "' in " + bad.name(), e);
+            missingKey(type, target, e.getPath()).ifPresent(missing -> {
+                throw missing;
             });
             String expected = e.getTargetType() == null ? "another value" : expected(e.getTargetType());
             throw new RecipeException(bad.location(), "expected " + expected + " for " + bad.name()
@@ -92,25 +93,43 @@ public final class Binder {
     }
 
     /**
-     * With FAIL_ON_NULL_FOR_PRIMITIVES, Jackson also rejects a record whose primitive component is absent, without
-     * naming it: find the first primitive component of the record at {@code path} that {@code owner} lacks.
+     * With FAIL_ON_NULL_FOR_PRIMITIVES Jackson also rejects a record whose primitive component is absent, naming it
+     * vaguely or not at all. Finds the absent key and reports it as missing, or, when the mapping also holds a key the
+     * record does not know (likely the misspelt one), reports that unknown key instead.
      */
-    private static Optional<String> missingPrimitive(Class<?> root, List<JsonMappingException.Reference> path, NodeRef owner) {
-        if (!owner.node().isObject()) {
+    private static Optional<RecipeException> missingKey(Class<?> root, NodeRef target, List<JsonMappingException.Reference> path) {
+        NodeRef owner = target;
+        Class<?> type = root;
+        String missing = null;
+        for (JsonMappingException.Reference r : path) {
+            String key = r.getFieldName();
+            if (key != null && owner.node().isObject() && !owner.node().has(key)) {
+                missing = key;
+                break;
+            }
+            owner = at(owner, List.of(r));
+            type = key == null ? null : componentType(type, key);
+        }
+        if (type == null || !type.isRecord() || !owner.node().isObject()) {
             return Optional.empty();
         }
-        Class<?> type = root;
-        for (JsonMappingException.Reference r : path) {
-            type = r.getFieldName() == null ? null : componentType(type, r.getFieldName());
-            if (type == null) {
-                return Optional.empty();
+        List<String> known = Arrays.stream(type.getRecordComponents()).map(c -> KEBAB.translate(c.getName())).toList();
+        if (missing == null) {
+            NodeRef o = owner;
+            missing = Arrays.stream(type.getRecordComponents()).filter(c -> c.getType().isPrimitive())
+                    .map(c -> KEBAB.translate(c.getName())).filter(k -> !o.node().has(k)).findFirst().orElse(null);
+        }
+        if (missing == null) {
+            return Optional.empty();
+        }
+        for (Iterator<String> it = owner.node().fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                return Optional.of(new RecipeException(owner.tree().keyAt(LocatedTree.child(owner.pointer(), key)),
+                        NodeRef.unknownKey(key, owner.name(), known)));
             }
         }
-        if (!type.isRecord()) {
-            return Optional.empty();
-        }
-        return Arrays.stream(type.getRecordComponents()).filter(c -> c.getType().isPrimitive())
-                .map(c -> KEBAB.translate(c.getName())).filter(k -> !owner.node().has(k)).findFirst();
+        return Optional.of(new RecipeException(owner.keyLocation(), "missing required key '" + missing + "' in " + owner.name()));
     }
 
     private static Class<?> componentType(Class<?> type, String key) {
