@@ -14,9 +14,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Binds recipe nodes into typed records with Jackson, turning every binding error into a located
@@ -24,14 +28,18 @@ import java.util.Objects;
  *
  * <p>Keys are kebab-case ({@code weightDecay} is written {@code weight-decay}); unknown keys, nulls for primitives,
  * fractions for integers and strings for numbers are rejected. An {@link IllegalArgumentException} thrown by a record's
- * compact constructor is reported with its own message at the value of the key it names.
+ * compact constructor is reported with its own message at the value of the key it names. A primitive record
+ * component is a required key (Jackson's FAIL_ON_NULL_FOR_PRIMITIVES also applies to absent ones); use a boxed
+ * type and default it in the compact constructor for an optional key.
  *
  * <p>Each binder owns its mapper and type cache, so binding a plugin's params record does not pin the plugin's class
  * loader in a static cache: drop the binder and the plugin can be unloaded.
  */
 public final class Binder {
+    private static final PropertyNamingStrategies.NamingBase KEBAB =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.KEBAB_CASE;
     private final ObjectMapper mapper = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .propertyNamingStrategy(KEBAB)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -58,6 +66,9 @@ public final class Binder {
             throw new RecipeException(owner.locate(message), message, e);
         } catch (MismatchedInputException e) {
             NodeRef bad = at(target, e.getPath());
+            missingKey(type, target, e.getPath()).ifPresent(missing -> {
+                throw missing;
+            });
             String expected = e.getTargetType() == null ? "another value" : expected(e.getTargetType());
             throw new RecipeException(bad.location(), "expected " + expected + " for " + bad.name()
                     + " but found " + bad.describe(), e);
@@ -79,6 +90,54 @@ public final class Binder {
             ref = new NodeRef(ref.tree(), LocatedTree.child(ref.pointer(), key), child);
         }
         return ref;
+    }
+
+    /**
+     * With FAIL_ON_NULL_FOR_PRIMITIVES Jackson also rejects a record whose primitive component is absent, naming it
+     * vaguely or not at all. Finds the absent key and reports it as missing, or, when the mapping also holds a key the
+     * record does not know (likely the misspelt one), reports that unknown key instead.
+     */
+    private static Optional<RecipeException> missingKey(Class<?> root, NodeRef target, List<JsonMappingException.Reference> path) {
+        NodeRef owner = target;
+        Class<?> type = root;
+        String missing = null;
+        for (JsonMappingException.Reference r : path) {
+            String key = r.getFieldName();
+            if (key != null && owner.node().isObject() && !owner.node().has(key)) {
+                missing = key;
+                break;
+            }
+            owner = at(owner, List.of(r));
+            type = key == null ? null : componentType(type, key);
+        }
+        if (type == null || !type.isRecord() || !owner.node().isObject()) {
+            return Optional.empty();
+        }
+        List<String> known = Arrays.stream(type.getRecordComponents()).map(c -> KEBAB.translate(c.getName())).toList();
+        if (missing == null) {
+            NodeRef o = owner;
+            missing = Arrays.stream(type.getRecordComponents()).filter(c -> c.getType().isPrimitive())
+                    .map(c -> KEBAB.translate(c.getName())).filter(k -> !o.node().has(k)).findFirst().orElse(null);
+        }
+        if (missing == null) {
+            return Optional.empty();
+        }
+        for (Iterator<String> it = owner.node().fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                return Optional.of(new RecipeException(owner.tree().keyAt(LocatedTree.child(owner.pointer(), key)),
+                        NodeRef.unknownKey(key, owner.name(), known)));
+            }
+        }
+        return Optional.of(new RecipeException(owner.keyLocation(), "missing required key '" + missing + "' in " + owner.name()));
+    }
+
+    private static Class<?> componentType(Class<?> type, String key) {
+        if (type == null || !type.isRecord()) {
+            return null;
+        }
+        return Arrays.stream(type.getRecordComponents()).filter(c -> KEBAB.translate(c.getName()).equals(key))
+                .map(RecordComponent::getType).findFirst().orElse(null);
     }
 
     private static List<String> known(Collection<Object> ids) {

@@ -40,10 +40,10 @@ public record NodeRef(LocatedTree tree, String pointer, JsonNode node) {
         return tree.keyAt(pointer);
     }
 
-    /** A short human name: the key naming this node, {@code item N} for a list item, {@code recipe} for the root. */
+    /** A short human name: the key naming this node, {@code item N} for a list item, {@code the recipe} for the root. */
     public String name() {
         if (pointer.isEmpty()) {
-            return "recipe";
+            return "the recipe";
         }
         String last = LocatedTree.lastSegment(pointer);
         return tree.hasKey(pointer) ? last : "item " + (Integer.parseInt(last) + 1);

@@ -38,7 +38,7 @@ public final class RecipeLoader {
         }
         long seed = root.optional("seed").map(s -> s.asLong(0, Long.MAX_VALUE)).orElse(0L);
         ModelSpec model = model(root.required("model"));
-        Optional<DataSpec> data = root.optional("data").map(d -> new Binder().bind(d, DataSpec.class));
+        Optional<DataSpec> data = root.optional("data").map(RecipeLoader::data);
         List<StageSpec> stages = StageParser.read(root.required("stages"));
         OutputSpec output = root.optional("output").map(RecipeLoader::output)
                 .orElse(new OutputSpec(Path.of("runs", name)));
@@ -66,6 +66,16 @@ public final class RecipeLoader {
             throw f.fail("model file not found: " + resolved + " (relative paths resolve against the recipe's directory)");
         }
         return ModelSpec.file(resolved);
+    }
+
+    private static DataSpec data(NodeRef node) {
+        DataBody b = new Binder().bind(node, DataBody.class);
+        return node.construct(() -> new DataSpec(b.dataset(), b.validation() == null ? 0 : b.validation(),
+                b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit()));
+    }
+
+    /** The {@code data} mapping as written: every key but {@code dataset} optional. */
+    private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit) {
     }
 
     private static OutputSpec output(NodeRef node) {

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads one YAML document into a {@link LocatedTree}, streaming Jackson's YAML parser so that the location of every
@@ -55,7 +56,7 @@ public final class YamlReader {
             }
             return new LocatedTree(file, root, reader.values, reader.keys);
         } catch (JsonProcessingException e) {
-            throw new RecipeException(reader.location(e.getLocation()), "invalid YAML: " + firstLine(e.getOriginalMessage()), e);
+            throw new RecipeException(reader.location(e.getLocation()), "invalid YAML: " + syntaxMessage(e), e);
         } catch (NoSuchFileException e) {
             throw new RecipeException(Location.ofFile(file), "recipe file not found", e);
         } catch (IOException e) {
@@ -121,6 +122,23 @@ public final class YamlReader {
             return Location.ofFile(file);
         }
         return new Location(file, l.getLineNr(), Math.max(l.getColumnNr(), 1));
+    }
+
+    /** The YAML parser's problem, with its context ("while parsing a flow mapping at line 3, column 5"). */
+    private static String syntaxMessage(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+            StringBuilder sb = new StringBuilder(m.getProblem().strip());
+            if (m.getContext() != null) {
+                sb.append(" (").append(m.getContext().strip());
+                if (m.getContextMark() != null) {
+                    sb.append(" started at line ").append(m.getContextMark().getLine() + 1)
+                            .append(", column ").append(m.getContextMark().getColumn() + 1);
+                }
+                sb.append(')');
+            }
+            return sb.toString();
+        }
+        return firstLine(e.getOriginalMessage());
     }
 
     private static String firstLine(String message) {

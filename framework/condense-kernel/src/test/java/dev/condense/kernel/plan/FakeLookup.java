@@ -1,0 +1,101 @@
+package dev.condense.kernel.plan;
+
+import dev.condense.api.extension.Extension;
+import dev.condense.api.extension.NoParams;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.prune.Granularity;
+import dev.condense.api.prune.ImportanceScorer;
+import dev.condense.api.prune.ScoringRequest;
+import dev.condense.api.stage.Stage;
+import dev.condense.api.stage.StageContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) and a fake stage (distill). */
+final class FakeLookup implements ExtensionLookup {
+    private final Map<Class<?>, Map<String, Extension<?>>> byPoint = new HashMap<>();
+
+    FakeLookup() {
+        add(ImportanceScorer.class, new FakeScorer<>("magnitude", MagnitudeParams.class, Set.of(Granularity.values()), false));
+        add(ImportanceScorer.class, new FakeScorer<>("snip", SnipParams.class, Set.of(Granularity.ELEMENT), true));
+        add(ImportanceScorer.class, new FakeScorer<>("fpgm", NoParams.class, Set.of(Granularity.FILTER), false));
+        add(Stage.class, new DistillStage());
+    }
+
+    private void add(Class<?> point, Extension<?> e) {
+        byPoint.computeIfAbsent(point, k -> new HashMap<>()).put(e.id(), e);
+    }
+
+    @Override
+    public <E extends Extension<?>> Optional<E> find(Class<E> point, String id) {
+        return Optional.ofNullable(byPoint.getOrDefault(point, Map.of()).get(id)).map(point::cast);
+    }
+
+    @Override
+    public <E extends Extension<?>> SortedSet<String> ids(Class<E> point) {
+        return new TreeSet<>(byPoint.getOrDefault(point, Map.of()).keySet());
+    }
+
+    /** Params of the fake magnitude scorer: norm l1 (default) or l2. */
+    public record MagnitudeParams(String norm) {
+        public MagnitudeParams {
+            norm = norm == null ? "l1" : norm;
+            if (!norm.equals("l1") && !norm.equals("l2")) {
+                throw new IllegalArgumentException("norm must be l1 or l2, was " + norm);
+            }
+        }
+    }
+
+    /** Params of the fake SNIP scorer: a required primitive. */
+    public record SnipParams(int batches) {
+        public SnipParams {
+            if (batches < 1) {
+                throw new IllegalArgumentException("batches must be >= 1, was " + batches);
+            }
+        }
+    }
+
+    /** Params of the fake distillation stage. */
+    public record DistillParams(double temperature) {
+    }
+
+    private record FakeScorer<P extends Record>(String id, Class<P> paramsType, Set<Granularity> granularities,
+                                                boolean needsData) implements ImportanceScorer<P> {
+        @Override
+        public INDArray score(ScoringRequest request, P params) {
+            return request.weight();
+        }
+
+        @Override
+        public String summary() {
+            return "fake " + id;
+        }
+    }
+
+    private static final class DistillStage implements Stage<DistillParams> {
+        @Override
+        public ModelGraph apply(ModelGraph graph, DistillParams params, StageContext context) {
+            return graph;
+        }
+
+        @Override
+        public String id() {
+            return "distill";
+        }
+
+        @Override
+        public Class<DistillParams> paramsType() {
+            return DistillParams.class;
+        }
+
+        @Override
+        public String summary() {
+            return "fake distillation";
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.condense.kernel.plan;
+
+import static dev.condense.kernel.recipe.Fixtures.assertError;
+import static dev.condense.kernel.recipe.Fixtures.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.extension.NoParams;
+import dev.condense.api.prune.Granularity;
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainSpec;
+import dev.condense.kernel.recipe.DataSpec;
+import dev.condense.kernel.recipe.Fixtures;
+import dev.condense.kernel.recipe.RecipeLoader;
+import dev.condense.kernel.recipe.Schedule;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannerTest {
+    private static final String HEADER = "recipe: demo\nmodel: {zoo: lenet-300-100}\ndata: {dataset: mnist}\nstages:\n";
+
+    @TempDir
+    Path dir;
+
+    private final Planner planner = new Planner(new FakeLookup());
+
+    /** Plans the recipe at {@code file}. */
+    private Plan plan(Path file) {
+        return planner.plan(RecipeLoader.load(file));
+    }
+
+    /** A recipe whose only stage (line 5, column 3) is {@code stage}. */
+    private Path withStage(String stage) {
+        return write(dir, "r.yaml", HEADER + "  - " + stage + "\n");
+    }
+
+    @Test
+    void plansTheQuickstartRecipe() {
+        Plan p = plan(Fixtures.recipesDir().resolve("quickstart.yaml"));
+        assertEquals("quickstart", p.name());
+        assertEquals(7, p.seed());
+        assertEquals(Optional.of("lenet-300-100"), p.model().zooId());
+        assertEquals(Optional.of(new DataSpec("mnist", 0.0, 0, 0)), p.data());
+        assertTrue(p.outputDir().isAbsolute());
+        assertTrue(p.outputDir().endsWith(Path.of("runs", "quickstart")), p.outputDir().toString());
+        assertEquals(List.of("train", "prune", "evaluate", "export"), p.stages().stream().map(PlannedStage::kind).toList());
+
+        TrainStep train = assertInstanceOf(TrainStep.class, p.stages().get(0));
+        assertEquals(new TrainSpec(8, 128, OptimizerSpec.adam(1e-3), 0), train.spec());
+
+        PruneStep prune = assertInstanceOf(PruneStep.class, p.stages().get(1));
+        assertEquals("magnitude", prune.scorer().id());
+        assertEquals(new FakeLookup.MagnitudeParams("l1"), prune.scorerParams());
+        assertEquals(Granularity.ELEMENT, prune.granularity());
+        assertEquals(OptionalDouble.of(0.9), prune.sparsity().sparsityFor("fc1.weight"));
+        Schedule.Iterative schedule = assertInstanceOf(Schedule.Iterative.class, prune.schedule());
+        assertEquals(3, schedule.steps());
+        assertEquals(Optional.of(new TrainSpec(2, 128, OptimizerSpec.adam(5e-4), 0)), schedule.finetune());
+        assertEquals(0.9, schedule.target(0.9, 3));
+
+        EvaluateStep evaluate = assertInstanceOf(EvaluateStep.class, p.stages().get(2));
+        assertEquals(List.of("accuracy", "size", "latency"), evaluate.metrics());
+        assertEquals(256, evaluate.batch());
+        assertEquals("onnx", assertInstanceOf(ExportStep.class, p.stages().get(3)).format());
+    }
+
+    @Test
+    void bindsScorerParamsAndCustomStages() {
+        Path f = write(dir, "r.yaml", HEADER + "  - prune: {scorer: {magnitude: {norm: l2}}, sparsity: 0.5}\n"
+                + "  - prune: {scorer: {snip: {batches: 4}}, sparsity: 0.5}\n"
+                + "  - prune: {scorer: fpgm, granularity: filter, sparsity: 0.5}\n"
+                + "  - distill: {temperature: 4.0}\n");
+        Plan p = plan(f);
+        assertEquals(new FakeLookup.MagnitudeParams("l2"), ((PruneStep) p.stages().get(0)).scorerParams());
+        assertEquals(new FakeLookup.SnipParams(4), ((PruneStep) p.stages().get(1)).scorerParams());
+        assertEquals(new NoParams(), ((PruneStep) p.stages().get(2)).scorerParams());
+        CustomStep distill = assertInstanceOf(CustomStep.class, p.stages().get(3));
+        assertEquals("distill", distill.kind());
+        assertEquals(new FakeLookup.DistillParams(4.0), distill.params());
+    }
+
+    @Test
+    void unknownScorerSuggestsAndListsInstalledIds() {
+        Path f = withStage("prune: {scorer: magnitdue, sparsity: 0.5}");
+        assertError(() -> plan(f), f, 5, 21, "unknown scorer 'magnitdue'", "(did you mean 'magnitude'?)",
+                "installed: fpgm, magnitude, snip");
+    }
+
+    @Test
+    void scorerParamErrorsAreLocatedAtTheValue() {
+        Path norm = withStage("prune: {scorer: {magnitude: {norm: l3}}, sparsity: 0.5}");
+        assertError(() -> plan(norm), norm, 5, 40, "norm must be l1 or l2, was l3");
+        Path key = withStage("prune: {scorer: {magnitude: {nrom: l1}}, sparsity: 0.5}");
+        assertError(() -> plan(key), key, 5, 34, "unknown key 'nrom' in magnitude", "(did you mean 'norm'?)",
+                "allowed keys: norm");
+        Path type = withStage("prune: {scorer: {snip: {batches: many}}, sparsity: 0.5}");
+        assertError(() -> plan(type), type, 5, 38, "expected an integer for batches but found string \"many\"");
+        Path nul = withStage("prune: {scorer: {snip: {batches: ~}}, sparsity: 0.5}");
+        assertError(() -> plan(nul), nul, 5, 38, "expected an integer for batches but found null");
+        Path fraction = withStage("prune: {scorer: {snip: {batches: 2.5}}, sparsity: 0.5}");
+        assertError(() -> plan(fraction), fraction, 5, 38, "expected an integer for batches but found number 2.5");
+        Path range = withStage("prune: {scorer: {snip: {batches: 0}}, sparsity: 0.5}");
+        assertError(() -> plan(range), range, 5, 38, "batches must be >= 1, was 0");
+        Path missing = withStage("prune: {scorer: snip, sparsity: 0.5}");
+        assertError(() -> plan(missing), missing, 5, 13, "missing required key 'batches' in scorer");
+        Path notMap = withStage("prune: {scorer: {magnitude: l1}, sparsity: 0.5}");
+        assertError(() -> plan(notMap), notMap, 5, 33, "expected a mapping for magnitude but found string \"l1\"");
+    }
+
+    @Test
+    void scorerMustSupportTheGranularity() {
+        Path f = withStage("prune: {scorer: fpgm, granularity: element, sparsity: 0.5}");
+        assertError(() -> plan(f), f, 5, 40, "scorer 'fpgm' does not support granularity 'element'", "it supports: filter");
+    }
+
+    @Test
+    void dataDrivenStagesNeedData() {
+        String header = "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - ";
+        Path snip = write(dir, "s.yaml", header + "prune: {scorer: {snip: {batches: 1}}, sparsity: 0.5}\n");
+        assertError(() -> plan(snip), snip, 4, 22, "scorer 'snip' needs data");
+        Path train = write(dir, "t.yaml", header + "train: {epochs: 1}\n");
+        assertError(() -> plan(train), train, 4, 5, "a train stage needs a data section");
+        Path accuracy = write(dir, "a.yaml", header + "evaluate: {metrics: [size, accuracy]}\n");
+        assertError(() -> plan(accuracy), accuracy, 4, 5, "the accuracy metric needs a data section");
+        Path finetune = write(dir, "f.yaml", header
+                + "prune: {scorer: magnitude, sparsity: 0.5, schedule: {iterative: {steps: 2, finetune: {epochs: 1}}}}\n");
+        assertError(() -> plan(finetune), finetune, 4, 5, "fine-tuning needs a data section");
+        Path weightOnly = write(dir, "w.yaml", header + "prune: {scorer: magnitude, sparsity: 0.5}\n  - evaluate: {metrics: [size]}\n");
+        assertEquals(2, plan(weightOnly).stages().size());
+    }
+
+    @Test
+    void unknownStageKindSuggestsBuiltInsAndPlugins() {
+        Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
+        assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
+                "built-in kinds: evaluate, export, prune, train", "plugin stages: distill");
+        Path distil = withStage("distil: {temperature: 2.0}");
+        assertError(() -> plan(distil), distil, 5, 5, "(did you mean 'distill'?)");
+        Path params = withStage("distill: {temprature: 2.0}");
+        assertError(() -> plan(params), params, 5, 15, "unknown key 'temprature' in distill", "(did you mean 'temperature'?)");
+    }
+}
