@@ -38,7 +38,7 @@ public sealed interface StageSpec {
     /**
      * {@code prune: {scorer, granularity, sparsity, schedule}}.
      *
-     * @param granularityLocation where the granularity is written (the stage's location when defaulted)
+     * @param granularityLocation where the granularity is written (the scorer's location when defaulted)
      */
     record Prune(ExtensionRef scorer, Granularity granularity, Location granularityLocation, SparsityRule sparsity,
                  Schedule schedule, Location location) implements StageSpec {

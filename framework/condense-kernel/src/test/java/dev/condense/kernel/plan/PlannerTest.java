@@ -113,6 +113,26 @@ class PlannerTest {
     }
 
     @Test
+    void blockStyleErrorsAreLocatedToo() {
+        Path f = write(dir, "r.yaml", HEADER + """
+                  - prune:
+                      scorer:
+                        magnitude:
+                          norm: l3
+                      sparsity: 0.5
+                """);
+        assertError(() -> plan(f), f, 8, 17, "norm must be l1 or l2, was l3");
+        Path key = write(dir, "k.yaml", HEADER + """
+                  - prune:
+                      scorer: magnitude
+                      sparsity: 0.5
+                      schedul: one-shot
+                """);
+        assertError(() -> plan(key), key, 8, 7, "unknown key 'schedul' in prune", "(did you mean 'schedule'?)",
+                "allowed keys: granularity, schedule, scorer, sparsity");
+    }
+
+    @Test
     void scorerMustSupportTheGranularity() {
         Path f = withStage("prune: {scorer: fpgm, granularity: element, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 40, "scorer 'fpgm' does not support granularity 'element'", "it supports: filter");
