@@ -48,7 +48,9 @@ public final class OnnxExporter {
         Path abs = file.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+            // not createTempFile: its owner-only permissions would carry over to the user's model file
+            Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime() + ".tmp");
             try {
                 Files.write(tmp, bytes);
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -43,10 +43,9 @@ public final class ConsoleProgress implements TrainingProgress {
     }
 
     @Override
-    public void batchDone(double loss) {
+    public void batchDone() {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
         }
     }
 

@@ -10,6 +10,9 @@ import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.plan.TrainStep;
+import dev.condense.kernel.recipe.Schedule;
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,17 +54,17 @@ final class ResolvedRecipe {
 
     private static Object body(PlannedStage s) {
         if (s instanceof TrainStep t) {
-            return t.spec();
+            return train(t.spec());
         }
         if (s instanceof PruneStep p) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("scorer", Map.of(p.scorer().id(), p.scorerParams()));
+            m.put("scorer", Map.of(p.scorer().id(), recordToMap(p.scorerParams())));
             m.put("granularity", p.granularity().name().toLowerCase(java.util.Locale.ROOT));
             Map<String, Object> sparsity = new LinkedHashMap<>();
             p.sparsity().selectors().forEach(sel -> sparsity.put(sel.selector(), sel.sparsity()));
             p.sparsity().defaultSparsity().ifPresent(d -> sparsity.put("default", d));
             m.put("sparsity", sparsity);
-            m.put("schedule", p.schedule());
+            m.put("schedule", schedule(p.schedule()));
             return m;
         }
         if (s instanceof EvaluateStep e) {
@@ -70,6 +73,43 @@ final class ResolvedRecipe {
         if (s instanceof ExportStep x) {
             return Map.of("format", x.format());
         }
-        return ((CustomStep) s).params();
+        return recordToMap(((CustomStep) s).params());
+    }
+
+    /** A params record as a recipe node: its components only (not other getters), with kebab-case keys. */
+    static Map<String, Object> recordToMap(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (var c : r.getClass().getRecordComponents()) {
+            try {
+                c.getAccessor().setAccessible(true);
+                Object v = c.getAccessor().invoke(r);
+                m.put(c.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT),
+                        v instanceof Record nested ? recordToMap(nested) : v);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getName(), e);
+            }
+        }
+        return m;
+    }
+
+    private static Object schedule(Schedule s) {
+        if (s instanceof Schedule.Iterative it) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", it.steps());
+            m.put("ramp", it.ramp().name().toLowerCase(java.util.Locale.ROOT));
+            it.finetune().ifPresent(ft -> m.put("finetune", train(ft)));
+            return Map.of("iterative", m);
+        }
+        return "one-shot";
+    }
+
+    private static Map<String, Object> train(TrainSpec t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", t.epochs());
+        m.put("batch", t.batch());
+        OptimizerSpec o = t.optimizer();
+        m.put("optimizer", Map.of(o.kind(), Map.of("lr", o.lr(), "momentum", o.momentum(), "weight-decay", o.weightDecay())));
+        m.put("limit", t.limit());
+        return m;
     }
 }

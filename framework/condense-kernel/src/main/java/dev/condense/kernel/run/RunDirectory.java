@@ -26,7 +26,9 @@ public final class RunDirectory implements AutoCloseable {
     public static RunDirectory open(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Files.createDirectories(abs.getParent());
-        Path temp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+        // not createTempDirectory: its owner-only permissions would carry over to the committed output
+        Path temp = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".tmp-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         return new RunDirectory(abs, temp);
     }
 

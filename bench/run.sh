@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Compiles and runs one benchmark main from bench/src against the built distribution.
+# Usage: bench/run.sh CLASS [ARGS...]   e.g. bench/run.sh TrainThroughput lenet-300-100 3 128
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+"$root/condense" --version >/dev/null   # builds the distribution if it is missing or stale
+dist=$(ls -d "$root"/distribution/target/condense-*/ | head -1)
+out="$root/bench/target/classes"
+mkdir -p "$out"
+javac -q -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
+cls="$1"; shift
+exec java ${BENCH_JAVA_OPTS:--Xmx6g} -cp "$out:$dist/lib/*" "$cls" "$@"

@@ -1,0 +1,29 @@
+import dev.condense.api.data.Dataset;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.data.DataOptions;
+import dev.condense.engine.data.DatasetCatalog;
+import dev.condense.engine.train.Trainer;
+import dev.condense.engine.train.TrainingProgress;
+import dev.condense.engine.zoo.Zoo;
+
+/** Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH. */
+public class TrainThroughput {
+    public static void main(String[] args) {
+        String model = args.length > 0 ? args[0] : "lenet-300-100";
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        Dataset d = DatasetCatalog.standard().load("mnist", DataOptions.defaults());
+        ModelGraph g = Zoo.build(model, 1);
+        TrainSpec spec = new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), 0);
+        var r = Trainer.fit(g, d.train(), d.numClasses(), spec, 1, new TrainingProgress() {
+            public void epochStart(int e, int n, int b) { }
+            public void batchDone() { }
+            public void epochEnd(int e, int n, double loss, double sps) {
+                System.out.printf("epoch %d/%d loss %.4f %.0f samples/s%n", e, n, loss, sps);
+            }
+        });
+        System.out.printf("%s batch %d: %.0f samples/s over %d epochs%n", model, batch, r.samplesPerSec(), epochs);
+    }
+}
