@@ -1,0 +1,83 @@
+package dev.condense.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad recipes fail before any work: exit 2, one message with file:line:column, no stack trace, nothing under runs/.
+ */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private void assertBadInput(String recipeText, int line, int column, String... mustContain) throws Exception {
+        Path recipe = Recipes.write(dir, "bad.yaml", recipeText);
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        String where = Pattern.quote(recipe + ":" + line + ":" + column + ":");
+        assertTrue(Pattern.compile(where).matcher(r.err()).find(), "expected " + recipe + ":" + line + ":" + column
+                + " in: " + r.err());
+        for (String s : mustContain) {
+            assertTrue(r.err().contains(s), "expected '" + s + "' in: " + r.err());
+        }
+        assertFalse(r.all().contains("\tat "), "stack trace printed: " + r.all());
+        assertFalse(Files.exists(dir.resolve("runs")), "something was written under runs/");
+    }
+
+    private static String replace(String text, String from, String to) {
+        assertTrue(text.contains(from), "fixture lacks " + from);
+        return text.replace(from, to);
+    }
+
+    @Test
+    void missingRecipeFile() throws Exception {
+        Cli.Result r = Cli.run(dir, "run", dir.resolve("nope.yaml").toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("nope.yaml"), r.err());
+        assertFalse(r.all().contains("\tat "), r.all());
+        assertFalse(Files.exists(dir.resolve("runs")));
+    }
+
+    @Test
+    void yamlSyntaxError() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "scorer: magnitude", "scorer: [magnitude");
+        assertBadInput(text, 10, 18, "invalid YAML");
+    }
+
+    @Test
+    void unknownKey() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "granularity: element", "granularty: element");
+        assertBadInput(text, 10, 7, "granularty", "granularity");
+    }
+
+    @Test
+    void unknownTechniqueIdSuggestsTheInstalledOne() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "scorer: magnitude", "scorer: magnitdue");
+        assertBadInput(text, 9, 15, "magnitdue", "did you mean", "magnitude");
+    }
+
+    @Test
+    void wrongValueType() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "train: {epochs: 1,", "train: {epochs: many,");
+        assertBadInput(text, 6, 21, "epochs", "integer");
+    }
+
+    @Test
+    void sparsityOutsideTheHalfOpenUnitInterval() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "sparsity: {default: 0.9}", "sparsity: {default: 1.0}");
+        assertBadInput(text, 11, 27, "sparsity");
+    }
+
+    @Test
+    void selectorMatchingNoLayerListsTheLayers() throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "sparsity: {default: 0.9}", "sparsity: {default: 0.9, fc9.weight: 0.5}");
+        assertBadInput(text, 11, 32, "fc9.weight", "fc1.weight");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.condense.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the assembled distribution's {@code bin/condense} as a subprocess, as a user would. */
+final class Cli {
+    static final Path DIST = Path.of(System.getProperty("condense.dist", "../distribution/target/condense-0.1.0"))
+            .toAbsolutePath().normalize();
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private Cli() {
+    }
+
+    static Path launcher() {
+        return DIST.resolve("bin/condense");
+    }
+
+    /** Runs {@code condense args...} in {@code workDir} with extra environment variables; 10 minutes at most. */
+    static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().put("CONDENSE_JAVA_OPTS", "-Xmx3g");
+        pb.environment().put("CI", "true");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("condense-out", ".txt");
+        Path err = Files.createTempFile("condense-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("condense " + String.join(" ", args) + " did not finish in 10 minutes");
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, Map.of(), args);
+    }
+}
