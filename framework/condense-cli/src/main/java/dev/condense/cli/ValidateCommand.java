@@ -1,7 +1,8 @@
 package dev.condense.cli;
 
 import dev.condense.kernel.plan.Plan;
-import dev.condense.kernel.plan.PlannedStage;
+import dev.condense.kernel.Kernel;
+import dev.condense.kernel.run.ResolvedRecipe;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,13 +21,15 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan plan = kernel.kernel().validate(recipe);
-        System.out.println(recipe + ": ok, recipe '" + plan.name() + "', " + plan.stages().size() + " stages");
-        int i = 1;
-        for (PlannedStage s : plan.stages()) {
-            System.out.println("  " + i++ + ". " + s.kind() + "  " + s);
-        }
-        System.out.println("  output: " + plan.outputDir());
+        Kernel.Validation v = kernel.kernel().validate(recipe);
+        Plan plan = v.plan();
+        System.out.println(recipe + ": ok, recipe '" + plan.name() + "', " + plan.stages().size()
+                + " stages; nothing was run. As resolved:");
+        System.out.print(ResolvedRecipe.yaml(plan));
+        v.pruneTargets().forEach((stage, layers) -> {
+            System.out.println("stage " + stage + " (prune) per layer:");
+            layers.forEach((layer, s) -> System.out.printf(java.util.Locale.ROOT, "  %-24s target sparsity %.4f%n", layer, s));
+        });
         return 0;
     }
 }

@@ -35,11 +35,17 @@ public final class Kernel {
      *
      * @throws dev.condense.kernel.recipe.RecipeException with file, line and column
      */
-    public Plan validate(Path recipe) {
+    public Validation validate(Path recipe) {
         Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe));
         ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
         Preflight.check(plan, graph);
-        return plan;
+        return new Validation(plan, Preflight.layerTargets(plan, graph));
+    }
+
+    /**
+     * A checked plan and, per prune stage (by stage index, 1-based), the target sparsity of every layer it touches.
+     */
+    public record Validation(Plan plan, java.util.Map<Integer, java.util.Map<String, Double>> pruneTargets) {
     }
 
     /** Validates and runs a recipe, writing its output directory atomically. */

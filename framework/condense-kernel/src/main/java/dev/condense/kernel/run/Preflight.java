@@ -18,6 +18,17 @@ public final class Preflight {
     private Preflight() {
     }
 
+    /** Per prune stage (1-based stage index), the target sparsity of each layer it will prune. */
+    public static java.util.Map<Integer, java.util.Map<String, Double>> layerTargets(Plan plan, ModelGraph graph) {
+        java.util.Map<Integer, java.util.Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < plan.stages().size(); i++) {
+            if (plan.stages().get(i) instanceof PruneStep p) {
+                out.put(i + 1, PruneExecutor.targets(p, graph));
+            }
+        }
+        return out;
+    }
+
     /** @throws RecipeException located at the offending selector or stage, listing the model's prunable layers */
     public static void check(Plan plan, ModelGraph graph) {
         List<String> layers = PrunableLayers.of(graph);

@@ -24,7 +24,7 @@ import java.util.Map;
  * Writes the plan as a recipe with every default filled in and every extension's params bound, so a run's output
  * says exactly what was done, independent of later changes to defaults.
  */
-final class ResolvedRecipe {
+public final class ResolvedRecipe {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
@@ -35,13 +35,22 @@ final class ResolvedRecipe {
         YAML.writeValue(file.toFile(), toMap(plan));
     }
 
+    /** The resolved recipe as YAML text. */
+    public static String yaml(Plan plan) {
+        try {
+            return YAML.writeValueAsString(toMap(plan));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the plan", e);
+        }
+    }
+
     static Map<String, Object> toMap(Plan plan) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("recipe", plan.name());
         r.put("seed", plan.seed());
         r.put("model", plan.model().zooId().<Object>map(z -> Map.of("zoo", z))
                 .orElseGet(() -> Map.of("file", plan.model().modelFile().orElseThrow().toString())));
-        plan.data().ifPresent(d -> r.put("data", Map.of("dataset", d.dataset(), "validation", d.validation(),
+        plan.data().ifPresent(d -> r.put("data", ordered("dataset", d.dataset(), "validation", d.validation(),
                 "train-limit", d.trainLimit(), "test-limit", d.testLimit())));
         List<Object> stages = new ArrayList<>();
         for (PlannedStage s : plan.stages()) {
@@ -68,12 +77,21 @@ final class ResolvedRecipe {
             return m;
         }
         if (s instanceof EvaluateStep e) {
-            return Map.of("metrics", e.metrics(), "batch", e.batch(), "runtime", e.runtime());
+            return ordered("metrics", e.metrics(), "batch", e.batch(), "runtime", e.runtime());
         }
         if (s instanceof ExportStep x) {
             return Map.of("format", x.format());
         }
         return recordToMap(((CustomStep) s).params());
+    }
+
+    /** A map with the given key/value pairs in that order (Map.of iterates in a per-JVM random order). */
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     /** A params record as a recipe node: its components only (not other getters), with kebab-case keys. */
@@ -108,7 +126,7 @@ final class ResolvedRecipe {
         m.put("epochs", t.epochs());
         m.put("batch", t.batch());
         OptimizerSpec o = t.optimizer();
-        m.put("optimizer", Map.of(o.kind(), Map.of("lr", o.lr(), "momentum", o.momentum(), "weight-decay", o.weightDecay())));
+        m.put("optimizer", Map.of(o.kind(), ordered("lr", o.lr(), "momentum", o.momentum(), "weight-decay", o.weightDecay())));
         m.put("limit", t.limit());
         return m;
     }
