@@ -16,8 +16,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run a recipe: train, compress, evaluate and export as it says.")
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "RECIPE", description = "The recipe YAML file.")
+    @Parameters(paramLabel = "RECIPE", arity = "0..1", description = "The recipe YAML file.")
     Path recipe;
+
+    @Option(names = "--resume", description = "Continue an interrupted run of this recipe from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--replay", paramLabel = "PROVENANCE",
+            description = "Run again from a run's provenance.yaml (refused if a plugin version differs); "
+                    + "output goes to <original output>-replay.")
+    Path replay;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Directory that already holds the data set's files (e.g. the four MNIST IDX files).")
@@ -30,11 +38,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernel;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
-        RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal());
-        RunResult result = kernel.kernel().run(recipe, options);
+        if ((recipe == null) == (replay == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either RECIPE or --replay PROVENANCE");
+        }
+        RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume);
+        RunResult result = replay != null ? kernel.kernel().replay(replay, options) : kernel.kernel().run(recipe, options);
         System.out.println("output: " + result.outputDir());
         for (Map<String, Object> e : (List<Map<String, Object>>) result.report().getOrDefault("evaluations", List.of())) {
             System.out.println("  " + Summary.evaluation(e));

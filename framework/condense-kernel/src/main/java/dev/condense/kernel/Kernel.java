@@ -54,6 +54,14 @@ public final class Kernel {
         return runner.run(plan, options);
     }
 
+    /**
+     * Runs a recipe again from a run's provenance.yaml, refusing when an installed plugin's version or zip differs
+     * from the recorded one; the output goes to the original output directory with {@code -replay} appended.
+     */
+    public RunResult replay(Path provenance, RunOptions options) throws IOException {
+        return run(dev.condense.kernel.run.Replay.prepare(provenance, plugins.pluginZips()), options);
+    }
+
     public CondensePluginManager plugins() {
         return plugins;
     }

@@ -51,7 +51,7 @@ public final class KernelModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PipelineRunner runner(DatasetCatalog catalog) {
-        return new PipelineRunner(catalog);
+    PipelineRunner runner(DatasetCatalog catalog, CondensePluginManager pm, KernelConfig c) {
+        return new PipelineRunner(catalog, pm::pluginZips, c.version());
     }
 }

@@ -22,17 +22,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Executes a {@link Plan}: loads the model and data, runs the stages in order, writes model, report and resolved
- * recipe into a temporary directory, and renames it into place only when every stage succeeded.
+ * Executes a {@link Plan}: loads the model and data, runs the stages in order with a checkpoint after each, writes
+ * model, report, resolved recipe and provenance into the partial directory, and renames it into place only when
+ * every stage succeeded. {@code --resume} continues from the last checkpoint; because every stage draws its
+ * randomness from the recipe seed and its own index, a resumed run ends with the same bytes as an uninterrupted one.
  */
 public final class PipelineRunner {
     private final DatasetCatalog catalog;
+    private final Supplier<List<Path>> pluginZips;
+    private final String version;
 
-    public PipelineRunner(DatasetCatalog catalog) {
+    /**
+     * @param catalog    data sets by id
+     * @param pluginZips the installed plugin zips, recorded in provenance
+     * @param version    the running Condense version, recorded in provenance
+     */
+    public PipelineRunner(DatasetCatalog catalog, Supplier<List<Path>> pluginZips, String version) {
         this.catalog = catalog;
+        this.pluginZips = pluginZips;
+        this.version = version;
     }
 
     public RunResult run(Plan plan, RunOptions options) throws IOException {
@@ -41,12 +55,29 @@ public final class PipelineRunner {
         Preflight.check(plan, graph);
         Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
                 options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), plan.seed()))).orElse(null);
-        try (RunDirectory dir = RunDirectory.open(plan.outputDir())) {
-            Path work = Files.createDirectories(dir.temp().resolve(".work"));
+        String planHash = Provenance.sha256(ResolvedRecipe.yaml(plan));
+        try (RunDirectory dir = RunDirectory.open(plan.outputDir(), options.resume())) {
             Map<String, Object> report = header(plan, graph, data);
             List<Map<String, Object>> stages = new ArrayList<>();
             List<Map<String, Object>> evaluations = new ArrayList<>();
-            for (int i = 0; i < plan.stages().size(); i++) {
+            int first = 0;
+            if (dir.resumed()) {
+                var saved = Checkpoints.load(dir.temp());
+                if (saved.isPresent()) {
+                    RunState state = saved.get().state();
+                    if (!state.planSha256().equals(planHash)) {
+                        throw new RecipeException(Location.ofFile(plan.source()), "cannot resume: the interrupted run in "
+                                + dir.temp() + " was made from a different recipe; run without --resume to start over");
+                    }
+                    graph = saved.get().graph();
+                    first = state.completed();
+                    stages.addAll(state.stages());
+                    evaluations.addAll(state.evaluations());
+                    options.out().printf(Locale.ROOT, "resuming after stage %d of %d%n", first, plan.stages().size());
+                }
+            }
+            Path work = Files.createDirectories(dir.temp().resolve(".work"));
+            for (int i = first; i < plan.stages().size(); i++) {
                 PlannedStage stage = plan.stages().get(i);
                 String label = (i + 1) + ":" + stage.kind();
                 options.out().printf(Locale.ROOT, "[%d/%d] %s%n", i + 1, plan.stages().size(), stage.kind());
@@ -59,6 +90,9 @@ public final class PipelineRunner {
                 s.put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
                 s.putAll(ctx.reported());
                 stages.add(s);
+                if (i + 1 < plan.stages().size()) {
+                    Checkpoints.save(dir.temp(), graph, new RunState(planHash, i + 1, stages, evaluations));
+                }
             }
             report.put("stages", stages);
             report.put("evaluations", evaluations);
@@ -68,7 +102,9 @@ public final class PipelineRunner {
                     - (long) last.get("dense_params"));
             report.put("notes", HonestyNotes.of(graph, evaluations, Files.exists(dir.temp().resolve("model.onnx"))));
             ResolvedRecipe.write(plan, dir.temp().resolve("recipe.resolved.yaml"));
+            Provenance.write(dir.temp().resolve("provenance.yaml"), plan, data, pluginZips.get(), version);
             dev.condense.kernel.plugin.FileTrees.deleteQuietly(work);
+            Checkpoints.discard(dir.temp());
             ReportWriter.write(dir.temp(), report);
             dir.commit();
             return new RunResult(dir.target(), report);

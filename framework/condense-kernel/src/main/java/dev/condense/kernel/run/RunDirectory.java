@@ -8,37 +8,52 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The output of a run: everything is written into a temporary sibling directory, which {@link #commit()} renames
- * into place only when the whole run succeeded (design invariant 3). A failed run leaves the previous output
- * untouched and removes its temporary directory in {@link #close()}.
+ * The output of a run (design invariant 3): everything is written into {@code .<name>.partial} beside the output
+ * directory, which {@link #commit()} renames into place only when the whole run succeeded. A run that fails or is
+ * killed leaves the partial directory with its last checkpoint, for {@code --resume}; one with no checkpoint yet is
+ * removed by {@link #close()}. The previous output stays untouched until the commit.
  */
 public final class RunDirectory implements AutoCloseable {
     private final Path target;
-    private final Path temp;
+    private final Path partial;
+    private final boolean resumed;
     private boolean committed;
 
-    private RunDirectory(Path target, Path temp) {
+    private RunDirectory(Path target, Path partial, boolean resumed) {
         this.target = target;
-        this.temp = temp;
+        this.partial = partial;
+        this.resumed = resumed;
     }
 
-    /** Creates the temporary directory beside {@code target} (creating parents as needed). */
-    public static RunDirectory open(Path target) throws IOException {
+    /**
+     * Opens the partial directory beside {@code target}.
+     *
+     * @param resume keep a partial directory left by an interrupted run; otherwise it is discarded
+     */
+    public static RunDirectory open(Path target, boolean resume) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Files.createDirectories(abs.getParent());
-        // not createTempDirectory: its owner-only permissions would carry over to the committed output
-        Path temp = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".tmp-"
-                + ProcessHandle.current().pid() + "-" + System.nanoTime()));
-        return new RunDirectory(abs, temp);
+        Path partial = abs.resolveSibling("." + abs.getFileName() + ".partial");
+        boolean resumed = resume && Files.isDirectory(partial);
+        if (!resumed) {
+            FileTrees.deleteQuietly(partial);
+            Files.createDirectory(partial);
+        }
+        return new RunDirectory(abs, partial, resumed);
     }
 
     /** Where to write while the run is in progress. */
     public Path temp() {
-        return temp;
+        return partial;
     }
 
     public Path target() {
         return target;
+    }
+
+    /** True when this run continues an interrupted one. */
+    public boolean resumed() {
+        return resumed;
     }
 
     /** Moves the finished output into place, replacing a previous run's output. */
@@ -48,7 +63,7 @@ public final class RunDirectory implements AutoCloseable {
             old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
             move(target, old);
         }
-        move(temp, target);
+        move(partial, target);
         committed = true;
         if (old != null) {
             FileTrees.deleteQuietly(old);
@@ -65,8 +80,8 @@ public final class RunDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!committed) {
-            FileTrees.deleteQuietly(temp);
+        if (!committed && !Checkpoints.exists(partial)) {
+            FileTrees.deleteQuietly(partial);
         }
     }
 }

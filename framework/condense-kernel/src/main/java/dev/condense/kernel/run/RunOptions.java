@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param cacheDir cache root, or null for the default ({@code ~/.cache/condense} or {@code $CONDENSE_CACHE})
  * @param out      console for progress and log lines
  * @param terminal true to draw progress bars (stdout is a terminal)
+ * @param resume   continue an interrupted run from its last checkpoint, if there is one
  */
-public record RunOptions(Path dataDir, Path cacheDir, PrintStream out, boolean terminal) {
+public record RunOptions(Path dataDir, Path cacheDir, PrintStream out, boolean terminal, boolean resume) {
 
     public RunOptions {
         Objects.requireNonNull(out, "out");

@@ -1,0 +1,100 @@
+package dev.condense.kernel.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.condense.api.data.Dataset;
+import dev.condense.kernel.plan.Plan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.ZipFile;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Writes provenance.yaml (design invariant 4): the resolved recipe, every installed plugin with version and the
+ * SHA-256 of its zip, the data set's hash, the seed, and the versions of Condense, the JVM and the ND4J backend.
+ * {@code condense run --replay} reads it back (see {@link Replay}).
+ */
+public final class Provenance {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private Provenance() {
+    }
+
+    static void write(Path file, Plan plan, Dataset data, List<Path> pluginZips, String condenseVersion) throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("condense", condenseVersion);
+        p.put("seed", plan.seed());
+        p.put("recipe_file", plan.source().toString());
+        p.put("plugins", plugins(pluginZips));
+        if (data != null) {
+            p.put("dataset", Map.of("id", data.id(), "sha256", data.sha256()));
+        }
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("nd4j_backend", Nd4j.getBackend().getClass().getName());
+        env.put("nd4j_blas", Nd4j.factory().blas().getBlasVendor().toString());
+        env.put("processors", Runtime.getRuntime().availableProcessors());
+        p.put("environment", env);
+        p.put("resolved_recipe", ResolvedRecipe.toMap(plan));
+        YAML.writeValue(file.toFile(), p);
+    }
+
+    /** Id, version and zip SHA-256 of every plugin zip, read from the zips themselves. */
+    static List<Map<String, Object>> plugins(List<Path> zips) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Path zip : zips) {
+            Properties props = new Properties();
+            try (ZipFile z = new ZipFile(zip.toFile())) {
+                var entry = z.getEntry("plugin.properties");
+                if (entry == null) {
+                    continue;
+                }
+                try (InputStream in = z.getInputStream(entry)) {
+                    props.load(in);
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", props.getProperty("plugin.id"));
+            m.put("version", props.getProperty("plugin.version"));
+            m.put("sha256", sha256(zip));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

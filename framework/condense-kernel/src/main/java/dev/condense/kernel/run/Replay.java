@@ -1,0 +1,65 @@
+package dev.condense.kernel.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a run's provenance.yaml back into a recipe to run again, after checking that every plugin the run used is
+ * installed at the same version with the same zip bytes. The replay writes to {@code <original output>-replay}, so
+ * its model can be compared byte for byte with the original's.
+ */
+public final class Replay {
+    private Replay() {
+    }
+
+    /**
+     * @return the recipe file to run (written into a new temporary directory; the original run is not touched)
+     * @throws RecipeException when the provenance file is unreadable or a plugin differs, naming it and both versions
+     */
+    public static Path prepare(Path provenance, List<Path> installedZips) throws IOException {
+        if (!Files.isRegularFile(provenance)) {
+            throw new RecipeException(Location.ofFile(provenance), "provenance file not found");
+        }
+        JsonNode p;
+        try {
+            p = Provenance.YAML.readTree(provenance.toFile());
+        } catch (IOException e) {
+            throw new RecipeException(Location.ofFile(provenance), "cannot read provenance: " + e.getMessage());
+        }
+        JsonNode recipe = p.get("resolved_recipe");
+        if (recipe == null || !recipe.isObject() || p.get("plugins") == null) {
+            throw new RecipeException(Location.ofFile(provenance), "not a Condense provenance file (no resolved_recipe/plugins)");
+        }
+        Map<String, Map<String, Object>> installed = new HashMap<>();
+        for (Map<String, Object> m : Provenance.plugins(installedZips)) {
+            installed.put((String) m.get("id"), m);
+        }
+        for (JsonNode used : p.get("plugins")) {
+            String id = used.get("id").asText();
+            Map<String, Object> now = installed.get(id);
+            if (now == null) {
+                throw new RecipeException(Location.ofFile(provenance), "cannot replay: plugin " + id + " "
+                        + used.get("version").asText() + " is not installed");
+            }
+            if (!now.get("version").equals(used.get("version").asText()) || !now.get("sha256").equals(used.get("sha256").asText())) {
+                throw new RecipeException(Location.ofFile(provenance), "cannot replay: plugin " + id + " is "
+                        + now.get("version") + " (sha256 " + now.get("sha256") + ") but the run used "
+                        + used.get("version").asText() + " (sha256 " + used.get("sha256").asText() + ")");
+            }
+        }
+        ObjectNode r = ((ObjectNode) recipe).deepCopy();
+        String dir = r.path("output").path("dir").asText();
+        ((ObjectNode) r.with("output")).put("dir", dir + "-replay");
+        Path file = Files.createTempDirectory("condense-replay-").resolve("replay.recipe.yaml");
+        Files.writeString(file, Provenance.YAML.writeValueAsString(r));
+        return file;
+    }
+}
