@@ -5,7 +5,10 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.train.Probes;
 import dev.condense.engine.train.Trainer;
+import java.util.Collection;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +53,25 @@ final class RunContext implements StageContext {
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
         return Trainer.fit(graph, dataset.train(), dataset.numClasses(), spec, seed + 7919L * trainings, progress);
+    }
+
+    @Override
+    public Map<String, INDArray> gradients(ModelGraph graph, Collection<String> initializers, int batches, int batchSize) {
+        Dataset d = requireData("gradients");
+        return Probes.gradients(graph, d.train(), d.numClasses(), initializers, batches, batchSize, seed + 104729L);
+    }
+
+    @Override
+    public Map<String, INDArray> activations(ModelGraph graph, Collection<String> tensors, int rows) {
+        Dataset d = requireData("activations");
+        return Probes.activations(graph, d.train(), d.numClasses(), tensors, rows, seed + 1299709L);
+    }
+
+    private Dataset requireData(String what) {
+        if (dataset == null) {
+            throw new IllegalStateException(label + ": " + what + " need a data set; add data: {dataset: ...} to the recipe");
+        }
+        return dataset;
     }
 
     @Override
