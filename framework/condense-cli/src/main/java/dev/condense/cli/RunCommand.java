@@ -30,11 +30,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernel;
 
+    @Mixin
+    SetOptions sets;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal());
-        RunResult result = kernel.kernel().run(recipe, options);
+        RunResult result = kernel.kernel().run(recipe, options, sets.overrides());
         System.out.println("output: " + result.outputDir());
         for (Map<String, Object> e : (List<Map<String, Object>>) result.report().getOrDefault("evaluations", List.of())) {
             System.out.println("  " + Summary.evaluation(e));

@@ -129,7 +129,7 @@ class PlannerTest {
                       schedul: one-shot
                 """);
         assertError(() -> plan(key), key, 8, 7, "unknown key 'schedul' in prune", "(did you mean 'schedule'?)",
-                "allowed keys: granularity, schedule, scorer, sparsity");
+                "allowed keys: granularity, layers, schedule, scorer, sparsity");
     }
 
     @Test
