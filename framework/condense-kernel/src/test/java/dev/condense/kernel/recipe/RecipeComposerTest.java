@@ -105,4 +105,33 @@ class RecipeComposerTest {
         assertEquals(new Location(child, 2, 11), tree.at("/seed"), "where the var is written");
         assertEquals(new Location(dir.resolve("base.yaml"), 3, 8), tree.at("/model"));
     }
+
+    @Test
+    void theDocumentedExampleComposes() {
+        write(dir, "base.yaml", """
+                recipe: lenet-base
+                model: {zoo: lenet-300-100}
+                data: {dataset: mnist}
+                vars: {epochs: 8, sparsity: 0.9}
+                stages:
+                  - train: {epochs: "${epochs}"}
+                  - prune: {scorer: magnitude, sparsity: {default: "${sparsity}"}, layers: {exclude: [fc3.weight]}}
+                  - export
+                """);
+        Path quick = write(dir, "quick.yaml", """
+                extends: base.yaml
+                recipe: lenet-quick
+                vars: {epochs: 1}
+                data: {train-limit: 2000}
+                """);
+        Recipe r = RecipeLoader.load(quick, RecipeOverride.parseAll(List.of("sparsity=0.5", "data.train-limit=500")));
+        assertEquals("lenet-quick", r.name());
+        assertEquals(500, r.data().orElseThrow().trainLimit());
+        TrainSpec train = ((StageSpec.Train) r.stages().get(0)).spec();
+        assertEquals(1, train.epochs());
+        assertEquals(128, train.batch());
+        StageSpec.Prune prune = (StageSpec.Prune) r.stages().get(1);
+        assertEquals(java.util.OptionalDouble.of(0.5), prune.sparsity().sparsityFor("fc1.weight"));
+        assertFalse(prune.layers().test("fc3.weight"));
+    }
 }
