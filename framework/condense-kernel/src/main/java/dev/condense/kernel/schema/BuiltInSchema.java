@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The part of the recipe schema the kernel defines itself: top-level keys and the built-in stage kinds, with the
- * ranges the loader checks (see docs/recipes.md). Kept beside the parsers' rules by hand; {@code RecipeSchemaTest}
- * checks that the example recipes validate against it.
+ * ranges the loader checks (see docs/recipes.md). Written by hand from the parsers' rules ({@code RecipeLoader},
+ * {@code StageParser}, {@code TrainParser}, {@code SparsityParser}): change both together.
  */
 final class BuiltInSchema {
     private static final String KEBAB = "^[a-z0-9]+(-[a-z0-9]+)*$";
