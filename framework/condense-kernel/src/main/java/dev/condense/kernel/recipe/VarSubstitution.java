@@ -63,8 +63,9 @@ final class VarSubstitution {
         for (String p : pointers) {
             String text = edit.get(p).asText();
             Matcher whole = WHOLE.matcher(text);
-            if (whole.matches() && vars.containsKey(whole.group(1))) {
-                edit.graftValue(p, tree, LocatedTree.child(varsPointer, whole.group(1)));
+            String name = whole.matches() ? whole.group(1).split(":-", 2)[0] : "";
+            if (vars.containsKey(name)) {
+                edit.graftValue(p, tree, LocatedTree.child(varsPointer, name));
             } else if (text.contains("${")) {
                 edit.put(p, s.substitute(p, text), tree.at(p));
             }

@@ -65,6 +65,8 @@ class VarSubstitutionTest {
                 stages:
                   - train: {epochs: "${epochs}"}
                 """);
+        Path g = write(dir, "g.yaml", Fixtures.read(f).replace("${epochs}", "${epochs:-3}"));
+        assertError(() -> RecipeLoader.load(g), g, 2, 16, "expected an integer for epochs");
         assertError(() -> RecipeLoader.load(f), f, 2, 16, "expected an integer for epochs but found string \"eight\"");
     }
 
