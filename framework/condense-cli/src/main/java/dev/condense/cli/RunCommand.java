@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernel;
 
+    @Mixin
+    SetOptions sets;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,8 +51,8 @@ final class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either RECIPE or --replay PROVENANCE");
         }
         RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume);
-        RunResult result = replay != null ? kernel.kernel().replay(replay, options) : kernel.kernel().run(recipe, options);
-        System.out.println("output: " + result.outputDir());
+        RunResult result = replay != null ? kernel.kernel().replay(replay, options)
+                : kernel.kernel().run(recipe, options, sets.overrides());        System.out.println("output: " + result.outputDir());
         for (Map<String, Object> e : (List<Map<String, Object>>) result.report().getOrDefault("evaluations", List.of())) {
             System.out.println("  " + Summary.evaluation(e));
         }

@@ -19,9 +19,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernel;
 
+    @Mixin
+    SetOptions sets;
+
     @Override
     public Integer call() {
-        Kernel.Validation v = kernel.kernel().validate(recipe);
+        Kernel.Validation v = kernel.kernel().validate(recipe, sets.overrides());
         Plan plan = v.plan();
         System.out.println(recipe + ": ok, recipe '" + plan.name() + "', " + plan.stages().size()
                 + " stages; nothing was run. As resolved:");

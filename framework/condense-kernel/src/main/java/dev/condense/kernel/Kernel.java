@@ -6,6 +6,7 @@ import dev.condense.kernel.plan.Planner;
 import dev.condense.kernel.plugin.CondensePluginManager;
 import dev.condense.kernel.plugin.ExtensionRegistry;
 import dev.condense.kernel.recipe.RecipeLoader;
+import dev.condense.kernel.recipe.RecipeOverride;
 import dev.condense.kernel.run.PipelineRunner;
 import dev.condense.kernel.run.Preflight;
 import dev.condense.kernel.run.RunOptions;
@@ -13,6 +14,7 @@ import dev.condense.kernel.run.RunResult;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The kernel's front door, for the CLI and for embedders: validate a recipe, run it, list plugins.
@@ -36,7 +38,12 @@ public final class Kernel {
      * @throws dev.condense.kernel.recipe.RecipeException with file, line and column
      */
     public Validation validate(Path recipe) {
-        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe));
+        return validate(recipe, List.of());
+    }
+
+    /** As {@link #validate(Path)}, with {@code --set} overrides applied to the recipe. */
+    public Validation validate(Path recipe, List<RecipeOverride> overrides) {
+        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe, overrides));
         ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
         Preflight.check(plan, graph);
         return new Validation(plan, Preflight.layerTargets(plan, graph));
@@ -50,7 +57,12 @@ public final class Kernel {
 
     /** Validates and runs a recipe, writing its output directory atomically. */
     public RunResult run(Path recipe, RunOptions options) throws IOException {
-        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe));
+        return run(recipe, options, List.of());
+    }
+
+    /** As {@link #run(Path, RunOptions)}, with {@code --set} overrides applied to the recipe. */
+    public RunResult run(Path recipe, RunOptions options, List<RecipeOverride> overrides) throws IOException {
+        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe, overrides));
         return runner.run(plan, options);
     }
 

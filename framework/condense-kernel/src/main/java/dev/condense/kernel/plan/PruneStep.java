@@ -3,10 +3,17 @@ package dev.condense.kernel.plan;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
+import dev.condense.kernel.recipe.LayerFilter;
+import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.recipe.Schedule;
 import dev.condense.kernel.recipe.SparsityRule;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,16 +27,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param granularity  what is pruned
  * @param sparsity     per-layer targets
  * @param schedule     one-shot or iterative
+ * @param layers       the layers the stage may touch, applied before {@code sparsity} ({@link LayerFilter#ALL} when
+ *                     the recipe has no {@code layers} key)
  * @param location     where the stage is written
  */
 public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granularity granularity,
-                        SparsityRule sparsity, Schedule schedule, Location location) implements PlannedStage {
+                        SparsityRule sparsity, Schedule schedule, LayerFilter layers, Location location)
+        implements PlannedStage {
 
     public PruneStep {
         Objects.requireNonNull(scorer, "scorer");
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(sparsity, "sparsity");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(location, "location");
         if (!scorer.paramsType().isInstance(scorerParams)) {
             throw new IllegalArgumentException("params of scorer " + scorer.id() + " must be a "
@@ -37,9 +48,45 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
         }
     }
 
+    /** A stage touching every layer (no {@code layers} filter). */
+    public PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granularity granularity, SparsityRule sparsity,
+                     Schedule schedule, Location location) {
+        this(scorer, scorerParams, granularity, sparsity, schedule, LayerFilter.ALL, location);
+    }
+
     @Override
     public String kind() {
         return "prune";
+    }
+
+    /**
+     * The target sparsity of {@code layer} in this stage: empty when the layer filter excludes it, else the sparsity
+     * rule's (first matching selector, else the default, else empty). The runner prunes exactly the layers for which
+     * this is present and above 0.
+     */
+    public OptionalDouble targetSparsity(String layer) {
+        return layers.test(layer) ? sparsity.sparsityFor(layer) : OptionalDouble.empty();
+    }
+
+    /**
+     * One located error per sparsity selector and per {@code layers} include/exclude pattern that matches none of
+     * {@code layerNames} (a typo, almost always), in recipe order: sparsity selectors, then include, then exclude.
+     */
+    public List<RecipeException> unmatched(Collection<String> layerNames) {
+        List<RecipeException> problems = new ArrayList<>();
+        String known = "; layers: " + String.join(", ", layerNames);
+        for (SparsityRule.Selector s : sparsity.selectors()) {
+            if (layerNames.stream().noneMatch(s::matches)) {
+                problems.add(new RecipeException(s.location(), "selector '" + s.selector() + "' matches no prunable layer"
+                        + known));
+            }
+        }
+        for (LayerPattern p : layers.unmatched(layerNames)) {
+            String list = layers.include().contains(p) ? "include" : "exclude";
+            problems.add(new RecipeException(p.location(), "layers " + list + " pattern '" + p.pattern()
+                    + "' matches no prunable layer" + known));
+        }
+        return problems;
     }
 
     /** Scores {@code request} with the scorer and its bound params (the cast is safe by the invariant). */

@@ -63,6 +63,21 @@ public final class LocatedTree {
         return keys.containsKey(pointer);
     }
 
+    /** Every recorded value location, by pointer (for {@link TreeEdit}). */
+    Map<String, Location> valueLocations() {
+        return values;
+    }
+
+    /** Every recorded key location, by pointer (for {@link TreeEdit}). */
+    Map<String, Location> keyLocations() {
+        return keys;
+    }
+
+    /** True when {@code pointer} is {@code ancestor} or lies below it. */
+    static boolean isWithin(String pointer, String ancestor) {
+        return pointer.equals(ancestor) || pointer.startsWith(ancestor + "/");
+    }
+
     /** The pointer of the parent of {@code pointer}; the root's parent is the root. */
     public static String parent(String pointer) {
         int slash = pointer.lastIndexOf('/');

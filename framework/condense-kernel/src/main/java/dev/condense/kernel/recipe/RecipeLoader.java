@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Reads a recipe file into a checked {@link Recipe}. Every problem is a {@link RecipeException} at
  * {@code file:line:column}; nothing is resolved against the plugin registry here (see the planner).
  *
- * <p>Top-level keys: {@code recipe} (required, kebab-case), {@code seed} (default 0), {@code model} (required),
+ * <p>The tree is composed first ({@link RecipeComposer}: {@code extends}, {@code --set}, {@code vars}). Top-level keys: {@code recipe} (required, kebab-case), {@code seed} (default 0), {@code model} (required),
  * {@code data} (optional), {@code stages} (required) and {@code output} (default {@code {dir: runs/<recipe>}}).
  */
 public final class RecipeLoader {
@@ -23,9 +23,22 @@ public final class RecipeLoader {
     private RecipeLoader() {
     }
 
-    /** Reads and checks the recipe at {@code file}. */
+    /** Reads and checks the recipe at {@code file} (with its {@code extends} bases and {@code vars}). */
     public static Recipe load(Path file) {
-        return read(YamlReader.read(file));
+        return load(file, List.of());
+    }
+
+    /** Reads the recipe at {@code file}, applies the {@code --set} {@code overrides}, and checks it. */
+    public static Recipe load(Path file, List<RecipeOverride> overrides) {
+        return read(RecipeComposer.compose(file, overrides));
+    }
+
+    /**
+     * Checks a recipe whose text is given, as if read from {@code file} (which is not read; bases named by
+     * {@code extends} and model files are still looked up relative to it).
+     */
+    public static Recipe parse(Path file, String text, List<RecipeOverride> overrides) {
+        return read(RecipeComposer.compose(file, text, overrides));
     }
 
     /** Checks an already parsed recipe tree. */
@@ -61,9 +74,10 @@ public final class RecipeLoader {
             return ModelSpec.zoo(id);
         }
         NodeRef f = file.get();
-        Path resolved = node.tree().file().resolveSibling(f.asText()).normalize();
+        Path resolved = f.location().file().resolveSibling(f.asText()).normalize();
         if (!Files.isRegularFile(resolved)) {
-            throw f.fail("model file not found: " + resolved + " (relative paths resolve against the recipe's directory)");
+            throw f.fail("model file not found: " + resolved
+                    + " (relative paths resolve against the directory of the file that names it)");
         }
         return ModelSpec.file(resolved);
     }

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /** Reads the {@code stages} list of a recipe into {@link StageSpec}s. */
 final class StageParser {
-    private static final List<String> PRUNE_KEYS = List.of("scorer", "granularity", "sparsity", "schedule");
+    private static final List<String> PRUNE_KEYS = List.of("scorer", "granularity", "sparsity", "schedule", "layers");
+    private static final List<String> LAYERS_KEYS = List.of("include", "exclude");
     private static final List<String> EVALUATE_KEYS = List.of("metrics", "batch", "runtime");
     private static final List<String> EXPORT_KEYS = List.of("format");
     private static final List<String> GRANULARITIES = Arrays.stream(Granularity.values())
@@ -68,7 +69,31 @@ final class StageParser {
         Location granularityAt = granularityNode.map(NodeRef::location).orElse(scorer.location());
         SparsityRule sparsity = SparsityParser.read(body.required("sparsity"));
         Schedule schedule = body.optional("schedule").map(SparsityParser::schedule).orElse(new Schedule.OneShot());
-        return new StageSpec.Prune(scorer, granularity, granularityAt, sparsity, schedule, at);
+        LayerFilter layers = body.optional("layers").map(StageParser::layers).orElse(LayerFilter.ALL);
+        return new StageSpec.Prune(scorer, granularity, granularityAt, sparsity, schedule, layers, at);
+    }
+
+    /** {@code {include: [patterns], exclude: [patterns]}}; each list, when given, is not empty. */
+    private static LayerFilter layers(NodeRef node) {
+        node.expectObject(LAYERS_KEYS);
+        return new LayerFilter(patterns(node, "include"), patterns(node, "exclude"));
+    }
+
+    private static List<LayerPattern> patterns(NodeRef layers, String key) {
+        Optional<NodeRef> list = layers.optional(key);
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        List<NodeRef> items = list.get().elements();
+        if (items.isEmpty()) {
+            throw list.get().fail(key + " must list at least one layer name or re:REGEX (omit it instead)");
+        }
+        List<LayerPattern> patterns = new ArrayList<>();
+        for (NodeRef item : items) {
+            String pattern = item.asText();
+            patterns.add(item.construct(() -> new LayerPattern(pattern, item.location())));
+        }
+        return patterns;
     }
 
     private static Granularity granularity(NodeRef node) {

@@ -36,18 +36,20 @@ public sealed interface StageSpec {
     }
 
     /**
-     * {@code prune: {scorer, granularity, sparsity, schedule}}.
+     * {@code prune: {scorer, granularity, sparsity, schedule, layers}}.
      *
      * @param granularityLocation where the granularity is written (the scorer's location when defaulted)
+     * @param layers              the layers the stage may touch ({@link LayerFilter#ALL} when not given)
      */
     record Prune(ExtensionRef scorer, Granularity granularity, Location granularityLocation, SparsityRule sparsity,
-                 Schedule schedule, Location location) implements StageSpec {
+                 Schedule schedule, LayerFilter layers, Location location) implements StageSpec {
         public Prune {
             Objects.requireNonNull(scorer, "scorer");
             Objects.requireNonNull(granularity, "granularity");
             Objects.requireNonNull(granularityLocation, "granularityLocation");
             Objects.requireNonNull(sparsity, "sparsity");
             Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(layers, "layers");
             Objects.requireNonNull(location, "location");
         }
 

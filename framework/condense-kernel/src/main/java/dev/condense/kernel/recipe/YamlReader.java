@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,9 +45,31 @@ public final class YamlReader {
         if (!Files.isRegularFile(file)) {
             throw new RecipeException(Location.ofFile(file), "recipe file not found");
         }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(file, in);
+        } catch (NoSuchFileException e) {
+            throw new RecipeException(Location.ofFile(file), "recipe file not found", e);
+        } catch (IOException e) {
+            throw new RecipeException(Location.ofFile(file), "cannot read recipe: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses {@code text} as if it were the content of {@code file} (which is not read): locations name {@code file}.
+     *
+     * @throws RecipeException as {@link #read(Path)}
+     */
+    public static LocatedTree parse(Path file, String text) {
+        try (Reader in = new StringReader(text)) {
+            return parse(file, in);
+        } catch (IOException e) {
+            throw new RecipeException(Location.ofFile(file), "cannot read recipe: " + e.getMessage(), e);
+        }
+    }
+
+    private static LocatedTree parse(Path file, Reader in) throws IOException {
         YamlReader reader = new YamlReader(file);
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             JsonParser parser = new YAMLFactory().createParser(in)) {
+        try (JsonParser parser = new YAMLFactory().createParser(in)) {
             if (parser.nextToken() == null) {
                 throw new RecipeException(new Location(file, 1, 1), "the recipe is empty");
             }
@@ -57,10 +80,6 @@ public final class YamlReader {
             return new LocatedTree(file, root, reader.values, reader.keys);
         } catch (JsonProcessingException e) {
             throw new RecipeException(reader.location(e.getLocation()), "invalid YAML: " + syntaxMessage(e), e);
-        } catch (NoSuchFileException e) {
-            throw new RecipeException(Location.ofFile(file), "recipe file not found", e);
-        } catch (IOException e) {
-            throw new RecipeException(Location.ofFile(file), "cannot read recipe: " + e.getMessage(), e);
         }
     }
 

@@ -6,13 +6,12 @@ import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.prune.PrunableLayers;
 import dev.condense.kernel.recipe.RecipeException;
-import dev.condense.kernel.recipe.SparsityRule;
 import java.util.List;
 
 /**
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
- * layer selector matches a prunable layer (a selector that matches nothing is almost always a typo), and every prune
- * stage targets at least one layer.
+ * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
+ * typo; the error lists the layers), and every prune stage targets at least one layer.
  */
 public final class Preflight {
     private Preflight() {
@@ -36,11 +35,9 @@ public final class Preflight {
             if (!(stage instanceof PruneStep p)) {
                 continue;
             }
-            for (SparsityRule.Selector sel : p.sparsity().selectors()) {
-                if (layers.stream().noneMatch(sel::matches)) {
-                    throw new RecipeException(sel.location(), "selector '" + sel.selector()
-                            + "' matches no prunable layer of " + graph.name() + "; layers: " + layers);
-                }
+            List<RecipeException> unmatched = p.unmatched(layers);
+            if (!unmatched.isEmpty()) {
+                throw unmatched.get(0);
             }
             if (PruneExecutor.targets(p, graph).isEmpty()) {
                 throw new RecipeException(p.location(), "this prune stage selects no layer with a sparsity above 0; "

@@ -60,11 +60,14 @@ final class PruneExecutor {
         return graph;
     }
 
-    /** Target sparsity per prunable layer; layers no selector (and no default) covers are left alone. */
+    /**
+     * Target sparsity per prunable layer; layers the stage's {@code layers} filter excludes, or that no selector (and
+     * no default) covers, are left alone.
+     */
     static Map<String, Double> targets(PruneStep step, ModelGraph graph) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String layer : PrunableLayers.of(graph)) {
-            OptionalDouble s = step.sparsity().sparsityFor(layer);
+            OptionalDouble s = step.targetSparsity(layer);
             if (s.isPresent() && s.getAsDouble() > 0) {
                 out.put(layer, s.getAsDouble());
             }

@@ -10,6 +10,7 @@ import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.plan.TrainStep;
+import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Schedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
@@ -74,6 +75,10 @@ public final class ResolvedRecipe {
             p.sparsity().defaultSparsity().ifPresent(d -> sparsity.put("default", d));
             m.put("sparsity", sparsity);
             m.put("schedule", schedule(p.schedule()));
+            if (!p.layers().patterns().isEmpty()) {
+                m.put("layers", ordered("include", p.layers().include().stream().map(LayerPattern::pattern).toList(),
+                        "exclude", p.layers().exclude().stream().map(LayerPattern::pattern).toList()));
+            }
             return m;
         }
         if (s instanceof EvaluateStep e) {

@@ -17,10 +17,10 @@ import java.util.TreeSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) and a fake stage (distill). */
-final class FakeLookup implements ExtensionLookup {
+public final class FakeLookup implements ExtensionLookup {
     private final Map<Class<?>, Map<String, Extension<?>>> byPoint = new HashMap<>();
 
-    FakeLookup() {
+    public FakeLookup() {
         add(ImportanceScorer.class, new FakeScorer<>("magnitude", MagnitudeParams.class, Set.of(Granularity.values()), false));
         add(ImportanceScorer.class, new FakeScorer<>("snip", SnipParams.class, Set.of(Granularity.ELEMENT), true));
         add(ImportanceScorer.class, new FakeScorer<>("fpgm", NoParams.class, Set.of(Granularity.FILTER), false));

@@ -48,12 +48,12 @@ class PlannerTest {
         assertEquals(Optional.of(new DataSpec("mnist", 0.0, 0, 0)), p.data());
         assertTrue(p.outputDir().isAbsolute());
         assertTrue(p.outputDir().endsWith(Path.of("runs", "quickstart")), p.outputDir().toString());
-        assertEquals(List.of("train", "prune", "evaluate", "export"), p.stages().stream().map(PlannedStage::kind).toList());
+        assertEquals(List.of("train", "evaluate", "prune", "evaluate", "export"), p.stages().stream().map(PlannedStage::kind).toList());
 
         TrainStep train = assertInstanceOf(TrainStep.class, p.stages().get(0));
         assertEquals(new TrainSpec(8, 128, OptimizerSpec.adam(1e-3), 0), train.spec());
 
-        PruneStep prune = assertInstanceOf(PruneStep.class, p.stages().get(1));
+        PruneStep prune = assertInstanceOf(PruneStep.class, p.stages().get(2));
         assertEquals("magnitude", prune.scorer().id());
         assertEquals(new FakeLookup.MagnitudeParams("l1"), prune.scorerParams());
         assertEquals(Granularity.ELEMENT, prune.granularity());
@@ -63,10 +63,10 @@ class PlannerTest {
         assertEquals(Optional.of(new TrainSpec(2, 128, OptimizerSpec.adam(5e-4), 0)), schedule.finetune());
         assertEquals(0.9, schedule.target(0.9, 3));
 
-        EvaluateStep evaluate = assertInstanceOf(EvaluateStep.class, p.stages().get(2));
+        EvaluateStep evaluate = assertInstanceOf(EvaluateStep.class, p.stages().get(3));
         assertEquals(List.of("accuracy", "size", "latency"), evaluate.metrics());
         assertEquals(256, evaluate.batch());
-        assertEquals("onnx", assertInstanceOf(ExportStep.class, p.stages().get(3)).format());
+        assertEquals("onnx", assertInstanceOf(ExportStep.class, p.stages().get(4)).format());
     }
 
     @Test
@@ -129,7 +129,7 @@ class PlannerTest {
                       schedul: one-shot
                 """);
         assertError(() -> plan(key), key, 8, 7, "unknown key 'schedul' in prune", "(did you mean 'schedule'?)",
-                "allowed keys: granularity, schedule, scorer, sparsity");
+                "allowed keys: granularity, layers, schedule, scorer, sparsity");
     }
 
     @Test

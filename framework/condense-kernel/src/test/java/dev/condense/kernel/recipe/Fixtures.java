@@ -25,6 +25,15 @@ public final class Fixtures {
         }
     }
 
+    /** The text of {@code file}. */
+    public static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Asserts {@code run} throws a RecipeException at {@code file:line:column} whose detail holds every fragment. */
     public static RecipeException assertError(Executable run, Path file, int line, int column, String... fragments) {
         RecipeException e = assertThrows(RecipeException.class, run);

@@ -1,0 +1,43 @@
+package dev.condense.kernel.recipe;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Which layers a prune stage may touch: {@code layers: {include: [...], exclude: [...]}}. A layer passes when it
+ * matches some include pattern (or no include list is given) and no exclude pattern. The filter is applied before the
+ * sparsity rule: a layer that does not pass is not pruned whatever its sparsity selectors say.
+ *
+ * @param include patterns of the layers to prune; empty means every layer
+ * @param exclude patterns of the layers never to prune
+ */
+public record LayerFilter(List<LayerPattern> include, List<LayerPattern> exclude) implements Predicate<String> {
+    /** The filter letting every layer through (no {@code layers} key). */
+    public static final LayerFilter ALL = new LayerFilter(List.of(), List.of());
+
+    public LayerFilter {
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+
+    /** True when the stage may touch {@code layer}. */
+    @Override
+    public boolean test(String layer) {
+        return (include.isEmpty() || include.stream().anyMatch(p -> p.matches(layer)))
+                && exclude.stream().noneMatch(p -> p.matches(layer));
+    }
+
+    /** Every pattern, include first, in recipe order. */
+    public List<LayerPattern> patterns() {
+        List<LayerPattern> all = new ArrayList<>(include);
+        all.addAll(exclude);
+        return all;
+    }
+
+    /** The patterns matching none of {@code layers} (each has its location), include first. */
+    public List<LayerPattern> unmatched(Collection<String> layers) {
+        return patterns().stream().filter(p -> layers.stream().noneMatch(p::matches)).toList();
+    }
+}
