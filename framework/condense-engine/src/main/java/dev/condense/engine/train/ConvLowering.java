@@ -1,0 +1,114 @@
+package dev.condense.engine.train;
+
+import dev.condense.api.model.Node;
+import dev.condense.engine.graph.ConvGeometry;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+
+/**
+ * SameDiff lowering of 2-D Conv, MaxPool, AveragePool and GlobalAveragePool (NCHW, ONNX weight layout
+ * {@code [outC, inC/group, kH, kW]}).
+ *
+ * <p>Conv: {@code group=1} maps to conv2d with OIYX weights; {@code group=inC} (depthwise, channel multiplier
+ * {@code m = outC/inC}) maps to depthwise conv2d with the weight viewed as {@code [C, m, kH, kW]} and permuted to
+ * {@code [kH, kW, C, m]} (output channel {@code c*m + j}, as ONNX orders groups); other groups split input,
+ * weight and bias into {@code group} slices, convolve each and concatenate along channels. Asymmetric padding
+ * (and pooling's ceil_mode) becomes an explicit Pad before a VALID op, with {@code -Float.MAX_VALUE} as the fill
+ * for MaxPool. AveragePool with asymmetric padding or ceil_mode is only exact with count_include_pad=1 and
+ * ceil_mode=0, and is rejected otherwise.
+ */
+final class ConvLowering {
+
+    private ConvLowering() {
+    }
+
+    static SDVariable conv(LowerContext c, Node n, List<SDVariable> a) {
+        SameDiff sd = c.sd();
+        long[] x = c.shape(n.inputs().get(0));
+        long[] w = c.shape(n.inputs().get(1));
+        check2d(n, x);
+        ConvGeometry g = ConvGeometry.of(n, x, new long[] {w[2], w[3]});
+        SDVariable in = a.get(0);
+        long[] p = g.pads();
+        if (!g.symmetric()) {
+            in = TensorLowering.pad(sd, n.output() + ".pad", in, new long[] {0, 0, p[0], p[1], 0, 0, p[2], p[3]}, 0);
+            p = new long[4];
+        }
+        SDVariable bias = a.size() > 2 ? a.get(2) : null;
+        long group = n.intAttr("group", 1);
+        Conv2DConfig.Conv2DConfigBuilder cfg = Conv2DConfig.builder().kH(w[2]).kW(w[3])
+                .sH(g.strides()[0]).sW(g.strides()[1]).pH(p[0]).pW(p[1]).dH(g.dilations()[0]).dW(g.dilations()[1])
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW");
+        if (group == 1) {
+            Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.OIYX).build();
+            return bias == null ? sd.cnn.conv2d(n.output(), in, a.get(1), conf) : sd.cnn.conv2d(n.output(), in, a.get(1), bias, conf);
+        }
+        if (group == x[1]) {
+            SDVariable dw = sd.permute(sd.reshape(a.get(1), x[1], w[0] / x[1], w[2], w[3]), 2, 3, 0, 1);
+            Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.YXIO).build();
+            return bias == null ? sd.cnn.depthWiseConv2d(n.output(), in, dw, conf) : sd.cnn.depthWiseConv2d(n.output(), in, dw, bias, conf);
+        }
+        Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.OIYX).build();
+        int gr = (int) group;
+        SDVariable[] xs = sd.split(null, in, gr, 1);
+        SDVariable[] ws = sd.split(null, a.get(1), gr, 0);
+        SDVariable[] bs = bias == null ? null : sd.split(null, bias, gr, 0);
+        SDVariable[] ys = IntStream.range(0, gr).mapToObj(i -> bs == null ? sd.cnn.conv2d(xs[i], ws[i], conf)
+                : sd.cnn.conv2d(xs[i], ws[i], bs[i], conf)).toArray(SDVariable[]::new);
+        return sd.concat(n.output(), 1, ys);
+    }
+
+    static SDVariable pool(LowerContext c, Node n, List<SDVariable> a) {
+        SameDiff sd = c.sd();
+        long[] x = c.shape(n.inputs().get(0));
+        check2d(n, x);
+        ConvGeometry g = ConvGeometry.of(n, x, n.intsAttr("kernel_shape", null));
+        boolean max = n.opType().equals("MaxPool");
+        boolean includePad = n.intAttr("count_include_pad", 0) != 0;
+        long[] p = g.pads();
+        SDVariable in = a.get(0);
+        if (!g.symmetric() || g.ceil()) {
+            if (!max && (g.ceil() || !includePad)) {
+                throw new IllegalArgumentException("AveragePool node '" + n.name() + "': ceil_mode or asymmetric "
+                        + "pads need count_include_pad=1 and ceil_mode=0");
+            }
+            long extraH = extra(g, 0, x[2]);
+            long extraW = extra(g, 1, x[3]);
+            in = TensorLowering.pad(sd, n.output() + ".pad", in,
+                    new long[] {0, 0, p[0], p[1], 0, 0, p[2] + extraH, p[3] + extraW}, max ? -Float.MAX_VALUE : 0);
+            p = new long[4];
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(g.kernel()[0]).kW(g.kernel()[1])
+                .sH(g.strides()[0]).sW(g.strides()[1]).pH(p[0]).pW(p[1])
+                .dH(g.dilations()[0]).dW(g.dilations()[1]).paddingMode(PaddingMode.VALID).isNHWC(false)
+                .divisor(includePad ? Pooling2D.Divisor.INCLUDE_PADDING : Pooling2D.Divisor.EXCLUDE_PADDING).build();
+        return max ? sd.cnn.maxPooling2d(n.output(), in, cfg) : sd.cnn.avgPooling2d(n.output(), in, cfg);
+    }
+
+    static SDVariable globalAveragePool(LowerContext c, Node n, List<SDVariable> a) {
+        int rank = c.shape(n.inputs().get(0)).length;
+        return c.sd().mean(n.output(), a.get(0), true, IntStream.range(2, rank).toArray());
+    }
+
+    /** End padding beyond the declared pads that makes a floor-mode window count equal the ceil-mode one. */
+    private static long extra(ConvGeometry g, int axis, long in) {
+        long needed = (g.outSize(axis, in) - 1) * g.strides()[axis] + g.dilations()[axis] * (g.kernel()[axis] - 1) + 1;
+        long have = in + g.pads()[axis] + g.pads()[axis + 2];
+        return Math.max(0, needed - have);
+    }
+
+    private static void check2d(Node n, long[] x) {
+        if (x.length != 4) {
+            throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "': only 2-D spatial inputs "
+                    + "[N, C, H, W] are supported, got " + Arrays.toString(x));
+        }
+    }
+}
