@@ -91,13 +91,22 @@ public final class ShapeInference {
     }
 
     private static long[] conv(Node n, long[] x, long[] w) {
+        check2d(n, x);
         ConvGeometry g = ConvGeometry.of(n, x, Arrays.copyOfRange(w, 2, w.length));
         return new long[] {x[0], w[0], g.outSize(0, x[2]), g.outSize(1, x[3])};
     }
 
     private static long[] pool(Node n, long[] x) {
+        check2d(n, x);
         ConvGeometry g = ConvGeometry.of(n, x, n.intsAttr("kernel_shape", null));
         return new long[] {x[0], x[1], g.outSize(0, x[2]), g.outSize(1, x[3])};
+    }
+
+    private static void check2d(Node n, long[] x) {
+        if (x.length != 4) {
+            throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "': only 2-D spatial inputs "
+                    + "[N, C, H, W] are supported, got " + Arrays.toString(x));
+        }
     }
 
     private static long[] globalPool(long[] x) {

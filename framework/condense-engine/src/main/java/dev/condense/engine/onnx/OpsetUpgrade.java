@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       consumed_inputs, training_mode=0) are dropped; their opset-13 meaning is the default.</li>
  *   <li>Reshape: {@code allowzero=0} (opset 14 default) is dropped.</li>
  * </ul>
- * New initializers are named {@code <node>.<attribute>}.
+ * New initializers are named {@code <node>.<attribute>}. Nodes that use an optional second output (MaxPool
+ * indices, Dropout mask, BatchNormalization training statistics) are rejected.
  */
 final class OpsetUpgrade {
     private static final Set<String> BN_ATTRS = Set.of("epsilon", "momentum");
@@ -29,6 +30,10 @@ final class OpsetUpgrade {
     }
 
     static Node upgrade(Node n, Map<String, INDArray> inits) {
+        if (n.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+            throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' uses optional output(s) "
+                    + n.outputs().subList(1, n.outputs().size()) + "; the IR supports the main output only");
+        }
         Map<String, Object> attrs = new HashMap<>(n.attributes());
         List<String> inputs = new ArrayList<>(n.inputs());
         switch (n.opType()) {

@@ -40,6 +40,10 @@ final class StaticFolding {
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) {
             long[] v = evaluate(n, shapes, values, inits);
+            if (v == null && SupportedOps.FOLDED.contains(n.opType())) {
+                throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' computes on runtime data; "
+                        + "the IR folds " + SupportedOps.FOLDED + " only when they compute static shapes");
+            }
             if (v == null) {
                 n = reshapeWithBatch(n, shapes, values, inits);
                 for (String in : n.inputs()) {
@@ -74,9 +78,9 @@ final class StaticFolding {
         switch (n.opType()) {
             case "Shape": {
                 long[] s = shapes.get(n.inputs().get(0)).clone();
-                int start = (int) ShapeInference.axis(n.intAttr("start", 0), s.length);
-                int end = (int) ShapeInference.axis(n.intAttr("end", s.length), s.length);
-                long[] out = Arrays.copyOfRange(s, start, Math.min(end, s.length));
+                int start = clamp(ShapeInference.axis(n.intAttr("start", 0), s.length), s.length);
+                int end = clamp(ShapeInference.axis(n.intAttr("end", s.length), s.length), s.length);
+                long[] out = Arrays.copyOfRange(s, start, Math.max(start, end));
                 return Arrays.stream(out).map(d -> d < 0 ? BATCH : d).toArray();
             }
             case "Gather": {
@@ -105,6 +109,10 @@ final class StaticFolding {
             default:
                 return null;
         }
+    }
+
+    private static int clamp(long axis, int rank) {
+        return (int) Math.max(0, Math.min(rank, axis));
     }
 
     /** A folded value or a small int64 initializer (rank 0 or 1), as a vector; else null. */

@@ -12,6 +12,10 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * SameDiff lowering of 2-D Conv, MaxPool, AveragePool and GlobalAveragePool (NCHW, ONNX weight layout
@@ -21,9 +25,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
  * {@code m = outC/inC}) maps to depthwise conv2d with the weight viewed as {@code [C, m, kH, kW]} and permuted to
  * {@code [kH, kW, C, m]} (output channel {@code c*m + j}, as ONNX orders groups); other groups split input,
  * weight and bias into {@code group} slices, convolve each and concatenate along channels. Asymmetric padding
- * (and pooling's ceil_mode) becomes an explicit Pad before a VALID op, with {@code -Float.MAX_VALUE} as the fill
- * for MaxPool. AveragePool with asymmetric padding or ceil_mode is only exact with count_include_pad=1 and
- * ceil_mode=0, and is rejected otherwise.
+ * (and MaxPool's ceil_mode) becomes an explicit Pad before a VALID op, with {@code -Float.MAX_VALUE} as the fill
+ * for MaxPool. A padded or ceil_mode AveragePool divides window sums by window counts of a static mask, which
+ * honours count_include_pad exactly for any padding.
  */
 final class ConvLowering {
 
@@ -72,25 +76,57 @@ final class ConvLowering {
         check2d(n, x);
         ConvGeometry g = ConvGeometry.of(n, x, n.intsAttr("kernel_shape", null));
         boolean max = n.opType().equals("MaxPool");
-        boolean includePad = n.intAttr("count_include_pad", 0) != 0;
         long[] p = g.pads();
+        boolean padded = Arrays.stream(p).anyMatch(v -> v != 0) || g.ceil();
+        if (!max && padded) {
+            return averageWithCounts(c, n, a.get(0), x, g);
+        }
         SDVariable in = a.get(0);
         if (!g.symmetric() || g.ceil()) {
-            if (!max && (g.ceil() || !includePad)) {
-                throw new IllegalArgumentException("AveragePool node '" + n.name() + "': ceil_mode or asymmetric "
-                        + "pads need count_include_pad=1 and ceil_mode=0");
-            }
-            long extraH = extra(g, 0, x[2]);
-            long extraW = extra(g, 1, x[3]);
-            in = TensorLowering.pad(sd, n.output() + ".pad", in,
-                    new long[] {0, 0, p[0], p[1], 0, 0, p[2] + extraH, p[3] + extraW}, max ? -Float.MAX_VALUE : 0);
+            in = TensorLowering.pad(sd, n.output() + ".pad", in, endPadded(g, x), -Float.MAX_VALUE);
             p = new long[4];
         }
-        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(g.kernel()[0]).kW(g.kernel()[1])
+        Pooling2DConfig cfg = config(g, p);
+        return max ? sd.cnn.maxPooling2d(n.output(), in, cfg) : sd.cnn.avgPooling2d(n.output(), in, cfg);
+    }
+
+    /**
+     * AveragePool with padding or ceil_mode, exactly: {@code sum(window of zero-padded x) / count(window)} where
+     * count is the same window sum over a static 0/1 mask of the positions ONNX counts (the input only, or also the
+     * declared pads when count_include_pad=1; never the extra ceil_mode overhang). Both sums are average pools
+     * over the same explicitly padded extent, so the common 1/k factor cancels.
+     */
+    private static SDVariable averageWithCounts(LowerContext c, Node n, SDVariable in, long[] x, ConvGeometry g) {
+        SameDiff sd = c.sd();
+        long[] p = g.pads();
+        long[] all = endPadded(g, x);
+        boolean includePad = n.intAttr("count_include_pad", 0) != 0;
+        long hp = x[2] + all[2] + all[6];
+        long wp = x[3] + all[3] + all[7];
+        INDArray mask = Nd4j.zeros(DataType.FLOAT, 1, 1, hp, wp);
+        long top = includePad ? 0 : p[0];
+        long left = includePad ? 0 : p[1];
+        long bottom = includePad ? x[2] + p[0] + p[2] : p[0] + x[2];
+        long right = includePad ? x[3] + p[1] + p[3] : p[1] + x[3];
+        mask.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top, bottom),
+                NDArrayIndex.interval(left, right)).assign(1);
+        Pooling2DConfig cfg = config(g, new long[4]);
+        SDVariable sums = sd.cnn.avgPooling2d(TensorLowering.pad(sd, n.output() + ".pad", in, all, 0), cfg);
+        SDVariable counts = sd.cnn.avgPooling2d(sd.constant(n.output() + ".count_mask", mask), cfg);
+        return sums.div(n.output(), counts);
+    }
+
+    private static Pooling2DConfig config(ConvGeometry g, long[] p) {
+        return Pooling2DConfig.builder().kH(g.kernel()[0]).kW(g.kernel()[1])
                 .sH(g.strides()[0]).sW(g.strides()[1]).pH(p[0]).pW(p[1])
                 .dH(g.dilations()[0]).dW(g.dilations()[1]).paddingMode(PaddingMode.VALID).isNHWC(false)
-                .divisor(includePad ? Pooling2D.Divisor.INCLUDE_PADDING : Pooling2D.Divisor.EXCLUDE_PADDING).build();
-        return max ? sd.cnn.maxPooling2d(n.output(), in, cfg) : sd.cnn.avgPooling2d(n.output(), in, cfg);
+                .divisor(Pooling2D.Divisor.INCLUDE_PADDING).build();
+    }
+
+    /** ONNX pads of a 4-D input with the ceil_mode overhang added at the end of each spatial axis. */
+    private static long[] endPadded(ConvGeometry g, long[] x) {
+        long[] p = g.pads();
+        return new long[] {0, 0, p[0], p[1], 0, 0, p[2] + extra(g, 0, x[2]), p[3] + extra(g, 1, x[3])};
     }
 
     static SDVariable globalAveragePool(LowerContext c, Node n, List<SDVariable> a) {

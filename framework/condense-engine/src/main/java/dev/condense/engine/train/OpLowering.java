@@ -63,17 +63,22 @@ final class OpLowering {
         return sd.identity(n.output(), y);
     }
 
-    /** Clip bounds come from the min/max inputs (opset 11+, initializers) or attributes (opset 6); absent = none. */
+    /**
+     * Clip: bounds are the optional min/max inputs (opset 11+; the import turns opset-6 attributes into inputs);
+     * an omitted bound is no bound. Bounds that are graph inputs rather than initializers clip elementwise with
+     * max/min ops.
+     */
     private static SDVariable clip(LowerContext c, Node n, List<SDVariable> a) {
-        double min = bound(c, n, 1, "min", -Float.MAX_VALUE);
-        double max = bound(c, n, 2, "max", Float.MAX_VALUE);
-        return c.sd().math.clipByValue(n.output(), a.get(0), min, max);
-    }
-
-    private static double bound(LowerContext c, Node n, int input, String attr, double fallback) {
-        if (n.inputs().size() > input && !n.inputs().get(input).isEmpty()) {
-            return ShapeInference.constant(n, input, c.consts()).getDouble(0);
+        SDVariable lo = a.size() > 1 ? a.get(1) : null;
+        SDVariable hi = a.size() > 2 ? a.get(2) : null;
+        boolean constant = (lo == null || c.consts().containsKey(n.inputs().get(1)))
+                && (hi == null || c.consts().containsKey(n.inputs().get(2)));
+        if (constant) {
+            double min = lo == null ? -Float.MAX_VALUE : c.consts().get(n.inputs().get(1)).getDouble(0);
+            double max = hi == null ? Float.MAX_VALUE : c.consts().get(n.inputs().get(2)).getDouble(0);
+            return c.sd().math.clipByValue(n.output(), a.get(0), min, max);
         }
-        return n.floatAttr(attr, fallback);
+        SDVariable y = lo == null ? a.get(0) : c.sd().math.max(a.get(0), lo);
+        return hi == null ? c.sd().identity(n.output(), y) : c.sd().math.min(n.output(), y, hi);
     }
 }
