@@ -21,7 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * SameDiff lowering of 2-D Conv, MaxPool, AveragePool and GlobalAveragePool (NCHW, ONNX weight layout
  * {@code [outC, inC/group, kH, kW]}).
  *
- * <p>Conv: {@code group=1} maps to conv2d with OIYX weights; {@code group=inC} (depthwise, channel multiplier
+ * <p>Conv: {@code group=1} maps to conv2d with the weight permuted to {@code [kH, kW, inC, outC]} (YXIO: ND4J
+ * 1.0.0-M2.1's conv2d_bp fails validation with OIYX weights); {@code group=inC} (depthwise, channel multiplier
  * {@code m = outC/inC}) maps to depthwise conv2d with the weight viewed as {@code [C, m, kH, kW]} and permuted to
  * {@code [kH, kW, C, m]} (output channel {@code c*m + j}, as ONNX orders groups); other groups split input,
  * weight and bias into {@code group} slices, convolve each and concatenate along channels. Asymmetric padding
@@ -52,18 +53,19 @@ final class ConvLowering {
                 .sH(g.strides()[0]).sW(g.strides()[1]).pH(p[0]).pW(p[1]).dH(g.dilations()[0]).dW(g.dilations()[1])
                 .paddingMode(PaddingMode.VALID).dataFormat("NCHW");
         if (group == 1) {
-            Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.OIYX).build();
-            return bias == null ? sd.cnn.conv2d(n.output(), in, a.get(1), conf) : sd.cnn.conv2d(n.output(), in, a.get(1), bias, conf);
+            Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.YXIO).build();
+            SDVariable yxio = sd.permute(a.get(1), 2, 3, 1, 0);
+            return bias == null ? sd.cnn.conv2d(n.output(), in, yxio, conf) : sd.cnn.conv2d(n.output(), in, yxio, bias, conf);
         }
         if (group == x[1]) {
             SDVariable dw = sd.permute(sd.reshape(a.get(1), x[1], w[0] / x[1], w[2], w[3]), 2, 3, 0, 1);
             Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.YXIO).build();
             return bias == null ? sd.cnn.depthWiseConv2d(n.output(), in, dw, conf) : sd.cnn.depthWiseConv2d(n.output(), in, dw, bias, conf);
         }
-        Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.OIYX).build();
+        Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.YXIO).build();
         int gr = (int) group;
         SDVariable[] xs = sd.split(null, in, gr, 1);
-        SDVariable[] ws = sd.split(null, a.get(1), gr, 0);
+        SDVariable[] ws = sd.split(null, sd.permute(a.get(1), 2, 3, 1, 0), gr, 3);
         SDVariable[] bs = bias == null ? null : sd.split(null, bias, gr, 0);
         SDVariable[] ys = IntStream.range(0, gr).mapToObj(i -> bs == null ? sd.cnn.conv2d(xs[i], ws[i], conf)
                 : sd.cnn.conv2d(xs[i], ws[i], bs[i], conf)).toArray(SDVariable[]::new);

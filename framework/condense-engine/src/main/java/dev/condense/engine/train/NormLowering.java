@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
 
 /**
  * SameDiff lowering of BatchNormalization (Ioffe &amp; Szegedy 2015) and Dropout (Srivastava et al. 2014), whose
@@ -13,12 +15,16 @@ import org.nd4j.autodiff.samediff.SameDiff;
  *
  * <p>BatchNormalization {@code y = (x - mu) * scale / sqrt(var + epsilon) + bias}, per channel (axis 1), with
  * {@code [C]} parameters broadcast as {@code [1, C, 1, ...]}. Inference uses the running mean/var inputs; training
- * uses the batch mean and biased variance over all axes but 1 (gradients flow through them) and registers a
+ * uses the batch mean and biased variance over all axes but 1 (gradients flow through them; the variance is the
+ * mean squared deviation, because SameDiff's variance op returned the unbiased estimate even when asked for the
+ * biased one) and registers a
  * {@link BatchNormStats} so the trainer can update the running statistics with ONNX's momentum rule.
  *
  * <p>Dropout is the identity at inference; in training it is inverted dropout: zero with probability
  * {@code ratio} (attribute before opset 12, input 1 after; default 0.5) and scale survivors by
- * {@code 1 / (1 - ratio)}, drawing from ND4J's global RNG (seed it for reproducibility).
+ * {@code 1 / (1 - ratio)}, drawing from ND4J's global RNG (seed it for reproducibility). The keep mask is
+ * {@code U(0,1) >= ratio} from a uniform op shaped like the input at run time: ND4J's own dropout ops compute
+ * their output shape from the placeholder's declared {@code -1} batch and fail.
  */
 final class NormLowering {
 
@@ -38,7 +44,8 @@ final class NormLowering {
         if (c.training()) {
             int[] axes = IntStream.range(0, x.length).filter(i -> i != 1).toArray();
             mean = sd.mean(name + ".batch_mean", a.get(0), false, axes);
-            var = sd.variance(name + ".batch_var", a.get(0), false, false, axes);
+            SDVariable centered = a.get(0).sub(sd.reshape(mean, b));
+            var = sd.mean(name + ".batch_var", centered.mul(centered), false, axes);
             c.bnStats().add(new BatchNormStats(n.inputs().get(3), n.inputs().get(4), mean.name(), var.name(),
                     n.floatAttr("momentum", 0.9)));
         } else {
@@ -56,6 +63,9 @@ final class NormLowering {
         }
         double ratio = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
                 ? ShapeInference.constant(n, 1, c.consts()).getDouble(0) : n.floatAttr("ratio", 0.5);
-        return c.sd().nn.dropoutInverted(n.output(), a.get(0), 1 - ratio);
+        SameDiff sd = c.sd();
+        SDVariable u = new DistributionUniform(sd, sd.shape(a.get(0)), 0, 1, DataType.FLOAT).outputVariable();
+        SDVariable keep = u.gte(ratio).castTo(DataType.FLOAT);
+        return a.get(0).mul(keep).mul(n.output(), 1 / (1 - ratio));
     }
 }

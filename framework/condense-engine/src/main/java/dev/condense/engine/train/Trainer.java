@@ -2,6 +2,7 @@ package dev.condense.engine.train;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
@@ -18,14 +19,14 @@ import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Trains a {@link ModelGraph} classifier with SameDiff: softmax cross-entropy on the graph's logits, Adam or SGD
- * (momentum, L2 weight decay), seeded shuffled mini-batches.
+ * (Nesterov momentum, L2 weight decay), an optional per-epoch learning-rate schedule, seeded shuffled mini-batches.
+ * The graph is lowered in training mode: BatchNormalization normalizes with batch statistics and its running
+ * statistics are updated by {@link BatchNormTracker}; Dropout drops. The trained graph is for inference mode.
  *
  * <p>Masks: after every update each masked parameter is multiplied by its mask, so pruned weights stay exactly
  * zero through fine-tuning (the mask hook). The input graph is not modified; the result carries new arrays.
@@ -46,16 +47,26 @@ public final class Trainer {
      */
     public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec, long seed,
                                   TrainingProgress progress) {
+        return fit(graph, split, numClasses, spec, LrSchedule.constant(), seed, progress);
+    }
+
+    /**
+     * As {@link #fit(ModelGraph, DataSplit, int, TrainSpec, long, TrainingProgress)}, with a learning-rate
+     * schedule over epochs. {@code seed} also seeds ND4J's global RNG, which dropout draws from.
+     */
+    public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec,
+                                  LrSchedule schedule, long seed, TrainingProgress progress) {
         if (spec.epochs() == 0) {
             return new TrainResult(graph, Double.NaN, 0);
         }
-        LoweredGraph lowered = SameDiffLowering.lower(graph);
+        Nd4j.getRandom().setSeed(seed);
+        LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
         SDVariable labels = sd.placeHolder(LABEL, DataType.FLOAT, -1, numClasses);
         sd.loss.softmaxCrossEntropy("condense.loss", labels, sd.getVariable(lowered.outputName()), null);
         sd.setLossVariables("condense.loss");
         OptimizerSpec opt = spec.optimizer();
-        TrainingConfig.Builder cfg = TrainingConfig.builder().updater(updater(opt))
+        TrainingConfig.Builder cfg = TrainingConfig.builder().updater(Updaters.of(opt, schedule, spec.epochs()))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(LABEL);
         if (opt.weightDecay() > 0) {
             cfg.l2(opt.weightDecay());
@@ -64,23 +75,21 @@ public final class Trainer {
         Quietly.run(sd::createGradFunction);
         ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed);
         MaskAndProgress listener = new MaskAndProgress(graph.masks(), batches, spec, progress);
+        BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        sd.fit(batches, spec.epochs(), listener);
+        sd.fit(batches, spec.epochs(), listener, bn);
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {
             out.initializer(name, sd.getArrForVarName(name).dup());
         }
+        bn.running().forEach(out::initializer);
         double samplesPerSec = (double) batches.rowsPerEpoch() * spec.epochs() / seconds;
         return new TrainResult(out.build(), listener.lastEpochLoss, samplesPerSec);
     }
 
     static IUpdater updater(OptimizerSpec opt) {
-        return switch (opt.kind()) {
-            case "adam" -> new Adam(opt.lr());
-            case "sgd" -> opt.momentum() > 0 ? new Nesterovs(opt.lr(), opt.momentum()) : new Sgd(opt.lr());
-            default -> throw new IllegalArgumentException("unknown optimizer " + opt.kind());
-        };
+        return Updaters.of(opt, LrSchedule.constant(), 1);
     }
 
     /** Applies masks after each iteration and forwards progress. */
