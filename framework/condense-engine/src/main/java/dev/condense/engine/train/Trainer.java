@@ -16,11 +16,14 @@ import org.nd4j.autodiff.listeners.records.LossCurve;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains a {@link ModelGraph} classifier with SameDiff: softmax cross-entropy on the graph's logits, Adam or SGD
@@ -33,6 +36,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public final class Trainer {
     private static final String LABEL = "condense.label";
+    private static final String LOSS = "condense.loss";
 
     private Trainer() {
     }
@@ -63,8 +67,8 @@ public final class Trainer {
         LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
         SDVariable labels = sd.placeHolder(LABEL, DataType.FLOAT, -1, numClasses);
-        sd.loss.softmaxCrossEntropy("condense.loss", labels, sd.getVariable(lowered.outputName()), null);
-        sd.setLossVariables("condense.loss");
+        sd.loss.softmaxCrossEntropy(LOSS, labels, sd.getVariable(lowered.outputName()), null);
+        sd.setLossVariables(LOSS);
         OptimizerSpec opt = spec.optimizer();
         TrainingConfig.Builder cfg = TrainingConfig.builder().updater(Updaters.of(opt, schedule, spec.epochs()))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(LABEL);
@@ -74,7 +78,7 @@ public final class Trainer {
         sd.setTrainingConfig(cfg.build());
         Quietly.run(sd::createGradFunction);
         ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed);
-        MaskAndProgress listener = new MaskAndProgress(graph.masks(), batches, spec, progress);
+        MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
         sd.fit(batches, spec.epochs(), listener, bn);
@@ -102,8 +106,12 @@ public final class Trainer {
         private int lossCount;
         private long epochStart;
         private double lastEpochLoss = Double.NaN;
+        private double batchLoss = Double.NaN;
+        private final String logits;
 
-        MaskAndProgress(Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec, TrainingProgress progress) {
+        MaskAndProgress(String logits, Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec,
+                        TrainingProgress progress) {
+            this.logits = logits;
             this.masks = masks;
             this.batches = batches;
             this.spec = spec;
@@ -124,6 +132,24 @@ public final class Trainer {
             progress.epochStart(at.epoch() + 1, spec.epochs(), perEpoch);
         }
 
+        /**
+         * Computes the batch loss from the logits as their op executes. ND4J 1.0.0-M2.1's training session runs only
+         * the loss gradient op, never the forward loss op (not even when a listener requires it), so the
+         * {@code Loss} handed to {@code iterationDone} is 0; this is the same softmax cross-entropy, mean over rows:
+         * {@code logsumexp(z) - sum(y * z)} with the max subtracted for stability.
+         */
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
+            int i = op.getOutputsOfOp().indexOf(logits);
+            if (i >= 0 && i < outputs.length) {
+                INDArray z = outputs[i].castTo(DataType.DOUBLE);
+                INDArray shifted = z.subColumnVector(z.max(true, 1));
+                INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
+                INDArray y = batch.getLabels(0).castTo(DataType.DOUBLE);
+                batchLoss = logSum.sub(shifted.mul(y).sum(true, 1)).meanNumber().doubleValue();
+            }
+        }
+
         @Override
         public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
             for (var m : masks.entrySet()) {
@@ -132,7 +158,7 @@ public final class Trainer {
                     w.muli(m.getValue());
                 }
             }
-            double l = loss.totalLoss();
+            double l = batchLoss;
             lossSum += l;
             lossCount++;
             progress.batchDone(l);
