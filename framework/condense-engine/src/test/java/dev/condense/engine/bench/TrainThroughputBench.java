@@ -5,10 +5,17 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.train.LoweredGraph;
+import dev.condense.engine.train.SameDiffLowering;
+import dev.condense.engine.train.ShuffledBatches;
 import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingProgress;
 import dev.condense.engine.zoo.Zoo;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -50,7 +57,22 @@ public final class TrainThroughputBench {
             System.out.printf("%s batch %d: hand-written ND4J step %.0f samples/s (lower bound of the math)%n",
                     model, batch, handWritten(data.features().reshape(rows, 784), batch));
         }
-        sampler.print(18);
+        sampler.print(12);
+        opBreakdown(g, data, batch);
+    }
+
+    /** One epoch of the same SameDiff training setup with an {@link OpTimer} attached. */
+    private static void opBreakdown(ModelGraph g, DataSplit data, int batch) {
+        LoweredGraph lowered = SameDiffLowering.lower(g, true);
+        SameDiff sd = lowered.sd();
+        SDVariable labels = sd.placeHolder("label", DataType.FLOAT, -1, 10);
+        sd.loss.softmaxCrossEntropy("loss", labels, sd.getVariable(lowered.outputName()), null);
+        sd.setLossVariables("loss");
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3))
+                .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping("label").build());
+        OpTimer timer = new OpTimer();
+        sd.fit(new ShuffledBatches(data, 10, batch, 0, 1), 1, timer);
+        timer.print(14);
     }
 
     /** Samples/s of forward + backward + SGD update of 784-300-100-10 with plain ND4J ops, one pass over x. */
