@@ -53,6 +53,14 @@ class OpParityTest {
                 Arguments.of("Concat", concat()),
                 Arguments.of("Pad", GraphFixtures.over(img).init("pads", Nd4j.createFromArray(0L, 0L, 1L, 2L, 0L, 1L, 0L, 3L))
                         .init("val", Nd4j.scalar(0.25f)).op("Pad", Map.of("mode", "constant"), "pads", "val").build()),
+                Arguments.of("Identity", GraphFixtures.over(img).op("Identity", Map.of()).build()),
+                Arguments.of("Add/Sub/Mul/Div-per-channel", GraphFixtures.over(img)
+                        .init("c", GraphFixtures.randn(9, 1, 4, 1, 1)).init("d", GraphFixtures.randn(10, 1, 1).addi(3))
+                        .op("Mul", Map.of(), "c").op("Add", Map.of(), "c").op("Sub", Map.of(), "d").op("Div", Map.of(), "d")
+                        .build()),
+                Arguments.of("Gemm-alpha-beta", GraphFixtures.over(-1, 6).init("w", GraphFixtures.randn(11, 1, 6, 3))
+                        .init("bias", GraphFixtures.randn(12, 1, 3))
+                        .op("Gemm", Map.of("alpha", 0.5, "beta", 2.0), "w", "bias").build()),
                 Arguments.of("Dropout", GraphFixtures.over(img).op("Dropout", Map.of()).op("Flatten", Map.of()).build()),
                 Arguments.of("MatMul+Softmax", GraphFixtures.over(-1, 6).init("w", GraphFixtures.randn(8, 1, 6, 3))
                         .op("MatMul", Map.of(), "w").op("Softmax", Map.of("axis", 1L)).build()));
