@@ -19,7 +19,7 @@ public class TrainThroughput {
         TrainSpec spec = new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), 0);
         var r = Trainer.fit(g, d.train(), d.numClasses(), spec, 1, new TrainingProgress() {
             public void epochStart(int e, int n, int b) { }
-            public void batchDone() { }
+            public void batchDone(double loss) { }
             public void epochEnd(int e, int n, double loss, double sps) {
                 System.out.printf("epoch %d/%d loss %.4f %.0f samples/s%n", e, n, loss, sps);
             }

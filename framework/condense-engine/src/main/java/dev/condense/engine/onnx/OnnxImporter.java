@@ -6,7 +6,9 @@ import dev.condense.api.model.ValueInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
@@ -26,7 +28,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * Graph inputs that are also initializers (pre-IR-4 style) are not graph inputs in the IR. Symbolic or unknown
  * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
  * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
- * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce).
+ * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce). Other opset differences are
+ * normalized by {@link OpsetUpgrade}; static Shape/Gather/Unsqueeze/Concat chains are evaluated by
+ * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
  * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
  * unsupported op or tensor type, dangling tensor reference) is an {@link OnnxFormatException} naming the file.
@@ -67,11 +71,14 @@ public final class OnnxImporter {
         for (TensorProto t : graph.getInitializerList()) {
             inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + t.getName() + "'"));
         }
+        List<ValueInfo> inputs = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
         for (ValueInfoProto v : graph.getInputList()) {
             if (!inits.containsKey(v.getName())) {
-                b.input(valueInfo(v, file));
+                inputs.add(valueInfo(v, file));
             }
         }
+        inputs.forEach(b::input);
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
@@ -93,7 +100,13 @@ public final class OnnxImporter {
             if (opset < 13 && np.getOpType().equals("Softmax")) {
                 attrs.putIfAbsent("axis", 1L);
             }
-            b.node(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
+            nodes.add(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
+        }
+        try {
+            nodes.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
+            StaticFolding.fold(inputs, nodes, inits).forEach(b::node);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(file + ": " + e.getMessage(), e);
         }
         inits.forEach(b::initializer);
         graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));

@@ -1,18 +1,39 @@
 package dev.condense.engine.onnx;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The ONNX operators (default domain, opset 13 semantics) the importer accepts. This is the single list to grow
- * when the engine learns a new op; error messages print it sorted.
+ * The ONNX operators (default domain, opset 13 semantics) Condense supports. This is the single list to grow when
+ * the engine learns a new op; error messages print it sorted.
+ *
+ * <p>{@link #LOWERED} ops live in the IR and are exported, lowered to SameDiff and shape-inferred.
+ * {@link #FOLDED} ops are accepted by the importer only: {@code Constant} becomes an initializer, and
+ * {@code Shape}/{@code Gather}/{@code Unsqueeze}/{@code Concat} chains that compute static values are evaluated at
+ * import ({@link StaticFolding}). {@link #OPS} is their union.
  */
 public final class SupportedOps {
 
-    /** Op types accepted by {@link OnnxImporter}; {@code Constant} nodes become initializers on import. */
-    public static final SortedSet<String> OPS = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
-            "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Flatten", "Identity", "Constant", "Softmax")));
+    /** Ops of the IR: importable, exportable and lowerable. */
+    public static final SortedSet<String> LOWERED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
+            "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Flatten",
+            "Identity", "Softmax", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "Reshape", "Transpose", "Concat", "Pad", "Dropout")));
+
+    /** Ops the importer evaluates away when their inputs are static. */
+    public static final SortedSet<String> FOLDED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
+            "Constant", "Shape", "Gather", "Unsqueeze")));
+
+    /** Op types accepted by {@link OnnxImporter}. */
+    public static final SortedSet<String> OPS;
+
+    static {
+        TreeSet<String> all = new TreeSet<>(LOWERED);
+        all.addAll(FOLDED);
+        OPS = Collections.unmodifiableSortedSet(all);
+    }
 
     private SupportedOps() {
     }
@@ -22,7 +43,7 @@ public final class SupportedOps {
         return OPS.contains(opType);
     }
 
-    /** The sorted supported set, e.g. {@code [Add, Constant, Div, ...]}, for error messages. */
+    /** The sorted supported set, e.g. {@code [Add, AveragePool, ...]}, for error messages. */
     public static String describe() {
         return OPS.toString();
     }

@@ -38,7 +38,7 @@ public final class OrtRunner implements AutoCloseable {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setDeterministicCompute(true);
             this.session = ENV.createSession(model.toAbsolutePath().toString(), opts);
-            this.inputName = session.getInputNames().iterator().next();
+            this.inputName = session.getInputNames().stream().findFirst().orElse(null); // a constant-only graph has none
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot open " + model + ": " + e.getMessage(), e);
         }
@@ -59,6 +59,49 @@ public final class OrtRunner implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime failed on input " + java.util.Arrays.toString(input.shape())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * All outputs by name for inputs fed by name. Float32 and int64 tensors are supported in both directions; the
+     * results are new arrays of the outputs' shapes.
+     */
+    public Map<String, INDArray> runAll(Map<String, INDArray> inputs) {
+        Map<String, OnnxTensor> feed = new java.util.LinkedHashMap<>();
+        try {
+            for (var e : inputs.entrySet()) {
+                INDArray a = e.getValue().dup('c');
+                feed.put(e.getKey(), a.dataType() == DataType.LONG
+                        ? OnnxTensor.createTensor(ENV, java.nio.LongBuffer.wrap(a.data().asLong()), a.shape())
+                        : OnnxTensor.createTensor(ENV, FloatBuffer.wrap(a.castTo(DataType.FLOAT).data().asFloat()), a.shape()));
+            }
+            try (OrtSession.Result r = session.run(feed)) {
+                Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+                for (var e : r) {
+                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    long[] shape = t.getInfo().getShape();
+                    out.put(e.getKey(), t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64
+                            ? Nd4j.create(toArray(t.getLongBuffer()), shape, DataType.LONG)
+                            : Nd4j.create(toArray(t.getFloatBuffer()), shape, DataType.FLOAT));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static float[] toArray(FloatBuffer fb) {
+        float[] v = new float[fb.remaining()];
+        fb.get(v);
+        return v;
+    }
+
+    private static long[] toArray(java.nio.LongBuffer lb) {
+        long[] v = new long[lb.remaining()];
+        lb.get(v);
+        return v;
     }
 
     /**

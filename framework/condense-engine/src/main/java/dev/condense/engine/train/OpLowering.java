@@ -1,25 +1,24 @@
 package dev.condense.engine.train;
 
 import dev.condense.api.model.Node;
-import java.util.Arrays;
+import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.onnx.SupportedOps;
 import java.util.List;
-import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * SameDiff lowering and static shape rule of each supported op (ONNX semantics, opset 13).
- *
- * <p>Shapes use {@code -1} for the dynamic batch axis.
+ * SameDiff lowering of each supported op (ONNX semantics, opset 13): elementwise and dense ops here, convolution
+ * and pooling in {@link ConvLowering}, normalization and dropout in {@link NormLowering}, data movement in
+ * {@link TensorLowering}. The SameDiff variable of a node is named after the node's first output.
  */
 final class OpLowering {
-    static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Flatten",
-            "Identity", "Softmax");
 
     private OpLowering() {
     }
 
-    static SDVariable lower(SameDiff sd, Node n, List<SDVariable> a, List<long[]> shapes) {
+    static SDVariable lower(LowerContext c, Node n, List<SDVariable> a) {
+        SameDiff sd = c.sd();
         String name = n.output();
         return switch (n.opType()) {
             case "Gemm" -> gemm(sd, n, a);
@@ -29,11 +28,22 @@ final class OpLowering {
             case "Mul" -> a.get(0).mul(name, a.get(1));
             case "Div" -> a.get(0).div(name, a.get(1));
             case "Relu" -> sd.nn.relu(name, a.get(0), 0.0);
+            case "LeakyRelu" -> sd.nn.leakyRelu(name, a.get(0), n.floatAttr("alpha", 0.01));
+            case "Sigmoid" -> sd.nn.sigmoid(name, a.get(0));
+            case "Tanh" -> sd.math.tanh(name, a.get(0));
+            case "Clip" -> clip(c, n, a);
             case "Identity" -> sd.identity(name, a.get(0));
-            case "Softmax" -> sd.nn.softmax(name, a.get(0), (int) n.intAttr("axis", -1));
-            case "Flatten" -> sd.reshape(name, a.get(0), outputShape(n, shapes));
+            case "Softmax" -> sd.nn.softmax(name, a.get(0), (int) ShapeInference.axis(n.intAttr("axis", -1),
+                    c.shape(n.inputs().get(0)).length));
+            case "Conv" -> ConvLowering.conv(c, n, a);
+            case "MaxPool", "AveragePool" -> ConvLowering.pool(c, n, a);
+            case "GlobalAveragePool" -> ConvLowering.globalAveragePool(c, n, a);
+            case "BatchNormalization" -> NormLowering.batchNorm(c, n, a);
+            case "Dropout" -> NormLowering.dropout(c, n, a);
+            case "Flatten", "Reshape" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
+            case "Transpose", "Concat", "Pad" -> TensorLowering.lower(c, n, a);
             default -> throw new IllegalArgumentException("op " + n.opType() + " (node '" + n.name()
-                    + "') cannot be lowered to SameDiff; supported: " + new java.util.TreeSet<>(SUPPORTED));
+                    + "') cannot be lowered to SameDiff; supported: " + SupportedOps.LOWERED);
         };
     }
 
@@ -53,44 +63,22 @@ final class OpLowering {
         return sd.identity(n.output(), y);
     }
 
-    /** Static output shape of {@code n} given its input shapes. */
-    static long[] outputShape(Node n, List<long[]> in) {
-        return switch (n.opType()) {
-            case "Gemm" -> new long[] {
-                    in.get(0)[n.intAttr("transA", 0) != 0 ? 1 : 0],
-                    in.get(1)[n.intAttr("transB", 0) != 0 ? 0 : 1]};
-            case "MatMul" -> new long[] {in.get(0)[0], in.get(1)[in.get(1).length - 1]};
-            case "Add", "Sub", "Mul", "Div" -> broadcast(in.get(0), in.get(1));
-            case "Flatten" -> flatten(in.get(0), (int) n.intAttr("axis", 1));
-            default -> in.get(0).clone();
-        };
-    }
-
-    private static long[] flatten(long[] s, int axis) {
-        long outer = 1;
-        long inner = 1;
-        for (int i = 0; i < s.length; i++) {
-            if (i < axis) {
-                outer = s[i] < 0 || outer < 0 ? -1 : outer * s[i];
-            } else {
-                inner *= s[i];
-            }
+    /**
+     * Clip: bounds are the optional min/max inputs (opset 11+; the import turns opset-6 attributes into inputs);
+     * an omitted bound is no bound. Bounds that are graph inputs rather than initializers clip elementwise with
+     * max/min ops.
+     */
+    private static SDVariable clip(LowerContext c, Node n, List<SDVariable> a) {
+        SDVariable lo = a.size() > 1 ? a.get(1) : null;
+        SDVariable hi = a.size() > 2 ? a.get(2) : null;
+        boolean constant = (lo == null || c.consts().containsKey(n.inputs().get(1)))
+                && (hi == null || c.consts().containsKey(n.inputs().get(2)));
+        if (constant) {
+            double min = lo == null ? -Float.MAX_VALUE : c.consts().get(n.inputs().get(1)).getDouble(0);
+            double max = hi == null ? Float.MAX_VALUE : c.consts().get(n.inputs().get(2)).getDouble(0);
+            return c.sd().math.clipByValue(n.output(), a.get(0), min, max);
         }
-        return new long[] {outer, inner};
-    }
-
-    private static long[] broadcast(long[] x, long[] y) {
-        int rank = Math.max(x.length, y.length);
-        long[] out = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            long dx = i < rank - x.length ? 1 : x[i - (rank - x.length)];
-            long dy = i < rank - y.length ? 1 : y[i - (rank - y.length)];
-            if (dx != dy && dx != 1 && dy != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(x) + " and " + Arrays.toString(y)
-                        + " do not broadcast");
-            }
-            out[i] = dx == 1 ? dy : dx;
-        }
-        return out;
+        SDVariable y = lo == null ? a.get(0) : c.sd().math.max(a.get(0), lo);
+        return hi == null ? c.sd().identity(n.output(), y) : c.sd().math.min(n.output(), y, hi);
     }
 }

@@ -3,6 +3,7 @@ package dev.condense.engine.train;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.graph.ShapeInference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,14 +16,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Lowers a {@link ModelGraph} to a SameDiff graph, op by op, so training gets SameDiff's autodiff.
+ * Lowers a {@link ModelGraph} to a SameDiff graph, op by op ({@link OpLowering}), so training gets SameDiff's
+ * autodiff.
  *
- * <p>Trainable parameters are the initializers read as weights or biases by Gemm, MatMul, Conv and Add (a bias
- * after MatMul); initializers read by Sub, Div and Mul (the baked-in input normalization) are constants. Arrays are
- * duplicated into SameDiff, so training never mutates the source graph (invariant of {@link ModelGraph}).
- *
- * <p>Shapes are tracked statically from the graph input's shape (batch axis {@code -1}) so Flatten can reshape to
- * {@code [-1, prod(rest)]}.
+ * <p>Trainable parameters are the initializers read by Gemm, MatMul, Conv and Add (weights and biases) and the
+ * scale and bias of BatchNormalization; running statistics and the initializers read by Sub, Div and Mul (the
+ * baked-in input normalization) are constants. Arrays are duplicated into SameDiff, so training never mutates the
+ * source graph (invariant of {@link ModelGraph}). Static shapes come from {@link ShapeInference}.
  */
 public final class SameDiffLowering {
     private static final Set<String> WEIGHT_READERS = Set.of("Gemm", "MatMul", "Conv", "Add");
@@ -30,52 +30,56 @@ public final class SameDiffLowering {
     private SameDiffLowering() {
     }
 
-    /** Lowers {@code graph}; the single graph input becomes a float placeholder of the same name. */
+    /** Lowers {@code graph} for inference; the single graph input becomes a float placeholder of the same name. */
     public static LoweredGraph lower(ModelGraph graph) {
+        return lower(graph, false);
+    }
+
+    /**
+     * Lowers a graph with one input and one output.
+     *
+     * @param training true for the training graph (batch-statistics BatchNormalization, real dropout)
+     */
+    public static LoweredGraph lower(ModelGraph graph, boolean training) {
         if (graph.inputs().size() != 1 || graph.outputs().size() != 1) {
             throw new IllegalArgumentException("training needs a graph with one input and one output, got "
                     + graph.inputs().size() + " inputs and " + graph.outputs().size() + " outputs");
         }
+        LowerContext c = build(graph, training);
+        String out = c.sd().getVariable(graph.outputs().get(0).name()).name();
+        return new LoweredGraph(c.sd(), graph.inputs().get(0).name(), out, List.copyOf(trainableInitializers(graph)),
+                c.bnStats());
+    }
+
+    /** Lowers any graph: every graph input becomes a placeholder and every tensor a variable of the same name. */
+    static LowerContext build(ModelGraph graph, boolean training) {
         SameDiff sd = SameDiff.create();
-        ValueInfo in = graph.inputs().get(0);
+        LowerContext c = new LowerContext(sd, graph.initializers(), ShapeInference.infer(graph), training);
         Map<String, SDVariable> vars = new HashMap<>();
-        Map<String, long[]> shapes = new HashMap<>();
-        vars.put(in.name(), sd.placeHolder(in.name(), DataType.FLOAT, in.shape()));
-        shapes.put(in.name(), in.shape());
+        for (ValueInfo in : graph.inputs()) {
+            DataType t = in.type() == ValueInfo.ElementType.INT64 ? DataType.INT64 : DataType.FLOAT;
+            vars.put(in.name(), sd.placeHolder(in.name(), t, in.shape()));
+        }
         Set<String> trainable = trainableInitializers(graph);
         for (var e : graph.initializers().entrySet()) {
             INDArray value = e.getValue().dup();
             vars.put(e.getKey(), trainable.contains(e.getKey()) ? sd.var(e.getKey(), value) : sd.constant(e.getKey(), value));
-            shapes.put(e.getKey(), value.shape());
         }
         for (Node n : graph.nodes()) {
             List<SDVariable> args = new ArrayList<>();
-            List<long[]> argShapes = new ArrayList<>();
-            for (String i : n.inputs()) {
-                args.add(i.isEmpty() ? null : vars.get(i));
-                argShapes.add(i.isEmpty() ? null : shapes.get(i));
-            }
-            SDVariable out = OpLowering.lower(sd, n, args, argShapes);
-            vars.put(n.output(), out);
-            shapes.put(n.output(), OpLowering.outputShape(n, argShapes));
+            n.inputs().forEach(i -> args.add(i.isEmpty() ? null : vars.get(i)));
+            vars.put(n.output(), OpLowering.lower(c, n, args));
         }
-        String outName = graph.outputs().get(0).name();
-        SDVariable logits = vars.get(outName);
-        return new LoweredGraph(sd, in.name(), logits.name(), List.copyOf(trainable));
+        return c;
     }
 
-    /** Initializers that training updates: weights and biases of Gemm, MatMul, Conv, and biases added by Add. */
+    /** Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias. */
     public static Set<String> trainableInitializers(ModelGraph graph) {
         Set<String> out = new LinkedHashSet<>();
         for (Node n : graph.nodes()) {
-            if (!WEIGHT_READERS.contains(n.opType())) {
-                continue;
-            }
-            for (String i : n.inputs()) {
-                if (graph.initializers().containsKey(i)) {
-                    out.add(i);
-                }
-            }
+            List<String> reads = WEIGHT_READERS.contains(n.opType()) ? n.inputs()
+                    : n.opType().equals("BatchNormalization") ? n.inputs().subList(1, 3) : List.of();
+            reads.stream().filter(graph.initializers()::containsKey).forEach(out::add);
         }
         return out;
     }

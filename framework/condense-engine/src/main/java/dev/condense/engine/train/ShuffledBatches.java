@@ -52,15 +52,6 @@ public final class ShuffledBatches implements DataSetIterator {
         reset();
     }
 
-    /** The first {@code n} rows (features and one-hot labels) in file order, for loss probes; copies them. */
-    public DataSet sample(int n) {
-        int m = (int) Math.min(n, rows.size(0));
-        long[] shape = rowShape.clone();
-        shape[0] = m;
-        return new DataSet(rows.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m)).dup().reshape('c', shape),
-                oneHot.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m)).dup());
-    }
-
     /** Number of rows visited per epoch. */
     public int rowsPerEpoch() {
         return limit;

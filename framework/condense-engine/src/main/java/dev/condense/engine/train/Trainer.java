@@ -2,6 +2,7 @@ package dev.condense.engine.train;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
@@ -15,20 +16,20 @@ import org.nd4j.autodiff.listeners.records.LossCurve;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains a {@link ModelGraph} classifier with SameDiff: softmax cross-entropy on the graph's logits, Adam or SGD
- * (momentum, L2 weight decay), seeded shuffled mini-batches.
- *
- * <p>Loss: SameDiff 1.0.0-M2.1 hands listeners zero losses, so the reported loss of an epoch is measured after it
- * on a fixed sample of {@value #PROBE_ROWS} training rows (one extra forward pass, under 2% of an MNIST epoch).
+ * (Nesterov momentum, L2 weight decay), an optional per-epoch learning-rate schedule, seeded shuffled mini-batches.
+ * The graph is lowered in training mode: BatchNormalization normalizes with batch statistics and its running
+ * statistics are updated by {@link BatchNormTracker}; Dropout drops. The trained graph is for inference mode.
  *
  * <p>Masks: after every update each masked parameter is multiplied by its mask, so pruned weights stay exactly
  * zero through fine-tuning (the mask hook). The input graph is not modified; the result carries new arrays.
@@ -36,7 +37,6 @@ import org.nd4j.linalg.learning.config.Sgd;
 public final class Trainer {
     private static final String LABEL = "condense.label";
     private static final String LOSS = "condense.loss";
-    private static final int PROBE_ROWS = 1024;
 
     private Trainer() {
     }
@@ -51,16 +51,26 @@ public final class Trainer {
      */
     public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec, long seed,
                                   TrainingProgress progress) {
+        return fit(graph, split, numClasses, spec, LrSchedule.constant(), seed, progress);
+    }
+
+    /**
+     * As {@link #fit(ModelGraph, DataSplit, int, TrainSpec, long, TrainingProgress)}, with a learning-rate
+     * schedule over epochs. {@code seed} also seeds ND4J's global RNG, which dropout draws from.
+     */
+    public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec,
+                                  LrSchedule schedule, long seed, TrainingProgress progress) {
         if (spec.epochs() == 0) {
             return new TrainResult(graph, Double.NaN, 0);
         }
-        LoweredGraph lowered = SameDiffLowering.lower(graph);
+        Nd4j.getRandom().setSeed(seed);
+        LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
         SDVariable labels = sd.placeHolder(LABEL, DataType.FLOAT, -1, numClasses);
         sd.loss.softmaxCrossEntropy(LOSS, labels, sd.getVariable(lowered.outputName()), null);
         sd.setLossVariables(LOSS);
         OptimizerSpec opt = spec.optimizer();
-        TrainingConfig.Builder cfg = TrainingConfig.builder().updater(updater(opt))
+        TrainingConfig.Builder cfg = TrainingConfig.builder().updater(Updaters.of(opt, schedule, spec.epochs()))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(LABEL);
         if (opt.weightDecay() > 0) {
             cfg.l2(opt.weightDecay());
@@ -68,25 +78,22 @@ public final class Trainer {
         sd.setTrainingConfig(cfg.build());
         Quietly.run(sd::createGradFunction);
         ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed);
-        LossProbe probe = new LossProbe(lowered.inputName(), LABEL, LOSS, batches.sample(PROBE_ROWS));
-        MaskAndProgress listener = new MaskAndProgress(graph.masks(), batches, spec, progress, probe);
+        MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);
+        BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        sd.fit(batches, spec.epochs(), listener);
+        sd.fit(batches, spec.epochs(), listener, bn);
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {
             out.initializer(name, sd.getArrForVarName(name).dup());
         }
+        bn.running().forEach(out::initializer);
         double samplesPerSec = (double) batches.rowsPerEpoch() * spec.epochs() / seconds;
         return new TrainResult(out.build(), listener.lastEpochLoss, samplesPerSec);
     }
 
     static IUpdater updater(OptimizerSpec opt) {
-        return switch (opt.kind()) {
-            case "adam" -> new Adam(opt.lr());
-            case "sgd" -> opt.momentum() > 0 ? new Nesterovs(opt.lr(), opt.momentum()) : new Sgd(opt.lr());
-            default -> throw new IllegalArgumentException("unknown optimizer " + opt.kind());
-        };
+        return Updaters.of(opt, LrSchedule.constant(), 1);
     }
 
     /** Applies masks after each iteration and forwards progress. */
@@ -95,14 +102,17 @@ public final class Trainer {
         private final ShuffledBatches batches;
         private final TrainSpec spec;
         private final TrainingProgress progress;
-        private final LossProbe probe;
+        private double lossSum;
+        private int lossCount;
         private long epochStart;
         private double lastEpochLoss = Double.NaN;
+        private double batchLoss = Double.NaN;
+        private final String logits;
 
-        MaskAndProgress(Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec, TrainingProgress progress,
-                        LossProbe probe) {
+        MaskAndProgress(String logits, Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec,
+                        TrainingProgress progress) {
+            this.logits = logits;
             this.masks = masks;
-            this.probe = probe;
             this.batches = batches;
             this.spec = spec;
             this.progress = progress;
@@ -115,9 +125,29 @@ public final class Trainer {
 
         @Override
         public void epochStart(SameDiff sd, At at) {
+            lossSum = 0;
+            lossCount = 0;
             epochStart = System.nanoTime();
             int perEpoch = (batches.rowsPerEpoch() + spec.batch() - 1) / spec.batch();
             progress.epochStart(at.epoch() + 1, spec.epochs(), perEpoch);
+        }
+
+        /**
+         * Computes the batch loss from the logits as their op executes. ND4J 1.0.0-M2.1's training session runs only
+         * the loss gradient op, never the forward loss op (not even when a listener requires it), so the
+         * {@code Loss} handed to {@code iterationDone} is 0; this is the same softmax cross-entropy, mean over rows:
+         * {@code logsumexp(z) - sum(y * z)} with the max subtracted for stability.
+         */
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
+            int i = op.getOutputsOfOp().indexOf(logits);
+            if (i >= 0 && i < outputs.length) {
+                INDArray z = outputs[i].castTo(DataType.DOUBLE);
+                INDArray shifted = z.subColumnVector(z.max(true, 1));
+                INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
+                INDArray y = batch.getLabels(0).castTo(DataType.DOUBLE);
+                batchLoss = logSum.sub(shifted.mul(y).sum(true, 1)).meanNumber().doubleValue();
+            }
         }
 
         @Override
@@ -128,12 +158,15 @@ public final class Trainer {
                     w.muli(m.getValue());
                 }
             }
-            progress.batchDone();
+            double l = batchLoss;
+            lossSum += l;
+            lossCount++;
+            progress.batchDone(l);
         }
 
         @Override
         public ListenerResponse epochEnd(SameDiff sd, At at, LossCurve lossCurve, long epochTimeMillis) {
-            lastEpochLoss = probe.loss(sd);
+            lastEpochLoss = lossSum / Math.max(1, lossCount);
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             progress.epochEnd(at.epoch() + 1, spec.epochs(), lastEpochLoss, batches.rowsPerEpoch() / seconds);
             return ListenerResponse.CONTINUE;

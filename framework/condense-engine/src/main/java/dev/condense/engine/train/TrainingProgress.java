@@ -6,10 +6,10 @@ public interface TrainingProgress {
     /** Called before epoch {@code epoch} (1-based) of {@code epochs}, which has {@code batches} batches. */
     void epochStart(int epoch, int epochs, int batches);
 
-    /** Called after each batch. */
-    void batchDone();
+    /** Called after each batch with its training loss (mean softmax cross-entropy over the batch). */
+    void batchDone(double loss);
 
-    /** Called after each epoch with the loss on a fixed training sample and the throughput in samples per second. */
+    /** Called after each epoch with its mean batch loss and the throughput in samples per second. */
     void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec);
 
     /** A progress that reports nothing. */
@@ -19,7 +19,7 @@ public interface TrainingProgress {
         }
 
         @Override
-        public void batchDone() {
+        public void batchDone(double loss) {
         }
 
         @Override

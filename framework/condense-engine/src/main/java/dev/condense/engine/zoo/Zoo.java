@@ -7,7 +7,8 @@ import java.util.TreeSet;
 import java.util.function.LongFunction;
 
 /**
- * Built-in architectures, by the names the literature uses, freshly initialized from a seed.
+ * Built-in architectures, by the names the literature uses, freshly initialized from a seed: {@code lenet-300-100}
+ * ({@link MlpBuilder}), {@code lenet-5}, {@code vgg-small}, {@code resnet-20-small} ({@link CnnZoo}).
  *
  * <p>MNIST models normalize with the training set's pixel mean 0.1307 and standard deviation 0.3081 inside the
  * graph; they take raw pixels in [0,1], shape {@code [N,1,28,28]}, and return logits {@code [N,10]}.
@@ -17,7 +18,10 @@ public final class Zoo {
     private static final float MNIST_STD = 0.3081f;
     private static final Map<String, LongFunction<ModelGraph>> MODELS = Map.of(
             "lenet-300-100", seed -> MlpBuilder.build("lenet-300-100", new long[] {1, 28, 28},
-                    new int[] {300, 100, 10}, MNIST_MEAN, MNIST_STD, seed));
+                    new int[] {300, 100, 10}, MNIST_MEAN, MNIST_STD, seed),
+            "lenet-5", seed -> CnnZoo.lenet5(MNIST_MEAN, MNIST_STD, seed),
+            "vgg-small", seed -> CnnZoo.vggSmall(MNIST_MEAN, MNIST_STD, seed),
+            "resnet-20-small", seed -> CnnZoo.resnet20Small(MNIST_MEAN, MNIST_STD, seed));
 
     private Zoo() {
     }

@@ -43,9 +43,10 @@ public final class ConsoleProgress implements TrainingProgress {
     }
 
     @Override
-    public void batchDone() {
+    public void batchDone(double loss) {
         if (bar != null) {
             bar.step();
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.condense.engine.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.graph.ChannelDependencies;
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.runtime.OrtRunner;
+import dev.condense.engine.stats.ModelStats;
+import dev.condense.engine.train.Inference;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ZooTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet-5", "vgg-small", "resnet-20-small"})
+    void cnnIsSeededAndOrtAgreesWithSameDiff(String id) throws Exception {
+        OnnxExporter exporter = new OnnxExporter();
+        ModelGraph g = Zoo.build(id, 7);
+        assertArrayEquals(exporter.toBytes(g), exporter.toBytes(Zoo.build(id, 7)), "same seed, same bytes");
+        assertTrue(!java.util.Arrays.equals(exporter.toBytes(g), exporter.toBytes(Zoo.build(id, 8))));
+        Path file = dir.resolve(id + ".onnx");
+        exporter.write(g, file);
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+        INDArray expected;
+        try (OrtRunner ort = new OrtRunner(file)) {
+            expected = ort.run(x);
+        }
+        INDArray actual = Inference.predict(g, x);
+        assertArrayEquals(new long[] {4, 10}, actual.shape());
+        assertTrue(expected.equalsWithEps(actual, 1e-4), () -> id + ": ORT " + expected + " vs " + actual);
+    }
+
+    @Test
+    void lenet5HasTheCaffeParameterCount() {
+        long params = ModelStats.of(Zoo.build("lenet-5", 1)).tensors().stream()
+                .filter(r -> !r.name().startsWith("norm.")).mapToLong(r -> r.denseParams()).sum();
+        assertEquals(20 * 25 + 20 + 50 * 20 * 25 + 50 + 800 * 500 + 500 + 500 * 10 + 10, params);
+    }
+
+    @Test
+    void resnetHasOneGroupPerStageTrunkAndOnePerBlockInterior() {
+        var groups = ChannelDependencies.analyze(Zoo.build("resnet-20-small", 1));
+        assertEquals(12, groups.size());
+        assertEquals(List.of("stem.conv", "s1.b1.conv2", "s1.b2.conv2", "s1.b3.conv2"), groups.get(0).sources());
+    }
+
+    @Test
+    void idsListTheZooAndUnknownIdsAreRejected() {
+        assertEquals(List.of("lenet-300-100", "lenet-5", "resnet-20-small", "vgg-small"), List.copyOf(Zoo.ids()));
+        assertThrows(IllegalArgumentException.class, () -> Zoo.build("alexnet", 1));
+    }
+}
