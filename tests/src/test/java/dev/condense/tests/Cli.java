@@ -49,6 +49,21 @@ final class Cli {
         return r;
     }
 
+    /**
+     * Starts {@code condense args...} in {@code workDir} without waiting; its stdout and stderr go to
+     * {@code workDir/<name>.out} and {@code <name>.err}.
+     */
+    static Process start(Path workDir, String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().put("CONDENSE_JAVA_OPTS", "-Xmx3g");
+        pb.environment().put("CI", "true");
+        pb.redirectOutput(workDir.resolve(name + ".out").toFile()).redirectError(workDir.resolve(name + ".err").toFile());
+        return pb.start();
+    }
+
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
         return run(workDir, Map.of(), args);
     }

@@ -31,10 +31,15 @@ final class RunCommand implements Callable<Integer> {
     KernelOptions kernel;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal());
-        RunResult result = kernel.kernel().run(recipe, options);
+        print(kernel.kernel().run(recipe, options));
+        return 0;
+    }
+
+    /** Prints where the output is, the evaluations and the report's notes. */
+    @SuppressWarnings("unchecked")
+    static void print(RunResult result) {
         System.out.println("output: " + result.outputDir());
         for (Map<String, Object> e : (List<Map<String, Object>>) result.report().getOrDefault("evaluations", List.of())) {
             System.out.println("  " + Summary.evaluation(e));
@@ -42,6 +47,5 @@ final class RunCommand implements Callable<Integer> {
         for (Object note : (List<Object>) result.report().getOrDefault("notes", List.of())) {
             System.out.println("  note: " + note);
         }
-        return 0;
     }
 }
