@@ -49,15 +49,18 @@ final class Cli {
         return r;
     }
 
-    /** Starts {@code condense args...} in {@code workDir} without waiting; its stdout and stderr go to {@code log}. */
-    static Process start(Path workDir, Path log, String... args) throws IOException {
+    /**
+     * Starts {@code condense args...} in {@code workDir} without waiting; its stdout and stderr go to
+     * {@code workDir/<name>.out} and {@code <name>.err}.
+     */
+    static Process start(Path workDir, String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("CONDENSE_JAVA_OPTS", "-Xmx3g");
         pb.environment().put("CI", "true");
+        pb.redirectOutput(workDir.resolve(name + ".out").toFile()).redirectError(workDir.resolve(name + ".err").toFile());
         return pb.start();
     }
 

@@ -33,6 +33,24 @@ final class Recipes {
                 """.formatted(name, trainLimit, name);
     }
 
+    /**
+     * LeNet-300-100 on 500 MNIST training images for one epoch, pruned one-shot to 50% by {@code scorer},
+     * evaluated on 200 test images: the smallest real run, for plugin tests.
+     */
+    static String tiny(String name, String scorer) {
+        return """
+                recipe: %s
+                seed: 5
+                model: {zoo: lenet-300-100}
+                data: {dataset: mnist, train-limit: 500, test-limit: 200}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - prune: {scorer: %s, granularity: element, sparsity: {default: 0.5}, schedule: one-shot}
+                  - evaluate: {metrics: [accuracy, size]}
+                output: {dir: runs/%s}
+                """.formatted(name, scorer, name);
+    }
+
     static Path write(Path dir, String fileName, String text) throws IOException {
         Path p = dir.resolve(fileName);
         Files.writeString(p, text);

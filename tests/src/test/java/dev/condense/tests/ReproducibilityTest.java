@@ -42,8 +42,8 @@ class ReproducibilityTest {
     @Test
     void killedInTheMiddleOfAStageThenResumedGivesTheSameBytes() throws Exception {
         Recipes.write(dir, "k.yaml", Recipes.small("r", 3000).replace("runs/r", "runs/k"));
-        Path log = dir.resolve("k.log");
-        Process p = Cli.start(dir, log, "run", "k.yaml");
+        Path log = dir.resolve("k.out");
+        Process p = Cli.start(dir, "k", "run", "k.yaml");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!Files.readString(log).contains("prune step 1/2") && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);

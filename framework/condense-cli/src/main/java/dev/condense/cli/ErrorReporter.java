@@ -19,7 +19,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
-        var err = cmd.getErr();
+        return report(ex, cmd.getErr());
+    }
+
+    /** Prints {@code ex} as one line on {@code err} (a stack trace too with CONDENSE_DEBUG=1); returns the exit code. */
+    static int report(Exception ex, java.io.PrintWriter err) {
         int code;
         if (ex instanceof RecipeException r) {
             err.println("error: " + r);

@@ -2,14 +2,15 @@ package dev.condense.cli;
 
 import dev.condense.kernel.Kernel;
 import dev.condense.kernel.plugin.ExtensionPoints;
+import dev.condense.kernel.plugin.PluginStatus;
 import dev.condense.kernel.plugin.RegisteredExtension;
 import java.util.concurrent.Callable;
-import org.pf4j.PluginWrapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code condense plugins list}: installed plugins, their state and the extensions they provide. */
-@Command(name = "plugins", description = "Inspect installed plugins.", subcommands = PluginsCommand.ListCommand.class)
+/** {@code condense plugins list|info}: installed plugins, their state and the extensions they provide. */
+@Command(name = "plugins", description = "Inspect installed plugins.",
+        subcommands = {PluginsCommand.ListCommand.class, PluginInfoCommand.class})
 final class PluginsCommand implements Runnable {
 
     @Override
@@ -17,7 +18,7 @@ final class PluginsCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "list", description = "List plugins with their state and extensions.")
+    @Command(name = "list", description = "List plugins with their state (STARTED, FAILED, DISABLED), reason and extensions.")
     static final class ListCommand implements Callable<Integer> {
         @Mixin
         KernelOptions kernel;
@@ -26,21 +27,23 @@ final class PluginsCommand implements Runnable {
         public Integer call() {
             Kernel k = kernel.kernel();
             System.out.println("plugins directory: " + k.plugins().getPluginsRoot().toAbsolutePath());
-            if (k.plugins().getPlugins().isEmpty()) {
+            if (k.pluginStatuses().isEmpty()) {
                 System.out.println("  (no plugins installed)");
             }
-            for (PluginWrapper p : k.plugins().getPlugins()) {
-                System.out.printf("%-24s %-8s %s%n", p.getPluginId(), p.getDescriptor().getVersion(), p.getPluginState());
+            for (PluginStatus p : k.pluginStatuses()) {
+                System.out.printf("%-24s %-8s %-8s %s%n", p.pluginId(), p.version(), p.state(), p.zip().getFileName());
                 for (RegisteredExtension e : k.registry().all()) {
-                    if (e.pluginId().equals(p.getPluginId())) {
+                    if (p.started() && e.pluginId().equals(p.pluginId())) {
                         System.out.printf("    %-18s %-14s %s%n", ExtensionPoints.name(e.point()), e.id(), e.extension().summary());
                     }
                 }
-                if (p.getFailedException() != null) {
-                    System.out.println("    failed: " + p.getFailedException().getMessage());
+                if (!p.started()) {
+                    System.out.println("    reason: " + p.reason());
+                    if (!p.extensionIds().isEmpty()) {
+                        System.out.println("    would provide: " + String.join(", ", p.extensionIds()));
+                    }
                 }
             }
-            k.registry().problems().forEach(pr -> System.out.println("problem: " + pr));
             return 0;
         }
     }

@@ -45,20 +45,25 @@ final class RunCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         if ((recipe == null) == (replay == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either RECIPE or --replay PROVENANCE");
         }
         RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume);
-        RunResult result = replay != null ? kernel.kernel().replay(replay, options)
-                : kernel.kernel().run(recipe, options, sets.overrides());        System.out.println("output: " + result.outputDir());
+        print(replay != null ? kernel.kernel().replay(replay, options)
+                : kernel.kernel().run(recipe, options, sets.overrides()));
+        return 0;
+    }
+
+    /** Prints where the output is, the evaluations and the report's notes. */
+    @SuppressWarnings("unchecked")
+    static void print(RunResult result) {
+        System.out.println("output: " + result.outputDir());
         for (Map<String, Object> e : (List<Map<String, Object>>) result.report().getOrDefault("evaluations", List.of())) {
             System.out.println("  " + Summary.evaluation(e));
         }
         for (Object note : (List<Object>) result.report().getOrDefault("notes", List.of())) {
             System.out.println("  note: " + note);
         }
-        return 0;
     }
 }

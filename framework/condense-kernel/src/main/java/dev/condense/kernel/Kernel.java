@@ -5,6 +5,13 @@ import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.Planner;
 import dev.condense.kernel.plugin.CondensePluginManager;
 import dev.condense.kernel.plugin.ExtensionRegistry;
+import dev.condense.kernel.plugin.FailedPluginHints;
+import dev.condense.kernel.plugin.PluginHost;
+import dev.condense.kernel.plugin.PluginInfo;
+import dev.condense.kernel.plugin.PluginStatus;
+import dev.condense.kernel.plugin.RegisteredExtension;
+import dev.condense.kernel.plugin.ReloadSummary;
+import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.recipe.RecipeLoader;
 import dev.condense.kernel.recipe.RecipeOverride;
 import dev.condense.kernel.run.PipelineRunner;
@@ -14,20 +21,21 @@ import dev.condense.kernel.run.RunResult;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kernel's front door, for the CLI and for embedders: validate a recipe, run it, list plugins.
+ * The kernel's front door, for the CLI and for embedders: validate a recipe, run it, list, describe and reload
+ * plugins. Each validate or run plans against the registry current at that moment, so a {@link #reload()} between
+ * runs takes effect without restarting the JVM.
  */
 public final class Kernel {
-    private final CondensePluginManager plugins;
-    private final ExtensionRegistry registry;
+    private final PluginHost host;
     private final PipelineRunner runner;
 
     @Inject
-    public Kernel(CondensePluginManager plugins, ExtensionRegistry registry, PipelineRunner runner) {
-        this.plugins = plugins;
-        this.registry = registry;
+    public Kernel(PluginHost host, PipelineRunner runner) {
+        this.host = host;
         this.runner = runner;
     }
 
@@ -43,7 +51,7 @@ public final class Kernel {
 
     /** As {@link #validate(Path)}, with {@code --set} overrides applied to the recipe. */
     public Validation validate(Path recipe, List<RecipeOverride> overrides) {
-        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe, overrides));
+        Plan plan = plan(recipe, overrides);
         ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
         Preflight.check(plan, graph);
         return new Validation(plan, Preflight.layerTargets(plan, graph));
@@ -62,8 +70,7 @@ public final class Kernel {
 
     /** As {@link #run(Path, RunOptions)}, with {@code --set} overrides applied to the recipe. */
     public RunResult run(Path recipe, RunOptions options, List<RecipeOverride> overrides) throws IOException {
-        Plan plan = new Planner(registry).plan(RecipeLoader.load(recipe, overrides));
-        return runner.run(plan, options);
+        return runner.run(plan(recipe, overrides), options);
     }
 
     /**
@@ -71,14 +78,56 @@ public final class Kernel {
      * from the recorded one; the output goes to the original output directory with {@code -replay} appended.
      */
     public RunResult replay(Path provenance, RunOptions options) throws IOException {
-        return run(dev.condense.kernel.run.Replay.prepare(provenance, plugins.pluginZips()), options);
+        return run(dev.condense.kernel.run.Replay.prepare(provenance, host.manager().pluginZips()), options);
     }
 
+    /** Plans against the current registry; an id of a failed plugin is reported as such (exit 2), with the reason. */
+    private Plan plan(Path recipe, List<RecipeOverride> overrides) {
+        var parsed = RecipeLoader.load(recipe, overrides);
+        ExtensionRegistry registry = host.registry();
+        try {
+            return new Planner(registry).plan(parsed);
+        } catch (RecipeException e) {
+            throw FailedPluginHints.explain(e, registry, host.statuses());
+        }
+    }
+
+    /**
+     * Rescans the plugins directory: unloads plugins whose zip was removed or replaced (by SHA-256), loads new and
+     * replaced ones, and rebuilds the registry. Call between runs, not during one.
+     */
+    public ReloadSummary reload() {
+        return host.reload();
+    }
+
+    /** Every plugin zip with its state (STARTED, FAILED, DISABLED), reason and extension ids. */
+    public List<PluginStatus> pluginStatuses() {
+        return host.statuses();
+    }
+
+    /** What {@code condense plugins info ID} shows: one entry per extension point that has {@code id} (usually one). */
+    public List<PluginInfo> pluginInfo(String id) {
+        List<PluginInfo> out = new ArrayList<>();
+        List<PluginStatus> statuses = host.statuses();
+        for (RegisteredExtension e : host.registry().registrations(id)) {
+            statuses.stream().filter(s -> s.pluginId().equals(e.pluginId())).findFirst()
+                    .ifPresent(s -> out.add(PluginInfo.of(e, s)));
+        }
+        return out;
+    }
+
+    /** The plugin host (reload, statuses, the PF4J manager). */
+    public PluginHost host() {
+        return host;
+    }
+
+    /** The PF4J plugin manager. */
     public CondensePluginManager plugins() {
-        return plugins;
+        return host.manager();
     }
 
+    /** The current extension registry (replaced by each reload that changes something). */
     public ExtensionRegistry registry() {
-        return registry;
+        return host.registry();
     }
 }

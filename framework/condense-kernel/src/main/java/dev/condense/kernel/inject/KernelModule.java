@@ -1,18 +1,17 @@
 package dev.condense.kernel.inject;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.Injector;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.condense.engine.data.DatasetCatalog;
 import dev.condense.kernel.Kernel;
-import dev.condense.kernel.plugin.CondensePluginManager;
 import dev.condense.kernel.plugin.ExtensionRegistry;
+import dev.condense.kernel.plugin.PluginHost;
 import dev.condense.kernel.run.PipelineRunner;
 
 /**
  * Root Guice module of the kernel. Plugins never see it: their extensions are created in per-plugin child
- * injectors (see {@link ExtensionRegistry}). Explicit bindings only, so nothing is bound just in time.
+ * injectors of a per-registry parent (see {@link ExtensionRegistry}), so no plugin key is ever recorded here. Explicit bindings only, so nothing is bound just in time.
  */
 public final class KernelModule extends AbstractModule {
     private final KernelConfig config;
@@ -28,19 +27,11 @@ public final class KernelModule extends AbstractModule {
         bind(Kernel.class).in(Singleton.class);
     }
 
+    /** The plugins, loaded; the registry is not bound, as each reload replaces it (ask the host). */
     @Provides
     @Singleton
-    CondensePluginManager pluginManager(KernelConfig c) {
-        CondensePluginManager pm = new CondensePluginManager(c.pluginsDir(), c.version());
-        pm.loadPlugins();
-        pm.startPlugins();
-        return pm;
-    }
-
-    @Provides
-    @Singleton
-    ExtensionRegistry registry(CondensePluginManager pm, Injector injector) {
-        return ExtensionRegistry.load(pm, injector);
+    PluginHost plugins(KernelConfig c) {
+        return PluginHost.open(c.pluginsDir(), c.version());
     }
 
     @Provides
@@ -51,7 +42,7 @@ public final class KernelModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PipelineRunner runner(DatasetCatalog catalog, CondensePluginManager pm, KernelConfig c) {
-        return new PipelineRunner(catalog, pm::pluginZips, c.version());
+    PipelineRunner runner(DatasetCatalog catalog, PluginHost host, KernelConfig c) {
+        return new PipelineRunner(catalog, () -> host.manager().pluginZips(), c.version());
     }
 }

@@ -51,13 +51,32 @@ public final class CondensePluginManager extends DefaultPluginManager {
         return new DefaultPluginLoader(this) {
             @Override
             protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
-                return new SharedFirstClassLoader(pluginManager, descriptor, getClass().getClassLoader());
+                return new SharedFirstClassLoader(pluginManager, descriptor, pluginPath, CondensePluginManager.class.getClassLoader());
             }
         };
     }
 
     /** The zip files the repository currently sees. */
     public List<Path> pluginZips() {
-        return ((ZipPluginRepository) pluginRepository).zips();
+        return repository().zips();
+    }
+
+    /** Expands {@code zip}, whose SHA-256 is {@code sha256}, into its own scratch directory and returns it. */
+    Path expand(Path zip, String sha256) throws IOException {
+        return repository().expand(zip, sha256);
+    }
+
+    /** Deletes a directory {@link #expand} made. */
+    void discard(Path expanded) {
+        repository().deletePluginPath(expanded);
+    }
+
+    /** Deletes the whole scratch directory (every expanded plugin); call after unloading every plugin. */
+    void deleteScratch() {
+        repository().deleteScratch();
+    }
+
+    private ZipPluginRepository repository() {
+        return (ZipPluginRepository) pluginRepository;
     }
 }

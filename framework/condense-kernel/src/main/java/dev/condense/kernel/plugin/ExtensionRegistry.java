@@ -1,11 +1,12 @@
 package dev.condense.kernel.plugin;
 
+import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.kernel.plan.ExtensionLookup;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,71 +19,103 @@ import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
 /**
- * Every extension of the started plugins, by extension point and id.
+ * Every extension of the started plugins, by extension point and id; immutable once built. {@link PluginHost}
+ * builds a new one after each reload and drops the old one.
  *
- * <p>Each plugin's extensions are created in a child injector of the kernel's root injector with
- * {@code requireExplicitBindings()} and one explicit binding per extension class, so no just-in-time binding of a
- * plugin class lands in the root injector (it would pin the plugin's class loader after unload). An invalid id or
- * an id already taken by another plugin is not registered; the problem is kept, naming both plugins, and shown by
- * {@code plugins list}.
+ * <p>Each plugin's extensions are created in its own child injector with {@code requireExplicitBindings()} and one
+ * explicit binding per extension class. The parent of those children is a fresh, empty injector made for this
+ * registry, not the kernel's root injector: Guice records every key bound in a child in all its ancestors (the
+ * "blacklist" that stops a parent from creating the same key just in time) and only cleans that record lazily, so
+ * a long-lived parent would keep {@code Key}s of plugin classes, and with them the plugin class loaders, after an
+ * unload. Dropping the registry drops the whole injector tree.
+ *
+ * <p>A plugin is all or nothing: when one of its extensions cannot be created, has an id that is not kebab-case, or
+ * has an id already registered by a plugin earlier in plugin-id order, none of its extensions is registered and the
+ * plugin is listed in {@link #failures()} with a reason naming both plugins for a duplicate.
  */
 public final class ExtensionRegistry implements ExtensionLookup {
     private final Map<Class<?>, TreeMap<String, RegisteredExtension>> byPoint = new LinkedHashMap<>();
-    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> failures = new TreeMap<>();
+    private final Map<String, String> unavailable = new TreeMap<>();
 
     private ExtensionRegistry() {
     }
 
-    /** Builds the registry from the started plugins of {@code plugins}. */
-    public static ExtensionRegistry load(PluginManager plugins, Injector root) {
+    /** A registry with no extensions. */
+    public static ExtensionRegistry empty() {
+        return new ExtensionRegistry();
+    }
+
+    /**
+     * Builds the registry from {@code plugins}: registers the started ones; for the others (failed, disabled) only
+     * learns the ids they would have provided, see {@link #unavailable()}.
+     */
+    public static ExtensionRegistry build(PluginManager plugins) {
         ExtensionRegistry r = new ExtensionRegistry();
-        for (PluginWrapper p : plugins.getPlugins(PluginState.STARTED)) {
-            r.register(plugins, root, p);
+        Injector parent = Guice.createInjector(binder -> binder.requireExplicitBindings());
+        List<PluginWrapper> all = new ArrayList<>(plugins.getPlugins());
+        all.sort(Comparator.comparing(PluginWrapper::getPluginId));
+        for (PluginWrapper p : all) {
+            if (p.getPluginState() == PluginState.STARTED) {
+                r.register(plugins, parent, p);
+            } else {
+                QuarantinedIds.of(p).forEach(id -> r.unavailable.putIfAbsent(id, p.getPluginId()));
+            }
         }
         return r;
     }
 
-    private void register(PluginManager plugins, Injector root, PluginWrapper plugin) {
+    private void register(PluginManager plugins, Injector parent, PluginWrapper plugin) {
         String pluginId = plugin.getPluginId();
         List<Class<?>> classes = new ArrayList<>();
         for (Class<? extends Extension<?>> point : ExtensionPoints.ALL) {
-            classes.addAll(plugins.getExtensionClasses(point, pluginId));
+            plugins.getExtensionClasses(point, pluginId).stream().filter(c -> !classes.contains(c)).forEach(classes::add);
         }
-        Injector child;
+        List<Extension<?>> created = new ArrayList<>();
         try {
-            child = PluginCalls.inLoader(plugin.getPluginClassLoader(), () -> root.createChildInjector(binder -> {
+            Injector child = PluginCalls.inLoader(plugin.getPluginClassLoader(), () -> parent.createChildInjector(binder -> {
                 binder.requireExplicitBindings();
                 classes.forEach(binder::bind);
             }));
-        } catch (RuntimeException e) {
-            problems.add("plugin " + pluginId + ": cannot create its extensions: " + e.getMessage());
+            for (Class<?> c : classes) {
+                created.add((Extension<?>) PluginCalls.inLoader(plugin.getPluginClassLoader(), () -> child.getInstance(c)));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failures.put(pluginId, "cannot create its extensions: " + PluginCalls.describe(e));
             return;
         }
-        for (Class<?> c : classes) {
-            Extension<?> ext = (Extension<?>) PluginCalls.inLoader(plugin.getPluginClassLoader(), () -> child.getInstance(c));
+        String problem = conflicts(created, pluginId);
+        if (problem != null) {
+            failures.put(pluginId, problem);
+            created.forEach(e -> unavailable.putIfAbsent(e.id(), pluginId));
+            return;
+        }
+        for (Extension<?> ext : created) {
             for (Class<? extends Extension<?>> point : ExtensionPoints.ALL) {
                 if (point.isInstance(ext)) {
-                    add(point, ext, plugin);
+                    byPoint.computeIfAbsent(point, k -> new TreeMap<>()).put(ext.id(), new RegisteredExtension(point,
+                            ext.id(), ext, pluginId, plugin.getDescriptor().getVersion()));
                 }
             }
         }
     }
 
-    private void add(Class<?> point, Extension<?> ext, PluginWrapper plugin) {
-        String pluginId = plugin.getPluginId();
-        if (!ExtensionIds.isValid(ext.id())) {
-            problems.add("plugin " + pluginId + ": " + ExtensionPoints.name(point) + " id '" + ext.id()
-                    + "' is not kebab-case (e.g. 'filter-l1'); not registered");
-            return;
+    /** Why {@code created} cannot be registered, or null when it can. */
+    private String conflicts(List<Extension<?>> created, String pluginId) {
+        for (Extension<?> ext : created) {
+            if (!ExtensionIds.isValid(ext.id())) {
+                return "extension " + ext.getClass().getName() + " has id '" + ext.id()
+                        + "', which is not kebab-case (e.g. 'filter-l1')";
+            }
+            for (Class<? extends Extension<?>> point : ExtensionPoints.ALL) {
+                RegisteredExtension existing = point.isInstance(ext) ? registration(point, ext.id()).orElse(null) : null;
+                if (existing != null) {
+                    return ExtensionPoints.name(point) + " id '" + ext.id() + "' is already provided by plugin "
+                            + existing.pluginId() + "; plugin " + pluginId + " duplicates it and is not loaded";
+                }
+            }
         }
-        TreeMap<String, RegisteredExtension> ids = byPoint.computeIfAbsent(point, k -> new TreeMap<>());
-        RegisteredExtension existing = ids.get(ext.id());
-        if (existing != null) {
-            problems.add(ExtensionPoints.name(point) + " id '" + ext.id() + "' is provided by both plugin "
-                    + existing.pluginId() + " and plugin " + pluginId + "; keeping " + existing.pluginId());
-            return;
-        }
-        ids.put(ext.id(), new RegisteredExtension(point, ext.id(), ext, pluginId, plugin.getDescriptor().getVersion()));
+        return null;
     }
 
     @Override
@@ -93,6 +126,11 @@ public final class ExtensionRegistry implements ExtensionLookup {
     /** Registration details of an extension. */
     public Optional<RegisteredExtension> registration(Class<?> point, String id) {
         return Optional.ofNullable(byPoint.getOrDefault(point, new TreeMap<>()).get(id));
+    }
+
+    /** Every registration of {@code id}, whatever its extension point. */
+    public List<RegisteredExtension> registrations(String id) {
+        return all().stream().filter(r -> r.id().equals(id)).toList();
     }
 
     @Override
@@ -107,8 +145,25 @@ public final class ExtensionRegistry implements ExtensionLookup {
         return out;
     }
 
-    /** Problems met while registering (bad or duplicate ids, injection failures). */
-    public List<String> problems() {
-        return Collections.unmodifiableList(problems);
+    /** Started plugins this registry refused, by plugin id, with the reason. */
+    public Map<String, String> failures() {
+        return java.util.Collections.unmodifiableMap(failures);
+    }
+
+    /** Extension ids known to belong to plugins that are not registered (failed or disabled), to their plugin ids. */
+    public Map<String, String> unavailable() {
+        return java.util.Collections.unmodifiableMap(unavailable);
+    }
+
+    /** Registered extension ids of {@code pluginId}, or the ids it would have provided when it is not registered. */
+    public List<String> idsOf(String pluginId) {
+        List<String> ids = new ArrayList<>(all().stream().filter(r -> r.pluginId().equals(pluginId))
+                .map(RegisteredExtension::id).toList());
+        unavailable.forEach((id, p) -> {
+            if (p.equals(pluginId)) {
+                ids.add(id);
+            }
+        });
+        return ids.stream().distinct().sorted().toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.condense.kernel.plugin;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.pf4j.ClassLoadingStrategy;
 import org.pf4j.PluginClassLoader;
@@ -19,8 +20,15 @@ final class SharedFirstClassLoader extends PluginClassLoader {
             "org.bytedeco.", "com.google.inject.", "jakarta.inject.", "com.fasterxml.jackson.", "org.pf4j.",
             "org.slf4j.", "onnx.", "ai.onnxruntime.");
 
-    SharedFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
+    private final String pluginId;
+    private final String version;
+    private final String path;
+
+    SharedFirstClassLoader(PluginManager manager, PluginDescriptor descriptor, Path pluginPath, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);
+        this.pluginId = descriptor.getPluginId();
+        this.version = descriptor.getVersion();
+        this.path = pluginPath.getFileName().toString();
     }
 
     static boolean isShared(String className) {
@@ -30,6 +38,11 @@ final class SharedFirstClassLoader extends PluginClassLoader {
             }
         }
         return false;
+    }
+
+    /** {@code plugin ID VERSION (expanded-dir)}, for messages. */
+    String describe() {
+        return "plugin " + pluginId + " " + version + " (" + path + ")";
     }
 
     @Override

@@ -65,6 +65,22 @@ public final class ZipPluginRepository implements PluginRepository {
         return out;
     }
 
+    /**
+     * Expands {@code zip} into {@code scratch/<name>-<first 12 hex digits of its SHA-256>}: a replaced zip gets a new
+     * directory, so the old plugin's files stay intact until it is unloaded.
+     */
+    public Path expand(Path zip, String sha256) throws IOException {
+        String name = zip.getFileName().toString();
+        Path target = scratch.resolve(name.substring(0, name.length() - 4) + "-" + sha256.substring(0, 12));
+        expand(zip, target);
+        return target;
+    }
+
+    /** Deletes the scratch directory and everything expanded into it. */
+    public void deleteScratch() {
+        FileTrees.deleteQuietly(scratch);
+    }
+
     @Override
     public boolean deletePluginPath(Path pluginPath) {
         return Files.isDirectory(pluginPath) && pluginPath.startsWith(scratch) && FileTrees.deleteQuietly(pluginPath);

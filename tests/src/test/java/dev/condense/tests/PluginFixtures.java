@@ -1,0 +1,56 @@
+package dev.condense.tests;
+
+import dev.condense.testkit.PluginZipBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Small broken and misbehaving plugin zips, compiled inside the test against the real API. */
+final class PluginFixtures {
+    private PluginFixtures() {
+    }
+
+    static String scorer(String pkg, String id, boolean throwing) {
+        return """
+                package %s;
+
+                import dev.condense.api.extension.NoParams;
+                import dev.condense.api.prune.Granularity;
+                import dev.condense.api.prune.ImportanceScorer;
+                import dev.condense.api.prune.ScoringRequest;
+                import java.util.EnumSet;
+                import java.util.Set;
+                import org.nd4j.linalg.api.ndarray.INDArray;
+
+                @org.pf4j.Extension
+                public final class Scorer implements ImportanceScorer<NoParams> {
+                    public String id() { return "%s"; }
+                    public Class<NoParams> paramsType() { return NoParams.class; }
+                    public String summary() { return "fixture scorer %s"; }
+                    public Set<Granularity> granularities() { return EnumSet.of(Granularity.ELEMENT); }
+                    public INDArray score(ScoringRequest r, NoParams p) {
+                        if (%s) { throw new IllegalStateException("fixture scorer exploded"); }
+                        return r.weight().dup();
+                    }
+                }
+                """.formatted(pkg, id, id, throwing);
+    }
+
+    /** Writes, into {@code plugins}: broken.zip, boom-start.zip, future.zip, zz-dup.zip (id magnitude), thrower.zip. */
+    static void writeAll(Path plugins) throws IOException {
+        new PluginZipBuilder("broken").rawProperties("plugin.version=1.0.0\n").writeZip(plugins.resolve("broken.zip"));
+        new PluginZipBuilder("boom-start").property("plugin.class", "fx.boom.Boom")
+                .source("fx.boom.Scorer", scorer("fx.boom", "boom-start", false))
+                .source("fx.boom.Boom", """
+                        package fx.boom;
+                        public final class Boom extends org.pf4j.Plugin {
+                            @Override public void start() { throw new IllegalStateException("licence check failed"); }
+                        }
+                        """).writeZip(plugins.resolve("boom-start.zip"));
+        new PluginZipBuilder("future").property("plugin.requires", ">=99.0.0")
+                .source("fx.future.Scorer", scorer("fx.future", "future", false)).writeZip(plugins.resolve("future.zip"));
+        new PluginZipBuilder("zz-dup").source("fx.dup.Scorer", scorer("fx.dup", "magnitude", false))
+                .writeZip(plugins.resolve("zz-dup.zip"));
+        new PluginZipBuilder("thrower").source("fx.thrower.Scorer", scorer("fx.thrower", "thrower", true))
+                .writeZip(plugins.resolve("thrower.zip"));
+    }
+}
