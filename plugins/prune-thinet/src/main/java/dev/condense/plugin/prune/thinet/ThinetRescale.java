@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the layer's outputs are reconstructed as well as possible: {@code w_hat = argmin ||y - X_kept w||^2}.
  *
  * <p>Solved by the normal equations {@code (X^T X) W^T = X^T Y} (one gemm, one LU solve) in float64 with a
- * ridge of {@code 1e-10 * mean diag(X^T X)}, so a kept column that is identically zero gets weight 0 instead of a singular system; on noiseless,
- * well-conditioned data the planted weights come back to ~1e-9. Results are float32; inputs are never mutated.
+ * ridge of {@code 1e-10 * mean diag(X^T X)}, so a kept column that is identically zero gets weight 0 instead of
+ * a singular system; on noiseless, well-conditioned data the planted weights come back to float32 precision. Results are float32; inputs are never mutated.
  */
 public final class ThinetRescale {
     private ThinetRescale() {
