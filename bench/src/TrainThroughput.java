@@ -8,15 +8,16 @@ import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingProgress;
 import dev.condense.engine.zoo.Zoo;
 
-/** Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH. */
+/** Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH [ROWS per epoch, 0 = all]. */
 public class TrainThroughput {
     public static void main(String[] args) {
         String model = args.length > 0 ? args[0] : "lenet-300-100";
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        int limit = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         Dataset d = DatasetCatalog.standard().load("mnist", DataOptions.defaults());
         ModelGraph g = Zoo.build(model, 1);
-        TrainSpec spec = new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), 0);
+        TrainSpec spec = new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), limit);
         var r = Trainer.fit(g, d.train(), d.numClasses(), spec, 1, new TrainingProgress() {
             public void epochStart(int e, int n, int b) { }
             public void batchDone(double loss) { }
