@@ -1,0 +1,56 @@
+package dev.condense.engine.stats;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.engine.graph.ShapeInference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Multiply-accumulate counts per sample of the weighted layers of a graph (Gemm, MatMul, Conv), from the shapes
+ * inferred over the IR. A MAC is one multiply and one add; biases, activations and pooling are not counted (they
+ * are a small fraction and the papers this project compares against count the same way).
+ *
+ * <ul>
+ *   <li>Gemm / MatMul with a weight {@code [out, in]} (or {@code [in, out]}): {@code in * out} per sample.</li>
+ *   <li>Conv with weight {@code [outC, inC/g, kH, kW]} and output {@code [N, outC, oH, oW]}:
+ *       {@code outC * inC/g * kH * kW * oH * oW} per sample.</li>
+ * </ul>
+ *
+ * @param node    the node's name
+ * @param opType  Gemm, MatMul or Conv
+ * @param weight  the weight initializer's name
+ * @param shape   the weight's shape
+ * @param macs    MACs per sample
+ */
+public record LayerCost(String node, String opType, String weight, long[] shape, long macs) {
+
+    /** Cost of every weighted layer of {@code g}, in graph order. */
+    public static List<LayerCost> of(ModelGraph g) {
+        Map<String, long[]> shapes = ShapeInference.infer(g);
+        List<LayerCost> out = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (!List.of("Gemm", "MatMul", "Conv").contains(n.opType()) || n.inputs().size() < 2) {
+                continue;
+            }
+            INDArray w = g.initializers().get(n.inputs().get(1));
+            if (w == null) {
+                continue;
+            }
+            long macs = w.length();
+            if (n.opType().equals("Conv")) {
+                long[] y = shapes.get(n.output());
+                macs = w.length() * y[2] * y[3];
+            }
+            out.add(new LayerCost(n.name(), n.opType(), n.inputs().get(1), w.shape(), macs));
+        }
+        return out;
+    }
+
+    /** Total MACs per sample of {@code g}'s weighted layers. */
+    public static long total(ModelGraph g) {
+        return of(g).stream().mapToLong(LayerCost::macs).sum();
+    }
+}
