@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -16,8 +15,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * samples of a training split. The graph is not modified.
  */
 public final class Probes {
-    private static final String LABEL = "condense.label";
-    private static final String LOSS = "condense.loss";
+    private static final String LABEL = ClassifierLoss.LABEL;
 
     private Probes() {
     }
@@ -30,9 +28,7 @@ public final class Probes {
                                                   Collection<String> params, int batches, int batchSize, long seed) {
         LoweredGraph lowered = SameDiffLowering.lower(graph);
         SameDiff sd = lowered.sd();
-        var labels = sd.placeHolder(LABEL, DataType.FLOAT, -1, numClasses);
-        sd.loss.softmaxCrossEntropy(LOSS, labels, sd.getVariable(lowered.outputName()), null);
-        sd.setLossVariables(LOSS);
+        ClassifierLoss.attach(lowered, numClasses);
         ShuffledBatches it = new ShuffledBatches(split, numClasses, batchSize, batches * batchSize, seed);
         Map<String, INDArray> sum = new LinkedHashMap<>();
         int n = 0;

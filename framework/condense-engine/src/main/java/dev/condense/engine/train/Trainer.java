@@ -13,7 +13,6 @@ import org.nd4j.autodiff.listeners.ListenerResponse;
 import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.listeners.records.LossCurve;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
@@ -35,8 +34,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * zero through fine-tuning (the mask hook). The input graph is not modified; the result carries new arrays.
  */
 public final class Trainer {
-    private static final String LABEL = "condense.label";
-    private static final String LOSS = "condense.loss";
+    private static final String LABEL = ClassifierLoss.LABEL;
 
     private Trainer() {
     }
@@ -66,9 +64,7 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(seed);
         LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
-        SDVariable labels = sd.placeHolder(LABEL, DataType.FLOAT, -1, numClasses);
-        sd.loss.softmaxCrossEntropy(LOSS, labels, sd.getVariable(lowered.outputName()), null);
-        sd.setLossVariables(LOSS);
+        ClassifierLoss.attach(lowered, numClasses);
         OptimizerSpec opt = spec.optimizer();
         TrainingConfig.Builder cfg = TrainingConfig.builder().updater(Updaters.of(opt, schedule, spec.epochs()))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(LABEL);
