@@ -2,15 +2,18 @@ package dev.condense.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.ExtensionIds;
+import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract every extension meets: a kebab-case id, a one-line summary, a record params type, and default params
- * that construct without error.
+ * Contract every extension meets: a kebab-case id, a one-line summary, a record params type, default params that
+ * construct without error, and invalid params rejected with a message.
  *
  * @param <E> the extension type
  */
@@ -21,6 +24,24 @@ public abstract class ExtensionContract<E extends Extension<?>> {
 
     /** A valid params record for the extension (usually its defaults). */
     protected abstract Record params();
+
+    /**
+     * Constructions of the params record that must be rejected (out-of-range values, unknown enum words); each must
+     * throw {@link IllegalArgumentException} with a message naming the offending key. Empty by default.
+     */
+    protected List<Supplier<? extends Record>> invalidParams() {
+        return List.of();
+    }
+
+    @Test
+    void invalidParamsAreRejectedWithAMessage() {
+        for (Supplier<? extends Record> bad : invalidParams()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::get,
+                    "params construction was not rejected");
+            assertNotNull(e.getMessage());
+            assertFalse(e.getMessage().isBlank(), "rejection without a message");
+        }
+    }
 
     @Test
     void idIsShortKebabCase() {

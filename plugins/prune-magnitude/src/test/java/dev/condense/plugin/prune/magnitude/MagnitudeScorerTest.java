@@ -21,6 +21,11 @@ class MagnitudeScorerTest extends ImportanceScorerContract<MagnitudeParams> {
         return new MagnitudeParams("l1");
     }
 
+    @Override
+    protected java.util.List<java.util.function.Supplier<? extends Record>> invalidParams() {
+        return java.util.List.of(() -> new MagnitudeParams("l3"), () -> new MagnitudeParams("max"));
+    }
+
     private final INDArray w = Nd4j.create(new float[] {3, -4, 0, 1, -2, 2}, new long[] {2, 3});
 
     @Test
