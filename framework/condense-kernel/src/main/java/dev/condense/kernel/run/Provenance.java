@@ -44,12 +44,27 @@ public final class Provenance {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("nd4j", artifactVersion(Nd4j.class, "org.nd4j/nd4j-api"));
         env.put("nd4j_backend", Nd4j.getBackend().getClass().getName());
         env.put("nd4j_blas", Nd4j.factory().blas().getBlasVendor().toString());
         env.put("processors", Runtime.getRuntime().availableProcessors());
         p.put("environment", env);
         p.put("resolved_recipe", ResolvedRecipe.toMap(plan));
         YAML.writeValue(file.toFile(), p);
+    }
+
+    /** The Maven version of the jar holding {@code type}, from its pom.properties, or "unknown". */
+    static String artifactVersion(Class<?> type, String groupAndArtifact) {
+        try (InputStream in = type.getResourceAsStream("/META-INF/maven/" + groupAndArtifact + "/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** Id, version and zip SHA-256 of every plugin zip, read from the zips themselves. */
