@@ -9,11 +9,13 @@ import java.util.Objects;
  * @param batch     mini-batch size, &gt;= 1
  * @param optimizer optimizer and learning rate
  * @param limit     use only the first {@code limit} shuffled training rows per epoch, or 0 for all
+ * @param schedule  learning-rate schedule over the epochs (constant by default)
  */
-public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit) {
+public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule) {
 
     public TrainSpec {
         Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(schedule, "schedule");
         if (epochs < 0 || epochs > 10_000) {
             throw new IllegalArgumentException("epochs must be in [0, 10000], was " + epochs);
         }
@@ -23,5 +25,10 @@ public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limi
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
+    }
+
+    /** A spec with a constant learning rate. */
+    public TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit) {
+        this(epochs, batch, optimizer, limit, LrSchedule.constant());
     }
 }

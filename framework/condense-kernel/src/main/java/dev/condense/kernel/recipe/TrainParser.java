@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.TrainSpec;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Optional;
  */
 final class TrainParser {
     static final int DEFAULT_BATCH = 128;
-    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit");
+    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule");
+    private static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
     private static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     private static final List<String> OPTIMIZER_KEYS = List.of("lr", "momentum", "weight-decay");
 
@@ -36,7 +38,26 @@ final class TrainParser {
         int batch = body.optional("batch").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(DEFAULT_BATCH);
         int limit = body.optional("limit").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(0);
         OptimizerSpec optimizer = body.optional("optimizer").map(TrainParser::optimizer).orElse(OptimizerSpec.adam(1e-3));
-        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit));
+        LrSchedule schedule = body.optional("lr-schedule").map(TrainParser::schedule).orElse(LrSchedule.constant());
+        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit, schedule));
+    }
+
+    /** {@code constant}, {@code {step: {every: 3, gamma: 0.1}}} or {@code {cosine: {min-lr: 0}}}. */
+    private static LrSchedule schedule(NodeRef node) {
+        Map.Entry<String, Optional<NodeRef>> entry = node.singleEntry("a learning-rate schedule");
+        String kind = entry.getKey();
+        if (!SCHEDULES.contains(kind)) {
+            Location at = node.node().isTextual() ? node.location() : node.tree().keyAt(LocatedTree.child(node.pointer(), kind));
+            throw new RecipeException(at, "unknown lr-schedule '" + kind + "'" + Suggestions.hint(kind, SCHEDULES)
+                    + "; available: " + String.join(", ", SCHEDULES));
+        }
+        NodeRef body = entry.getValue().orElseGet(() -> new NodeRef(node.tree(), node.pointer(),
+                JsonNodeFactory.instance.objectNode()));
+        body.expectObject(List.of("every", "gamma", "min-lr"));
+        int every = body.optional("every").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(1);
+        double gamma = body.optional("gamma").map(NodeRef::asDouble).orElse(kind.equals("step") ? 0.1 : 1.0);
+        double minLr = body.optional("min-lr").map(NodeRef::asDouble).orElse(0.0);
+        return body.construct(() -> new LrSchedule(kind, every, gamma, minLr));
     }
 
     private static OptimizerSpec optimizer(NodeRef node) {

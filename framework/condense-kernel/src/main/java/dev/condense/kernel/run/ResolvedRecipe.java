@@ -12,6 +12,7 @@ import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.plan.TrainStep;
 import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Schedule;
+import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
 import java.io.IOException;
@@ -133,6 +134,11 @@ public final class ResolvedRecipe {
         OptimizerSpec o = t.optimizer();
         m.put("optimizer", Map.of(o.kind(), ordered("lr", o.lr(), "momentum", o.momentum(), "weight-decay", o.weightDecay())));
         m.put("limit", t.limit());
+        LrSchedule s = t.schedule();
+        if (!s.kind().equals("constant")) {
+            m.put("lr-schedule", Map.of(s.kind(), s.kind().equals("step") ? ordered("every", s.stepEpochs(), "gamma", s.gamma())
+                    : ordered("min-lr", s.minLr())));
+        }
         return m;
     }
 }

@@ -52,7 +52,8 @@ final class RunContext implements StageContext {
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        return Trainer.fit(graph, dataset.train(), dataset.numClasses(), spec, seed + 7919L * trainings, progress);
+        return Trainer.fit(graph, dataset.train(), dataset.numClasses(), spec, spec.schedule(),
+                seed + 7919L * trainings, progress);
     }
 
     @Override

@@ -74,8 +74,22 @@ final class BuiltInSchema {
         props(train).set("batch", orVar(integer(1, 65536).put("default", 128)));
         props(train).set("optimizer", ref("optimizer"));
         props(train).set("limit", orVar(integer(0, null).put("default", 0)));
+        props(train).set("lr-schedule", ref("lr-schedule"));
         train.putArray("required").add("epochs");
         defs.set("train-body", train);
+
+        ObjectNode scheduleBody = object(null);
+        props(scheduleBody).set("every", orVar(integer(1, null)));
+        props(scheduleBody).set("gamma", orVar(NODES.objectNode().put("type", "number").put("exclusiveMinimum", 0)
+                .put("maximum", 1)));
+        props(scheduleBody).set("min-lr", orVar(NODES.objectNode().put("type", "number").put("minimum", 0)));
+        ObjectNode lrSchedules = single(NODES.objectNode());
+        lrSchedules.putObject("properties").<ObjectNode>set("step", scheduleBody).<ObjectNode>set("cosine", scheduleBody)
+                .set("constant", scheduleBody);
+        ObjectNode lrSchedule = NODES.objectNode().put("description",
+                "constant, {step: {every, gamma}} or {cosine: {min-lr}} over the epochs");
+        lrSchedule.putArray("anyOf").add(oneOfStrings(List.of("constant", "step", "cosine"))).add(lrSchedules);
+        defs.set("lr-schedule", lrSchedule);
 
         ObjectNode optimizerBody = object(null);
         props(optimizerBody).set("lr", orVar(NODES.objectNode().put("type", "number")

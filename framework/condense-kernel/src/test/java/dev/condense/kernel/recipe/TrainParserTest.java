@@ -1,0 +1,37 @@
+package dev.condense.kernel.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.train.LrSchedule;
+import dev.condense.api.train.TrainSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainParserTest {
+    @TempDir
+    Path dir;
+
+    private TrainSpec parse(String body) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, "recipe: r\nmodel: {zoo: lenet-300-100}\ndata: {dataset: mnist}\nstages:\n  - train: " + body + "\n");
+        return ((StageSpec.Train) RecipeLoader.load(f).stages().get(0)).spec();
+    }
+
+    @Test
+    void lrScheduleDefaultsToConstantAndReadsStepAndCosine() throws Exception {
+        assertEquals(LrSchedule.constant(), parse("{epochs: 2}").schedule());
+        assertEquals(LrSchedule.step(3, 0.5), parse("{epochs: 9, lr-schedule: {step: {every: 3, gamma: 0.5}}}").schedule());
+        assertEquals(LrSchedule.cosine(1e-5), parse("{epochs: 9, lr-schedule: {cosine: {min-lr: 1.0e-5}}}").schedule());
+    }
+
+    @Test
+    void unknownScheduleIsLocatedWithASuggestion() {
+        RecipeException e = assertThrows(RecipeException.class, () -> parse("{epochs: 2, lr-schedule: cosin}"));
+        assertEquals(5, e.location().line());
+        assertTrue(e.getMessage().contains("cosine"), e.getMessage());
+    }
+}
