@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.onnx.OnnxExporter;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -73,6 +79,35 @@ class BadInputTest {
     void sparsityOutsideTheHalfOpenUnitInterval() throws Exception {
         String text = replace(Recipes.small("bad", 1000), "sparsity: {default: 0.9}", "sparsity: {default: 1.0}");
         assertBadInput(text, 11, 27, "sparsity");
+    }
+
+    @Test
+    void modelWithAnUnsupportedOpNamesTheOpTheNodeAndTheSupportedSet() throws Exception {
+        ModelGraph g = ModelGraph.builder("erf")
+                .input(new ValueInfo("input", ValueInfo.ElementType.FLOAT, new long[] {-1, 4}))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 4}))
+                .node(new Node("the-erf", "Erf", List.of("input"), List.of("y"), Map.of()))
+                .build();
+        new OnnxExporter().write(g, dir.resolve("erf.onnx"));
+        String text = replace(Recipes.small("bad", 1000), "model: {zoo: lenet-300-100}", "model: {file: erf.onnx}");
+        Path recipe = Recipes.write(dir, "bad.yaml", text);
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("'Erf'") && r.err().contains("the-erf") && r.err().contains("Gemm"), r.err());
+        assertFalse(r.all().contains("\tat "), r.all());
+        assertFalse(Files.exists(dir.resolve("runs")), "something was written under runs/");
+    }
+
+    @Test
+    void truncatedModelFileIsAClearError() throws Exception {
+        Files.write(dir.resolve("cut.onnx"), new byte[] {8, 8, 18, 4, 99});
+        String text = replace(Recipes.small("bad", 1000), "model: {zoo: lenet-300-100}", "model: {file: cut.onnx}");
+        Path recipe = Recipes.write(dir, "bad.yaml", text);
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("cut.onnx"), r.err());
+        assertFalse(r.all().contains("\tat "), r.all());
+        assertFalse(Files.exists(dir.resolve("runs")));
     }
 
     @Test
