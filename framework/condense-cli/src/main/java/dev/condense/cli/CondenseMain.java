@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "condense", mixinStandardHelpOptions = true, versionProvider = CondenseMain.Version.class,
         description = "Compresses trained neural networks with recipes of pluggable techniques.",
-        subcommands = {RunCommand.class, WatchCommand.class, ValidateCommand.class, PluginsCommand.class, SchemaCommand.class},
+        subcommands = {RunCommand.class, WatchCommand.class, ValidateCommand.class, InspectCommand.class, PluginsCommand.class,
+                SchemaCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (a plugin threw, data unavailable, I/O)",
                 "2:bad input (recipe, model file, options)"})

