@@ -107,6 +107,16 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
         return scoreWith(scorer, request);
     }
 
+    /** The scorer's refit of {@code request}'s layer for kept input channels {@code keep}, if it has one. */
+    public java.util.Optional<INDArray> refit(ScoringRequest request, long[] keep) {
+        return refitWith(scorer, request, keep);
+    }
+
+    private <P extends Record> java.util.Optional<INDArray> refitWith(ImportanceScorer<P> s, ScoringRequest request,
+                                                                      long[] keep) {
+        return s.refit(request, keep, s.paramsType().cast(scorerParams));
+    }
+
     private <P extends Record> INDArray scoreWith(ImportanceScorer<P> s, ScoringRequest request) {
         return s.score(request, s.paramsType().cast(scorerParams));
     }

@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * One schedule step of structured removal: score the targeted layers, rank each coupled channel group
  * ({@link UnitGroup}: mean of its layers' unit scores), decide per group how many channels go ({@link Allocation},
  * per layer or global) and cut them out of the graph ({@link StructuredRemoval}). Targets count against a group's
- * size when the stage started ({@code originals}), so a schedule's later steps remove only the difference.
+ * size when the stage started ({@code originals}), so a schedule's later steps remove only the difference. At channel
+ * granularity a scorer that refits (ThiNet) gets to replace the trimmed layers' weights ({@link ChannelRefit}).
  */
 final class StructuredStep {
     private StructuredStep() {
@@ -65,7 +66,9 @@ final class StructuredStep {
                 removed.put(groups.get(i).group(), lowest(pools.get(i).scores(), n));
             }
         }
-        return StructuredRemoval.remove(graph, removed);
+        Map<String, long[]> keeps = new LinkedHashMap<>();
+        Map<String, INDArray> refits = ChannelRefit.compute(step, graph, ctx, groups, removed, keeps);
+        return StructuredRemoval.remove(ChannelRefit.widen(step, graph, keeps, refits), removed);
     }
 
     /** Indices of the {@code n} lowest scores (ties broken by ND4J's sort order, deterministic for equal input). */

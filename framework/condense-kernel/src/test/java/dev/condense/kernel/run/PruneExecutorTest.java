@@ -36,7 +36,7 @@ class PruneExecutorTest {
     Path dir;
 
     /** L1 norm of each unit: rows (axis 0) for neuron/filter, columns (axis 1) for channel. */
-    private static final class L1 implements ImportanceScorer<NoParams> {
+    private static class L1 implements ImportanceScorer<NoParams> {
         @Override
         public INDArray score(ScoringRequest r, NoParams p) {
             INDArray w = r.granularity() == Granularity.CHANNEL ? r.weight().swapAxes(0, 1).dup() : r.weight();
@@ -116,5 +116,32 @@ class PruneExecutorTest {
         // global ranking takes fc2 down to its floor, 30% of 100, and the rest from fc1
         assertEquals(30, fc2);
         assertEquals(130, fc1);
+    }
+
+    /** Refits by doubling the kept slice, so the test can see which weights the kernel installed. */
+    private static final class Doubling extends L1 {
+        @Override
+        public java.util.Optional<INDArray> refit(ScoringRequest r, long[] keep, NoParams p) {
+            return java.util.Optional.of(r.weight().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.indices(keep)).mul(2));
+        }
+    }
+
+    @Test
+    void channelRemovalInstallsTheScorersRefit() {
+        ModelGraph g0 = Zoo.build("lenet-300-100", 4);
+        PruneStep s = new PruneStep(new Doubling(), new NoParams(), Granularity.CHANNEL, SparsityRule.uniform(0.5),
+                new Schedule.OneShot(), LayerFilter.ALL, Structured.REMOVE, new Location(Path.of("t.yaml"), 1, 1));
+        ModelGraph g = PruneExecutor.run(s, g0, ctx());
+        assertArrayEquals(new long[] {150, 784}, g.initializers().get("fc1.weight").shape(), "fc2's inputs = fc1's rows");
+        assertArrayEquals(new long[] {50, 150}, g.initializers().get("fc2.weight").shape());
+        assertArrayEquals(new long[] {10, 50}, g.initializers().get("fc3.weight").shape());
+        INDArray fc3 = g.initializers().get("fc3.weight");
+        double kept = org.nd4j.linalg.ops.transforms.Transforms.abs(fc3).sumNumber().doubleValue();
+        INDArray scores = new L1().score(new ScoringRequest("fc3.weight", g0.initializers().get("fc3.weight"),
+                Granularity.CHANNEL, g0, null), new NoParams());
+        double top = Nd4j.sort(scores.dup(), true).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(50, 100))
+                .sumNumber().doubleValue();
+        assertEquals(2 * top, kept, 1e-3 * kept, "refit doubled the 50 highest-L1 input columns of fc3");
     }
 }
