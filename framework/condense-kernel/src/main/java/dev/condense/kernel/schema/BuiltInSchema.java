@@ -125,7 +125,7 @@ final class BuiltInSchema {
         defs.set("layers", layers);
 
         ObjectNode prune = object("prune by importance score");
-        props(prune).set("scorer", ref("scorer"));
+        props(prune).set("scorer", orVar(ref("scorer")));
         props(prune).set("granularity", orVar(oneOfStrings(granularities).put("default", "element")));
         props(prune).set("sparsity", ref("sparsity"));
         props(prune).set("schedule", ref("schedule"));
