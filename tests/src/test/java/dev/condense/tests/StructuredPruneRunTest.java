@@ -57,13 +57,14 @@ class StructuredPruneRunTest {
         assertEquals(266_612 - params, report.get("removed_params").asLong());
         JsonNode before = report.get("evaluations").get(0);
         JsonNode after = report.get("evaluations").get(1);
-        assertTrue(after.get("onnx_bytes").asLong() < before.get("onnx_bytes").asLong() / 2, after.toString());
+        // 200 of 400 hidden neurons take their rows and the next layer's columns: about 48% of the parameters go
+        assertTrue(after.get("onnx_bytes").asLong() < before.get("onnx_bytes").asLong() * 0.6, after.toString());
         JsonNode layers = report.get("stages").get(2).get("layers");
         assertEquals("[300, 784]", layers.get(0).get("shape_before").asText());
         assertEquals(fc1 * 784, layers.get(0).get("macs_after").asLong());
         DataSplit test = DatasetCatalog.standard().load("mnist", new DataOptions(null, null, 0, 1000, 500, 0)).test();
         assertEquals(after.get("accuracy").asDouble(), OrtRunner.accuracy(out.resolve("model.onnx"), test, 250), 1e-9);
         assertTrue(report.get("notes").toString().contains("physically removed"), report.get("notes").toString());
-        assertTrue(Files.size(out.resolve("model.onnx")) < before.get("onnx_bytes").asLong() / 2);
+        assertTrue(Files.size(out.resolve("model.onnx")) < before.get("onnx_bytes").asLong() * 0.6);
     }
 }
