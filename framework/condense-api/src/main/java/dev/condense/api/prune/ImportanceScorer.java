@@ -1,6 +1,7 @@
 package dev.condense.api.prune;
 
 import dev.condense.api.extension.Extension;
+import java.util.Optional;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -26,5 +27,20 @@ public interface ImportanceScorer<P extends Record> extends Extension<P> {
     /** True when scoring needs the data set (gradients or activations); false for weight-only scorers. */
     default boolean needsData() {
         return false;
+    }
+
+    /**
+     * Optional refit after structured removal of input channels (CHANNEL granularity), e.g. ThiNet's least-squares
+     * reconstruction (Luo et al. 2017, eq. 6): given the layer before removal ({@code request.weight()} and
+     * {@code request.graph()} as scored) and the input channels that stay, the weight to install instead of the plain
+     * slice {@code weight[:, keep, ...]}. Shape: the weight's with axis 1 of length {@code keep.length}. The kernel
+     * calls this only for layers whose input channels map one index per channel (not a flattened block).
+     *
+     * @param request the scoring request of the layer, before removal
+     * @param keep    kept input-channel indices along axis 1, ascending
+     * @return empty (the default) to keep the plain slice
+     */
+    default Optional<INDArray> refit(ScoringRequest request, long[] keep, P params) {
+        return Optional.empty();
     }
 }

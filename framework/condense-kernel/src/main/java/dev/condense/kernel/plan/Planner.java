@@ -79,7 +79,8 @@ public final class Planner {
         if (p.schedule().finetune().filter(f -> f.epochs() > 0).isPresent()) {
             requireData(recipe, p.location(), "fine-tuning needs a data section in the recipe");
         }
-        return new PruneStep(scorer, params, p.granularity(), p.sparsity(), p.schedule(), p.layers(), p.location());
+        return new PruneStep(scorer, params, p.granularity(), p.sparsity(), p.schedule(), p.layers(),
+                p.structured(), p.location());
     }
 
     private <E extends Extension<?>> E resolve(Class<E> point, ExtensionRef ref, String what) {

@@ -9,6 +9,7 @@ import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.recipe.Schedule;
 import dev.condense.kernel.recipe.SparsityRule;
+import dev.condense.kernel.recipe.Structured;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,13 +30,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param schedule     one-shot or iterative
  * @param layers       the layers the stage may touch, applied before {@code sparsity} ({@link LayerFilter#ALL} when
  *                     the recipe has no {@code layers} key)
+ * @param structured   remove or mask selected units (always MASK for element granularity)
  * @param location     where the stage is written
  */
 public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granularity granularity,
-                        SparsityRule sparsity, Schedule schedule, LayerFilter layers, Location location)
+                        SparsityRule sparsity, Schedule schedule, LayerFilter layers, Structured structured,
+                        Location location)
         implements PlannedStage {
 
     public PruneStep {
+        Objects.requireNonNull(structured, "structured");
+        if (granularity == Granularity.ELEMENT && structured == Structured.REMOVE) {
+            throw new IllegalArgumentException("element pruning cannot remove units; it masks");
+        }
         Objects.requireNonNull(scorer, "scorer");
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(sparsity, "sparsity");
@@ -48,10 +55,16 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
         }
     }
 
-    /** A stage touching every layer (no {@code layers} filter). */
+    /** A stage touching every layer (no {@code layers} filter), removing units at unit granularities. */
     public PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granularity granularity, SparsityRule sparsity,
                      Schedule schedule, Location location) {
-        this(scorer, scorerParams, granularity, sparsity, schedule, LayerFilter.ALL, location);
+        this(scorer, scorerParams, granularity, sparsity, schedule, LayerFilter.ALL,
+                granularity == Granularity.ELEMENT ? Structured.MASK : Structured.REMOVE, location);
+    }
+
+    /** True when selected units are physically removed (unit granularity, {@code structured: remove}). */
+    public boolean removes() {
+        return structured == Structured.REMOVE;
     }
 
     @Override
@@ -92,6 +105,16 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
     /** Scores {@code request} with the scorer and its bound params (the cast is safe by the invariant). */
     public INDArray score(ScoringRequest request) {
         return scoreWith(scorer, request);
+    }
+
+    /** The scorer's refit of {@code request}'s layer for kept input channels {@code keep}, if it has one. */
+    public java.util.Optional<INDArray> refit(ScoringRequest request, long[] keep) {
+        return refitWith(scorer, request, keep);
+    }
+
+    private <P extends Record> java.util.Optional<INDArray> refitWith(ImportanceScorer<P> s, ScoringRequest request,
+                                                                      long[] keep) {
+        return s.refit(request, keep, s.paramsType().cast(scorerParams));
     }
 
     private <P extends Record> INDArray scoreWith(ImportanceScorer<P> s, ScoringRequest request) {

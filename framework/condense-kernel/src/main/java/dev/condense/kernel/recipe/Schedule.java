@@ -63,6 +63,41 @@ public sealed interface Schedule {
         }
     }
 
+    /**
+     * Automated gradual pruning (Zhu and Gupta, "To prune, or not to prune: exploring the efficacy of pruning for
+     * model compression", 2017): {@code s_k = s + (s_i - s) * (1 - k/n)^3} for step {@code k} of {@code n}, where
+     * {@code s_i = min(start, s)} is the sparsity at step 0 (the model as it enters the stage); every step is followed
+     * by fine-tuning, so the network recovers between prunes. With {@code start = 0} the targets equal
+     * {@link Iterative} with {@link Ramp#CUBIC}; AGP makes the fine-tuning mandatory and the initial sparsity explicit.
+     *
+     * @param steps        number of prune + fine-tune rounds, in [1, 1000]
+     * @param finetuneSpec training after each step
+     * @param start        initial sparsity {@code s_i}, in [0, 1)
+     */
+    record Agp(int steps, TrainSpec finetuneSpec, double start) implements Schedule {
+        public Agp {
+            if (steps < 1 || steps > 1000) {
+                throw new IllegalArgumentException("steps must be in [1, 1000], was " + steps);
+            }
+            Objects.requireNonNull(finetuneSpec, "finetune");
+            if (!(start >= 0 && start < 1)) {
+                throw new IllegalArgumentException("start must be in [0, 1), was " + start);
+            }
+        }
+
+        @Override
+        public double target(double s, int k) {
+            Schedule.checkStep(k, steps);
+            double si = Math.min(start, s);
+            return k == steps ? s : s + (si - s) * Math.pow(1 - (double) k / steps, 3);
+        }
+
+        @Override
+        public Optional<TrainSpec> finetune() {
+            return Optional.of(finetuneSpec);
+        }
+    }
+
     /** The growth of per-step targets. */
     enum Ramp {
         /** {@code s_k = s * k/n}. */

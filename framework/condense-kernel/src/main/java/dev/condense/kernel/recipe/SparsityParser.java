@@ -10,7 +10,10 @@ import java.util.OptionalDouble;
 /** Reads the {@code sparsity} and {@code schedule} entries of a prune stage. */
 final class SparsityParser {
     static final String DEFAULT_KEY = "default";
-    private static final List<String> SCHEDULES = List.of("one-shot", "iterative");
+    static final String GLOBAL_KEY = "global";
+    private static final List<String> GLOBAL_KEYS = List.of(GLOBAL_KEY, "floor");
+    private static final List<String> SCHEDULES = List.of("one-shot", "iterative", "agp");
+    private static final List<String> AGP_KEYS = List.of("steps", "finetune", "start");
     private static final List<String> ITERATIVE_KEYS = List.of("steps", "finetune", "ramp");
     private static final List<String> RAMPS = List.of("cubic", "linear");
 
@@ -24,6 +27,9 @@ final class SparsityParser {
         }
         if (!node.node().isObject()) {
             throw node.fail("expected a number or a mapping of selectors for sparsity but found " + node.describe());
+        }
+        if (node.node().has(GLOBAL_KEY)) {
+            return global(node);
         }
         OptionalDouble defaultSparsity = OptionalDouble.empty();
         List<SparsityRule.Selector> selectors = new ArrayList<>();
@@ -46,6 +52,20 @@ final class SparsityParser {
         return node.construct(() -> new SparsityRule(selectors, d));
     }
 
+    /** {@code {global: 0.9, floor: 0.2}}; floor defaults to 0. */
+    private static SparsityRule global(NodeRef node) {
+        node.expectObject(GLOBAL_KEYS);
+        double s = fraction(node.required(GLOBAL_KEY));
+        double floor = node.optional("floor").map(f -> {
+            double v = f.asDouble();
+            if (!(v >= 0 && v <= 1)) {
+                throw f.fail("floor must be in [0, 1], was " + f.node().asText());
+            }
+            return v;
+        }).orElse(0.0);
+        return node.construct(() -> SparsityRule.global(s, floor));
+    }
+
     private static double fraction(NodeRef value) {
         double s = value.asDouble();
         if (!(s >= 0 && s < 1)) {
@@ -55,7 +75,7 @@ final class SparsityParser {
         return s;
     }
 
-    /** {@code one-shot} or {@code {iterative: {steps, finetune, ramp}}}. */
+    /** {@code one-shot}, {@code {iterative: {steps, finetune, ramp}}} or {@code {agp: {steps, finetune, start}}}. */
     static Schedule schedule(NodeRef node) {
         Map.Entry<String, Optional<NodeRef>> entry = node.singleEntry("a schedule");
         String kind = entry.getKey();
@@ -63,6 +83,9 @@ final class SparsityParser {
         if (kind.equals("one-shot")) {
             entry.getValue().ifPresent(b -> b.expectObject(List.of()));
             return new Schedule.OneShot();
+        }
+        if (kind.equals("agp")) {
+            return agp(entry.getValue().orElseThrow(() -> new RecipeException(at, "missing required key 'steps' in agp")));
         }
         if (!kind.equals("iterative")) {
             throw new RecipeException(at, "unknown schedule '" + kind + "'" + Suggestions.hint(kind, SCHEDULES)
@@ -74,6 +97,15 @@ final class SparsityParser {
         int steps = body.required("steps").asInt(1, 1000);
         Schedule.Ramp ramp = body.optional("ramp").map(SparsityParser::ramp).orElse(Schedule.Ramp.CUBIC);
         return new Schedule.Iterative(steps, body.optional("finetune").map(TrainParser::read), ramp);
+    }
+
+    /** {@code {agp: {steps, finetune, start: 0}}}; finetune is required (AGP prunes between training phases). */
+    private static Schedule agp(NodeRef body) {
+        body.expectObject(AGP_KEYS);
+        int steps = body.required("steps").asInt(1, 1000);
+        var finetune = TrainParser.read(body.required("finetune"));
+        double start = body.optional("start").map(SparsityParser::fraction).orElse(0.0);
+        return body.construct(() -> new Schedule.Agp(steps, finetune, start));
     }
 
     private static Schedule.Ramp ramp(NodeRef node) {

@@ -16,17 +16,52 @@ import java.util.regex.PatternSyntaxException;
  * of the model are reported by the runner, which knows the layers: it can use {@link #selectors()} and their
  * locations.
  *
+ * <p>Or {@code sparsity: {global: 0.9, floor: 0.2}}: one ranking over every targeted layer (see
+ * {@code dev.condense.kernel.prune.Allocation#global}); every targeted layer reports the global value as its target
+ * and no selector or default may be written beside it.
+ *
  * @param selectors       the selectors in recipe order
  * @param defaultSparsity the default, when given
+ * @param global          global ranking, when given (then no selectors and no default)
  */
-public record SparsityRule(List<Selector> selectors, OptionalDouble defaultSparsity) {
+public record SparsityRule(List<Selector> selectors, OptionalDouble defaultSparsity, Optional<Global> global) {
 
     public SparsityRule {
         selectors = List.copyOf(selectors);
         Objects.requireNonNull(defaultSparsity, "defaultSparsity");
+        Objects.requireNonNull(global, "global");
         defaultSparsity.ifPresent(s -> checkRange("default", s));
-        if (selectors.isEmpty() && defaultSparsity.isEmpty()) {
+        if (global.isPresent() && (!selectors.isEmpty() || defaultSparsity.isPresent())) {
+            throw new IllegalArgumentException("sparsity: global takes no default and no selectors beside it"
+                    + " (choose layers with the stage's layers filter)");
+        }
+        if (selectors.isEmpty() && defaultSparsity.isEmpty() && global.isEmpty()) {
             throw new IllegalArgumentException("sparsity needs a default or at least one selector");
+        }
+    }
+
+    /** Per-layer rule (no global ranking). */
+    public SparsityRule(List<Selector> selectors, OptionalDouble defaultSparsity) {
+        this(selectors, defaultSparsity, Optional.empty());
+    }
+
+    /** A global rule. */
+    public static SparsityRule global(double sparsity, double floor) {
+        return new SparsityRule(List.of(), OptionalDouble.empty(), Optional.of(new Global(sparsity, floor)));
+    }
+
+    /**
+     * Global ranking across layers.
+     *
+     * @param sparsity fraction of all targeted units removed, in [0, 1)
+     * @param floor    fraction of each layer's units always kept, in [0, 1]; 0 still keeps one unit per layer
+     */
+    public record Global(double sparsity, double floor) {
+        public Global {
+            checkRange("global", sparsity);
+            if (!(floor >= 0 && floor <= 1)) {
+                throw new IllegalArgumentException("floor must be in [0, 1], was " + floor);
+            }
         }
     }
 
@@ -37,6 +72,9 @@ public record SparsityRule(List<Selector> selectors, OptionalDouble defaultSpars
 
     /** The target sparsity of {@code layer}: the first matching selector's, else the default, else empty. */
     public OptionalDouble sparsityFor(String layer) {
+        if (global.isPresent()) {
+            return OptionalDouble.of(global.get().sparsity());
+        }
         return selectorFor(layer).map(s -> OptionalDouble.of(s.sparsity())).orElse(defaultSparsity);
     }
 

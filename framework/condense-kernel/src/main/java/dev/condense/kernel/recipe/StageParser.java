@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /** Reads the {@code stages} list of a recipe into {@link StageSpec}s. */
 final class StageParser {
-    private static final List<String> PRUNE_KEYS = List.of("scorer", "granularity", "sparsity", "schedule", "layers");
+    private static final List<String> PRUNE_KEYS = List.of("scorer", "granularity", "sparsity", "schedule", "layers",
+            "structured");
     private static final List<String> LAYERS_KEYS = List.of("include", "exclude");
     private static final List<String> EVALUATE_KEYS = List.of("metrics", "batch", "runtime");
     private static final List<String> EXPORT_KEYS = List.of("format");
@@ -70,7 +71,22 @@ final class StageParser {
         SparsityRule sparsity = SparsityParser.read(body.required("sparsity"));
         Schedule schedule = body.optional("schedule").map(SparsityParser::schedule).orElse(new Schedule.OneShot());
         LayerFilter layers = body.optional("layers").map(StageParser::layers).orElse(LayerFilter.ALL);
-        return new StageSpec.Prune(scorer, granularity, granularityAt, sparsity, schedule, layers, at);
+        Structured structured = body.optional("structured").map(n -> structured(n, granularity))
+                .orElse(granularity == Granularity.ELEMENT ? Structured.MASK : Structured.REMOVE);
+        return new StageSpec.Prune(scorer, granularity, granularityAt, sparsity, schedule, layers, structured, at);
+    }
+
+    private static Structured structured(NodeRef node, Granularity granularity) {
+        String value = node.asText();
+        List<String> ids = Arrays.stream(Structured.values()).map(Structured::id).toList();
+        if (!ids.contains(value)) {
+            throw node.fail("unknown structured mode '" + value + "'" + Suggestions.hint(value, ids) + "; one of: "
+                    + String.join(", ", ids));
+        }
+        if (granularity == Granularity.ELEMENT) {
+            throw node.fail("structured applies to neuron, filter and channel granularity; element pruning always masks");
+        }
+        return Structured.valueOf(value.toUpperCase());
     }
 
     /** {@code {include: [patterns], exclude: [patterns]}}; each list, when given, is not empty. */

@@ -42,8 +42,9 @@ public sealed interface StageSpec {
      * @param layers              the layers the stage may touch ({@link LayerFilter#ALL} when not given)
      */
     record Prune(ExtensionRef scorer, Granularity granularity, Location granularityLocation, SparsityRule sparsity,
-                 Schedule schedule, LayerFilter layers, Location location) implements StageSpec {
+                 Schedule schedule, LayerFilter layers, Structured structured, Location location) implements StageSpec {
         public Prune {
+            Objects.requireNonNull(structured, "structured");
             Objects.requireNonNull(scorer, "scorer");
             Objects.requireNonNull(granularity, "granularity");
             Objects.requireNonNull(granularityLocation, "granularityLocation");

@@ -100,7 +100,8 @@ public final class PipelineRunner {
             report.put("final", last);
             report.put("removed_params", (long) ((Map<?, ?>) report.get("initial")).get("dense_params")
                     - (long) last.get("dense_params"));
-            report.put("notes", HonestyNotes.of(graph, evaluations, Files.exists(dir.temp().resolve("model.onnx"))));
+            report.put("notes", HonestyNotes.of(graph, (Map<?, ?>) report.get("initial"), evaluations,
+                    Files.exists(dir.temp().resolve("model.onnx"))));
             ResolvedRecipe.write(plan, dir.temp().resolve("recipe.resolved.yaml"));
             Provenance.write(dir.temp().resolve("provenance.yaml"), plan, data, pluginZips.get(), version);
             dev.condense.kernel.plugin.FileTrees.deleteQuietly(work);
@@ -160,6 +161,7 @@ public final class PipelineRunner {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dense_params", s.denseParams());
         m.put("nonzeros", s.nonzeros());
+        m.put("macs_per_sample", dev.condense.engine.stats.LayerCost.total(graph));
         List<Map<String, Object>> layers = new ArrayList<>();
         for (var t : s.tensors()) {
             layers.add(Map.of("name", t.name(), "shape", t.shape(), "params", t.denseParams(), "nonzeros", t.nonzeros()));

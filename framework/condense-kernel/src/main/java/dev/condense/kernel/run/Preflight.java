@@ -6,12 +6,15 @@ import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.prune.PrunableLayers;
 import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.api.prune.Granularity;
+import dev.condense.kernel.prune.UnitGroups;
 import java.util.List;
 
 /**
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
  * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
- * typo; the error lists the layers), and every prune stage targets at least one layer.
+ * typo; the error lists the layers), every prune stage targets at least one layer that can take its granularity
+ * (filter on a Gemm-only model fails here), and a removing stage has at least one removable channel group.
  */
 public final class Preflight {
     private Preflight() {
@@ -28,6 +31,11 @@ public final class Preflight {
         return out;
     }
 
+    private static String describe(ModelGraph graph, List<String> layers) {
+        return layers.stream().map(l -> l + " (" + graph.consumers(l).stream().findFirst().map(n -> n.opType())
+                .orElse("?") + ")").toList().toString();
+    }
+
     /** @throws RecipeException located at the offending selector or stage, listing the model's prunable layers */
     public static void check(Plan plan, ModelGraph graph) {
         List<String> layers = PrunableLayers.of(graph);
@@ -39,9 +47,21 @@ public final class Preflight {
             if (!unmatched.isEmpty()) {
                 throw unmatched.get(0);
             }
-            if (PruneExecutor.targets(p, graph).isEmpty()) {
+            var targets = PruneExecutor.targets(p, graph);
+            String g = p.granularity().name().toLowerCase(java.util.Locale.ROOT);
+            if (targets.isEmpty() && p.granularity() != Granularity.ELEMENT
+                    && layers.stream().anyMatch(l -> p.targetSparsity(l).orElse(0) > 0)) {
+                throw new RecipeException(p.location(), "granularity '" + g + "' fits no selected layer (filter: Conv"
+                        + " with group 1; neuron: Gemm with transB=1; channel: either); layers: " + describe(graph, layers));
+            }
+            if (targets.isEmpty()) {
                 throw new RecipeException(p.location(), "this prune stage selects no layer with a sparsity above 0; "
                         + "layers: " + layers);
+            }
+            if (p.removes() && UnitGroups.of(graph, p.granularity(), targets.keySet()).isEmpty()) {
+                throw new RecipeException(p.location(), "nothing to remove at granularity '" + g + "': the "
+                        + g + "s of " + targets.keySet() + " feed graph outputs or untracked ops (Reshape, Transpose, "
+                        + "Softmax, ...), or are coupled to a layer the stage leaves alone; use structured: mask");
             }
         }
     }

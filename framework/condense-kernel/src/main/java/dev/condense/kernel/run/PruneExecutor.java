@@ -6,9 +6,12 @@ import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.stats.ModelStats;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.plugin.PluginCalls;
-import dev.condense.kernel.prune.MaskSelection;
 import dev.condense.kernel.prune.PrunableLayers;
+import dev.condense.kernel.prune.UnitGroups;
+import dev.condense.kernel.recipe.Schedule;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,33 +20,34 @@ import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runs a prune stage: per schedule step, scores every targeted layer with the plan's scorer, masks the lowest
- * scores down to the step's sparsity, and fine-tunes with the masks held. Masking zeroes weights; it removes
- * nothing (the report says so).
+ * Runs a prune stage: per schedule step, either removes whole units with everything coupled to them
+ * ({@link StructuredStep}: neuron/filter/channel granularity with {@code structured: remove}, the default) or masks
+ * ({@link MaskStep}: element granularity or {@code structured: mask}), then fine-tunes when the schedule says so.
+ * Reports the schedule, each step, and the per-layer shapes, parameters, nonzeros and MACs before and after
+ * ({@link PruneReport}).
+ *
+ * <p>ThiNet's least-squares rescaling of the next layer is not applied after removal: the kernel has no hook into a
+ * plugin's refit; fine-tuning (in the schedule or a later train stage) recovers instead.
  */
 final class PruneExecutor {
     private PruneExecutor() {
     }
 
     static ModelGraph run(PruneStep step, ModelGraph graph, RunContext ctx) {
+        ModelGraph before = graph;
         Map<String, Double> targets = targets(step, graph);
         int steps = step.schedule().steps();
+        Map<String, Long> originals = new HashMap<>();
         List<Map<String, Object>> history = new ArrayList<>();
         for (int k = 1; k <= steps; k++) {
-            ModelGraph.Builder b = graph.toBuilder();
-            for (var t : targets.entrySet()) {
-                String layer = t.getKey();
-                INDArray w = graph.initializers().get(layer);
-                double s = step.schedule().target(t.getValue(), k);
-                INDArray scores = score(step, new ScoringRequest(layer, w, step.granularity(), graph, ctx));
-                INDArray mask = MaskSelection.mask(w, scores, step.granularity(), s, graph.masks().get(layer));
-                b.initializer(layer, w.mul(mask)).mask(layer, mask);
-            }
-            graph = b.build();
+            graph = step.removes() ? StructuredStep.apply(step, graph, ctx, targets, k, originals)
+                    : MaskStep.apply(step, graph, ctx, targets, k);
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("step", k);
-            record.put("sparsity", layerSparsity(graph, targets.keySet()));
-            ctx.log(String.format(Locale.ROOT, "prune step %d/%d: %s", k, steps, record.get("sparsity")));
+            record.put(step.removes() ? "shapes" : "sparsity", step.removes() ? shapes(graph, targets.keySet())
+                    : layerSparsity(graph, targets.keySet()));
+            ctx.log(String.format(Locale.ROOT, "prune step %d/%d: %s", k, steps, record.get(step.removes() ? "shapes"
+                    : "sparsity")));
             if (step.schedule().finetune().isPresent()) {
                 TrainSpec ft = step.schedule().finetune().get();
                 var result = ctx.train(graph, ft);
@@ -54,34 +58,52 @@ final class PruneExecutor {
         }
         ctx.report("scorer", step.scorer().id());
         ctx.report("granularity", step.granularity().name().toLowerCase(Locale.ROOT));
-        ctx.report("schedule", steps == 1 && step.schedule().finetune().isEmpty() ? "one-shot" : "iterative x" + steps);
+        ctx.report("structured", step.removes() ? "remove" : "mask");
+        ctx.report("schedule", scheduleName(step.schedule()));
+        step.sparsity().global().ifPresent(gl -> ctx.report("global", Map.of("sparsity", gl.sparsity(),
+                "floor", gl.floor())));
         ctx.report("targets", targets);
         ctx.report("steps", history);
+        ctx.report("layers", PruneReport.layers(before, graph));
+        ctx.report("totals", PruneReport.totals(before, graph));
         return graph;
     }
 
+    private static String scheduleName(Schedule s) {
+        if (s instanceof Schedule.Agp a) {
+            return "agp x" + a.steps();
+        }
+        return s.steps() == 1 && s.finetune().isEmpty() ? "one-shot" : "iterative x" + s.steps();
+    }
+
     /**
-     * Target sparsity per prunable layer; layers the stage's {@code layers} filter excludes, or that no selector (and
-     * no default) covers, are left alone.
+     * Target sparsity per prunable layer that can take the stage's granularity; layers the stage's {@code layers}
+     * filter excludes, or that no selector (and no default) covers, are left alone.
      */
     static Map<String, Double> targets(PruneStep step, ModelGraph graph) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String layer : PrunableLayers.of(graph)) {
             OptionalDouble s = step.targetSparsity(layer);
-            if (s.isPresent() && s.getAsDouble() > 0) {
+            if (s.isPresent() && s.getAsDouble() > 0 && UnitGroups.takes(graph, layer, step.granularity())) {
                 out.put(layer, s.getAsDouble());
             }
         }
         return out;
     }
 
-    private static INDArray score(PruneStep step, ScoringRequest request) {
+    static INDArray score(PruneStep step, ScoringRequest request) {
         try {
             return PluginCalls.in(step.scorer(), () -> step.score(request));
         } catch (RuntimeException e) {
             throw new PluginFailureException("scorer '" + step.scorer().id() + "' failed on layer " + request.layer()
                     + ": " + e, e);
         }
+    }
+
+    private static Map<String, String> shapes(ModelGraph g, Iterable<String> layers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        layers.forEach(l -> out.put(l, Arrays.toString(g.initializers().get(l).shape())));
+        return out;
     }
 
     private static Map<String, String> layerSparsity(ModelGraph g, Iterable<String> layers) {

@@ -22,6 +22,11 @@ final class ReportMarkdown {
                     .append(String.format(Locale.ROOT, "%.1f", ((Number) s.get("seconds")).doubleValue())).append(" | ")
                     .append(details(s)).append(" |\n");
         }
+        for (Map<String, Object> s : (List<Map<String, Object>>) r.getOrDefault("stages", List.of())) {
+            if (s.get("layers") instanceof List<?> rows) {
+                layers(md, s.get("index"), (List<Map<String, Object>>) rows);
+            }
+        }
         md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
         md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -37,6 +42,19 @@ final class ReportMarkdown {
             md.append("- ").append(n).append("\n");
         }
         return md.toString();
+    }
+
+    /** A prune stage's per-layer table: shape, parameters, nonzeros and MACs per sample, before -> after. */
+    private static void layers(StringBuilder md, Object index, List<Map<String, Object>> rows) {
+        md.append("\n## Prune stage ").append(index).append(": layers (before -> after)\n\n");
+        md.append("| layer | op | shape | params | nonzeros | MACs per sample |\n|---|---|---|---|---|---|\n");
+        for (Map<String, Object> l : rows) {
+            md.append("| ").append(l.get("layer")).append(" | ").append(l.get("op"));
+            for (String k : List.of("shape", "params", "nonzeros", "macs")) {
+                md.append(" | ").append(l.get(k + "_before")).append(" -> ").append(l.get(k + "_after"));
+            }
+            md.append(" |\n");
+        }
     }
 
     private static String details(Map<String, Object> s) {

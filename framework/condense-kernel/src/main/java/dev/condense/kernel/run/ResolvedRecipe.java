@@ -74,8 +74,15 @@ public final class ResolvedRecipe {
             Map<String, Object> sparsity = new LinkedHashMap<>();
             p.sparsity().selectors().forEach(sel -> sparsity.put(sel.selector(), sel.sparsity()));
             p.sparsity().defaultSparsity().ifPresent(d -> sparsity.put("default", d));
+            p.sparsity().global().ifPresent(gl -> {
+                sparsity.put("global", gl.sparsity());
+                sparsity.put("floor", gl.floor());
+            });
             m.put("sparsity", sparsity);
             m.put("schedule", schedule(p.schedule()));
+            if (p.granularity() != dev.condense.api.prune.Granularity.ELEMENT) {
+                m.put("structured", p.structured().id());
+            }
             if (!p.layers().patterns().isEmpty()) {
                 m.put("layers", ordered("include", p.layers().include().stream().map(LayerPattern::pattern).toList(),
                         "exclude", p.layers().exclude().stream().map(LayerPattern::pattern).toList()));
@@ -123,6 +130,9 @@ public final class ResolvedRecipe {
             m.put("ramp", it.ramp().name().toLowerCase(java.util.Locale.ROOT));
             it.finetune().ifPresent(ft -> m.put("finetune", train(ft)));
             return Map.of("iterative", m);
+        }
+        if (s instanceof Schedule.Agp agp) {
+            return Map.of("agp", ordered("steps", agp.steps(), "start", agp.start(), "finetune", train(agp.finetuneSpec())));
         }
         return "one-shot";
     }

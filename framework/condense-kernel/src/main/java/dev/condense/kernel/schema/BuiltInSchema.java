@@ -108,7 +108,12 @@ final class BuiltInSchema {
                 "layer name or re:REGEX -> sparsity, first match wins, then default");
         selectors.set("additionalProperties", orVar(fraction.deepCopy()));
         ObjectNode sparsity = NODES.objectNode();
-        sparsity.putArray("anyOf").add(fraction.deepCopy()).add(ref("var-ref")).add(selectors);
+        ObjectNode global = object("one ranking over every targeted layer; floor = share of each layer always kept");
+        props(global).set("global", orVar(fraction.deepCopy()));
+        props(global).set("floor", orVar(NODES.objectNode().put("type", "number").put("minimum", 0).put("maximum", 1)
+                .put("default", 0)));
+        global.putArray("required").add("global");
+        sparsity.putArray("anyOf").add(fraction.deepCopy()).add(ref("var-ref")).add(global).add(selectors);
         defs.set("sparsity", sparsity);
 
         ObjectNode iterative = object(null);
@@ -117,7 +122,12 @@ final class BuiltInSchema {
         props(iterative).set("ramp", orVar(oneOfStrings(List.of("cubic", "linear")).put("default", "cubic")));
         iterative.putArray("required").add("steps");
         ObjectNode schedules = single(NODES.objectNode());
-        schedules.putObject("properties").set("iterative", iterative);
+        ObjectNode agp = object("automated gradual pruning (Zhu and Gupta 2017): cubic from start to the target");
+        props(agp).set("steps", orVar(integer(1, 1000)));
+        props(agp).set("finetune", ref("train-body"));
+        props(agp).set("start", orVar(fraction.deepCopy().put("default", 0)));
+        agp.putArray("required").add("steps").add("finetune");
+        schedules.putObject("properties").<ObjectNode>set("iterative", iterative).set("agp", agp);
         ObjectNode schedule = NODES.objectNode();
         schedule.putArray("anyOf").add(oneOfStrings(List.of("one-shot"))).add(schedules);
         defs.set("schedule", schedule);
@@ -129,11 +139,13 @@ final class BuiltInSchema {
         defs.set("layers", layers);
 
         ObjectNode prune = object("prune by importance score");
-        props(prune).set("scorer", ref("scorer"));
+        props(prune).set("scorer", orVar(ref("scorer")));
         props(prune).set("granularity", orVar(oneOfStrings(granularities).put("default", "element")));
         props(prune).set("sparsity", ref("sparsity"));
         props(prune).set("schedule", ref("schedule"));
         props(prune).set("layers", ref("layers"));
+        props(prune).set("structured", orVar(oneOfStrings(List.of("remove", "mask"))
+                .put("description", "neuron/filter/channel: remove units physically (default) or mask them")));
         prune.putArray("required").add("scorer").add("sparsity");
         defs.set("prune-body", prune);
 

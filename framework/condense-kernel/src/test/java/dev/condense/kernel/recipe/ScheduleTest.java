@@ -3,6 +3,8 @@ package dev.condense.kernel.recipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainSpec;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,22 @@ class ScheduleTest {
     void validatesSteps() {
         assertThrows(IllegalArgumentException.class, () -> new Schedule.Iterative(0, Optional.empty(), Schedule.Ramp.CUBIC));
         assertEquals("cubic", Schedule.Ramp.CUBIC.id());
+    }
+
+    @Test
+    void agpFollowsZhuAndGuptasCubicFromTheStartSparsity() {
+        TrainSpec ft = new TrainSpec(1, 128, OptimizerSpec.adam(1e-3), 0);
+        Schedule s = new Schedule.Agp(4, ft, 0.0);
+        double[] expected = {0.9 * (1 - Math.pow(0.75, 3)), 0.9 * (1 - Math.pow(0.5, 3)), 0.9 * (1 - Math.pow(0.25, 3)), 0.9};
+        for (int k = 1; k <= 4; k++) {
+            assertEquals(expected[k - 1], s.target(0.9, k), 1e-12, "step " + k);
+            assertEquals(new Schedule.Iterative(4, Optional.empty(), Schedule.Ramp.CUBIC).target(0.9, k), s.target(0.9, k), 1e-12);
+        }
+        assertEquals(Optional.of(ft), s.finetune());
+        Schedule warm = new Schedule.Agp(2, ft, 0.5);
+        assertEquals(0.9 + (0.5 - 0.9) * 0.125, warm.target(0.9, 1), 1e-12);
+        assertEquals(0.3, warm.target(0.3, 1), 1e-12, "a start above the target is clamped to it");
+        assertThrows(IllegalArgumentException.class, () -> new Schedule.Agp(2, ft, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new Schedule.Agp(0, ft, 0.0));
     }
 }

@@ -4,18 +4,22 @@ import dev.condense.api.model.Node;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.pf4j.Extension;
 
 /**
  * Recipe id {@code thinet}: ranks the input channels of a Gemm or Conv by ThiNet's greedy selection on the layer's
  * own outputs. Asks the stage context for the layer's input on {@code rows} training rows, samples outputs with the
  * stage seed ({@link ThinetContributions}), and scores each channel by its removal step ({@link ThinetSelection}):
- * 0 for the first removed, {@code inC - 1} for the last. After removal the kernel may refit with
- * {@link ThinetRescale}.
+ * 0 for the first removed, {@code inC - 1} for the last. After the kernel removes channels it calls
+ * {@link #refit}, which reconstructs the layer with {@link ThinetRescale}.
  */
 @Extension
 public final class ThinetScorer implements ImportanceScorer<ThinetParams> {
@@ -55,26 +59,58 @@ public final class ThinetScorer implements ImportanceScorer<ThinetParams> {
         if (request.granularity() != Granularity.CHANNEL) {
             throw new IllegalArgumentException("thinet scores input channels, not " + request.granularity());
         }
+        Node node = layerNode(request);
+        return ThinetSelection.ranks(ThinetSelection.removalOrder(contributions(request, node, input(request, node, params),
+                params)));
+    }
+
+    /**
+     * ThiNet's reconstruction after the kernel removed input channels: a Gemm gets the least-squares weight
+     * ({@link ThinetRescale#gemm}) reproducing its old pre-bias outputs on {@code rows} sampled inputs; a Conv keeps its
+     * kernels and scales each kept input channel by the paper's factors ({@link ThinetRescale#channelScales}) fitted
+     * on the same sampled contributions as scoring.
+     */
+    @Override
+    public Optional<INDArray> refit(ScoringRequest request, long[] keep, ThinetParams params) {
+        Node node = layerNode(request);
+        INDArray x = input(request, node, params);
+        int[] k = Arrays.stream(keep).mapToInt(Math::toIntExact).toArray();
+        INDArray w = request.weight();
+        if (node.opType().equals("Gemm")) {
+            return Optional.of(ThinetRescale.gemm(x, w, k));
+        }
+        INDArray scales = ThinetRescale.channelScales(contributions(request, node, x, params), k);
+        INDArray kept = w.get(NDArrayIndex.all(), NDArrayIndex.indices(keep)).dup().reshape(w.size(0), k.length,
+                w.size(2), w.size(3));
+        return Optional.of(kept.mul(scales.reshape(1, k.length, 1, 1)).castTo(DataType.FLOAT));
+    }
+
+    private static Node layerNode(ScoringRequest request) {
         if (request.context() == null || request.graph() == null) {
-            throw new IllegalStateException("thinet needs the layer's input activations from the data set, but scoring '"
-                    + request.layer() + "' got no " + (request.context() == null ? "stage context" : "graph")
+            throw new IllegalStateException("thinet needs the layer's input activations from the data set, but '"
+                    + request.layer() + "' came with no " + (request.context() == null ? "stage context" : "graph")
                     + "; give the recipe a data set (data: {dataset: ...})");
         }
-        Node node = request.graph().consumers(request.layer()).stream()
+        return request.graph().consumers(request.layer()).stream()
                 .filter(n -> n.inputs().size() > 1 && n.inputs().get(1).equals(request.layer())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("thinet: no Gemm or Conv reads '" + request.layer()
                         + "' as its weight"));
+    }
+
+    private static INDArray input(ScoringRequest request, Node node, ThinetParams params) {
         String input = node.inputs().get(0);
-        INDArray x = request.context().activations(request.graph(), List.of(input), params.rows()).get(input);
+        return request.context().activations(request.graph(), List.of(input), params.rows()).get(input);
+    }
+
+    private static INDArray contributions(ScoringRequest request, Node node, INDArray x, ThinetParams params) {
         INDArray w = request.weight();
         long seed = request.context().seed() ^ (long) request.layer().hashCode() * 0x9E3779B97F4A7C15L;
-        INDArray contributions = switch (node.opType()) {
+        return switch (node.opType()) {
             case "Gemm" -> gemm(node, x, w, seed, params.samples());
             case "Conv" -> conv(node, x, w, seed, params.samples());
             default -> throw new IllegalArgumentException("thinet supports Gemm and Conv layers; '" + request.layer()
                     + "' is read by " + node.opType() + " '" + node.name() + "'");
         };
-        return ThinetSelection.ranks(ThinetSelection.removalOrder(contributions));
     }
 
     private static INDArray gemm(Node node, INDArray x, INDArray w, long seed, int samples) {

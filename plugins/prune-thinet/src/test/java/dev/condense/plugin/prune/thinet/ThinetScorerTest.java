@@ -1,5 +1,6 @@
 package dev.condense.plugin.prune.thinet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,5 +94,20 @@ class ThinetScorerTest extends ImportanceScorerContract<ThinetParams> {
                 .getMessage().contains("rows"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ThinetParams(null, -1))
                 .getMessage().contains("samples"));
+    }
+
+    /** Feature 2 is feature 0 + feature 1, so removing it loses nothing: the refit Gemm reproduces the outputs. */
+    @Test
+    void gemmRefitReconstructsTheOutputsFromTheKeptFeatures() {
+        INDArray base = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(9), 32, 2).castTo(DataType.FLOAT);
+        INDArray x = Nd4j.hstack(base, base.sum(true, 1));
+        INDArray w = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(8), 4, 3).castTo(DataType.FLOAT);
+        ScoringRequest r = new ScoringRequest("fc.weight", w, Granularity.CHANNEL, gemmGraph("fc.weight", w),
+                new PlantedStageContext(5, Map.of("x", x)));
+        INDArray refit = new ThinetScorer().refit(r, new long[] {0, 1}, new ThinetParams(32, 64)).orElseThrow();
+        assertArrayEquals(new long[] {4, 2}, refit.shape());
+        INDArray expected = x.mmul(w.transpose());
+        INDArray actual = base.mmul(refit.transpose());
+        assertTrue(expected.equalsWithEps(actual, 1e-3), expected + " vs " + actual);
     }
 }

@@ -1,0 +1,43 @@
+package dev.condense.kernel.run;
+
+import static dev.condense.kernel.recipe.Fixtures.assertError;
+import static dev.condense.kernel.recipe.Fixtures.write;
+
+import dev.condense.engine.zoo.Zoo;
+import dev.condense.kernel.plan.FakeLookup;
+import dev.condense.kernel.plan.Plan;
+import dev.condense.kernel.plan.Planner;
+import dev.condense.kernel.recipe.RecipeLoader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Granularity checks that need the model fail before any stage runs, located at the prune stage. */
+class PreflightTest {
+    @TempDir
+    Path dir;
+
+    private Plan plan(String model, String prune) {
+        Path f = write(dir, "r.yaml", "recipe: demo\nmodel: {zoo: " + model + "}\nstages:\n  - prune: " + prune + "\n");
+        return new Planner(new FakeLookup()).plan(RecipeLoader.load(f));
+    }
+
+    @Test
+    void filterGranularityOnAGemmOnlyModelFails() {
+        Plan p = plan("lenet-300-100", "{scorer: magnitude, granularity: filter, sparsity: 0.5}");
+        assertError(() -> Preflight.check(p, Zoo.build("lenet-300-100", 0)), dir.resolve("r.yaml"), 4, 5,
+                "granularity 'filter' fits no selected layer", "fc1.weight (Gemm)");
+    }
+
+    @Test
+    void removingOnlyTheOutputLayersNeuronsFails() {
+        Plan p = plan("lenet-300-100", "{scorer: magnitude, granularity: neuron, sparsity: {fc3.weight: 0.5}}");
+        assertError(() -> Preflight.check(p, Zoo.build("lenet-300-100", 0)), dir.resolve("r.yaml"), 4, 5,
+                "nothing to remove at granularity 'neuron'", "structured: mask");
+    }
+
+    @Test
+    void filterGranularityOnAConvModelPasses() {
+        Preflight.check(plan("lenet-5", "{scorer: magnitude, granularity: filter, sparsity: 0.5}"), Zoo.build("lenet-5", 0));
+    }
+}
