@@ -26,8 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Reports the schedule, each step, and the per-layer shapes, parameters, nonzeros and MACs before and after
  * ({@link PruneReport}).
  *
- * <p>ThiNet's least-squares rescaling of the next layer is not applied after removal: the kernel has no hook into a
- * plugin's refit; fine-tuning (in the schedule or a later train stage) recovers instead.
+ * <p>At channel granularity a scorer's optional refit (ThiNet's least squares) replaces the cut layers' weights
+ * ({@link ChannelRefit}).
  */
 final class PruneExecutor {
     private PruneExecutor() {
