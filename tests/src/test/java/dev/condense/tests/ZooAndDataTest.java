@@ -33,7 +33,10 @@ class ZooAndDataTest {
         assertTrue(r.out().contains("conv2") && r.out().matches("(?s).*\\ntotal\\s+431,082\\s+.*"), r.out());
     }
 
-    /** 64 training and 16 test images of [1,28,28] whose label (0 or 1) is the brightness of the image. */
+    /**
+     * 64 training and 16 test images of [1,28,28] whose label (0..9) is the brightness of the image. All ten labels
+     * occur, since the number of classes of a generic set (max label + 1) must match the model's 10 logits.
+     */
     @Test
     void runsOnAnNpyDataSetFromDataDir(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
@@ -42,8 +45,8 @@ class ZooAndDataTest {
             byte[] x = new byte[n * 784];
             byte[] y = new byte[n];
             for (int r = 0; r < n; r++) {
-                y[r] = (byte) (r % 2);
-                java.util.Arrays.fill(x, r * 784, (r + 1) * 784, (byte) (r % 2 == 0 ? 20 : 230));
+                y[r] = (byte) (r % 10);
+                java.util.Arrays.fill(x, r * 784, (r + 1) * 784, (byte) (20 + 20 * (r % 10)));
             }
             Files.write(data.resolve("x_" + part + ".npy"), npy("|u1", n + ", 1, 28, 28", x));
             Files.write(data.resolve("y_" + part + ".npy"), npy("|u1", n + ",", y));
