@@ -55,6 +55,14 @@ public final class PipelineRunner {
         Preflight.check(plan, graph);
         Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
                 options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), plan.seed()))).orElse(null);
+        if (data != null) {
+            long[] out = graph.outputs().get(0).shape();
+            if (out[out.length - 1] < data.numClasses()) {
+                throw new RecipeException(Location.ofFile(plan.source()), "model " + graph.name() + " has "
+                        + out[out.length - 1] + " outputs but data set " + data.id() + " has " + data.numClasses()
+                        + " classes (labels 0.." + (data.numClasses() - 1) + "); use a model with at least that many outputs");
+            }
+        }
         String planHash = Provenance.sha256(ResolvedRecipe.yaml(plan));
         try (RunDirectory dir = RunDirectory.open(plan.outputDir(), options.resume())) {
             Map<String, Object> report = header(plan, graph, data);

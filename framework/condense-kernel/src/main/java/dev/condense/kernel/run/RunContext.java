@@ -52,20 +52,35 @@ final class RunContext implements StageContext {
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        return Trainer.fit(graph, dataset.train(), dataset.numClasses(), spec, spec.schedule(),
+        return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, spec.schedule(),
                 seed + 7919L * trainings, progress);
     }
 
     @Override
     public Map<String, INDArray> gradients(ModelGraph graph, Collection<String> initializers, int batches, int batchSize) {
         Dataset d = requireData("gradients");
-        return Probes.gradients(graph, d.train(), d.numClasses(), initializers, batches, batchSize, seed + 104729L);
+        return Probes.gradients(graph, d.train(), classes(graph, d), initializers, batches, batchSize, seed + 104729L);
     }
 
     @Override
     public Map<String, INDArray> activations(ModelGraph graph, Collection<String> tensors, int rows) {
         Dataset d = requireData("activations");
-        return Probes.activations(graph, d.train(), d.numClasses(), tensors, rows, seed + 1299709L);
+        return Probes.activations(graph, d.train(), classes(graph, d), tensors, rows, seed + 1299709L);
+    }
+
+    /**
+     * The one-hot width for training: the model's output width, which may exceed the labels present (a 10-way model
+     * on a 2-class data set simply never sees the other classes). {@link PipelineRunner} rejects the opposite case
+     * before any stage runs.
+     */
+    static int classes(ModelGraph graph, Dataset d) {
+        long[] s = graph.outputs().get(0).shape();
+        long width = s[s.length - 1];
+        if (width < d.numClasses()) {
+            throw new IllegalStateException("the model has " + width + " outputs but data set " + d.id() + " has "
+                    + d.numClasses() + " classes");
+        }
+        return (int) width;
     }
 
     private Dataset requireData(String what) {
