@@ -30,6 +30,14 @@ final class ValidateCommand implements Callable<Integer> {
                 + " stages; nothing was run. As resolved:");
         System.out.print(ResolvedRecipe.yaml(plan));
         v.pruneTargets().forEach((stage, layers) -> {
+            var global = ((dev.condense.kernel.plan.PruneStep) plan.stages().get(stage - 1)).sparsity().global();
+            if (global.isPresent()) {
+                System.out.printf(java.util.Locale.ROOT, "stage %d (prune): global ranking to %.4f overall with a per-layer"
+                        + " floor of %.4f; the split between these layers is decided by the scores when the stage runs:%n",
+                        stage, global.get().sparsity(), global.get().floor());
+                layers.keySet().forEach(layer -> System.out.println("  " + layer));
+                return;
+            }
             System.out.println("stage " + stage + " (prune) per layer:");
             layers.forEach((layer, s) -> System.out.printf(java.util.Locale.ROOT, "  %-24s target sparsity %.4f%n", layer, s));
         });
