@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,18 +22,12 @@ class BadInputTest {
     @TempDir
     Path dir;
 
+    /** As {@link #assertRejected}, for recipe text whose error must be reported at {@code line:column}. */
     private void assertBadInput(String recipeText, int line, int column, String... mustContain) throws Exception {
         Path recipe = Recipes.write(dir, "bad.yaml", recipeText);
-        Cli.Result r = Cli.run(dir, "run", recipe.toString());
-        assertEquals(2, r.exit(), r.all());
-        String where = Pattern.quote(recipe + ":" + line + ":" + column + ":");
-        assertTrue(Pattern.compile(where).matcher(r.err()).find(), "expected " + recipe + ":" + line + ":" + column
-                + " in: " + r.err());
-        for (String s : mustContain) {
-            assertTrue(r.err().contains(s), "expected '" + s + "' in: " + r.err());
-        }
-        assertFalse(r.all().contains("\tat "), "stack trace printed: " + r.all());
-        assertFalse(Files.exists(dir.resolve("runs")), "something was written under runs/");
+        String[] expected = java.util.Arrays.copyOf(mustContain, mustContain.length + 1);
+        expected[mustContain.length] = recipe + ":" + line + ":" + column + ":";
+        assertRejected(recipe, expected);
     }
 
     private static String replace(String text, String from, String to) {
@@ -42,13 +35,26 @@ class BadInputTest {
         return text.replace(from, to);
     }
 
+    /** Runs {@code condense run recipe}; asserts exit 2, the fragments on stderr, no stack trace, nothing written. */
+    private void assertRejected(Path recipe, String... mustContain) throws Exception {
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        for (String s : mustContain) {
+            assertTrue(r.err().contains(s), "expected '" + s + "' in: " + r.err());
+        }
+        assertFalse(r.all().contains("\tat "), "stack trace printed: " + r.all());
+        assertFalse(Files.exists(dir.resolve("runs")), "something was written under runs/");
+    }
+
+    /** The small recipe pointed at a model file in the test directory. */
+    private Path recipeForModel(String file) throws Exception {
+        String text = replace(Recipes.small("bad", 1000), "model: {zoo: lenet-300-100}", "model: {file: " + file + "}");
+        return Recipes.write(dir, "bad.yaml", text);
+    }
+
     @Test
     void missingRecipeFile() throws Exception {
-        Cli.Result r = Cli.run(dir, "run", dir.resolve("nope.yaml").toString());
-        assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().contains("nope.yaml"), r.err());
-        assertFalse(r.all().contains("\tat "), r.all());
-        assertFalse(Files.exists(dir.resolve("runs")));
+        assertRejected(dir.resolve("nope.yaml"), "nope.yaml");
     }
 
     @Test
@@ -89,25 +95,13 @@ class BadInputTest {
                 .node(new Node("the-erf", "Erf", List.of("input"), List.of("y"), Map.of()))
                 .build();
         new OnnxExporter().write(g, dir.resolve("erf.onnx"));
-        String text = replace(Recipes.small("bad", 1000), "model: {zoo: lenet-300-100}", "model: {file: erf.onnx}");
-        Path recipe = Recipes.write(dir, "bad.yaml", text);
-        Cli.Result r = Cli.run(dir, "run", recipe.toString());
-        assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().contains("'Erf'") && r.err().contains("the-erf") && r.err().contains("Gemm"), r.err());
-        assertFalse(r.all().contains("\tat "), r.all());
-        assertFalse(Files.exists(dir.resolve("runs")), "something was written under runs/");
+        assertRejected(recipeForModel("erf.onnx"), "'Erf'", "the-erf", "Gemm");
     }
 
     @Test
     void truncatedModelFileIsAClearError() throws Exception {
         Files.write(dir.resolve("cut.onnx"), new byte[] {8, 8, 18, 4, 99});
-        String text = replace(Recipes.small("bad", 1000), "model: {zoo: lenet-300-100}", "model: {file: cut.onnx}");
-        Path recipe = Recipes.write(dir, "bad.yaml", text);
-        Cli.Result r = Cli.run(dir, "run", recipe.toString());
-        assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().contains("cut.onnx"), r.err());
-        assertFalse(r.all().contains("\tat "), r.all());
-        assertFalse(Files.exists(dir.resolve("runs")));
+        assertRejected(recipeForModel("cut.onnx"), "cut.onnx");
     }
 
     @Test
