@@ -28,12 +28,7 @@ final class Cli {
 
     /** Runs {@code condense args...} in {@code workDir} with extra environment variables; 10 minutes at most. */
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(launcher().toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        pb.environment().put("CONDENSE_JAVA_OPTS", "-Xmx3g");
-        pb.environment().put("CI", "true");
+        ProcessBuilder pb = command(workDir, args);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("condense-out", ".txt");
         Path err = Files.createTempFile("condense-err", ".txt");
@@ -54,14 +49,20 @@ final class Cli {
      * {@code workDir/<name>.out} and {@code <name>.err}.
      */
     static Process start(Path workDir, String name, String... args) throws IOException {
+        ProcessBuilder pb = command(workDir, args);
+        pb.redirectOutput(workDir.resolve(name + ".out").toFile()).redirectError(workDir.resolve(name + ".err").toFile());
+        return pb.start();
+    }
+
+    /** {@code bin/condense args...} in {@code workDir}, with a 3 GB heap and plain progress lines (CI set). */
+    private static ProcessBuilder command(Path workDir, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("CONDENSE_JAVA_OPTS", "-Xmx3g");
         pb.environment().put("CI", "true");
-        pb.redirectOutput(workDir.resolve(name + ".out").toFile()).redirectError(workDir.resolve(name + ".err").toFile());
-        return pb.start();
+        return pb;
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {

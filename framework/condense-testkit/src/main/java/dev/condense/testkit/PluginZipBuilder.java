@@ -175,4 +175,34 @@ public final class PluginZipBuilder {
             w.write(new String(b, off, len, StandardCharsets.UTF_8));
         }
     }
+
+    /**
+     * Java source of a fixture scorer extension {@code pkg.cls} with recipe id {@code id} (element granularity, scores
+     * = a copy of the weight); its score throws when {@code throwing}. For plugin-loading tests.
+     */
+    public static String scorerSource(String pkg, String cls, String id, boolean throwing) {
+        return """
+                package %s;
+
+                import dev.condense.api.extension.NoParams;
+                import dev.condense.api.prune.Granularity;
+                import dev.condense.api.prune.ImportanceScorer;
+                import dev.condense.api.prune.ScoringRequest;
+                import java.util.EnumSet;
+                import java.util.Set;
+                import org.nd4j.linalg.api.ndarray.INDArray;
+
+                @org.pf4j.Extension
+                public final class %s implements ImportanceScorer<NoParams> {
+                    public String id() { return "%s"; }
+                    public Class<NoParams> paramsType() { return NoParams.class; }
+                    public String summary() { return "fixture scorer %s"; }
+                    public Set<Granularity> granularities() { return EnumSet.of(Granularity.ELEMENT); }
+                    public INDArray score(ScoringRequest r, NoParams p) {
+                        if (%s) { throw new IllegalStateException("fixture scorer exploded"); }
+                        return r.weight().dup();
+                    }
+                }
+                """.formatted(pkg, cls, id, id, throwing);
+    }
 }

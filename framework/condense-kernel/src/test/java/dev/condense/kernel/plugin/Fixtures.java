@@ -9,29 +9,7 @@ final class Fixtures {
 
     /** A scorer extension {@code pkg.cls} with recipe id {@code id}; its score throws when {@code throwing}. */
     static String scorer(String pkg, String cls, String id, boolean throwing) {
-        return """
-                package %s;
-
-                import dev.condense.api.extension.NoParams;
-                import dev.condense.api.prune.Granularity;
-                import dev.condense.api.prune.ImportanceScorer;
-                import dev.condense.api.prune.ScoringRequest;
-                import java.util.EnumSet;
-                import java.util.Set;
-                import org.nd4j.linalg.api.ndarray.INDArray;
-
-                @org.pf4j.Extension
-                public final class %s implements ImportanceScorer<NoParams> {
-                    public String id() { return "%s"; }
-                    public Class<NoParams> paramsType() { return NoParams.class; }
-                    public String summary() { return "fixture scorer %s"; }
-                    public Set<Granularity> granularities() { return EnumSet.of(Granularity.ELEMENT); }
-                    public INDArray score(ScoringRequest r, NoParams p) {
-                        if (%s) { throw new IllegalStateException("fixture scorer exploded"); }
-                        return r.weight().dup();
-                    }
-                }
-                """.formatted(pkg, cls, id, id, throwing);
+        return PluginZipBuilder.scorerSource(pkg, cls, id, throwing);
     }
 
     /** A plugin with one scorer {@code id} (class {@code pkg.Scorer}). */
