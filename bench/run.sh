@@ -8,6 +8,6 @@ root=$(cd "$here/.." && pwd)
 dist=$(ls -d "$root"/distribution/target/condense-*/ | head -1)
 out="$root/bench/target/classes"
 mkdir -p "$out"
-javac -q -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
+javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
 cls="$1"; shift
-exec java ${BENCH_JAVA_OPTS:--Xmx6g} -cp "$out:$dist/lib/*" "$cls" "$@"
+exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -cp "$out:$dist/lib/*" "$cls" "$@"

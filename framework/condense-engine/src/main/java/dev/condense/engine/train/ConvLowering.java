@@ -41,6 +41,7 @@ final class ConvLowering {
         long[] w = c.shape(n.inputs().get(1));
         check2d(n, x);
         ConvGeometry g = ConvGeometry.of(n, x, new long[] {w[2], w[3]});
+        OneDnnGuard.check(g.dilations());
         SDVariable in = a.get(0);
         long[] p = g.pads();
         if (!g.symmetric()) {
@@ -77,6 +78,7 @@ final class ConvLowering {
         long[] x = c.shape(n.inputs().get(0));
         check2d(n, x);
         ConvGeometry g = ConvGeometry.of(n, x, n.intsAttr("kernel_shape", null));
+        OneDnnGuard.check(g.dilations());
         boolean max = n.opType().equals("MaxPool");
         long[] p = g.pads();
         boolean padded = Arrays.stream(p).anyMatch(v -> v != 0) || g.ceil();
