@@ -10,4 +10,4 @@ out="$root/bench/target/classes"
 mkdir -p "$out"
 javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
 cls="$1"; shift
-exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -cp "$out:$dist/lib/*" "$cls" "$@"
+exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$out:$dist/lib/*" "$cls" "$@"

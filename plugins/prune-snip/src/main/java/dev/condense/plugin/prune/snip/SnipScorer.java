@@ -11,7 +11,7 @@ import org.pf4j.Extension;
 
 /**
  * Recipe id {@code snip}: asks the stage context for the loss gradient of the layer's weight, averaged over
- * {@code batches} training batches, and scores connections by normalised {@code |g * w|}. See {@link SnipScores}.
+ * {@code batches} training batches, and scores connections by {@code |g * w|}. See {@link SnipScores}.
  */
 @Extension
 public final class SnipScorer implements ImportanceScorer<SnipParams> {
@@ -28,7 +28,7 @@ public final class SnipScorer implements ImportanceScorer<SnipParams> {
 
     @Override
     public String summary() {
-        return "SNIP: connection sensitivity |gradient * weight| on a few training batches, normalised per layer";
+        return "SNIP: connection sensitivity |gradient * weight| on a few training batches (network-wide or per-layer normalisation)";
     }
 
     @Override
@@ -58,6 +58,7 @@ public final class SnipScorer implements ImportanceScorer<SnipParams> {
         if (g == null) {
             throw new IllegalStateException("the stage context returned no gradient for '" + request.layer() + "'");
         }
-        return SnipScores.score(request.weight(), g, request.granularity());
+        return params.perLayer() ? SnipScores.scorePerLayer(request.weight(), g, request.granularity())
+                : SnipScores.score(request.weight(), g, request.granularity());
     }
 }

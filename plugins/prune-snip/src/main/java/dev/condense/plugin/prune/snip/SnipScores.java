@@ -12,10 +12,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Network Pruning based on Connection Sensitivity. ICLR 2019).
  *
  * <p>For a weight {@code w} with loss gradient {@code g} (same shape), the sensitivity of connection {@code j} is
- * {@code s_j = |g_j * w_j| / sum_k |g_k * w_k|}: the first-order change of the loss when the connection is removed,
- * normalised to sum 1 over the layer (the paper normalises over the whole network; per layer keeps layers
- * comparable when the kernel ranks globally, since scores of every layer sum to 1). If every product is zero the
- * scores are all zero. NEURON/FILTER sum the elementwise sensitivities over all axes but 0, CHANNEL over all axes
+ * {@code s_j = |g_j * w_j| / sum_k |g_k * w_k|}: the first-order change of the loss when the connection is removed.
+ * The paper sums {@code k} over the whole network; a scorer sees one layer at a time, so {@link #score} returns
+ * {@code |g_j * w_j|} unnormalised, which ranks across layers exactly as the paper's network-wide division.
+ * {@link #scorePerLayer} divides by the layer's own sum instead (every layer sums to 1; zero if all products are
+ * zero), a layer-balanced variant that is not the paper's. NEURON/FILTER sum the elementwise sensitivities over all axes but 0, CHANNEL over all axes
  * but 1. Float32; never mutates its inputs.
  */
 public final class SnipScores {
@@ -29,12 +30,21 @@ public final class SnipScores {
      * @return sensitivities: the weight's shape for ELEMENT, {@code [size(0)]} or {@code [size(1)]} for units
      */
     public static INDArray score(INDArray w, INDArray g, Granularity granularity) {
+        return score(w, g, granularity, false);
+    }
+
+    /** As {@link #score}, divided by the layer's sum of {@code |g * w|}. */
+    public static INDArray scorePerLayer(INDArray w, INDArray g, Granularity granularity) {
+        return score(w, g, granularity, true);
+    }
+
+    private static INDArray score(INDArray w, INDArray g, Granularity granularity, boolean perLayer) {
         if (!Arrays.equals(w.shape(), g.shape())) {
             throw new IllegalArgumentException("gradient shape " + Arrays.toString(g.shape())
                     + " differs from weight shape " + Arrays.toString(w.shape()));
         }
         INDArray s = Transforms.abs(w.castTo(DataType.DOUBLE).mul(g.castTo(DataType.DOUBLE)), false);
-        double total = s.sumNumber().doubleValue();
+        double total = perLayer ? s.sumNumber().doubleValue() : 0;
         if (total > 0) {
             s.divi(total);
         }

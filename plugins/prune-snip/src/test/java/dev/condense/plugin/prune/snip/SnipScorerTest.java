@@ -26,7 +26,7 @@ class SnipScorerTest extends ImportanceScorerContract<SnipParams> {
 
     @Override
     protected SnipParams params() {
-        return new SnipParams(2, 16);
+        return new SnipParams(2, 16, null);
     }
 
     /** The contract's weights with a planted gradient {@code g = 0.5 - w} (never all zero). */
@@ -46,7 +46,12 @@ class SnipScorerTest extends ImportanceScorerContract<SnipParams> {
     private final INDArray grad = Nd4j.create(new float[] {3, 1, 5, -0.5f}, new long[] {2, 2});
 
     private INDArray score(Granularity g, PlantedStageContext ctx) {
-        return new SnipScorer().score(new ScoringRequest("fc.weight", w, g, graph(w), ctx), new SnipParams(3, 32));
+        return score(g, ctx, "layer");
+    }
+
+    private INDArray score(Granularity g, PlantedStageContext ctx, String normalize) {
+        return new SnipScorer().score(new ScoringRequest("fc.weight", w, g, graph(w), ctx),
+                new SnipParams(3, 32, normalize));
     }
 
     @Test
@@ -55,6 +60,15 @@ class SnipScorerTest extends ImportanceScorerContract<SnipParams> {
         INDArray s = score(Granularity.ELEMENT, ctx);
         assertEquals(Nd4j.create(new float[] {3 / 7f, 2 / 7f, 0, 2 / 7f}, new long[] {2, 2}), s);
         assertEquals(List.of("gradients:[fc.weight]:3:32"), ctx.requests, "batches and batch-size passed through");
+    }
+
+    /** The paper's network-wide normalisation: a scorer sees one layer, so it returns the raw |g w|. */
+    @Test
+    void networkNormalisationReturnsRawSensitivitiesSoLayersRankTogether() {
+        PlantedStageContext ctx = new PlantedStageContext(1, Map.of("fc.weight", grad));
+        assertEquals(Nd4j.create(new float[] {3, 2, 0, 2}, new long[] {2, 2}), score(Granularity.ELEMENT, ctx, "network"));
+        assertEquals(Nd4j.create(new float[] {5, 2}), score(Granularity.NEURON, ctx, "network"));
+        assertEquals(new SnipParams(3, 32, null), new SnipParams(3, 32, "network"), "network is the default");
     }
 
     @Test
@@ -81,10 +95,12 @@ class SnipScorerTest extends ImportanceScorerContract<SnipParams> {
 
     @Test
     void paramsDefaultAndValidateNamingTheKey() {
-        assertEquals(new SnipParams(1, 128), new SnipParams());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SnipParams(1, 0));
+        assertEquals(new SnipParams(1, 128, "network"), new SnipParams());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SnipParams(1, 0, null));
         assertTrue(e.getMessage().contains("batch-size"), e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SnipParams(0, null))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SnipParams(0, null, null))
                 .getMessage().contains("batches"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SnipParams(1, 1, "global"))
+                .getMessage().contains("normalize"));
     }
 }
