@@ -29,6 +29,7 @@ public final class Probes {
         LoweredGraph lowered = SameDiffLowering.lower(graph);
         SameDiff sd = lowered.sd();
         ClassifierLoss.attach(lowered, numClasses);
+        Quietly.run(sd::createGradFunction);
         ShuffledBatches it = new ShuffledBatches(split, numClasses, batchSize, batches * batchSize, seed);
         Map<String, INDArray> sum = new LinkedHashMap<>();
         int n = 0;
