@@ -1,12 +1,15 @@
 package dev.condense.kernel.run;
 
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
 import dev.condense.engine.stats.LayerCost;
 import dev.condense.engine.stats.ModelStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Plain statements a report must make about what the numbers do and do not mean (design invariant 1): a masked
@@ -15,6 +18,9 @@ import java.util.Map;
  * evaluations).
  */
 final class HonestyNotes {
+    /** Channel block of ONNX Runtime's AVX-512 NCHWc conv kernels (8 with AVX2). */
+    static final int BLOCK = 16;
+
     private HonestyNotes() {
     }
 
@@ -27,6 +33,7 @@ final class HonestyNotes {
         if (s.denseParams() < params0) {
             notes.add(removal(params0, s.denseParams(), ((Number) initial.get("macs_per_sample")).longValue(),
                     LayerCost.total(graph), evaluations));
+            channelBlocks(graph).ifPresent(notes::add);
         }
         if (!graph.masks().isEmpty()) {
             notes.add(String.format(Locale.ROOT, "Pruning here is unstructured masking: %d of %d parameters (%.1f%%) are"
@@ -43,6 +50,31 @@ final class HonestyNotes {
             notes.add("No evaluate stage: accuracy and latency were not measured.");
         }
         return notes;
+    }
+
+    /**
+     * After structured removal: the convs whose output channel count is not a multiple of {@value #BLOCK}. ONNX
+     * Runtime's x86 conv kernels work on blocks of 8 (AVX2) or 16 (AVX-512) channels; other counts pad to whole blocks
+     * or leave the blocked layout, so fewer MACs need not mean less time (measured in docs/benchmarks.md: vgg-small
+     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.88x as fast).
+     */
+    static Optional<String> channelBlocks(ModelGraph graph) {
+        List<String> off = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (n.opType().equals("Conv") && n.inputs().size() > 1) {
+                INDArray w = graph.initializers().get(n.inputs().get(1));
+                if (w != null && w.size(0) % BLOCK != 0) {
+                    off.add(n.inputs().get(1) + " " + w.size(0));
+                }
+            }
+        }
+        if (off.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Conv output channels not a multiple of " + BLOCK + " after removal: " + String.join(", ", off)
+                + ". ONNX Runtime's x86 conv kernels work on blocks of 8 or 16 channels; other counts pad to whole"
+                + " blocks or leave the blocked layout, so fewer MACs need not run faster. Choose per-layer sparsities"
+                + " that keep multiples of 16, and compare latency_b128_ms_median before and after.");
     }
 
     /** Structured removal: what got smaller, with the file bytes and latency of the first and last evaluations. */
