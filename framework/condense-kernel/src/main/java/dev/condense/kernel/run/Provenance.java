@@ -47,7 +47,7 @@ public final class Provenance {
         env.put("nd4j", artifactVersion(Nd4j.class, "org.nd4j/nd4j-api"));
         env.put("nd4j_backend", Nd4j.getBackend().getClass().getName());
         env.put("nd4j_blas", Nd4j.factory().blas().getBlasVendor().toString());
-        env.put("nd4j_native_build", "linux-x86_64" + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
+        env.put("nd4j_native_build", org.bytedeco.javacpp.Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
         env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         env.put("processors", Runtime.getRuntime().availableProcessors());
         p.put("environment", env);

@@ -58,7 +58,6 @@ public final class SnipScorer implements ImportanceScorer<SnipParams> {
         if (g == null) {
             throw new IllegalStateException("the stage context returned no gradient for '" + request.layer() + "'");
         }
-        return params.perLayer() ? SnipScores.scorePerLayer(request.weight(), g, request.granularity())
-                : SnipScores.score(request.weight(), g, request.granularity());
+        return SnipScores.score(request.weight(), g, request.granularity(), params.perLayer());
     }
 }

@@ -14,10 +14,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>For a weight {@code w} with loss gradient {@code g} (same shape), the sensitivity of connection {@code j} is
  * {@code s_j = |g_j * w_j| / sum_k |g_k * w_k|}: the first-order change of the loss when the connection is removed.
  * The paper sums {@code k} over the whole network; a scorer sees one layer at a time, so {@link #score} returns
- * {@code |g_j * w_j|} unnormalised, which ranks across layers exactly as the paper's network-wide division.
- * {@link #scorePerLayer} divides by the layer's own sum instead (every layer sums to 1; zero if all products are
- * zero), a layer-balanced variant that is not the paper's. NEURON/FILTER sum the elementwise sensitivities over all axes but 0, CHANNEL over all axes
- * but 1. Float32; never mutates its inputs.
+ * {@code |g_j * w_j|} unnormalised, which ranks across layers exactly as the paper's network-wide division;
+ * with {@code perLayer} it divides by the layer's own sum instead (every layer sums to 1; zero if all products are
+ * zero), a layer-balanced variant that is not the paper's. NEURON/FILTER sum the elementwise sensitivities over
+ * all axes but 0, CHANNEL over all axes but 1. Float32; never mutates its inputs.
  */
 public final class SnipScores {
     private SnipScores() {
@@ -27,18 +27,11 @@ public final class SnipScores {
      * @param w weight in ONNX layout
      * @param g gradient of the loss with respect to {@code w}, same shape
      * @param granularity unit being scored
+     * @param perLayer divide by the layer's sum of {@code |g * w|} (the {@code layer} variant) instead of returning
+     *                 the raw products (the paper's network-wide normalisation, up to a positive constant)
      * @return sensitivities: the weight's shape for ELEMENT, {@code [size(0)]} or {@code [size(1)]} for units
      */
-    public static INDArray score(INDArray w, INDArray g, Granularity granularity) {
-        return score(w, g, granularity, false);
-    }
-
-    /** As {@link #score}, divided by the layer's sum of {@code |g * w|}. */
-    public static INDArray scorePerLayer(INDArray w, INDArray g, Granularity granularity) {
-        return score(w, g, granularity, true);
-    }
-
-    private static INDArray score(INDArray w, INDArray g, Granularity granularity, boolean perLayer) {
+    public static INDArray score(INDArray w, INDArray g, Granularity granularity, boolean perLayer) {
         if (!Arrays.equals(w.shape(), g.shape())) {
             throw new IllegalArgumentException("gradient shape " + Arrays.toString(g.shape())
                     + " differs from weight shape " + Arrays.toString(w.shape()));
