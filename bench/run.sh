@@ -10,4 +10,5 @@ out="$root/bench/target/classes"
 mkdir -p "$out"
 javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
 cls="$1"; shift
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}   # as bin/condense: one OpenMP thread unless told otherwise
 exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$out:$dist/lib/*" "$cls" "$@"

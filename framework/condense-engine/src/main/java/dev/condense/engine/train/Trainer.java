@@ -6,6 +6,7 @@ import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
@@ -77,7 +78,7 @@ public final class Trainer {
         MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        sd.fit(batches, spec.epochs(), listener, bn);
+        TrainingLoop.run(sd, batches, spec.epochs(), List.of(listener, bn));
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {
