@@ -18,12 +18,12 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.loss.SoftmaxCrossEntropyLoss;
+import org.nd4j.autodiff.loss.LossReduce;
 
 /**
  * Trains a {@link ModelGraph} classifier with SameDiff: softmax cross-entropy on the graph's logits, Adam or SGD
@@ -132,18 +132,16 @@ public final class Trainer {
         /**
          * Computes the batch loss from the logits as their op executes. ND4J 1.0.0-M2.1's training session runs only
          * the loss gradient op, never the forward loss op (not even when a listener requires it), so the
-         * {@code Loss} handed to {@code iterationDone} is 0; this is the same softmax cross-entropy, mean over rows:
-         * {@code logsumexp(z) - sum(y * z)} with the max subtracted for stability.
+         * {@code Loss} handed to {@code iterationDone} is 0; this is the same softmax cross-entropy, mean over rows,
+         * as one native op on the logits (float32).
          */
         @Override
         public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
             int i = op.getOutputsOfOp().indexOf(logits);
             if (i >= 0 && i < outputs.length) {
-                INDArray z = outputs[i].castTo(DataType.DOUBLE);
-                INDArray shifted = z.subColumnVector(z.max(true, 1));
-                INDArray logSum = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-                INDArray y = batch.getLabels(0).castTo(DataType.DOUBLE);
-                batchLoss = logSum.sub(shifted.mul(y).sum(true, 1)).meanNumber().doubleValue();
+                INDArray[] loss = Nd4j.exec(new SoftmaxCrossEntropyLoss(batch.getLabels(0), outputs[i], null,
+                        LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0));
+                batchLoss = loss[0].getDouble(0);
             }
         }
 
