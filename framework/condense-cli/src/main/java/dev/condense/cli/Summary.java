@@ -11,7 +11,9 @@ final class Summary {
     static String evaluation(Map<String, Object> e) {
         StringBuilder b = new StringBuilder("after ").append(e.get("after")).append(":");
         if (e.get("accuracy") instanceof Number a) {
-            b.append(String.format(Locale.ROOT, " accuracy %.2f%% (%s test rows)", 100 * a.doubleValue(), e.get("test_rows")));
+            boolean validation = e.get("validation_rows") != null;
+            b.append(String.format(Locale.ROOT, " accuracy %.2f%% (%s %s rows)", 100 * a.doubleValue(),
+                    validation ? e.get("validation_rows") : e.get("test_rows"), validation ? "validation" : "test"));
         }
         if (e.get("nonzeros") != null) {
             b.append(String.format(Locale.ROOT, ", %s of %s params nonzero, ONNX file %s bytes", e.get("nonzeros"),

@@ -53,7 +53,12 @@ public final class Planner {
             if (e.metrics().contains("accuracy")) {
                 requireData(recipe, e.location(), "the accuracy metric needs a data section in the recipe");
             }
-            return new EvaluateStep(e.metrics(), e.batch(), e.runtime(), e.location());
+            if (e.split().equals("validation") && e.metrics().contains("accuracy")
+                    && recipe.data().map(d -> d.validation() <= 0).orElse(true)) {
+                throw new RecipeException(e.location(), "evaluate on split 'validation' needs held-out rows: set "
+                        + "data.validation to a fraction in (0, 0.5), e.g. data: {dataset: mnist, validation: 0.1}");
+            }
+            return new EvaluateStep(e.metrics(), e.batch(), e.runtime(), e.split(), e.location());
         } else if (spec instanceof StageSpec.Export x) {
             return new ExportStep(x.format(), x.location());
         }

@@ -16,7 +16,7 @@ final class StageParser {
     private static final List<String> PRUNE_KEYS = List.of("scorer", "granularity", "sparsity", "schedule", "layers",
             "structured");
     private static final List<String> LAYERS_KEYS = List.of("include", "exclude");
-    private static final List<String> EVALUATE_KEYS = List.of("metrics", "batch", "runtime");
+    private static final List<String> EVALUATE_KEYS = List.of("metrics", "batch", "runtime", "split");
     private static final List<String> EXPORT_KEYS = List.of("format");
     private static final List<String> GRANULARITIES = Arrays.stream(Granularity.values())
             .map(g -> g.name().toLowerCase()).toList();
@@ -126,7 +126,8 @@ final class StageParser {
         List<String> metrics = body.optional("metrics").map(StageParser::metrics).orElse(StageSpec.Evaluate.METRICS);
         int batch = body.optional("batch").map(b -> b.asInt(1, 1 << 16)).orElse(DEFAULT_EVAL_BATCH);
         String runtime = body.optional("runtime").map(NodeRef::asText).orElse("onnxruntime");
-        return body.construct(() -> new StageSpec.Evaluate(metrics, batch, runtime, at));
+        String split = body.optional("split").map(NodeRef::asText).orElse("test");
+        return body.construct(() -> new StageSpec.Evaluate(metrics, batch, runtime, split, at));
     }
 
     private static List<String> metrics(NodeRef list) {

@@ -66,12 +66,17 @@ public sealed interface StageSpec {
      * @param metrics metric ids among {@link #METRICS}, no duplicates, at least one
      * @param batch   inference batch size, &gt;= 1
      * @param runtime the runtime executing the exported model; only {@code onnxruntime} for now
+     * @param split   the rows the accuracy is measured on: {@code test}, or {@code validation} (the seeded held-out
+     *                part of the training data; the recipe's {@code data.validation} must be &gt; 0)
      */
-    record Evaluate(List<String> metrics, int batch, String runtime, Location location) implements StageSpec {
+    record Evaluate(List<String> metrics, int batch, String runtime, String split, Location location)
+            implements StageSpec {
         /** The metrics the kernel reports. */
         public static final List<String> METRICS = List.of("accuracy", "size", "latency");
         /** The runtimes an evaluation can use. */
         public static final List<String> RUNTIMES = List.of("onnxruntime");
+        /** The splits an evaluation can measure accuracy on. */
+        public static final List<String> SPLITS = List.of("test", "validation");
 
         public Evaluate {
             metrics = List.copyOf(metrics);
@@ -83,6 +88,9 @@ public sealed interface StageSpec {
             }
             if (!RUNTIMES.contains(runtime)) {
                 throw new IllegalArgumentException("runtime must be one of " + RUNTIMES + ", was " + runtime);
+            }
+            if (!SPLITS.contains(split)) {
+                throw new IllegalArgumentException("split must be one of " + SPLITS + ", was " + split);
             }
             Objects.requireNonNull(location, "location");
         }

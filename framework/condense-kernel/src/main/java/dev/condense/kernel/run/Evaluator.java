@@ -33,10 +33,13 @@ final class Evaluator {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("after", after);
             if (step.metrics().contains("accuracy")) {
-                var test = ctx.dataset().orElseThrow(() -> new IllegalStateException(
-                        "evaluate: accuracy needs a data set")).test();
-                m.put("accuracy", OrtRunner.accuracy(onnx, test, step.batch()));
-                m.put("test_rows", test.size());
+                var data = ctx.dataset().orElseThrow(() -> new IllegalStateException(
+                        "evaluate: accuracy needs a data set"));
+                boolean validation = step.split().equals("validation");
+                var rows = validation ? data.validationSplit().orElseThrow(() -> new IllegalStateException(
+                        "evaluate: the data set has no validation rows")) : data.test();
+                m.put("accuracy", OrtRunner.accuracy(onnx, rows, step.batch()));
+                m.put(validation ? "validation_rows" : "test_rows", rows.size());
             }
             if (step.metrics().contains("size")) {
                 ModelStats stats = ModelStats.of(graph);

@@ -90,7 +90,7 @@ public final class ResolvedRecipe {
             return m;
         }
         if (s instanceof EvaluateStep e) {
-            return ordered("metrics", e.metrics(), "batch", e.batch(), "runtime", e.runtime());
+            return ordered("metrics", e.metrics(), "batch", e.batch(), "runtime", e.runtime(), "split", e.split());
         }
         if (s instanceof ExportStep x) {
             return Map.of("format", x.format());

@@ -155,6 +155,7 @@ final class BuiltInSchema {
         props(evaluate).set("metrics", metrics);
         props(evaluate).set("batch", orVar(integer(1, 65536).put("default", 256)));
         props(evaluate).set("runtime", orVar(oneOfStrings(List.of("onnxruntime")).put("default", "onnxruntime")));
+        props(evaluate).set("split", orVar(oneOfStrings(List.of("test", "validation")).put("default", "test")));
         defs.set("evaluate-body", evaluate);
 
         ObjectNode export = object("write the model");

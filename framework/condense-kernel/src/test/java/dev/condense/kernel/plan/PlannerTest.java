@@ -155,6 +155,20 @@ class PlannerTest {
     }
 
     @Test
+    void evaluatingOnTheValidationSplitNeedsHeldOutRows() {
+        Path none = withStage("evaluate: {metrics: [accuracy], split: validation}");
+        assertError(() -> plan(none), none, 5, 5, "evaluate on split 'validation' needs held-out rows",
+                "set data.validation");
+        Path held = write(dir, "v.yaml", "recipe: demo\nmodel: {zoo: lenet-300-100}\n"
+                + "data: {dataset: mnist, validation: 0.1}\nstages:\n  - evaluate: {split: validation}\n");
+        EvaluateStep step = assertInstanceOf(EvaluateStep.class, plan(held).stages().get(0));
+        assertEquals("validation", step.split());
+        assertEquals("test", assertInstanceOf(EvaluateStep.class, plan(withStage("evaluate")).stages().get(0)).split());
+        Path typo = withStage("evaluate: {split: valid}");
+        assertError(() -> plan(typo), typo, 5, 23, "split must be one of [test, validation]");
+    }
+
+    @Test
     void unknownStageKindSuggestsBuiltInsAndPlugins() {
         Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
