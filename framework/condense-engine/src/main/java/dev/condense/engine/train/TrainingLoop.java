@@ -116,14 +116,12 @@ final class TrainingLoop {
 
         @Override
         public void preUpdate(SameDiff sd, At at, Variable v, INDArray update) {
-            if (applied.stream().noneMatch(a -> a == update)) {
-                applied.add(update);
-            }
+            applied.add(update);
         }
 
         void returnTo(SessionMemMgr mmgr) {
             for (INDArray a : applied) {
-                // the session itself releases a gradient that feeds no other op; never release one twice
+                // the session itself releases a gradient that feeds no other op: never release an array twice
                 boolean cached = mmgr instanceof ArrayCacheMemoryMgr c && c.getLruCache().contains(a.getId());
                 if (!cached && !a.isView() && !a.wasClosed()) {
                     mmgr.release(a);

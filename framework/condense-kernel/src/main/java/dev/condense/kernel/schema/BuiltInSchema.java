@@ -7,6 +7,7 @@ import static dev.condense.kernel.schema.RecipeSchema.ref;
 import static dev.condense.kernel.schema.RecipeSchema.single;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.condense.kernel.recipe.StageSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,7 +156,7 @@ final class BuiltInSchema {
         props(evaluate).set("metrics", metrics);
         props(evaluate).set("batch", orVar(integer(1, 65536).put("default", 256)));
         props(evaluate).set("runtime", orVar(oneOfStrings(List.of("onnxruntime")).put("default", "onnxruntime")));
-        props(evaluate).set("split", orVar(oneOfStrings(List.of("test", "validation")).put("default", "test")));
+        props(evaluate).set("split", orVar(oneOfStrings(StageSpec.Evaluate.SPLITS).put("default", "test")));
         defs.set("evaluate-body", evaluate);
 
         ObjectNode export = object("write the model");
