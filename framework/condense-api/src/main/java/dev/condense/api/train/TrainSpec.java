@@ -10,12 +10,15 @@ import java.util.Objects;
  * @param optimizer optimizer and learning rate
  * @param limit     use only the first {@code limit} shuffled training rows per epoch, or 0 for all
  * @param schedule  learning-rate schedule over the epochs (constant by default)
+ * @param augment   augmentation of the training rows ({@link Augmentation#NONE} by default)
  */
-public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule) {
+public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule,
+                        Augmentation augment) {
 
     public TrainSpec {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(augment, "augment");
         if (epochs < 0 || epochs > 10_000) {
             throw new IllegalArgumentException("epochs must be in [0, 10000], was " + epochs);
         }
@@ -25,6 +28,11 @@ public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limi
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
+    }
+
+    /** A spec without augmentation. */
+    public TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule) {
+        this(epochs, batch, optimizer, limit, schedule, Augmentation.NONE);
     }
 
     /** A spec with a constant learning rate. */

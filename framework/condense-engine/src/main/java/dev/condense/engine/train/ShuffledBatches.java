@@ -1,6 +1,7 @@
 package dev.condense.engine.train;
 
 import dev.condense.api.data.DataSplit;
+import dev.condense.api.train.Augmentation;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -18,9 +19,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * rows with {@link Nd4j#pullRows}; labels are turned into one-hot {@code [N, C]} once. Batch features are reshaped
  * back to the split's per-row shape ({@code [B, ...]}). The permutation of epoch {@code e} depends only on the seed
  * and {@code e}, so runs are reproducible. Not async: SameDiff must not prefetch on another thread.
+ *
+ * <p>With an active {@link Augmentation}, every {@link #reset()} also draws a fresh shifted copy of all rows
+ * ({@link RandomShift}, from its own seeded generator, so the shuffling order is the same with and without it) and
+ * batches gather from that copy. Augmenting once per epoch costs a few whole-split ND4J ops instead of dozens of small
+ * ops per batch (which also left libnd4j's native buffers to the garbage collector faster than it freed them).
  */
 public final class ShuffledBatches implements DataSetIterator {
     private final INDArray rows;
+    private final Augmentation augment;
+    private final Random augmentRandom;
+    private INDArray epochRows;
     private final INDArray oneHot;
     private final long[] rowShape;
     private final int batch;
@@ -38,7 +47,23 @@ public final class ShuffledBatches implements DataSetIterator {
      * @param seed       shuffling seed
      */
     public ShuffledBatches(DataSplit split, int numClasses, int batch, int limit, long seed) {
+        this(split, numClasses, batch, limit, seed, Augmentation.NONE);
+    }
+
+    /**
+     * As {@link #ShuffledBatches(DataSplit, int, int, int, long)}, augmenting the rows every epoch.
+     *
+     * @throws IllegalArgumentException when {@code augment} is active and the features are not images
+     *                                  {@code [N, C, H, W]}
+     */
+    public ShuffledBatches(DataSplit split, int numClasses, int batch, int limit, long seed, Augmentation augment) {
         INDArray f = split.features();
+        if (augment.active() && f.rank() != 4) {
+            throw new IllegalArgumentException("augment shift needs image rows [N, C, H, W]; the features are "
+                    + java.util.Arrays.toString(f.shape()));
+        }
+        this.augment = augment;
+        this.augmentRandom = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE5ABL);
         long n = f.size(0);
         this.rows = f.reshape('c', n, f.length() / n);
         this.rowShape = f.shape();
@@ -77,7 +102,7 @@ public final class ShuffledBatches implements DataSetIterator {
         cursor = end;
         long[] shape = rowShape.clone();
         shape[0] = idx.length;
-        INDArray x = Nd4j.pullRows(rows, 1, idx).reshape('c', shape);
+        INDArray x = Nd4j.pullRows(epochRows, 1, idx).reshape('c', shape);
         INDArray y = Nd4j.pullRows(oneHot, 1, idx);
         return new DataSet(x, y);
     }
@@ -96,6 +121,15 @@ public final class ShuffledBatches implements DataSetIterator {
             order[j] = t;
         }
         cursor = 0;
+        if (augment.active()) {
+            if (epochRows != null) {
+                epochRows.close();
+            }
+            epochRows = RandomShift.shift(rows.reshape('c', rowShape), augment.shift(), augmentRandom)
+                    .reshape('c', rows.shape());
+        } else {
+            epochRows = rows;
+        }
     }
 
     @Override

@@ -74,7 +74,8 @@ public final class Trainer {
         }
         sd.setTrainingConfig(cfg.build());
         Quietly.run(sd::createGradFunction);
-        ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed);
+        ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed,
+                spec.augment());
         MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();

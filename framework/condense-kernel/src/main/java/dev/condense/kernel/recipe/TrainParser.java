@@ -1,6 +1,7 @@
 package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.condense.api.train.Augmentation;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.TrainSpec;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * batch: 128                         # default 128
  * optimizer: {adam: {lr: 1.0e-3}}    # default adam, lr 1e-3; or adam | sgd alone for its defaults
  * limit: 0                           # rows per epoch, 0 = all (default)
+ * lr-schedule: {cosine: {min-lr: 0}} # default constant
+ * augment: {shift: 1}                # random image translation by up to 1 pixel; default none
  * </pre>
  *
  * Optimizer bodies take {@code lr}, {@code momentum} and {@code weight-decay}. Defaults: adam lr 1e-3; sgd lr 0.01,
@@ -23,7 +26,8 @@ import java.util.Optional;
  */
 final class TrainParser {
     static final int DEFAULT_BATCH = 128;
-    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule");
+    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
+            "augment");
     private static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
     private static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     private static final List<String> OPTIMIZER_KEYS = List.of("lr", "momentum", "weight-decay");
@@ -39,7 +43,15 @@ final class TrainParser {
         int limit = body.optional("limit").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(0);
         OptimizerSpec optimizer = body.optional("optimizer").map(TrainParser::optimizer).orElse(OptimizerSpec.adam(1e-3));
         LrSchedule schedule = body.optional("lr-schedule").map(TrainParser::schedule).orElse(LrSchedule.constant());
-        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit, schedule));
+        Augmentation augment = body.optional("augment").map(TrainParser::augment).orElse(Augmentation.NONE);
+        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit, schedule, augment));
+    }
+
+    /** {@code {shift: 2}}. */
+    private static Augmentation augment(NodeRef node) {
+        node.expectObject(List.of("shift"));
+        int shift = node.optional("shift").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(0);
+        return node.construct(() -> new Augmentation(shift));
     }
 
     /** {@code constant}, {@code {step: {every: 3, gamma: 0.1}}} or {@code {cosine: {min-lr: 0}}}. */

@@ -4,6 +4,8 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
+import dev.condense.kernel.plan.TrainStep;
+import dev.condense.api.train.TrainSpec;
 import dev.condense.kernel.prune.PrunableLayers;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.api.prune.Granularity;
@@ -13,7 +15,7 @@ import java.util.List;
 /**
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
  * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
- * typo; the error lists the layers), every prune stage targets at least one layer that can take its granularity
+ * typo; the error lists the layers), training that augments images has an image input, every prune stage targets at least one layer that can take its granularity
  * (filter on a Gemm-only model fails here), and a removing stage has at least one removable channel group.
  */
 public final class Preflight {
@@ -36,10 +38,26 @@ public final class Preflight {
                 .orElse("?") + ")").toList().toString();
     }
 
+    /** Augmentation shifts images: the model's input must be {@code [N, C, H, W]}. */
+    private static void checkAugment(PlannedStage stage, ModelGraph graph) {
+        java.util.Optional<TrainSpec> spec = stage instanceof TrainStep t ? java.util.Optional.of(t.spec())
+                : stage instanceof PruneStep p ? p.schedule().finetune() : java.util.Optional.empty();
+        if (spec.isEmpty() || !spec.get().augment().active()) {
+            return;
+        }
+        long[] shape = graph.inputs().get(0).shape();
+        if (shape.length != 4) {
+            throw new RecipeException(stage.location(), "augment shift moves images, but the model's input '"
+                    + graph.inputs().get(0).name() + "' has shape " + java.util.Arrays.toString(shape)
+                    + ", not [N, C, H, W]");
+        }
+    }
+
     /** @throws RecipeException located at the offending selector or stage, listing the model's prunable layers */
     public static void check(Plan plan, ModelGraph graph) {
         List<String> layers = PrunableLayers.of(graph);
         for (PlannedStage stage : plan.stages()) {
+            checkAugment(stage, graph);
             if (!(stage instanceof PruneStep p)) {
                 continue;
             }

@@ -149,6 +149,9 @@ public final class ResolvedRecipe {
             m.put("lr-schedule", Map.of(s.kind(), s.kind().equals("step") ? ordered("every", s.stepEpochs(), "gamma", s.gamma())
                     : ordered("min-lr", s.minLr())));
         }
+        if (t.augment().active()) {
+            m.put("augment", Map.of("shift", t.augment().shift()));
+        }
         return m;
     }
 }

@@ -76,6 +76,10 @@ final class BuiltInSchema {
         props(train).set("optimizer", ref("optimizer"));
         props(train).set("limit", orVar(integer(0, null).put("default", 0)));
         props(train).set("lr-schedule", ref("lr-schedule"));
+        ObjectNode augment = object("augmentation of the training images [N, C, H, W], drawn afresh every epoch");
+        props(augment).set("shift", orVar(integer(0, 8).put("default", 0)
+                .put("description", "random translation of each image by up to this many pixels")));
+        props(train).set("augment", augment);
         train.putArray("required").add("epochs");
         defs.set("train-body", train);
 

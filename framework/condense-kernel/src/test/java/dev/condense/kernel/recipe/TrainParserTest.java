@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condense.api.train.Augmentation;
 import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.TrainSpec;
 import java.nio.file.Files;
@@ -33,5 +34,20 @@ class TrainParserTest {
         RecipeException e = assertThrows(RecipeException.class, () -> parse("{epochs: 2, lr-schedule: cosin}"));
         assertEquals(5, e.location().line());
         assertTrue(e.getMessage().contains("cosine"), e.getMessage());
+    }
+
+    @Test
+    void augmentDefaultsToNoneAndReadsShift() throws Exception {
+        assertEquals(Augmentation.NONE, parse("{epochs: 2}").augment());
+        assertEquals(new Augmentation(2), parse("{epochs: 2, augment: {shift: 2}}").augment());
+    }
+
+    @Test
+    void augmentOutOfRangeOrUnknownKeyIsLocated() {
+        RecipeException big = assertThrows(RecipeException.class, () -> parse("{epochs: 2, augment: {shift: 9}}"));
+        assertEquals(5, big.location().line());
+        assertTrue(big.getMessage().contains("shift must be in [0, 8]"), big.getMessage());
+        RecipeException typo = assertThrows(RecipeException.class, () -> parse("{epochs: 2, augment: {shfit: 1}}"));
+        assertTrue(typo.getMessage().contains("shfit"), typo.getMessage());
     }
 }

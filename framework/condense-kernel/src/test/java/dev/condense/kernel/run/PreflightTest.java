@@ -3,6 +3,8 @@ package dev.condense.kernel.run;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.zoo.MlpBuilder;
 import dev.condense.engine.zoo.Zoo;
 import dev.condense.kernel.plan.FakeLookup;
 import dev.condense.kernel.plan.Plan;
@@ -39,5 +41,16 @@ class PreflightTest {
     @Test
     void filterGranularityOnAConvModelPasses() {
         Preflight.check(plan("lenet-5", "{scorer: magnitude, granularity: filter, sparsity: 0.5}"), Zoo.build("lenet-5", 0));
+    }
+
+    @Test
+    void augmentingAModelWithoutImageInputFailsAtTheTrainStage() {
+        Path f = write(dir, "a.yaml", "recipe: demo\nmodel: {zoo: lenet-300-100}\ndata: {dataset: mnist}\nstages:\n"
+                + "  - train: {epochs: 1, augment: {shift: 1}}\n");
+        Plan p = new Planner(new FakeLookup()).plan(RecipeLoader.load(f));
+        ModelGraph flat = MlpBuilder.build("flat", new long[] {784}, new int[] {10}, 0f, 1f, 0);
+        assertError(() -> Preflight.check(p, flat), dir.resolve("a.yaml"), 5, 5,
+                "augment shift moves images", "[-1, 784]");
+        Preflight.check(p, Zoo.build("lenet-300-100", 0));
     }
 }
