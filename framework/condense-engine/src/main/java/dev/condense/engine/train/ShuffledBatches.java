@@ -30,6 +30,7 @@ public final class ShuffledBatches implements DataSetIterator {
     private final Augmentation augment;
     private final Random augmentRandom;
     private INDArray epochRows;
+    private INDArray epochImages;
     private final INDArray oneHot;
     private final long[] rowShape;
     private final int batch;
@@ -122,11 +123,11 @@ public final class ShuffledBatches implements DataSetIterator {
         }
         cursor = 0;
         if (augment.active()) {
-            if (epochRows != null) {
-                epochRows.close();
+            if (epochImages != null) {
+                epochImages.close(); // the owner of last epoch's copy (epochRows is a view of it)
             }
-            epochRows = RandomShift.shift(rows.reshape('c', rowShape), augment.shift(), augmentRandom)
-                    .reshape('c', rows.shape());
+            epochImages = RandomShift.shift(rows.reshape('c', rowShape), augment.shift(), augmentRandom);
+            epochRows = epochImages.reshape('c', rows.shape());
         } else {
             epochRows = rows;
         }

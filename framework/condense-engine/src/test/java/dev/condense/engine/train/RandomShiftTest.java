@@ -25,6 +25,7 @@ class RandomShiftTest {
         assertArrayEquals(new float[] {40, 50, 60, 70, 80, 90, 0, 0, 0}, out.get(
                 NDArrayIndex.point(1)).dup().data().asFloat());
         assertArrayEquals(x.shape(), out.shape());
+        assertTrue(out.closeable(), "the result owns its buffer, so training can release each epoch's copy");
     }
 
     @Test
