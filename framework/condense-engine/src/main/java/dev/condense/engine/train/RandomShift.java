@@ -13,9 +13,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Shapes: {@code x [B, C, H, W]} raw inputs; each sample moves by its own {@code (dy, dx)}, both in
  * {@code [-max, max]} pixels; pixels moved in from outside are 0 (the background of raw MNIST-like images, before
- * the graph's own normalization). The output has the input's shape and type. Samples are grouped by offset, so a batch
- * costs a few ND4J row gathers and window copies per distinct offset ({@code (2 max + 1)^2} at most), never a
- * per-sample or per-pixel loop. (ND4J's element-wise Gather op was tried: 26 ms per batch of 100 MNIST images.)
+ * the graph's own normalization). The output has the input's shape and type. Samples are grouped by offset, so a call
+ * costs a row gather and a window copy per distinct offset ({@code (2 max + 1)^2} at most), never a per-sample or
+ * per-pixel loop; {@link ShuffledBatches} calls it once per epoch on all training rows. (ND4J's element-wise Gather
+ * op was tried first: 26 ms per batch of 100 MNIST images.)
  */
 public final class RandomShift {
     private RandomShift() {
