@@ -30,10 +30,13 @@ class InspectCommandTest {
     void zooLenet300100PrintsLayersAndTotals() {
         String[] r = run("inspect", "zoo:lenet-300-100");
         assertEquals("0", r[0], r[2]);
-        // fc1: 784x300 weight + 300 zero-initialized biases; MACs 784*300 per sample; 4 bytes per parameter
-        assertTrue(r[1].matches("(?s).*\\nfc1\\s+Gemm\\s+\\[300,784]\\s+235,500\\s+235,200\\s+235,200\\s+942,000\\n.*"), r[1]);
+        // fc1: 784x300 weight + 300 zero-initialized biases; MACs 784*300 per sample; 4 bytes per parameter. Nonzeros
+        // are all weights except a draw that is exactly 0.0 (one full build counted 235,199), so that column is matched
+        // within a small range; the other columns are exact.
+        assertTrue(r[1].matches("(?s).*\\nfc1\\s+Gemm\\s+\\[300,784]\\s+235,500\\s+235,(1[89]\\d|200)\\s+235,200\\s+942,000\\n.*"),
+                r[1]);
         assertTrue(r[1].contains("total"), r[1]);
-        assertTrue(r[1].matches("(?s).*\\ntotal\\s+266,612\\s+266,202\\s+266,200\\s+1,066,448\\n.*"), r[1]);
+        assertTrue(r[1].matches("(?s).*\\ntotal\\s+266,612\\s+266,(1[89]\\d|20[0-2])\\s+266,200\\s+1,066,448\\n.*"), r[1]);
     }
 
     @Test
