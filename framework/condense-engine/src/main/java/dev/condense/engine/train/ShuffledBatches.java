@@ -20,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * back to the split's per-row shape ({@code [B, ...]}). The permutation of epoch {@code e} depends only on the seed
  * and {@code e}, so runs are reproducible. Not async: SameDiff must not prefetch on another thread.
  *
- * <p>With an active {@link Augmentation}, every {@link #reset()} also draws a fresh shifted copy of all rows
- * ({@link RandomShift}, from its own seeded generator, so the shuffling order is the same with and without it) and
- * batches gather from that copy. Augmenting once per epoch costs a few whole-split ND4J ops instead of dozens of small
+ * <p>With an active {@link Augmentation}, the first batch after every {@link #reset()} draws a fresh shifted copy
+ * of all rows ({@link RandomShift}, from its own seeded generator, so the shuffling order is the same with and without
+ * it) and the epoch's batches gather from that copy. Augmenting once per epoch costs a few whole-split ND4J ops instead of dozens of small
  * ops per batch (which also left libnd4j's native buffers to the garbage collector faster than it freed them).
  */
 public final class ShuffledBatches implements DataSetIterator {
@@ -103,6 +103,9 @@ public final class ShuffledBatches implements DataSetIterator {
         cursor = end;
         long[] shape = rowShape.clone();
         shape[0] = idx.length;
+        if (epochRows == null) {
+            shiftEpoch();
+        }
         INDArray x = Nd4j.pullRows(epochRows, 1, idx).reshape('c', shape);
         INDArray y = Nd4j.pullRows(oneHot, 1, idx);
         return new DataSet(x, y);
@@ -122,15 +125,17 @@ public final class ShuffledBatches implements DataSetIterator {
             order[j] = t;
         }
         cursor = 0;
-        if (augment.active()) {
-            if (epochImages != null) {
-                epochImages.close(); // the owner of last epoch's copy (epochRows is a view of it)
-            }
-            epochImages = RandomShift.shift(rows.reshape('c', rowShape), augment.shift(), augmentRandom);
-            epochRows = epochImages.reshape('c', rows.shape());
-        } else {
-            epochRows = rows;
+        if (epochImages != null) {
+            epochImages.close(); // the owner of last epoch's copy (epochRows is a view of it)
+            epochImages = null;
         }
+        epochRows = augment.active() ? null : rows; // the shifted copy is drawn by the epoch's first batch
+    }
+
+    /** Draws this epoch's shifted copy of all rows; not at reset, so the reset after the last epoch costs nothing. */
+    private void shiftEpoch() {
+        epochImages = RandomShift.shift(rows.reshape('c', rowShape), augment.shift(), augmentRandom);
+        epochRows = epochImages.reshape('c', rows.shape());
     }
 
     @Override

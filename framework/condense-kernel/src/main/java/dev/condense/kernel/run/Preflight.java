@@ -1,22 +1,23 @@
 package dev.condense.kernel.run;
 
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.prune.Granularity;
+import dev.condense.api.train.TrainSpec;
 import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
 import dev.condense.kernel.plan.TrainStep;
-import dev.condense.api.train.TrainSpec;
 import dev.condense.kernel.prune.PrunableLayers;
-import dev.condense.kernel.recipe.RecipeException;
-import dev.condense.api.prune.Granularity;
 import dev.condense.kernel.prune.UnitGroups;
+import dev.condense.kernel.recipe.RecipeException;
 import java.util.List;
 
 /**
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
  * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
- * typo; the error lists the layers), training that augments images has an image input, every prune stage targets at least one layer that can take its granularity
- * (filter on a Gemm-only model fails here), and a removing stage has at least one removable channel group.
+ * typo; the error lists the layers), training that augments images has an image input, every prune stage targets
+ * at least one layer that can take its granularity (filter on a Gemm-only model fails here), and a removing stage
+ * has at least one removable channel group.
  */
 public final class Preflight {
     private Preflight() {
