@@ -59,13 +59,29 @@ public final class Trainer {
      */
     public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec,
                                   LrSchedule schedule, long seed, TrainingProgress progress) {
+        return fit(graph, split, numClasses, spec, schedule, seed, progress, null);
+    }
+
+    /**
+     * As {@link #fit(ModelGraph, DataSplit, int, TrainSpec, LrSchedule, long, TrainingProgress)}, distilling from a
+     * teacher when {@code distillation} is not null: the teacher runs on every batch the student sees (after
+     * augmentation) and {@code distillation.loss()} replaces the cross-entropy. The reported loss stays the
+     * cross-entropy with the true labels, so runs with and without a teacher compare.
+     */
+    public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec,
+                                  LrSchedule schedule, long seed, TrainingProgress progress,
+                                  Distillation distillation) {
         if (spec.epochs() == 0) {
             return new TrainResult(graph, Double.NaN, 0);
         }
         Nd4j.getRandom().setSeed(seed);
         LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
-        ClassifierLoss.attach(lowered, numClasses);
+        if (distillation == null) {
+            ClassifierLoss.attach(lowered, numClasses);
+        } else {
+            ClassifierLoss.attach(lowered, numClasses, distillation);
+        }
         OptimizerSpec opt = spec.optimizer();
         TrainingConfig.Builder cfg = TrainingConfig.builder().updater(Updaters.of(opt, schedule, spec.epochs()))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(LABEL);
@@ -79,7 +95,12 @@ public final class Trainer {
         MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        TrainingLoop.run(sd, batches, spec.epochs(), List.of(listener, bn));
+        TrainingLoop.BatchFeeds feeds = TrainingLoop.BatchFeeds.NONE;
+        if (distillation != null) {
+            TeacherFeed teacher = new TeacherFeed(distillation.teacher());
+            feeds = features -> Map.of(ClassifierLoss.TEACHER, teacher.logits(features));
+        }
+        TrainingLoop.run(sd, batches, spec.epochs(), List.of(listener, bn), feeds);
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {

@@ -45,6 +45,19 @@ final class TrainingLoop {
      * {@code batches}; one feature and one label placeholder, as mapped in the training config.
      */
     static void run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners) {
+        run(sd, batches, epochs, listeners, BatchFeeds.NONE);
+    }
+
+    /** Placeholders computed from each batch's features (a distillation teacher's logits). */
+    @FunctionalInterface
+    interface BatchFeeds {
+        BatchFeeds NONE = features -> Map.of();
+
+        Map<String, INDArray> of(INDArray features);
+    }
+
+    /** As {@link #run(SameDiff, ShuffledBatches, int, List)}, with extra placeholders fed per batch. */
+    static void run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds) {
         TrainingConfig cfg = sd.getTrainingConfig();
         SameDiff grad = sd.getFunction(GRAD_FN);
         if (grad == null) {
@@ -74,6 +87,8 @@ final class TrainingLoop {
                 Map<String, INDArray> placeholders = new HashMap<>();
                 placeholders.put(feature, ds.getFeatures());
                 placeholders.put(label, ds.getLabels());
+                Map<String, INDArray> extra = feeds.of(ds.getFeatures());
+                placeholders.putAll(extra);
                 session.trainingIteration(cfg, placeholders, updaters.keySet(), updaters, batch, sd.getLossVariables(),
                         all, at);
                 recycler.returnTo(session.getMmgr());

@@ -1,6 +1,7 @@
 package dev.condense.kernel.plan;
 
 import dev.condense.api.extension.Extension;
+import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.stage.Stage;
 import dev.condense.kernel.recipe.Binder;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * Turns a {@link Recipe} into a {@link Plan}: resolves every extension id, binds every params record and checks what
  * can be checked before any work starts. Every failure is a {@link RecipeException} located in the recipe.
  *
- * <p>Checks: scorer ids exist (with "did you mean" among the installed ids); scorer params bind (unknown keys and
+ * <p>Checks: scorer and loss ids exist (with "did you mean" among the installed ids); their params bind (unknown keys and
  * out-of-range values located at the offending key or value); the scorer supports the granularity; stages that need
  * data (train, fine-tuning, accuracy, data-driven scorers) have a {@code data} section; custom stage kinds resolve to
  * an installed {@link Stage}. Selectors that match no layer are left to the runner, which knows the model.
@@ -47,6 +48,11 @@ public final class Planner {
         if (spec instanceof StageSpec.Train t) {
             requireData(recipe, t.location(), "a train stage needs a data section in the recipe");
             return new TrainStep(t.spec(), t.location());
+        } else if (spec instanceof StageSpec.Distill d) {
+            requireData(recipe, d.location(), "a distill stage needs a data section in the recipe");
+            LossFunction<?> loss = resolve(Planner.<LossFunction<?>>point(LossFunction.class), d.loss(), "loss");
+            Record params = binder.bind(d.loss().params(), loss.paramsType());
+            return new DistillStep(d.train(), d.teacher(), d.teacherLocation(), loss, params, d.location());
         } else if (spec instanceof StageSpec.Prune p) {
             return prune(p, recipe, binder);
         } else if (spec instanceof StageSpec.Evaluate e) {

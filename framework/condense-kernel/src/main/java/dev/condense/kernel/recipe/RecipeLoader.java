@@ -58,7 +58,8 @@ public final class RecipeLoader {
         return new Recipe(tree.file(), name, seed, model, data, stages, output);
     }
 
-    private static ModelSpec model(NodeRef node) {
+    /** {@code {zoo: id}} or {@code {file: path}}, the file resolved against the naming file's directory and present. */
+    static ModelSpec model(NodeRef node) {
         node.expectObject(MODEL_KEYS);
         Optional<NodeRef> zoo = node.optional("zoo");
         Optional<NodeRef> file = node.optional("file");

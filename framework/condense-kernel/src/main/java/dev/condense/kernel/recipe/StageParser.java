@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.api.prune.Granularity;
+import dev.condense.api.train.TrainSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,9 @@ final class StageParser {
     private static final List<String> LAYERS_KEYS = List.of("include", "exclude");
     private static final List<String> EVALUATE_KEYS = List.of("metrics", "batch", "runtime", "split");
     private static final List<String> EXPORT_KEYS = List.of("format");
+    private static final List<String> DISTILL_KEYS = List.of("teacher", "loss", "train");
+    /** The loss a distill stage uses when it names none. */
+    static final String DEFAULT_LOSS = "soft-label";
     private static final List<String> GRANULARITIES = Arrays.stream(Granularity.values())
             .map(g -> g.name().toLowerCase()).toList();
     static final int DEFAULT_EVAL_BATCH = 256;
@@ -47,6 +51,7 @@ final class StageParser {
         return switch (kind) {
             case "train" -> new StageSpec.Train(TrainParser.read(body), at);
             case "prune" -> prune(body, at);
+            case "distill" -> distill(body, at);
             case "evaluate" -> evaluate(body, at);
             case "export" -> body.expectObject(EXPORT_KEYS).construct(() -> new StageSpec.Export(
                     body.optional("format").map(NodeRef::asText).orElse("onnx"), at));
@@ -60,6 +65,22 @@ final class StageParser {
                     + "; built-in kinds: " + String.join(", ", new TreeSet<>(StageSpec.BUILT_IN)));
         }
         return new StageSpec.Custom(kind, params, at);
+    }
+
+    /** {@code {teacher: {file: t.onnx}, loss: soft-label | {id: params}, train: {...}}}; loss defaults to soft-label. */
+    private static StageSpec distill(NodeRef body, Location at) {
+        body.expectObject(DISTILL_KEYS);
+        NodeRef teacherNode = body.required("teacher");
+        ModelSpec teacher = RecipeLoader.model(teacherNode);
+        if (teacher.zooId().isPresent()) {
+            throw teacherNode.child("zoo").fail("a teacher must be a trained model file ({file: teacher.onnx}); "
+                    + "zoo models are untrained");
+        }
+        ExtensionRef loss = body.optional("loss").map(n -> extension(n, "a loss"))
+                .orElseGet(() -> new ExtensionRef(DEFAULT_LOSS, at, new NodeRef(body.tree(), body.pointer(),
+                        NullNode.instance)));
+        TrainSpec train = TrainParser.read(body.required("train"));
+        return new StageSpec.Distill(teacher, teacherNode.child("file").location(), loss, train, at);
     }
 
     private static StageSpec prune(NodeRef body, Location at) {

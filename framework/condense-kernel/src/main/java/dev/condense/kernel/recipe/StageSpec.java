@@ -14,7 +14,7 @@ import java.util.Set;
 public sealed interface StageSpec {
 
     /** The kinds the kernel implements itself. */
-    Set<String> BUILT_IN = Set.of("train", "prune", "evaluate", "export");
+    Set<String> BUILT_IN = Set.of("train", "prune", "distill", "evaluate", "export");
 
     /** The stage kind, e.g. {@code prune}. */
     String kind();
@@ -32,6 +32,30 @@ public sealed interface StageSpec {
         @Override
         public String kind() {
             return "train";
+        }
+    }
+
+    /**
+     * {@code distill: {teacher: {file}, loss, train}}: train the model with a loss that reads a teacher's logits.
+     *
+     * @param teacher         the trained teacher model (a file; zoo models are untrained)
+     * @param teacherLocation where the teacher's file is written
+     * @param loss            the loss extension, e.g. {@code soft-label}
+     * @param train           how to train the student
+     */
+    record Distill(ModelSpec teacher, Location teacherLocation, ExtensionRef loss, TrainSpec train, Location location)
+            implements StageSpec {
+        public Distill {
+            Objects.requireNonNull(teacher, "teacher");
+            Objects.requireNonNull(teacherLocation, "teacherLocation");
+            Objects.requireNonNull(loss, "loss");
+            Objects.requireNonNull(train, "train");
+            Objects.requireNonNull(location, "location");
+        }
+
+        @Override
+        public String kind() {
+            return "distill";
         }
     }
 

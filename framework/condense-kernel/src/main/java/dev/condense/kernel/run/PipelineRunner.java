@@ -7,6 +7,7 @@ import dev.condense.engine.data.DatasetCatalog;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.stats.ModelStats;
 import dev.condense.kernel.plan.CustomStep;
+import dev.condense.kernel.plan.DistillStep;
 import dev.condense.kernel.plan.EvaluateStep;
 import dev.condense.kernel.plan.ExportStep;
 import dev.condense.kernel.plan.Plan;
@@ -123,11 +124,12 @@ public final class PipelineRunner {
     private static ModelGraph execute(PlannedStage stage, ModelGraph graph, RunContext ctx, Path out, String label,
                                       List<Map<String, Object>> evaluations) {
         if (stage instanceof TrainStep t) {
-            var r = ctx.train(graph, t.spec());
-            ctx.report("epochs", t.spec().epochs());
-            ctx.report("final_loss", r.finalLoss());
-            ctx.report("samples_per_sec", Math.round(r.samplesPerSec()));
-            return r.graph();
+            return trained(ctx, t.spec(), ctx.train(graph, t.spec()));
+        }
+        if (stage instanceof DistillStep d) {
+            ctx.report("teacher", d.teacher().modelFile().orElseThrow().toString());
+            ctx.report("loss", d.loss().id());
+            return trained(ctx, d.spec(), ctx.distill(graph, d, ModelLoader.load(d.teacher(), 0)));
         }
         if (stage instanceof PruneStep p) {
             return PruneExecutor.run(p, graph, ctx);
@@ -149,6 +151,15 @@ public final class PipelineRunner {
         } catch (RuntimeException ex) {
             throw new PluginFailureException("stage '" + c.kind() + "' failed: " + ex, ex);
         }
+    }
+
+    /** Reports a training's epochs, final loss (cross-entropy with the true labels) and throughput. */
+    private static ModelGraph trained(RunContext ctx, dev.condense.api.train.TrainSpec spec,
+                                      dev.condense.api.train.TrainResult r) {
+        ctx.report("epochs", spec.epochs());
+        ctx.report("final_loss", r.finalLoss());
+        ctx.report("samples_per_sec", Math.round(r.samplesPerSec()));
+        return r.graph();
     }
 
     private static Map<String, Object> header(Plan plan, ModelGraph graph, Dataset data) {

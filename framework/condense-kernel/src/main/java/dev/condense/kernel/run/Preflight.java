@@ -3,6 +3,7 @@ package dev.condense.kernel.run;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.kernel.plan.DistillStep;
 import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
 import dev.condense.kernel.plan.PruneStep;
@@ -16,7 +17,7 @@ import java.util.List;
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
  * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
  * typo; the error lists the layers), training that augments images has an image input, every prune stage targets
- * at least one layer that can take its granularity (filter on a Gemm-only model fails here), and a removing stage
+ * at least one layer that can take its granularity, a distillation teacher fits the model, (filter on a Gemm-only model fails here), and a removing stage
  * has at least one removable channel group.
  */
 public final class Preflight {
@@ -42,6 +43,7 @@ public final class Preflight {
     /** Augmentation shifts images: the model's input must be {@code [N, C, H, W]}. */
     private static void checkAugment(PlannedStage stage, ModelGraph graph) {
         java.util.Optional<TrainSpec> spec = stage instanceof TrainStep t ? java.util.Optional.of(t.spec())
+                : stage instanceof DistillStep d ? java.util.Optional.of(d.spec())
                 : stage instanceof PruneStep p ? p.schedule().finetune() : java.util.Optional.empty();
         if (spec.isEmpty() || !spec.get().augment().active()) {
             return;
@@ -54,11 +56,48 @@ public final class Preflight {
         }
     }
 
+    /**
+     * A teacher must take the student's input and give as many logits: it is loaded here (its ONNX read and checked)
+     * and compared shape by shape, ignoring the batch dimension.
+     */
+    private static void checkTeacher(PlannedStage stage, ModelGraph student) {
+        if (!(stage instanceof DistillStep d)) {
+            return;
+        }
+        ModelGraph teacher;
+        try {
+            teacher = ModelLoader.load(d.teacher(), 0);
+        } catch (RuntimeException e) {
+            throw new RecipeException(d.teacherLocation(), "cannot read the teacher: " + e.getMessage());
+        }
+        if (teacher.inputs().size() != 1 || teacher.outputs().size() != 1) {
+            throw new RecipeException(d.teacherLocation(), "a teacher must have one input and one output; it has "
+                    + teacher.inputs().size() + " and " + teacher.outputs().size());
+        }
+        long[] si = student.inputs().get(0).shape();
+        long[] ti = teacher.inputs().get(0).shape();
+        long[] so = student.outputs().get(0).shape();
+        long[] to = teacher.outputs().get(0).shape();
+        if (!sameAfterBatch(si, ti)) {
+            throw new RecipeException(d.teacherLocation(), "the teacher's input has shape " + java.util.Arrays.toString(ti)
+                    + " but the model's has " + java.util.Arrays.toString(si) + " (the batch dimension may differ)");
+        }
+        if (to.length != 2 || so.length != 2 || to[1] != so[1]) {
+            throw new RecipeException(d.teacherLocation(), "the teacher's output has shape " + java.util.Arrays.toString(to)
+                    + " but the model's has " + java.util.Arrays.toString(so) + "; both must be logits [N, classes]");
+        }
+    }
+
+    private static boolean sameAfterBatch(long[] a, long[] b) {
+        return a.length == b.length && java.util.Arrays.equals(a, 1, a.length, b, 1, b.length);
+    }
+
     /** @throws RecipeException located at the offending selector or stage, listing the model's prunable layers */
     public static void check(Plan plan, ModelGraph graph) {
         List<String> layers = PrunableLayers.of(graph);
         for (PlannedStage stage : plan.stages()) {
             checkAugment(stage, graph);
+            checkTeacher(stage, graph);
             if (!(stage instanceof PruneStep p)) {
                 continue;
             }

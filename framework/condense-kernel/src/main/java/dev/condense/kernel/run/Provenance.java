@@ -41,6 +41,16 @@ public final class Provenance {
         if (data != null) {
             p.put("dataset", Map.of("id", data.id(), "sha256", data.sha256()));
         }
+        List<Map<String, Object>> teachers = new java.util.ArrayList<>();
+        for (int i = 0; i < plan.stages().size(); i++) {
+            if (plan.stages().get(i) instanceof dev.condense.kernel.plan.DistillStep d) {
+                Path f = d.teacher().modelFile().orElseThrow();
+                teachers.add(Map.of("stage", i + 1, "file", f.toString(), "sha256", sha256(f)));
+            }
+        }
+        if (!teachers.isEmpty()) {
+            p.put("teachers", teachers);
+        }
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));

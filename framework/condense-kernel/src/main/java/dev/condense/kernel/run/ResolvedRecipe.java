@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.condense.kernel.plan.CustomStep;
+import dev.condense.kernel.plan.DistillStep;
 import dev.condense.kernel.plan.EvaluateStep;
 import dev.condense.kernel.plan.ExportStep;
 import dev.condense.kernel.plan.Plan;
@@ -66,6 +67,10 @@ public final class ResolvedRecipe {
     private static Object body(PlannedStage s) {
         if (s instanceof TrainStep t) {
             return train(t.spec());
+        }
+        if (s instanceof DistillStep d) {
+            return ordered("teacher", Map.of("file", d.teacher().modelFile().orElseThrow().toString()),
+                    "loss", Map.of(d.loss().id(), recordToMap(d.lossParams())), "train", train(d.spec()));
         }
         if (s instanceof PruneStep p) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -5,7 +5,10 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.train.Distillation;
 import dev.condense.engine.train.Probes;
+import dev.condense.kernel.plan.DistillStep;
+import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.engine.train.Trainer;
 import java.util.Collection;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,6 +57,20 @@ final class RunContext implements StageContext {
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
         return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, spec.schedule(),
                 seed + 7919L * trainings, progress);
+    }
+
+    /**
+     * Trains {@code graph} as {@link #train} does, distilling from {@code teacher} with the step's loss. The loss is
+     * built inside the loss plugin's class loader.
+     */
+    TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
+        Dataset d = requireData("distillation");
+        trainings++;
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        Distillation distillation = new Distillation(teacher,
+                inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs)));
+        return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), step.spec().schedule(),
+                seed + 7919L * trainings, progress, distillation);
     }
 
     @Override

@@ -58,6 +58,7 @@ final class BuiltInSchema {
         ObjectNode p = withBody.putObject("properties");
         p.set("train", ref("train-body"));
         p.set("prune", ref("prune-body"));
+        p.set("distill", ref("distill-body"));
         p.set("evaluate", ref("evaluate-body"));
         p.set("export", ref("export-body"));
         p.setAll(custom);
@@ -162,6 +163,16 @@ final class BuiltInSchema {
         props(evaluate).set("runtime", orVar(oneOfStrings(List.of("onnxruntime")).put("default", "onnxruntime")));
         props(evaluate).set("split", orVar(oneOfStrings(StageSpec.Evaluate.SPLITS).put("default", "test")));
         defs.set("evaluate-body", evaluate);
+
+        ObjectNode distill = object("train the model on a trained teacher's logits (knowledge distillation)");
+        ObjectNode teacher = object("the teacher: a trained ONNX model with the model's input and number of outputs");
+        props(teacher).set("file", orVar(string("an ONNX file, relative to the file naming it")));
+        teacher.putArray("required").add("file");
+        props(distill).set("teacher", teacher);
+        props(distill).set("loss", orVar(ref("loss")));
+        props(distill).set("train", ref("train-body"));
+        distill.putArray("required").add("teacher").add("train");
+        defs.set("distill-body", distill);
 
         ObjectNode export = object("write the model");
         props(export).set("format", orVar(oneOfStrings(List.of("onnx")).put("default", "onnx")));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.prune.Granularity;
+import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.stage.Stage;
 import dev.condense.kernel.plan.ExtensionLookup;
@@ -42,6 +43,7 @@ public final class RecipeSchema {
         defs.set("var-ref", NODES.objectNode().put("type", "string").put("pattern", VAR_PATTERN)
                 .put("description", "${name} or ${name:-default}: the value of a var"));
         defs.set("scorer", extensions(lookup, ImportanceScorer.class, "an ImportanceScorer id, or {id: {params}}"));
+        defs.set("loss", extensions(lookup, LossFunction.class, "a LossFunction id, or {id: {params}}"));
         defs.set("stage", BuiltInSchema.stage(customStages(lookup)));
         BuiltInSchema.addDefinitions(defs, Arrays.stream(Granularity.values()).map(g -> g.name().toLowerCase()).toList());
         root.setAll(BuiltInSchema.recipe());

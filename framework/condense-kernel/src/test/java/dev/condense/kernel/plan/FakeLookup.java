@@ -2,6 +2,8 @@ package dev.condense.kernel.plan;
 
 import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.NoParams;
+import dev.condense.api.loss.LossFunction;
+import dev.condense.api.loss.LossInputs;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
@@ -14,9 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) and a fake stage (distill). */
+/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) a fake stage (search) and a fake loss (soft-label). */
 public final class FakeLookup implements ExtensionLookup {
     private final Map<Class<?>, Map<String, Extension<?>>> byPoint = new HashMap<>();
 
@@ -24,7 +27,8 @@ public final class FakeLookup implements ExtensionLookup {
         add(ImportanceScorer.class, new FakeScorer<>("magnitude", MagnitudeParams.class, Set.of(Granularity.values()), false));
         add(ImportanceScorer.class, new FakeScorer<>("snip", SnipParams.class, Set.of(Granularity.ELEMENT), true));
         add(ImportanceScorer.class, new FakeScorer<>("fpgm", NoParams.class, Set.of(Granularity.FILTER), false));
-        add(Stage.class, new DistillStage());
+        add(Stage.class, new SearchStage());
+        add(LossFunction.class, new SoftLabel());
     }
 
     private void add(Class<?> point, Extension<?> e) {
@@ -60,8 +64,40 @@ public final class FakeLookup implements ExtensionLookup {
         }
     }
 
-    /** Params of the fake distillation stage. */
-    public record DistillParams(double temperature) {
+    /** Params of the fake search stage. */
+    public record SearchParams(double budget) {
+    }
+
+    /** Params of the fake soft-label loss: temperature in (0, 100], default 4. */
+    public record SoftLabelParams(Double temperature) {
+        public SoftLabelParams {
+            temperature = temperature == null ? 4.0 : temperature;
+            if (!(temperature > 0 && temperature <= 100)) {
+                throw new IllegalArgumentException("temperature must be in (0, 100], was " + temperature);
+            }
+        }
+    }
+
+    private static final class SoftLabel implements LossFunction<SoftLabelParams> {
+        @Override
+        public SDVariable loss(LossInputs inputs, SoftLabelParams params) {
+            return inputs.sd().loss.softmaxCrossEntropy(inputs.labels(), inputs.logits(), null);
+        }
+
+        @Override
+        public String id() {
+            return "soft-label";
+        }
+
+        @Override
+        public Class<SoftLabelParams> paramsType() {
+            return SoftLabelParams.class;
+        }
+
+        @Override
+        public String summary() {
+            return "fake soft-label distillation";
+        }
     }
 
     private record FakeScorer<P extends Record>(String id, Class<P> paramsType, Set<Granularity> granularities,
@@ -77,25 +113,25 @@ public final class FakeLookup implements ExtensionLookup {
         }
     }
 
-    private static final class DistillStage implements Stage<DistillParams> {
+    private static final class SearchStage implements Stage<SearchParams> {
         @Override
-        public ModelGraph apply(ModelGraph graph, DistillParams params, StageContext context) {
+        public ModelGraph apply(ModelGraph graph, SearchParams params, StageContext context) {
             return graph;
         }
 
         @Override
         public String id() {
-            return "distill";
+            return "search";
         }
 
         @Override
-        public Class<DistillParams> paramsType() {
-            return DistillParams.class;
+        public Class<SearchParams> paramsType() {
+            return SearchParams.class;
         }
 
         @Override
         public String summary() {
-            return "fake distillation";
+            return "fake search";
         }
     }
 }

@@ -74,14 +74,14 @@ class PlannerTest {
         Path f = write(dir, "r.yaml", HEADER + "  - prune: {scorer: {magnitude: {norm: l2}}, sparsity: 0.5}\n"
                 + "  - prune: {scorer: {snip: {batches: 4}}, sparsity: 0.5}\n"
                 + "  - prune: {scorer: fpgm, granularity: filter, sparsity: 0.5}\n"
-                + "  - distill: {temperature: 4.0}\n");
+                + "  - search: {budget: 4.0}\n");
         Plan p = plan(f);
         assertEquals(new FakeLookup.MagnitudeParams("l2"), ((PruneStep) p.stages().get(0)).scorerParams());
         assertEquals(new FakeLookup.SnipParams(4), ((PruneStep) p.stages().get(1)).scorerParams());
         assertEquals(new NoParams(), ((PruneStep) p.stages().get(2)).scorerParams());
-        CustomStep distill = assertInstanceOf(CustomStep.class, p.stages().get(3));
-        assertEquals("distill", distill.kind());
-        assertEquals(new FakeLookup.DistillParams(4.0), distill.params());
+        CustomStep search = assertInstanceOf(CustomStep.class, p.stages().get(3));
+        assertEquals("search", search.kind());
+        assertEquals(new FakeLookup.SearchParams(4.0), search.params());
     }
 
     @Test
@@ -172,10 +172,23 @@ class PlannerTest {
     void unknownStageKindSuggestsBuiltInsAndPlugins() {
         Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
-                "built-in kinds: evaluate, export, prune, train", "plugin stages: distill");
-        Path distil = withStage("distil: {temperature: 2.0}");
-        assertError(() -> plan(distil), distil, 5, 5, "(did you mean 'distill'?)");
-        Path params = withStage("distill: {temprature: 2.0}");
-        assertError(() -> plan(params), params, 5, 15, "unknown key 'temprature' in distill", "(did you mean 'temperature'?)");
+                "built-in kinds: distill, evaluate, export, prune, train", "plugin stages: search");
+        Path serch = withStage("serch: {budget: 2.0}");
+        assertError(() -> plan(serch), serch, 5, 5, "(did you mean 'search'?)");
+        Path params = withStage("search: {budegt: 2.0}");
+        assertError(() -> plan(params), params, 5, 14, "unknown key 'budegt' in search", "(did you mean 'budget'?)");
+    }
+
+    @Test
+    void distillResolvesItsLossAndBindsItsParams() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("t.onnx"), "x");
+        Path f = withStage("distill: {teacher: {file: t.onnx}, loss: {soft-label: {temperature: 2}}, train: {epochs: 1}}");
+        DistillStep d = assertInstanceOf(DistillStep.class, plan(f).stages().get(0));
+        assertEquals(new FakeLookup.SoftLabelParams(2.0), d.lossParams());
+        assertEquals("distill", d.kind());
+        Path unknown = withStage("distill: {teacher: {file: t.onnx}, loss: soft-lable, train: {epochs: 1}}");
+        assertError(() -> plan(unknown), unknown, 5, 46, "unknown loss 'soft-lable'", "(did you mean 'soft-label'?)");
+        Path range = withStage("distill: {teacher: {file: t.onnx}, loss: {soft-label: {temperature: 0}}, train: {epochs: 1}}");
+        assertError(() -> plan(range), range, 5, 73, "temperature must be in (0, 100]");
     }
 }

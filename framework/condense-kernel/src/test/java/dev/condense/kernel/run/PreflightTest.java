@@ -53,4 +53,29 @@ class PreflightTest {
                 "augment shift moves images", "[-1, 784]");
         Preflight.check(p, Zoo.build("lenet-300-100", 0));
     }
+
+    /** Writes {@code graph} as an ONNX file and plans a recipe that distills lenet-300-100 from it. */
+    private Plan distillFrom(ModelGraph teacher) {
+        new dev.condense.engine.onnx.OnnxExporter().write(teacher, dir.resolve("t.onnx"));
+        Path f = write(dir, "d.yaml", "recipe: demo\nmodel: {zoo: lenet-300-100}\ndata: {dataset: mnist}\nstages:\n"
+                + "  - distill: {teacher: {file: t.onnx}, train: {epochs: 1}}\n");
+        return new Planner(new FakeLookup()).plan(RecipeLoader.load(f));
+    }
+
+    @Test
+    void aTeacherWithTheModelsInputAndClassesPasses() {
+        Preflight.check(distillFrom(Zoo.build("lenet-5", 1)), Zoo.build("lenet-300-100", 0));
+    }
+
+    @Test
+    void aTeacherWithAnotherInputOrClassCountFailsAtItsFile() {
+        ModelGraph flat = MlpBuilder.build("flat", new long[] {784}, new int[] {10}, 0f, 1f, 0);
+        Plan input = distillFrom(flat);
+        assertError(() -> Preflight.check(input, Zoo.build("lenet-300-100", 0)), dir.resolve("d.yaml"), 5, 31,
+                "the teacher's input has shape [-1, 784]", "[-1, 1, 28, 28]");
+        ModelGraph threeWay = MlpBuilder.build("three", new long[] {1, 28, 28}, new int[] {3}, 0f, 1f, 0);
+        Plan classes = distillFrom(threeWay);
+        assertError(() -> Preflight.check(classes, Zoo.build("lenet-300-100", 0)), dir.resolve("d.yaml"), 5, 31,
+                "the teacher's output has shape [-1, 3]", "[-1, 10]");
+    }
 }

@@ -62,8 +62,10 @@ class RecipeSchemaTest {
     @Test
     void pluginStagesAreStageKindsAndScalarsAcceptVars() throws Exception {
         JsonNode stage = schema.at("/$defs/stage");
+        assertTrue(stage.at("/anyOf/1/properties").has("search"));
+        assertTrue(stage.at("/anyOf/0/enum").toString().contains("search"));
         assertTrue(stage.at("/anyOf/1/properties").has("distill"));
-        assertTrue(stage.at("/anyOf/0/enum").toString().contains("distill"));
+        assertTrue(schema.at("/$defs/loss").toString().contains("soft-label"), "the installed losses are listed");
         assertEquals("#/$defs/var-ref", schema.at("/properties/seed/anyOf/1/$ref").asText());
         String json = RecipeSchema.json(new FakeLookup());
         assertEquals(schema, JsonMapper.builder().build().readTree(json));

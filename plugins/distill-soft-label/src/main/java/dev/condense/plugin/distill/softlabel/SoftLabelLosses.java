@@ -1,0 +1,45 @@
+package dev.condense.plugin.distill.softlabel;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * Knowledge distillation with soft targets (Hinton, Vinyals, Dean. Distilling the Knowledge in a Neural Network,
+ * NIPS Deep Learning Workshop 2015), the plain function behind {@link SoftLabelLoss}:
+ *
+ * <pre>
+ *   L = alpha * T^2 * CE(softmax(t / T), softmax(s / T)) + (1 - alpha) * CE(y, softmax(s))
+ * </pre>
+ *
+ * with student logits {@code s} and teacher logits {@code t}, both {@code [N, C]}, one-hot labels {@code y}
+ * {@code [N, C]}, and CE(p, q) = -sum_c p_c log q_c averaged over the N rows. The soft term differs from
+ * KL(softmax(t/T) || softmax(s/T)) only by the teacher's entropy, a constant, so its gradient is the KL gradient.
+ * The T^2 factor keeps the soft gradients' magnitude independent of T (their scale is 1/T^2), as the paper
+ * prescribes. The teacher logits get no gradient: they are an input.
+ */
+public final class SoftLabelLosses {
+    private SoftLabelLosses() {
+    }
+
+    /**
+     * Adds the loss to {@code sd}.
+     *
+     * @param s           student logits {@code [N, C]}
+     * @param y           one-hot labels {@code [N, C]}
+     * @param t           teacher logits {@code [N, C]}
+     * @param temperature T &gt; 0
+     * @param alpha       weight of the soft term in [0, 1]
+     * @return the scalar loss, mean over the rows
+     */
+    public static SDVariable hinton(SameDiff sd, SDVariable s, SDVariable y, SDVariable t, double temperature,
+                                    double alpha) {
+        SDVariable soft = sd.nn.softmax(t.div(temperature), 1);
+        SDVariable softTerm = sd.loss.softmaxCrossEntropy(soft, s.div(temperature), null)
+                .mul(alpha * temperature * temperature);
+        if (alpha == 1.0) {
+            return softTerm;
+        }
+        SDVariable hardTerm = sd.loss.softmaxCrossEntropy(y, s, null).mul(1.0 - alpha);
+        return softTerm.add(hardTerm);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.condense.plugin.distill.softlabel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.loss.LossFunction;
+import dev.condense.api.loss.LossInputs;
+import dev.condense.testkit.LossFunctionContract;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class SoftLabelLossTest extends LossFunctionContract<SoftLabelParams> {
+
+    @Override
+    protected LossFunction<SoftLabelParams> extension() {
+        return new SoftLabelLoss();
+    }
+
+    @Override
+    protected SoftLabelParams params() {
+        return new SoftLabelParams(2.0, 0.5);
+    }
+
+    private static final float LN2 = (float) Math.log(2);
+
+    /** Builds the loss on constant student, label and teacher rows; returns [loss, |d loss / d student|]. */
+    private static double[] lossAndGradient(float[][] s, float[][] y, float[][] t, double temperature, double alpha) {
+        SameDiff sd = SameDiff.create();
+        SDVariable student = sd.var("s", Nd4j.createFromArray(s));
+        SDVariable labels = sd.constant("y", Nd4j.createFromArray(y));
+        SDVariable teacher = sd.constant("t", Nd4j.createFromArray(t));
+        SDVariable loss = new SoftLabelLoss().loss(new LossInputs(sd, student, labels, teacher, Map.of()),
+                new SoftLabelParams(temperature, alpha));
+        sd.setLossVariables(loss);
+        double value = loss.eval().getDouble(0);
+        INDArray g = sd.calculateGradients(Map.of(), "s").get("s");
+        return new double[] {value, g.norm2Number().doubleValue()};
+    }
+
+    /** A uniform student costs ln 3 in both terms whatever the teacher says: 2.5 ln 3 at T = 2, alpha = 0.5. */
+    @Test
+    void uniformStudentCostsLnThreeScaledByTemperatureSquared() {
+        double[] r = lossAndGradient(new float[][] {{0, 0, 0}}, new float[][] {{0, 1, 0}},
+                new float[][] {{5, -1, 2}}, 2.0, 0.5);
+        assertEquals(0.5 * 4 * Math.log(3) + 0.5 * Math.log(3), r[0], 1e-5);
+    }
+
+    /**
+     * A student equal to teacher logits (0, ln 2, 0), whose softmax is (1/4, 1/2, 1/4): with alpha 1 the loss is that
+     * distribution's entropy, 1.5 ln 2, and its gradient vanishes (the soft term's minimum).
+     */
+    @Test
+    void studentMatchingTheTeacherSitsAtTheMinimum() {
+        float[][] t = {{0, LN2, 0}};
+        double[] r = lossAndGradient(t, new float[][] {{1, 0, 0}}, t, 1.0, 1.0);
+        assertEquals(1.5 * Math.log(2), r[0], 1e-5);
+        assertEquals(0.0, r[1], 1e-6);
+    }
+
+    /** Alpha 0 is plain cross-entropy with the labels: -ln(1/4) for the row above with label 0. */
+    @Test
+    void alphaZeroIsPlainCrossEntropy() {
+        double[] r = lossAndGradient(new float[][] {{0, LN2, 0}}, new float[][] {{1, 0, 0}},
+                new float[][] {{9, 0, 0}}, 3.0, 0.0);
+        assertEquals(Math.log(4), r[0], 1e-5);
+        assertTrue(r[1] > 0);
+    }
+
+    @Test
+    void defaultsAndInvalidParams() {
+        assertEquals(4.0, new SoftLabelParams().temperature());
+        assertEquals(0.9, new SoftLabelParams().alpha());
+        assertThrows(IllegalArgumentException.class, () -> new SoftLabelParams(0.0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new SoftLabelParams(2.0, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new SoftLabelParams(Double.NaN, 0.5));
+    }
+
+    @Test
+    void needsTeacherLogits() {
+        SameDiff sd = SameDiff.create();
+        LossInputs noTeacher = new LossInputs(sd, sd.var("s", Nd4j.zeros(1, 3)), sd.constant("y", Nd4j.zeros(1, 3)),
+                null, Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> new SoftLabelLoss().loss(noTeacher, params()));
+        assertTrue(e.getMessage().contains("teacher"), e.getMessage());
+    }
+}
