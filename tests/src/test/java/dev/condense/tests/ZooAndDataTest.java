@@ -20,20 +20,28 @@ class ZooAndDataTest {
     @Test
     void shippedZooRecipesValidate(@TempDir Path dir) throws Exception {
         for (String name : new String[] {"lenet-300-100", "lenet-5", "resnet-fashion", "vgg-small-fashion",
-                "lenet-300-100-magnitude-92", "lenet-5-magnitude-92", "lenet-300-100-snip-98", "lenet-5-snip-98"}) {
+                "lenet-300-100-magnitude-92", "lenet-5-magnitude-92", "lenet-300-100-snip-95", "lenet-5-snip-98",
+                "lenet-300-100-teacher"}) {
             Cli.Result r = Cli.run(dir, Map.of(), "validate", Cli.DIST.resolve("config/recipes/" + name + ".yaml").toString());
             assertEquals(0, r.exit(), r.all());
             assertTrue(r.out().contains("ok, recipe '" + name + "'"), r.out());
         }
     }
 
-    /** A row that prunes another recipe's output says which file is missing, where, and changes nothing. */
+    /**
+     * A row that prunes another recipe's output, or distils from it, says which file is missing, where, and changes
+     * nothing.
+     */
     @Test
     void rowStartingFromAnotherRunsModelNamesTheMissingFile(@TempDir Path dir) throws Exception {
         Cli.Result r = Cli.run(dir, Map.of(), "validate", Cli.DIST.resolve("config/recipes/vgg-small-fpgm.yaml").toString());
         assertEquals(2, r.exit(), r.all());
         assertTrue(r.err().contains("vgg-small-prune.base.yaml:") && r.err().contains("model file not found")
                 && r.err().contains("runs/vgg-small-fashion/model.onnx"), r.err());
+        Cli.Result snip = Cli.run(dir, Map.of(), "validate", Cli.DIST.resolve("config/recipes/lenet-300-100-snip-98.yaml").toString());
+        assertEquals(2, snip.exit(), snip.all());
+        assertTrue(snip.err().contains("lenet-300-100-snip-98.yaml:") && snip.err().contains("runs/lenet-300-100-teacher/model.onnx"),
+                snip.err());
     }
 
     @Test
