@@ -1,5 +1,6 @@
 package dev.condense.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,6 +91,25 @@ class DistillRunTest {
         assertEquals(2, p.get("teachers").get(0).get("stage").asInt());
         JsonNode resolved = p.get("resolved_recipe").get("stages").get(1).get("distill");
         assertEquals(4.0, resolved.get("loss").get("soft-label").get("temperature").asDouble());
+    }
+
+    /** The replay reruns the distillation bit for bit, and refuses to when the teacher's bytes changed. */
+    @Test
+    void replayReproducesTheStudentAndRefusesAChangedTeacher() throws Exception {
+        Path provenance = dir.resolve("runs/student/provenance.yaml");
+        Cli.Result replay = Cli.run(dir, "run", "--replay", provenance.toString());
+        assertEquals(0, replay.exit(), replay.all());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("runs/student/model.onnx")),
+                Files.readAllBytes(dir.resolve("runs/student-replay/model.onnx")));
+        byte[] original = Files.readAllBytes(teacher);
+        try {
+            Files.write(teacher, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+            Cli.Result refused = Cli.run(dir, "run", "--replay", provenance.toString());
+            assertEquals(2, refused.exit(), refused.all());
+            assertTrue(refused.err().contains("teacher") && refused.err().contains("has changed"), refused.all());
+        } finally {
+            Files.write(teacher, original);
+        }
     }
 
     @Test

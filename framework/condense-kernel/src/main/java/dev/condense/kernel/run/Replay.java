@@ -55,11 +55,39 @@ public final class Replay {
                         + used.get("version").asText() + " (sha256 " + used.get("sha256").asText() + ")");
             }
         }
+        for (JsonNode t : p.path("teachers")) {
+            Path f = Path.of(t.path("file").asText());
+            String sha = t.path("sha256").asText();
+            if (!Files.isRegularFile(f) || !Provenance.sha256(f).equals(sha)) {
+                throw new RecipeException(Location.ofFile(provenance), "cannot replay: the teacher " + f + " of stage "
+                        + t.path("stage").asText() + (Files.isRegularFile(f) ? " has changed" : " is missing")
+                        + " since the run (sha256 then: " + sha + ")");
+            }
+        }
         ObjectNode r = ((ObjectNode) recipe).deepCopy();
+        absoluteFiles(r);
         String dir = r.path("output").path("dir").asText();
         ((ObjectNode) r.with("output")).put("dir", dir + "-replay");
         Path file = Files.createTempDirectory("condense-replay-").resolve("replay.recipe.yaml");
         Files.writeString(file, Provenance.YAML.writeValueAsString(r));
         return file;
+    }
+
+    /**
+     * The resolved recipe names model and teacher files as the run saw them, relative to its working directory; the
+     * replay recipe lives in a temporary directory, against which a file name resolves, so they become absolute here.
+     */
+    private static void absoluteFiles(ObjectNode recipe) {
+        if (recipe.path("model").path("file").isTextual()) {
+            ((ObjectNode) recipe.get("model")).put("file", Path.of(recipe.get("model").get("file").asText())
+                    .toAbsolutePath().normalize().toString());
+        }
+        for (JsonNode stage : recipe.path("stages")) {
+            JsonNode teacher = stage.path("distill").path("teacher");
+            if (teacher.path("file").isTextual()) {
+                ((ObjectNode) teacher).put("file", Path.of(teacher.get("file").asText()).toAbsolutePath().normalize()
+                        .toString());
+            }
+        }
     }
 }

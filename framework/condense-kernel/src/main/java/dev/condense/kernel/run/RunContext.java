@@ -64,7 +64,7 @@ final class RunContext implements StageContext {
      * built inside the loss plugin's class loader.
      */
     TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
-        Dataset d = requireData("distillation");
+        Dataset d = requireData("distill stages");
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
         Distillation distillation = new Distillation(teacher,
