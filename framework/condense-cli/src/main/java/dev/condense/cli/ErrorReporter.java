@@ -3,6 +3,7 @@ package dev.condense.cli;
 import dev.condense.engine.data.CorruptDataException;
 import dev.condense.engine.data.DataUnavailableException;
 import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.engine.train.TrainingDivergedException;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.run.PluginFailureException;
 import picocli.CommandLine;
@@ -32,7 +33,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.println("error: invalid model: " + ex.getMessage());
             code = BAD_INPUT;
         } else if (ex instanceof PluginFailureException || ex instanceof DataUnavailableException
-                || ex instanceof CorruptDataException) {
+                || ex instanceof CorruptDataException || ex instanceof TrainingDivergedException) {
             err.println("error: " + ex.getMessage());
             code = FAILED;
         } else {

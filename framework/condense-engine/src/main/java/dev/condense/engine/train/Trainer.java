@@ -126,6 +126,8 @@ public final class Trainer {
         private long epochStart;
         private double lastEpochLoss = Double.NaN;
         private double batchLoss = Double.NaN;
+        private boolean lossSeen;
+        private int epoch;
         private final String logits;
 
         MaskAndProgress(String logits, Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec,
@@ -146,6 +148,7 @@ public final class Trainer {
         public void epochStart(SameDiff sd, At at) {
             lossSum = 0;
             lossCount = 0;
+            epoch = at.epoch() + 1;
             epochStart = System.nanoTime();
             int perEpoch = (batches.rowsPerEpoch() + spec.batch() - 1) / spec.batch();
             progress.epochStart(at.epoch() + 1, spec.epochs(), perEpoch);
@@ -164,11 +167,17 @@ public final class Trainer {
                 INDArray[] loss = Nd4j.exec(new SoftmaxCrossEntropyLoss(batch.getLabels(0), outputs[i], null,
                         LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0));
                 batchLoss = loss[0].getDouble(0);
+                lossSeen = true;
             }
         }
 
+        /** @throws TrainingDivergedException at the first batch whose loss is not finite */
         @Override
         public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
+            if (lossSeen && !Double.isFinite(batchLoss)) {
+                throw new TrainingDivergedException(epoch, lossCount + 1, batchLoss, spec.optimizer().lr());
+            }
+            lossSeen = false;
             for (var m : masks.entrySet()) {
                 INDArray w = sd.getArrForVarName(m.getKey());
                 if (w != null) {

@@ -67,4 +67,15 @@ class TrainerTest {
         INDArray b = Trainer.fit(mlp(3), train, 2, spec, 5, TrainingProgress.SILENT).graph().initializers().get("fc2.weight");
         assertEquals(a, b);
     }
+
+    /** A NaN planted in one training row makes that batch's loss NaN: training stops there, in the first epoch. */
+    @Test
+    void divergenceStopsAtTheFirstNonFiniteLoss() {
+        DataSplit train = planted(256, 1);
+        train.features().putScalar(new long[] {100, 2}, Float.NaN);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                () -> Trainer.fit(mlp(3), train, 2, SPEC, 5, TrainingProgress.SILENT));
+        assertTrue(e.getMessage().contains("the loss was NaN at epoch 1"), e.getMessage());
+        assertTrue(e.batch() >= 1 && e.batch() <= 8, "batch " + e.batch());
+    }
 }
