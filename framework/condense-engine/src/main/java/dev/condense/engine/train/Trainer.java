@@ -127,7 +127,6 @@ public final class Trainer {
         private double lastEpochLoss = Double.NaN;
         private double batchLoss = Double.NaN;
         private boolean lossSeen;
-        private int epoch;
         private final String logits;
 
         MaskAndProgress(String logits, Map<String, INDArray> masks, ShuffledBatches batches, TrainSpec spec,
@@ -148,7 +147,6 @@ public final class Trainer {
         public void epochStart(SameDiff sd, At at) {
             lossSum = 0;
             lossCount = 0;
-            epoch = at.epoch() + 1;
             epochStart = System.nanoTime();
             int perEpoch = (batches.rowsPerEpoch() + spec.batch() - 1) / spec.batch();
             progress.epochStart(at.epoch() + 1, spec.epochs(), perEpoch);
@@ -175,7 +173,7 @@ public final class Trainer {
         @Override
         public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
             if (lossSeen && !Double.isFinite(batchLoss)) {
-                throw new TrainingDivergedException(epoch, lossCount + 1, batchLoss, spec.optimizer().lr());
+                throw new TrainingDivergedException(at.epoch() + 1, lossCount + 1, batchLoss, spec.optimizer().lr());
             }
             lossSeen = false;
             for (var m : masks.entrySet()) {

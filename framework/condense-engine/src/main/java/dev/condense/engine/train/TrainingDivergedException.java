@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Training stopped because a batch's loss was not finite (NaN or infinite): the weights have overflowed (or the
- * batch held a non-finite value) and every further step would train on garbage. Raised at the first such batch, so a diverged run fails in seconds instead of
- * finishing its epochs and exporting a broken model.
+ * batch held a non-finite value) and every further step would train on garbage. Raised at the first such batch, so
+ * a diverged run fails in seconds instead of finishing its epochs and exporting a broken model.
  */
 public final class TrainingDivergedException extends RuntimeException {
     private final int epoch;

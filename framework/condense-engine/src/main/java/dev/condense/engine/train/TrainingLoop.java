@@ -87,8 +87,7 @@ final class TrainingLoop {
                 Map<String, INDArray> placeholders = new HashMap<>();
                 placeholders.put(feature, ds.getFeatures());
                 placeholders.put(label, ds.getLabels());
-                Map<String, INDArray> extra = feeds.of(ds.getFeatures());
-                placeholders.putAll(extra);
+                placeholders.putAll(feeds.of(ds.getFeatures()));
                 session.trainingIteration(cfg, placeholders, updaters.keySet(), updaters, batch, sd.getLossVariables(),
                         all, at);
                 recycler.returnTo(session.getMmgr());

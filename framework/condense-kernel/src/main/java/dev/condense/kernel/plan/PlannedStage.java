@@ -4,8 +4,8 @@ import dev.condense.kernel.recipe.Location;
 
 /**
  * One step of a {@link Plan}, with every extension resolved and every params record bound. The runner executes the
- * steps in order. Implementations: {@link TrainStep}, {@link DistillStep}, {@link PruneStep}, {@link EvaluateStep}, {@link ExportStep},
- * {@link CustomStep}.
+ * steps in order. Implementations: {@link TrainStep}, {@link DistillStep}, {@link PruneStep}, {@link EvaluateStep},
+ * {@link ExportStep}, {@link CustomStep}.
  */
 public sealed interface PlannedStage permits TrainStep, DistillStep, PruneStep, EvaluateStep, ExportStep, CustomStep {
 

@@ -21,10 +21,11 @@ import java.util.TreeSet;
  * Turns a {@link Recipe} into a {@link Plan}: resolves every extension id, binds every params record and checks what
  * can be checked before any work starts. Every failure is a {@link RecipeException} located in the recipe.
  *
- * <p>Checks: scorer and loss ids exist (with "did you mean" among the installed ids); their params bind (unknown keys and
- * out-of-range values located at the offending key or value); the scorer supports the granularity; stages that need
- * data (train, fine-tuning, accuracy, data-driven scorers) have a {@code data} section; custom stage kinds resolve to
- * an installed {@link Stage}. Selectors that match no layer are left to the runner, which knows the model.
+ * <p>Checks: scorer and loss ids exist (with "did you mean" among the installed ids); their params bind (unknown
+ * keys and out-of-range values located at the offending key or value); the scorer supports the granularity; stages
+ * that need data (train, distill, fine-tuning, accuracy, data-driven scorers) have a {@code data} section; custom
+ * stage kinds resolve to an installed {@link Stage}. Selectors that match no layer are left to the runner, which
+ * knows the model.
  */
 public final class Planner {
     private final ExtensionLookup lookup;

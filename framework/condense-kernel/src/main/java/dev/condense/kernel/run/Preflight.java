@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * Checks that need the model but no training, run before any stage so a recipe never fails deep into a run: every
  * layer selector and include/exclude pattern matches a prunable layer (one that matches nothing is almost always a
- * typo; the error lists the layers), training that augments images has an image input, every prune stage targets
- * at least one layer that can take its granularity, a distillation teacher fits the model, (filter on a Gemm-only model fails here), and a removing stage
- * has at least one removable channel group.
+ * typo; the error lists the layers), training that augments images has an image input, a distillation teacher
+ * takes the model's input and gives as many logits, every prune stage targets at least one layer that can take its
+ * granularity (filter on a Gemm-only model fails here), and a removing stage has at least one removable channel
+ * group.
  */
 public final class Preflight {
     private Preflight() {

@@ -78,16 +78,16 @@ public final class Replay {
      * replay recipe lives in a temporary directory, against which a file name resolves, so they become absolute here.
      */
     private static void absoluteFiles(ObjectNode recipe) {
-        if (recipe.path("model").path("file").isTextual()) {
-            ((ObjectNode) recipe.get("model")).put("file", Path.of(recipe.get("model").get("file").asText())
-                    .toAbsolutePath().normalize().toString());
-        }
+        absoluteFile(recipe.path("model"));
         for (JsonNode stage : recipe.path("stages")) {
-            JsonNode teacher = stage.path("distill").path("teacher");
-            if (teacher.path("file").isTextual()) {
-                ((ObjectNode) teacher).put("file", Path.of(teacher.get("file").asText()).toAbsolutePath().normalize()
-                        .toString());
-            }
+            absoluteFile(stage.path("distill").path("teacher"));
+        }
+    }
+
+    /** Makes {@code owner}'s {@code file} value absolute, when it has one. */
+    private static void absoluteFile(JsonNode owner) {
+        if (owner.path("file").isTextual()) {
+            ((ObjectNode) owner).put("file", Path.of(owner.get("file").asText()).toAbsolutePath().normalize().toString());
         }
     }
 }
