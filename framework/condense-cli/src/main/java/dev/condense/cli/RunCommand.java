@@ -27,6 +27,11 @@ final class RunCommand implements Callable<Integer> {
                     + "output goes to <original output>-replay.")
     Path replay;
 
+    @Option(names = "--force", description = "Replace an existing output directory that was not made by Condense"
+            + " (one without its .condense-run marker). Never the filesystem root, the home or working directory, nor"
+            + " one holding the recipe, model or data.")
+    boolean force;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Directory that already holds the data set's files (e.g. the four MNIST IDX files).")
     Path dataDir;
@@ -49,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
         if ((recipe == null) == (replay == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either RECIPE or --replay PROVENANCE");
         }
-        RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume);
+        RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume,
+                force, dev.condense.kernel.run.RunLog.NONE);
         print(replay != null ? kernel.kernel().replay(replay, options)
                 : kernel.kernel().run(recipe, options, sets.overrides()));
         return 0;

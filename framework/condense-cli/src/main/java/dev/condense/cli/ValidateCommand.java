@@ -16,6 +16,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RECIPE", description = "The recipe YAML file.")
     Path recipe;
 
+    @picocli.CommandLine.Option(names = "--force", description = "Check the output directory as run --force would.")
+    boolean force;
+
     @Mixin
     KernelOptions kernel;
 
@@ -24,11 +27,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Kernel.Validation v = kernel.kernel().validate(recipe, sets.overrides());
+        Kernel.Validation v = kernel.kernel().validate(recipe, sets.overrides(), force);
         Plan plan = v.plan();
         System.out.println(recipe + ": ok, recipe '" + plan.name() + "', " + plan.stages().size()
                 + " stages; nothing was run. As resolved:");
         System.out.print(ResolvedRecipe.yaml(plan));
+        System.out.println("output: " + plan.outputDir() + " (" + switch (v.output()) {
+            case CREATE -> "new";
+            case REPLACE_RUN -> "replaces an earlier Condense run";
+            case REPLACE_EMPTY -> "replaces an empty directory";
+            case REPLACE_FORCED -> "replaces a directory not made by Condense, because of --force";
+        } + ")");
         v.pruneTargets().forEach((stage, layers) -> {
             var global = ((dev.condense.kernel.plan.PruneStep) plan.stages().get(stage - 1)).sparsity().global();
             if (global.isPresent()) {

@@ -32,6 +32,10 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache for fetched data sets.")
     Path cacheDir;
 
+    @Option(names = "--force", description = "Replace an existing output directory that was not made by Condense"
+            + " (see run --force).")
+    boolean force;
+
     @Option(names = "--max-runs", paramLabel = "N", description = "Stop after N runs (default: 0, no limit).")
     int maxRuns;
 
@@ -79,7 +83,8 @@ final class WatchCommand implements Callable<Integer> {
 
     private int runOnce(Kernel k, PrintWriter err) {
         try {
-            RunCommand.print(k.run(recipe, new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), false)));
+            RunCommand.print(k.run(recipe, new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), false,
+                    force, dev.condense.kernel.run.RunLog.NONE)));
             return 0;
         } catch (Exception e) {
             return ErrorReporter.report(e, err);

@@ -14,6 +14,8 @@ import dev.condense.kernel.plugin.ReloadSummary;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.recipe.RecipeLoader;
 import dev.condense.kernel.recipe.RecipeOverride;
+import dev.condense.kernel.run.GuardedPaths;
+import dev.condense.kernel.run.OutputGuard;
 import dev.condense.kernel.run.PipelineRunner;
 import dev.condense.kernel.run.Preflight;
 import dev.condense.kernel.run.RunOptions;
@@ -51,16 +53,28 @@ public final class Kernel {
 
     /** As {@link #validate(Path)}, with {@code --set} overrides applied to the recipe. */
     public Validation validate(Path recipe, List<RecipeOverride> overrides) {
-        Plan plan = plan(recipe, overrides);
-        ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
-        Preflight.check(plan, graph);
-        return new Validation(plan, Preflight.layerTargets(plan, graph));
+        return validate(recipe, overrides, false);
     }
 
     /**
-     * A checked plan and, per prune stage (by stage index, 1-based), the target sparsity of every layer it touches.
+     * As {@link #validate(Path, List)}, checking the output directory as {@code run} would (with {@code --force}
+     * when {@code force}): a directory the run would refuse is reported here, at {@code output.dir}.
      */
-    public record Validation(Plan plan, java.util.Map<Integer, java.util.Map<String, Double>> pruneTargets) {
+    public Validation validate(Path recipe, List<RecipeOverride> overrides, boolean force) {
+        Plan plan = plan(recipe, overrides);
+        OutputGuard.Outcome output = OutputGuard.check(plan.outputDir(), plan.outputLocation(),
+                GuardedPaths.of(plan, null, null), force, false);
+        ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
+        Preflight.check(plan, graph);
+        return new Validation(plan, Preflight.layerTargets(plan, graph), output);
+    }
+
+    /**
+     * A checked plan, per prune stage (by stage index, 1-based) the target sparsity of every layer it touches, and
+     * what a run would do to the output directory.
+     */
+    public record Validation(Plan plan, java.util.Map<Integer, java.util.Map<String, Double>> pruneTargets,
+                             OutputGuard.Outcome output) {
     }
 
     /** Validates and runs a recipe, writing its output directory atomically. */
@@ -78,7 +92,12 @@ public final class Kernel {
      * from the recorded one; the output goes to the original output directory with {@code -replay} appended.
      */
     public RunResult replay(Path provenance, RunOptions options) throws IOException {
-        return run(dev.condense.kernel.run.Replay.prepare(provenance, host.manager().pluginZips()), options);
+        Path recipe = dev.condense.kernel.run.Replay.prepare(provenance, host.manager().pluginZips());
+        Plan plan = plan(recipe, List.of()).withOutputLocation(dev.condense.kernel.recipe.Location.ofFile(provenance));
+        List<OutputGuard.Guarded> guarded = new ArrayList<>(GuardedPaths.of(plan, options.dataDir(), options.cacheDir()));
+        guarded.add(new OutputGuard.Guarded(provenance.toAbsolutePath().normalize(), "the provenance file"));
+        OutputGuard.check(plan.outputDir(), plan.outputLocation(), guarded, options.force(), options.resume());
+        return runner.run(plan, options);
     }
 
     /** Plans against the current registry; an id of a failed plugin is reported as such (exit 2), with the reason. */

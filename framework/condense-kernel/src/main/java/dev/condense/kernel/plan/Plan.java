@@ -1,6 +1,7 @@
 package dev.condense.kernel.plan;
 
 import dev.condense.kernel.recipe.DataSpec;
+import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param outputDir the output directory, absolute
  * @param stages    the steps, in order, at least one
  * @param source    the recipe file the plan came from
+ * @param outputLocation where the output directory was given (see {@code OutputSpec#location})
  */
 public record Plan(String name, long seed, ModelSpec model, Optional<DataSpec> data, Path outputDir,
-                   List<PlannedStage> stages, Path source) {
+                   List<PlannedStage> stages, Path source, Location outputLocation) {
 
     public Plan {
         Objects.requireNonNull(name, "name");
@@ -27,9 +29,15 @@ public record Plan(String name, long seed, ModelSpec model, Optional<DataSpec> d
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(outputDir, "outputDir");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(outputLocation, "outputLocation");
         stages = List.copyOf(stages);
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one stage");
         }
+    }
+
+    /** This plan with its output directory refusals located at {@code where} (a replay points at its provenance). */
+    public Plan withOutputLocation(Location where) {
+        return new Plan(name, seed, model, data, outputDir, stages, source, where);
     }
 }

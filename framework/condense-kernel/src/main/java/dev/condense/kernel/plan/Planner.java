@@ -42,7 +42,7 @@ public final class Planner {
             steps.add(stage(spec, recipe, binder));
         }
         return new Plan(recipe.name(), recipe.seed(), recipe.model(), recipe.data(), recipe.output().resolvedDir(),
-                steps, recipe.source());
+                steps, recipe.source(), recipe.output().location());
     }
 
     private PlannedStage stage(StageSpec spec, Recipe recipe, Binder binder) {

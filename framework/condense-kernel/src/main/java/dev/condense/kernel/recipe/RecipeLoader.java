@@ -54,7 +54,7 @@ public final class RecipeLoader {
         Optional<DataSpec> data = root.optional("data").map(RecipeLoader::data);
         List<StageSpec> stages = StageParser.read(root.required("stages"));
         OutputSpec output = root.optional("output").map(RecipeLoader::output)
-                .orElse(new OutputSpec(Path.of("runs", name)));
+                .orElse(new OutputSpec(Path.of("runs", name), nameNode.location()));
         return new Recipe(tree.file(), name, seed, model, data, stages, output);
     }
 
@@ -97,6 +97,6 @@ public final class RecipeLoader {
         node.expectObject(OUTPUT_KEYS);
         NodeRef dir = node.required("dir");
         String value = dir.asText();
-        return dir.construct(() -> new OutputSpec(Path.of(value)));
+        return dir.construct(() -> new OutputSpec(Path.of(value), dir.location()));
     }
 }

@@ -51,6 +51,7 @@ public final class PipelineRunner {
     }
 
     public RunResult run(Plan plan, RunOptions options) throws IOException {
+        guard(plan, options);
         Nd4j.create(1); // boot the ND4J backend on the kernel side, before any plugin code runs
         ModelGraph graph = ModelLoader.load(plan.model(), plan.seed());
         Preflight.check(plan, graph);
@@ -65,7 +66,8 @@ public final class PipelineRunner {
             }
         }
         String planHash = Provenance.sha256(ResolvedRecipe.yaml(plan));
-        try (RunDirectory dir = RunDirectory.open(plan.outputDir(), options.resume())) {
+        try (RunDirectory dir = RunDirectory.open(plan.outputDir(), options.resume(), options.force())) {
+            options.log().open(dir.temp().resolve(RunLog.FILE));
             Map<String, Object> report = header(plan, graph, data);
             List<Map<String, Object>> stages = new ArrayList<>();
             List<Map<String, Object>> evaluations = new ArrayList<>();
@@ -116,9 +118,24 @@ public final class PipelineRunner {
             dev.condense.kernel.plugin.FileTrees.deleteQuietly(work);
             Checkpoints.discard(dir.temp());
             ReportWriter.write(dir.temp(), report);
-            dir.commit();
+            dir.commit(() -> {
+                try {
+                    guard(plan, options);
+                } catch (RecipeException e) {
+                    throw new RecipeException(e.location(), e.detail() + " (it appeared during the run; the finished"
+                            + " run is kept in " + dir.temp() + ")");
+                }
+            });
             return new RunResult(dir.target(), report);
+        } finally {
+            options.log().close();
         }
+    }
+
+    /** Refuses an output directory the run must not replace ({@link OutputGuard}), located at its recipe key. */
+    private static void guard(Plan plan, RunOptions options) {
+        OutputGuard.check(plan.outputDir(), plan.outputLocation(), GuardedPaths.of(plan, options.dataDir(),
+                options.cacheDir()), options.force(), options.resume());
     }
 
     private static ModelGraph execute(PlannedStage stage, ModelGraph graph, RunContext ctx, Path out, String label,

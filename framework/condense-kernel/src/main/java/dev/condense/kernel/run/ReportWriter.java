@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes report.json and report.md into a run directory. The report's {@code files} section lists the bytes of
- * every file the run wrote, report.json included (its own size is found by re-serializing until it is stable).
+ * every file the run wrote, report.json included (its own size is found by re-serializing until it is stable), but
+ * not the library log {@link RunLog#FILE}, which is still being written and differs from run to run.
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -45,7 +46,7 @@ public final class ReportWriter {
     private static Map<String, Long> fileSizes(Path dir, Path json, long jsonBytes) throws IOException {
         Map<String, Long> sizes = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
+            for (Path p : s.filter(Files::isRegularFile).filter(p -> !p.equals(dir.resolve(RunLog.FILE))).toList()) {
                 sizes.put(dir.relativize(p).toString(), Files.size(p));
             }
         }
