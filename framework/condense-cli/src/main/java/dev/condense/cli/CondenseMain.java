@@ -1,5 +1,7 @@
 package dev.condense.cli;
 
+import dev.condense.cli.log.LibraryLog;
+import dev.condense.engine.data.DataOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +9,7 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -17,6 +20,10 @@ import picocli.CommandLine.Spec;
         description = "Compresses trained neural networks with recipes of pluggable techniques.",
         subcommands = {RunCommand.class, WatchCommand.class, ValidateCommand.class, InspectCommand.class, PluginsCommand.class,
                 SchemaCommand.class},
+        footerHeading = "%nLogging:%n",
+        footer = {"Library logging (PF4J, ND4J, ONNX Runtime) stays off the console: a run writes it to condense.log in"
+                + " its output directory, and every command to <cache>/logs/<command>.log ($CONDENSE_CACHE, else"
+                + " ~/.cache/condense). --verbose also prints it on stderr."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (a plugin threw, data unavailable, I/O)",
                 "2:bad input (recipe, model file, options)"})
@@ -25,13 +32,50 @@ public final class CondenseMain implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Also show library logging (PF4J, ND4J, ONNX Runtime) on stderr. It is always written to "
+                    + "the run's condense.log and to <cache>/logs/<command>.log (cache: $CONDENSE_CACHE, else "
+                    + "~/.cache/condense).")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new CondenseMain()).setExecutionExceptionHandler(new ErrorReporter()).execute(args);
+        LibraryLog.install();
+        CommandLine cli = new CommandLine(new CondenseMain()).setExecutionExceptionHandler(new ErrorReporter());
+        cli.setExecutionStrategy(parsed -> {
+            String command = commandName(parsed);
+            LibraryLog.get().configure(verbose(parsed), System.err, DataOptions.defaultCacheDir().resolve("logs")
+                    .resolve(command + ".log"), "condense " + String.join(" ", args));
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        try {
+            return cli.execute(args);
+        } finally {
+            LibraryLog.get().shutdown();
+        }
+    }
+
+    /** True when {@code --verbose} was given at any level of the command line. */
+    private static boolean verbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The sub-command path joined by '-', e.g. {@code plugins-list}; {@code condense} for none. */
+    private static String commandName(ParseResult parsed) {
+        StringBuilder name = new StringBuilder();
+        for (ParseResult p = parsed.subcommand(); p != null; p = p.subcommand()) {
+            name.append(name.length() == 0 ? "" : "-").append(p.commandSpec().name());
+        }
+        return name.length() == 0 ? "condense" : name.toString();
     }
 
     /** With no sub-command, prints the usage. */

@@ -40,6 +40,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.println("error: the run failed: " + ex);
             code = FAILED;
         }
+        if (code == FAILED) {
+            dev.condense.cli.log.LibraryLog.get().commandLog().ifPresent(log -> err.println("library log: " + log));
+        }
         if ("1".equals(System.getenv("CONDENSE_DEBUG"))) {
             ex.printStackTrace(err);
         }

@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either RECIPE or --replay PROVENANCE");
         }
         RunOptions options = new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), resume,
-                force, dev.condense.kernel.run.RunLog.NONE);
+                force, dev.condense.cli.log.LibraryLog.get());
         print(replay != null ? kernel.kernel().replay(replay, options)
                 : kernel.kernel().run(recipe, options, sets.overrides()));
         return 0;

@@ -84,7 +84,7 @@ final class WatchCommand implements Callable<Integer> {
     private int runOnce(Kernel k, PrintWriter err) {
         try {
             RunCommand.print(k.run(recipe, new RunOptions(dataDir, cacheDir, System.out, ConsoleProgress.stdoutIsTerminal(), false,
-                    force, dev.condense.kernel.run.RunLog.NONE)));
+                    force, dev.condense.cli.log.LibraryLog.get())));
             return 0;
         } catch (Exception e) {
             return ErrorReporter.report(e, err);

@@ -69,10 +69,13 @@ public final class OutputGuard {
             throw refuse(where, abs, "is the filesystem root");
         }
         for (Guarded g : guarded) {
-            Path p = real(g.path().toAbsolutePath().normalize());
-            if (p.startsWith(real)) {
-                throw refuse(where, abs, (p.equals(real) ? "is " : "contains ") + g.what()
-                        + (p.equals(real) ? "" : " " + g.path()));
+            if (real(g.path().toAbsolutePath().normalize()).equals(real)) {
+                throw refuse(where, abs, "is " + g.what());
+            }
+        }
+        for (Guarded g : guarded) {
+            if (real(g.path().toAbsolutePath().normalize()).startsWith(real)) {
+                throw refuse(where, abs, "contains " + g.what() + " " + g.path());
             }
         }
         Outcome outcome = state(abs, where, force, "output directory " + abs);
