@@ -141,6 +141,27 @@ class OutputDirSafetyTest {
     }
 
     @Test
+    void aReplayIntoTheWorkingDirectoryIsRefusedAtTheProvenanceFile() throws Exception {
+        Path work = project(root.resolve("work-replay"));
+        Path provenance = Recipes.write(root, "provenance.yaml", """
+                plugins: []
+                resolved_recipe:
+                  recipe: safety
+                  seed: 1
+                  model: {zoo: lenet-300-100}
+                  stages: [{export: {format: onnx}}]
+                  output: {dir: %s}
+                """.formatted(root.resolve("work")));
+        Map<String, String> before = TreeHash.of(work);
+        Cli.Result r = Cli.run(work, "run", "--replay", provenance.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertEquals("error: " + provenance + ":0:0: output directory " + work + " is the working directory; a run"
+                + " replaces its whole output directory, so this is refused even with --force: set output.dir to a new"
+                + " directory (e.g. runs/NAME)", r.err().strip());
+        assertEquals(before, TreeHash.of(work));
+    }
+
+    @Test
     void aDirectoryAnEarlierRunMadeIsReplacedAndForceReplacesAnOrdinaryOne() throws Exception {
         Path work = Files.createDirectories(root.resolve("work"));
         Path r = Recipes.write(work, "r.yaml", recipe("out"));

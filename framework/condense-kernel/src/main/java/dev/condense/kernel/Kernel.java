@@ -93,11 +93,15 @@ public final class Kernel {
      */
     public RunResult replay(Path provenance, RunOptions options) throws IOException {
         Path recipe = dev.condense.kernel.run.Replay.prepare(provenance, host.manager().pluginZips());
-        Plan plan = plan(recipe, List.of()).withOutputLocation(dev.condense.kernel.recipe.Location.ofFile(provenance));
-        List<OutputGuard.Guarded> guarded = new ArrayList<>(GuardedPaths.of(plan, options.dataDir(), options.cacheDir()));
-        guarded.add(new OutputGuard.Guarded(provenance.toAbsolutePath().normalize(), "the provenance file"));
-        OutputGuard.check(plan.outputDir(), plan.outputLocation(), guarded, options.force(), options.resume());
-        return runner.run(plan, options);
+        try {
+            Plan plan = plan(recipe, List.of()).withOutputLocation(dev.condense.kernel.recipe.Location.ofFile(provenance));
+            List<OutputGuard.Guarded> guarded = new ArrayList<>(GuardedPaths.of(plan, options.dataDir(), options.cacheDir()));
+            guarded.add(new OutputGuard.Guarded(provenance.toAbsolutePath().normalize(), "the provenance file"));
+            OutputGuard.check(plan.outputDir(), plan.outputLocation(), guarded, options.force(), options.resume());
+            return runner.run(plan, options);
+        } finally {
+            dev.condense.kernel.plugin.FileTrees.deleteQuietly(recipe.getParent()); // the temporary replay recipe
+        }
     }
 
     /** Plans against the current registry; an id of a failed plugin is reported as such (exit 2), with the reason. */
