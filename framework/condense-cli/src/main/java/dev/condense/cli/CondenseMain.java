@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nLogging:%n",
         footer = {"Library logging (PF4J, ND4J, ONNX Runtime) stays off the console: a run writes it to condense.log in"
                 + " its output directory, and every command to <cache>/logs/<command>.log ($CONDENSE_CACHE, else"
-                + " ~/.cache/condense). --verbose also prints it on stderr."},
+                + " ~/.cache/condense). --verbose also prints it on stderr.%n"},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:success", "1:the run failed (a plugin threw, data unavailable, I/O)",
                 "2:bad input (recipe, model file, options)"})
