@@ -1,10 +1,12 @@
 package dev.condense.kernel.recipe;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.Reader;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
@@ -35,8 +37,13 @@ final class EventYamlFactory extends YAMLFactory {
         }
 
         /** The next event when it is an alias, without consuming it; else null. */
-        AliasEvent aliasAhead() {
-            Event next = _yamlParser.peekEvent();
+        AliasEvent aliasAhead() throws JsonParseException {
+            Event next;
+            try {
+                next = _yamlParser.peekEvent();
+            } catch (MarkedYAMLException e) { // as Jackson reports it from nextToken: at the current location
+                throw new JsonParseException(this, e.getMessage(), e);
+            }
             return next instanceof AliasEvent a ? a : null;
         }
     }

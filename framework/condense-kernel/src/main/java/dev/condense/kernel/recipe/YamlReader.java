@@ -275,6 +275,13 @@ public final class YamlReader {
     /** The YAML parser's problem, with its context ("while parsing a flow mapping at line 3, column 5"). */
     private static String syntaxMessage(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+            return syntaxMessage(m);
+        }
+        return Quote.message(firstLine(e.getOriginalMessage()));
+    }
+
+    private static String syntaxMessage(MarkedYAMLException m) {
+        if (m.getProblem() != null) {
             StringBuilder sb = new StringBuilder(m.getProblem().strip());
             if (m.getContext() != null) {
                 sb.append(" (").append(m.getContext().strip());
@@ -286,7 +293,7 @@ public final class YamlReader {
             }
             return Quote.message(sb.toString());
         }
-        return Quote.message(firstLine(e.getOriginalMessage()));
+        return Quote.message(firstLine(m.getMessage()));
     }
 
     private static String firstLine(String message) {
