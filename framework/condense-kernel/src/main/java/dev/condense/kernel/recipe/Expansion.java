@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * The size budget of one YAML document as read, aliases expanded: at most {@link #MAX_NODES} nodes (scalars, mappings
  * and lists, each alias counting as a full copy of its anchored node)
- * and at most {@link #MAX_PATH_CHARS} characters of node paths (the JSON pointers under which locations are kept; it
- * bounds memory when aliases nest under long keys). A legitimate recipe holds a few hundred nodes; a "billion laughs"
+ * at most {@link #MAX_PATH_CHARS} characters of node paths (the JSON pointers under which locations are kept; it
+ * bounds memory when aliases nest under long keys), and at most {@link #MAX_DEPTH} levels deep (aliases nested in
+ * aliases could otherwise build a tree deep enough to overflow the stack of every recursive walk). A legitimate recipe holds a few hundred nodes; a "billion laughs"
  * document (nine aliases of nine aliases ...) hits the limit after at most {@code MAX_NODES} copies, in milliseconds.
  */
 final class Expansion {
@@ -14,6 +15,9 @@ final class Expansion {
     static final long MAX_NODES = 100_000;
     /** The most characters of node paths a document may expand to. */
     static final long MAX_PATH_CHARS = 10_000_000;
+
+    /** The deepest a node may lie once aliases are expanded (Jackson's limit for the text as written). */
+    static final int MAX_DEPTH = 1000;
 
     private long nodes;
     private long pathChars;
@@ -34,9 +38,13 @@ final class Expansion {
         }
     }
 
-    /** Counts the characters of one more node path. */
+    /** Counts the characters of one more node path, which may be at most {@link #MAX_DEPTH} levels deep. */
     void path(String pointer, Location at) {
         pathChars += pointer.length();
+        if (pointer.chars().filter(c -> c == '/').count() > MAX_DEPTH) {
+            throw new RecipeException(at, String.format(Locale.ROOT, "the document nests more than %,d levels deep "
+                    + "once aliases are expanded", MAX_DEPTH));
+        }
         if (pathChars > MAX_PATH_CHARS) {
             throw new RecipeException(at, String.format(Locale.ROOT, "the document expands to more than %,d "
                     + "characters of node paths (aliases nested under long keys); this limit guards against alias "

@@ -117,4 +117,15 @@ class YamlAliasTest {
         RecipeException e = org.junit.jupiter.api.Assertions.assertThrows(RecipeException.class, () -> YamlReader.read(f));
         assertTrue(e.detail().contains("expands to more than"), e.getMessage());
     }
+
+    @Test
+    void aliasesCannotNestDeeperThanTheTextMay() {
+        StringBuilder y = new StringBuilder("a0: &a0 [x]\n");
+        for (int i = 1; i < 5; i++) {
+            y.append("a").append(i).append(": &a").append(i).append(' ').append("[".repeat(900)).append("*a")
+                    .append(i - 1).append("]".repeat(900)).append('\n');
+        }
+        Path f = write(dir, "deep.yaml", y.toString());
+        assertError(() -> YamlReader.read(f), f, 3, 909, "nests more than 1,000 levels deep");
+    }
 }
