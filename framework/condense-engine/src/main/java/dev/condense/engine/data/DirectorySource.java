@@ -47,7 +47,7 @@ abstract class DirectorySource implements DataSource {
         if (problem.isPresent()) {
             throw new DataUnavailableException("data set '" + id + "' is read from the directory given with --data-dir DIR, "
                     + "which must hold " + layout() + (dir == null ? "; no --data-dir was given"
-                    : "; " + Quote.cut(dir.toString()) + " " + problem.get()));
+                    : "; " + Quote.path(dir) + " " + problem.get()));
         }
         LabelledArrays train = read(dir, true);
         LabelledArrays test = read(dir, false);

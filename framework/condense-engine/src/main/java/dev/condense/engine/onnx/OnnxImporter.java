@@ -121,7 +121,7 @@ public final class OnnxImporter {
 
     private ModelProto parse(Path file) {
         InputFiles.fileProblem(file).ifPresent(problem -> {
-            throw new OnnxFormatException("ONNX model " + Quote.cut(file.toString()) + " " + problem);
+            throw new OnnxFormatException("ONNX model " + Quote.path(file) + " " + problem);
         });
         long size;
         try {

@@ -7,12 +7,15 @@ package dev.condense.engine.text;
  * <p>Two rules, applied by every method: control characters (line breaks, tabs, escape sequences, C1 controls and
  * the Unicode line and paragraph separators) are written as Java escapes ({@code \n}, {@code \u001b}), so a message
  * stays one line and cannot drive the terminal; and a value longer than {@link #MAX_VALUE} code points keeps its first
- * {@code MAX_VALUE} code points followed by {@code "… (N characters)"}, N being the original length in code points.
+ * {@code MAX_VALUE} code points followed by {@code "… (N characters)"}, N being the original length in code points
+ * (a path, by {@link #path}, keeps its last {@link #MAX_PATH} code points instead, so the file name stays).
  * {@link #message} applies the same to a whole message with the larger bound {@link #MAX_MESSAGE}, as a last net.
  */
 public final class Quote {
     /** Longest value quoted whole, in code points. */
     public static final int MAX_VALUE = 80;
+    /** Longest path quoted whole, in code points; longer ones keep their end. */
+    public static final int MAX_PATH = 160;
     /** Longest message printed whole, in code points. */
     public static final int MAX_MESSAGE = 2000;
 
@@ -32,6 +35,19 @@ public final class Quote {
     /** {@code "value"}, escaped and cut: {@code "abc…" (200 characters)} when cut. */
     public static String dquote(String value) {
         return quoted(value, '"');
+    }
+
+    /**
+     * A file path, escaped; a path longer than {@link #MAX_PATH} code points keeps its last {@code MAX_PATH} (where
+     * the file name is) after {@code "…"}, followed by {@code " (N characters)"}.
+     */
+    public static String path(Object path) {
+        String p = String.valueOf(path);
+        int length = p.codePointCount(0, p.length());
+        if (length <= MAX_PATH) {
+            return escape(p);
+        }
+        return "…" + escape(p.substring(p.offsetByCodePoints(0, length - MAX_PATH))) + " (" + length + " characters)";
     }
 
     /** A whole message escaped and cut to {@link #MAX_MESSAGE} code points. */

@@ -45,4 +45,14 @@ class QuoteTest {
         assertEquals("fine", Quote.message("fine"));
         assertEquals("null", Quote.single(null));
     }
+
+    @Test
+    void longPathsKeepTheirEnd() {
+        String shortPath = "/work/runs/vgg-small-fashion/model.onnx";
+        assertEquals(shortPath, Quote.path(java.nio.file.Path.of(shortPath)));
+        String deep = "/d".repeat(200) + "/model.onnx";
+        String q = Quote.path(deep);
+        assertTrue(q.startsWith("…") && q.endsWith("/model.onnx (" + deep.length() + " characters)"), q);
+        assertEquals(1 + Quote.MAX_PATH + (" (" + deep.length() + " characters)").length(), q.length());
+    }
 }

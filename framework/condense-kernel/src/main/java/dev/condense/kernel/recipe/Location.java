@@ -30,6 +30,6 @@ public record Location(Path file, int line, int column) {
 
     @Override
     public String toString() {
-        return Quote.cut(file.toString()) + ":" + line + ":" + column;
+        return Quote.path(file) + ":" + line + ":" + column;
     }
 }

@@ -61,7 +61,7 @@ public final class RecipeComposer {
             throw ref.fail("extends cycle: " + cycle.stream().map(p -> Quote.cut(String.valueOf(p.getFileName())))
                     .collect(Collectors.joining(" -> ")));
         }
-        LocatedTree baseTree = YamlReader.read(base, "base recipe", m -> ref.fail(m + ": " + Quote.cut(base.toString())
+        LocatedTree baseTree = YamlReader.read(base, "base recipe", m -> ref.fail(m + ": " + Quote.path(base)
                 + (m.endsWith("not found") ? " (extends is relative to the including file's directory)" : "")));
         if (!baseTree.root().isObject()) {
             throw baseTree.rootRef().fail("a base recipe must be a mapping but found "
@@ -91,7 +91,7 @@ public final class RecipeComposer {
         try {
             Path real = base.toRealPath();
             if (!isYaml(real)) {
-                throw ref.fail("extends names " + Quote.single(value) + ", a link to " + Quote.cut(real.toString())
+                throw ref.fail("extends names " + Quote.single(value) + ", a link to " + Quote.path(real)
                         + ", which is not a YAML recipe file (ending in .yaml or .yml)");
             }
         } catch (IOException e) {

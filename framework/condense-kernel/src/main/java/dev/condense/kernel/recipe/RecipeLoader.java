@@ -84,7 +84,7 @@ public final class RecipeLoader {
             throw f.fail("model file names no valid path: " + Quote.single(f.asText()));
         }
         InputFiles.fileProblem(resolved).ifPresent(problem -> {
-            throw f.fail("model file " + problem + ": " + Quote.cut(resolved.toString())
+            throw f.fail("model file " + problem + ": " + Quote.path(resolved)
                     + (problem.equals("not found") ? " (relative paths resolve against the directory of the file that names it)" : ""));
         });
         return ModelSpec.file(resolved);

@@ -84,7 +84,8 @@ public final class YamlReader {
 
     private static LocatedTree parse(Path file, Reader in) throws IOException {
         YamlReader reader = new YamlReader(file);
-        try (EventYamlFactory.EventParser parser = (EventYamlFactory.EventParser) new EventYamlFactory().createParser(in)) {
+        EventYamlFactory.EventParser parser = (EventYamlFactory.EventParser) new EventYamlFactory().createParser(in);
+        try (parser) {
             if (parser.nextToken() == null) {
                 throw new RecipeException(new Location(file, 1, 1), "the recipe is empty");
             }
@@ -94,7 +95,8 @@ public final class YamlReader {
             }
             return new LocatedTree(file, root, reader.values, reader.keys);
         } catch (JsonProcessingException e) {
-            throw new RecipeException(reader.location(e.getLocation()), "invalid YAML: " + syntaxMessage(e), e);
+            JsonLocation where = e.getLocation() != null ? e.getLocation() : parser.currentLocation(); // e.g. too deep
+            throw new RecipeException(reader.location(where), "invalid YAML: " + syntaxMessage(e), e);
         }
     }
 
