@@ -3,6 +3,7 @@ package dev.condense.cli;
 import dev.condense.engine.data.CorruptDataException;
 import dev.condense.engine.data.DataUnavailableException;
 import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.engine.text.Quote;
 import dev.condense.engine.train.TrainingDivergedException;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.run.PluginFailureException;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Maps failures to a one-line message on stderr and an exit code: 2 for bad input (recipe, model file), 1 for a
- * failed run. Stack traces only with {@code CONDENSE_DEBUG=1}.
+ * failed run. Every message passes {@link Quote#message} (control characters escaped, cut past 2,000 characters) as a
+ * last net behind the per-value cuts. Stack traces only with {@code CONDENSE_DEBUG=1}.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
     static final int FAILED = 1;
@@ -27,17 +29,17 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     static int report(Exception ex, java.io.PrintWriter err) {
         int code;
         if (ex instanceof RecipeException r) {
-            err.println("error: " + r);
+            err.println("error: " + Quote.message(r.toString()));
             code = BAD_INPUT;
         } else if (ex instanceof OnnxFormatException) {
-            err.println("error: invalid model: " + ex.getMessage());
+            err.println("error: invalid model: " + Quote.message(ex.getMessage()));
             code = BAD_INPUT;
         } else if (ex instanceof PluginFailureException || ex instanceof DataUnavailableException
                 || ex instanceof CorruptDataException || ex instanceof TrainingDivergedException) {
-            err.println("error: " + ex.getMessage());
+            err.println("error: " + Quote.message(ex.getMessage()));
             code = FAILED;
         } else {
-            err.println("error: the run failed: " + ex);
+            err.println("error: the run failed: " + Quote.message(String.valueOf(ex)));
             code = FAILED;
         }
         if (code == FAILED) {

@@ -3,6 +3,7 @@ package dev.condense.cli;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.stats.LayerSummary;
+import dev.condense.engine.text.Quote;
 import dev.condense.engine.zoo.Zoo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class InspectCommand implements Callable<Integer> {
     /** The zoo model {@code id} with seed 0; an unknown id is bad usage (exit 2), listing the known ones. */
     private ModelGraph zoo(String id) {
         if (!Zoo.ids().contains(id)) {
-            throw new ParameterException(spec.commandLine(), "unknown zoo model '" + id + "'; known: "
+            throw new ParameterException(spec.commandLine(), "unknown zoo model " + Quote.single(id) + "; known: "
                     + String.join(", ", Zoo.ids()));
         }
         return Zoo.build(id, 0);

@@ -1,5 +1,6 @@
 package dev.condense.cli;
 
+import dev.condense.engine.text.Quote;
 import dev.condense.kernel.Kernel;
 import dev.condense.kernel.plugin.ParamsDescription;
 import dev.condense.kernel.plugin.PluginInfo;
@@ -37,14 +38,14 @@ final class PluginInfoCommand implements Callable<Integer> {
         String owner = k.registry().unavailable().get(id);
         for (PluginStatus s : k.pluginStatuses()) {
             if (s.pluginId().equals(owner)) {
-                System.err.println("error: '" + id + "' is provided by plugin " + owner + " " + s.version() + " ("
+                System.err.println("error: " + Quote.single(id) + " is provided by plugin " + owner + " " + s.version() + " ("
                         + s.zip().getFileName() + "), which is " + s.state() + ": " + s.reason());
                 return ErrorReporter.FAILED;
             }
         }
         TreeSet<String> ids = new TreeSet<>();
         k.registry().all().stream().map(RegisteredExtension::id).forEach(ids::add);
-        System.err.println("error: no installed extension has id '" + id + "'" + Suggestions.hint(id, ids)
+        System.err.println("error: no installed extension has id " + Quote.single(id) + Suggestions.hint(id, ids)
                 + "; installed: " + (ids.isEmpty() ? "none" : String.join(", ", ids)));
         return ErrorReporter.BAD_INPUT;
     }

@@ -2,11 +2,13 @@ package dev.condense.engine.data;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.data.Dataset;
-import java.nio.file.Files;
+import dev.condense.engine.io.InputFiles;
+import dev.condense.engine.text.Quote;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -40,9 +42,12 @@ abstract class DirectorySource implements DataSource {
     @Override
     public final Dataset load(DataOptions options) {
         Path dir = options.dataDir();
-        if (dir == null || !Files.isDirectory(dir)) {
+        Optional<String> problem = dir == null ? Optional.of("was not given")
+                : InputFiles.directoryProblem(dir);
+        if (problem.isPresent()) {
             throw new DataUnavailableException("data set '" + id + "' is read from the directory given with --data-dir DIR, "
-                    + "which must hold " + layout() + (dir == null ? "; no --data-dir was given" : "; " + dir + " is not a directory"));
+                    + "which must hold " + layout() + (dir == null ? "; no --data-dir was given"
+                    : "; " + Quote.path(dir) + " " + problem.get()));
         }
         LabelledArrays train = read(dir, true);
         LabelledArrays test = read(dir, false);

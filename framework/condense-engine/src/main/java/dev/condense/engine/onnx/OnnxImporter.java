@@ -3,6 +3,8 @@ package dev.condense.engine.onnx;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.io.InputFiles;
+import dev.condense.engine.text.Quote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +120,9 @@ public final class OnnxImporter {
     }
 
     private ModelProto parse(Path file) {
+        InputFiles.fileProblem(file).ifPresent(problem -> {
+            throw new OnnxFormatException("ONNX model " + Quote.path(file) + " " + problem);
+        });
         long size;
         try {
             size = Files.size(file);

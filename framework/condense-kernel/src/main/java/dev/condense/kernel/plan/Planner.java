@@ -4,6 +4,7 @@ import dev.condense.api.extension.Extension;
 import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.stage.Stage;
+import dev.condense.engine.text.Quote;
 import dev.condense.kernel.recipe.Binder;
 import dev.condense.kernel.recipe.ExtensionRef;
 import dev.condense.kernel.recipe.Location;
@@ -81,11 +82,11 @@ public final class Planner {
         if (!scorer.granularities().contains(p.granularity())) {
             SortedSet<String> supported = new TreeSet<>();
             scorer.granularities().forEach(g -> supported.add(g.name().toLowerCase()));
-            throw new RecipeException(p.granularityLocation(), "scorer '" + ref.id() + "' does not support granularity '"
+            throw new RecipeException(p.granularityLocation(), "scorer " + Quote.single(ref.id()) + " does not support granularity '"
                     + p.granularity().name().toLowerCase() + "'; it supports: " + String.join(", ", supported));
         }
         if (scorer.needsData()) {
-            requireData(recipe, ref.location(), "scorer '" + ref.id() + "' needs data (gradients or activations)"
+            requireData(recipe, ref.location(), "scorer " + Quote.single(ref.id()) + " needs data (gradients or activations)"
                     + " but the recipe has no data section");
         }
         if (p.schedule().finetune().filter(f -> f.epochs() > 0).isPresent()) {
@@ -98,7 +99,7 @@ public final class Planner {
     private <E extends Extension<?>> E resolve(Class<E> point, ExtensionRef ref, String what) {
         return lookup.find(point, ref.id()).orElseThrow(() -> {
             SortedSet<String> ids = lookup.ids(point);
-            return new RecipeException(ref.location(), "unknown " + what + " '" + ref.id() + "'"
+            return new RecipeException(ref.location(), "unknown " + what + " " + Quote.single(ref.id())
                     + Suggestions.hint(ref.id(), ids) + "; installed: " + (ids.isEmpty() ? "none" : String.join(", ", ids)));
         });
     }
@@ -107,7 +108,7 @@ public final class Planner {
         SortedSet<String> plugins = lookup.ids(Planner.<Stage<?>>point(Stage.class));
         SortedSet<String> all = new TreeSet<>(StageSpec.BUILT_IN);
         all.addAll(plugins);
-        return new RecipeException(c.location(), "unknown stage kind '" + c.kind() + "'" + Suggestions.hint(c.kind(), all)
+        return new RecipeException(c.location(), "unknown stage kind " + Quote.single(c.kind()) + Suggestions.hint(c.kind(), all)
                 + "; built-in kinds: " + String.join(", ", new TreeSet<>(StageSpec.BUILT_IN))
                 + "; plugin stages: " + (plugins.isEmpty() ? "none" : String.join(", ", plugins)));
     }

@@ -3,6 +3,7 @@ package dev.condense.kernel.plan;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
+import dev.condense.engine.text.Quote;
 import dev.condense.kernel.recipe.LayerFilter;
 import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
@@ -90,14 +91,14 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
         String known = "; layers: " + String.join(", ", layerNames);
         for (SparsityRule.Selector s : sparsity.selectors()) {
             if (layerNames.stream().noneMatch(s::matches)) {
-                problems.add(new RecipeException(s.location(), "selector '" + s.selector() + "' matches no prunable layer"
+                problems.add(new RecipeException(s.location(), "selector " + Quote.single(s.selector()) + " matches no prunable layer"
                         + known));
             }
         }
         for (LayerPattern p : layers.unmatched(layerNames)) {
             String list = layers.include().contains(p) ? "include" : "exclude";
-            problems.add(new RecipeException(p.location(), "layers " + list + " pattern '" + p.pattern()
-                    + "' matches no prunable layer" + known));
+            problems.add(new RecipeException(p.location(), "layers " + list + " pattern " + Quote.single(p.pattern())
+                    + " matches no prunable layer" + known));
         }
         return problems;
     }

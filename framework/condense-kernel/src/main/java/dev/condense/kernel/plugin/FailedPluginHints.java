@@ -1,5 +1,6 @@
 package dev.condense.kernel.plugin;
 
+import dev.condense.engine.text.Quote;
 import dev.condense.kernel.recipe.RecipeException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,7 +31,7 @@ public final class FailedPluginHints {
         if (pluginId != null) {
             for (PluginStatus s : statuses) {
                 if (s.pluginId().equals(pluginId) && !s.started()) {
-                    return new RecipeException(e.location(), "'" + id + "' is provided by plugin " + pluginId + " "
+                    return new RecipeException(e.location(), "" + Quote.single(id) + " is provided by plugin " + pluginId + " "
                             + s.version() + " (" + s.zip().getFileName() + "), which is " + s.state() + ": " + s.reason(), e);
                 }
             }

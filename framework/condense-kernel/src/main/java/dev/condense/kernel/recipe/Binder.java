@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
+import dev.condense.engine.text.Quote;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collection;
@@ -129,7 +130,7 @@ public final class Binder {
                         NodeRef.unknownKey(key, owner.name(), known)));
             }
         }
-        return Optional.of(new RecipeException(owner.keyLocation(), "missing required key '" + missing + "' in " + owner.name()));
+        return Optional.of(new RecipeException(owner.keyLocation(), "missing required key " + Quote.single(missing) + " in " + owner.name()));
     }
 
     private static Class<?> componentType(Class<?> type, String key) {

@@ -1,6 +1,7 @@
 package dev.condense.kernel.recipe;
 
 import dev.condense.api.extension.ExtensionIds;
+import dev.condense.engine.text.Quote;
 
 /**
  * The data set a recipe trains and evaluates on. Bound from the recipe's {@code data} mapping.
@@ -17,7 +18,7 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
             throw new IllegalArgumentException("missing required key 'dataset' in data");
         }
         if (!ExtensionIds.isValid(dataset)) {
-            throw new IllegalArgumentException("dataset must be a kebab-case id, was '" + dataset + "'");
+            throw new IllegalArgumentException("dataset must be a kebab-case id, was " + Quote.single(dataset));
         }
         if (!(validation >= 0 && validation < 0.5)) {
             throw new IllegalArgumentException("validation must be in [0, 0.5), was " + validation);

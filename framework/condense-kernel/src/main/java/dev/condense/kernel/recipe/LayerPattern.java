@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.engine.text.Quote;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -25,7 +26,7 @@ public record LayerPattern(String pattern, Location location) {
             try {
                 Pattern.compile(pattern.substring(REGEX_PREFIX.length()));
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid regex in layer pattern '" + pattern + "': "
+                throw new IllegalArgumentException("invalid regex in layer pattern " + Quote.single(pattern) + ": "
                         + e.getDescription() + " near index " + e.getIndex(), e);
             }
         }

@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.engine.text.Quote;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -29,6 +30,6 @@ public record Location(Path file, int line, int column) {
 
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column;
+        return Quote.path(file) + ":" + line + ":" + column;
     }
 }

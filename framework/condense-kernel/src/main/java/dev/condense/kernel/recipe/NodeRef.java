@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -46,7 +47,7 @@ public record NodeRef(LocatedTree tree, String pointer, JsonNode node) {
             return "the recipe";
         }
         String last = LocatedTree.lastSegment(pointer);
-        return tree.hasKey(pointer) ? last : "item " + (Integer.parseInt(last) + 1);
+        return tree.hasKey(pointer) ? Quote.cut(last) : "item " + (Integer.parseInt(last) + 1);
     }
 
     /** A reference to the child {@code key} (possibly a {@link MissingNode}). */
@@ -64,7 +65,7 @@ public record NodeRef(LocatedTree tree, String pointer, JsonNode node) {
     /** The child {@code key}; an error at this mapping's key when it is absent or null. */
     public NodeRef required(String key) {
         return optional(key).orElseThrow(() -> new RecipeException(keyLocation(),
-                "missing required key '" + key + "' in " + name()));
+                "missing required key " + Quote.single(key) + " in " + name()));
     }
 
     /** Checks this is a mapping whose keys are all in {@code allowed}; returns this. */
@@ -83,7 +84,7 @@ public record NodeRef(LocatedTree tree, String pointer, JsonNode node) {
 
     /** The message for an unknown key, with a suggestion and the allowed keys. */
     public static String unknownKey(String key, String where, Collection<String> allowed) {
-        return "unknown key '" + key + "' in " + where + Suggestions.hint(key, allowed)
+        return "unknown key " + Quote.single(key) + " in " + where + Suggestions.hint(key, allowed)
                 + "; allowed keys: " + String.join(", ", new TreeSet<>(allowed));
     }
 
@@ -229,7 +230,7 @@ public record NodeRef(LocatedTree tree, String pointer, JsonNode node) {
         } else if (n.isNull()) {
             return "null";
         } else if (n.isTextual()) {
-            return "string \"" + n.asText() + "\"";
+            return "string " + Quote.dquote(n.asText());
         } else if (n.isBoolean()) {
             return "boolean " + n.asText();
         }

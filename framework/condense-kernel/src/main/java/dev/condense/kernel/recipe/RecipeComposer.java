@@ -1,10 +1,13 @@
 package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
+import dev.condense.engine.text.Quote;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -51,22 +54,56 @@ public final class RecipeComposer {
             return without.build();
         }
         NodeRef ref = new NodeRef(tree, pointer, ext);
-        Path base = tree.file().resolveSibling(ref.asText()).normalize();
+        Path base = baseFile(ref);
         if (chain.contains(key(base))) {
             List<Path> cycle = new ArrayList<>(chain.subList(chain.indexOf(key(base)), chain.size()));
             cycle.add(key(base));
-            throw ref.fail("extends cycle: " + cycle.stream().map(p -> String.valueOf(p.getFileName()))
+            throw ref.fail("extends cycle: " + cycle.stream().map(p -> Quote.cut(String.valueOf(p.getFileName())))
                     .collect(Collectors.joining(" -> ")));
         }
-        if (!Files.isRegularFile(base)) {
-            throw ref.fail("base recipe not found: " + base + " (extends is relative to the including file's directory)");
-        }
-        LocatedTree baseTree = YamlReader.read(base);
+        LocatedTree baseTree = YamlReader.read(base, "base recipe", m -> ref.fail(m + ": " + Quote.path(base)
+                + (m.endsWith("not found") ? " (extends is relative to the including file's directory)" : "")));
         if (!baseTree.root().isObject()) {
-            throw baseTree.rootRef().fail("a base recipe must be a mapping but found " + baseTree.rootRef().describe());
+            throw baseTree.rootRef().fail("a base recipe must be a mapping but found "
+                    + (baseTree.root().isTextual() ? "a string" : baseTree.rootRef().describe()));
         }
         chain.add(key(base));
         return RecipeMerge.merge(withBases(baseTree, chain), without.build());
+    }
+
+    /**
+     * The file {@code extends} names, resolved against the including file: it must end in {@code .yaml} or
+     * {@code .yml}, and so must the file it resolves to through symbolic links, so that no other kind of file (such
+     * as {@code /etc/passwd}) is ever read, let alone quoted, as a recipe.
+     */
+    private static Path baseFile(NodeRef ref) {
+        String value = ref.asText();
+        Path base;
+        try {
+            base = ref.tree().file().resolveSibling(value).normalize();
+        } catch (InvalidPathException e) {
+            throw ref.fail("extends names no valid path: " + Quote.single(value));
+        }
+        if (!isYaml(base)) {
+            throw ref.fail("extends must name a YAML recipe file (ending in .yaml or .yml), was "
+                    + Quote.single(value));
+        }
+        try {
+            Path real = base.toRealPath();
+            if (!isYaml(real)) {
+                throw ref.fail("extends names " + Quote.single(value) + ", a link to " + Quote.path(real)
+                        + ", which is not a YAML recipe file (ending in .yaml or .yml)");
+            }
+        } catch (IOException e) {
+            // missing or unreachable: reported with the file's kind when it is read
+        }
+        return base;
+    }
+
+    private static boolean isYaml(Path file) {
+        Path name = file.getFileName();
+        String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".yaml") || n.endsWith(".yml");
     }
 
     private static Path key(Path file) {

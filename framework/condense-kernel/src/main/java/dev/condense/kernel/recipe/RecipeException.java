@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.engine.text.Quote;
 import java.util.Objects;
 
 /**
@@ -20,9 +21,9 @@ public class RecipeException extends RuntimeException {
     }
 
     public RecipeException(Location location, String detail, Throwable cause) {
-        super(Objects.requireNonNull(location, "location") + ": " + Objects.requireNonNull(detail, "detail"), cause);
+        super(Objects.requireNonNull(location, "location") + ": " + Quote.message(Objects.requireNonNull(detail, "detail")), cause);
         this.location = location;
-        this.detail = detail;
+        this.detail = Quote.message(detail);
     }
 
     /** Where the problem is. */

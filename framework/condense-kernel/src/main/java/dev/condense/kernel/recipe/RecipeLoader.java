@@ -1,7 +1,9 @@
 package dev.condense.kernel.recipe;
 
 import dev.condense.api.extension.ExtensionIds;
-import java.nio.file.Files;
+import dev.condense.engine.io.InputFiles;
+import dev.condense.engine.text.Quote;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +49,7 @@ public final class RecipeLoader {
         NodeRef nameNode = root.required("recipe");
         String name = nameNode.asText();
         if (name.length() > 80 || !NAME.matcher(name).matches()) {
-            throw nameNode.fail("recipe name must be kebab-case (lower-case words and digits joined by '-'), was '" + name + "'");
+            throw nameNode.fail("recipe name must be kebab-case (lower-case words and digits joined by '-'), was " + Quote.single(name));
         }
         long seed = root.optional("seed").map(s -> s.asLong(0, Long.MAX_VALUE)).orElse(0L);
         ModelSpec model = model(root.required("model"));
@@ -70,16 +72,21 @@ public final class RecipeLoader {
         if (zoo.isPresent()) {
             String id = zoo.get().asText();
             if (!ExtensionIds.isValid(id)) {
-                throw zoo.get().fail("zoo must be a kebab-case model id, was '" + id + "'");
+                throw zoo.get().fail("zoo must be a kebab-case model id, was " + Quote.single(id));
             }
             return ModelSpec.zoo(id);
         }
         NodeRef f = file.get();
-        Path resolved = f.location().file().resolveSibling(f.asText()).normalize();
-        if (!Files.isRegularFile(resolved)) {
-            throw f.fail("model file not found: " + resolved
-                    + " (relative paths resolve against the directory of the file that names it)");
+        Path resolved;
+        try {
+            resolved = f.location().file().resolveSibling(f.asText()).normalize();
+        } catch (InvalidPathException e) {
+            throw f.fail("model file names no valid path: " + Quote.single(f.asText()));
         }
+        InputFiles.fileProblem(resolved).ifPresent(problem -> {
+            throw f.fail("model file " + problem + ": " + Quote.path(resolved)
+                    + (problem.equals("not found") ? " (relative paths resolve against the directory of the file that names it)" : ""));
+        });
         return ModelSpec.file(resolved);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.condense.engine.text.Quote;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public record RecipeOverride(String target, JsonNode value, Location location) {
         Location at = new Location(COMMAND_LINE, index, 1);
         int eq = argument.indexOf('=');
         if (eq <= 0) {
-            throw new RecipeException(at, "--set needs NAME=VALUE or PATH=VALUE, was '" + argument + "'");
+            throw new RecipeException(at, "--set needs NAME=VALUE or PATH=VALUE, was " + Quote.single(argument));
         }
         String target = argument.substring(0, eq).strip();
         return new RecipeOverride(target.isEmpty() ? argument.substring(0, eq) : target,

@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -69,7 +70,7 @@ final class SparsityParser {
     private static double fraction(NodeRef value) {
         double s = value.asDouble();
         if (!(s >= 0 && s < 1)) {
-            String what = value.name().equals("sparsity") ? "sparsity" : "sparsity of '" + value.name() + "'";
+            String what = value.name().equals("sparsity") ? "sparsity" : "sparsity of " + Quote.single(value.name());
             throw value.fail(what + " must be in [0, 1), was " + value.node().asText());
         }
         return s;
@@ -88,7 +89,7 @@ final class SparsityParser {
             return agp(entry.getValue().orElseThrow(() -> new RecipeException(at, "missing required key 'steps' in agp")));
         }
         if (!kind.equals("iterative")) {
-            throw new RecipeException(at, "unknown schedule '" + kind + "'" + Suggestions.hint(kind, SCHEDULES)
+            throw new RecipeException(at, "unknown schedule " + Quote.single(kind) + Suggestions.hint(kind, SCHEDULES)
                     + "; one of: " + String.join(", ", SCHEDULES));
         }
         NodeRef body = entry.getValue().orElseThrow(() -> new RecipeException(at,
@@ -111,7 +112,7 @@ final class SparsityParser {
     private static Schedule.Ramp ramp(NodeRef node) {
         String value = node.asText();
         if (!RAMPS.contains(value)) {
-            throw node.fail("unknown ramp '" + value + "'" + Suggestions.hint(value, RAMPS) + "; one of: "
+            throw node.fail("unknown ramp " + Quote.single(value) + Suggestions.hint(value, RAMPS) + "; one of: "
                     + String.join(", ", RAMPS));
         }
         return Schedule.Ramp.valueOf(value.toUpperCase());

@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.engine.text.Quote;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,11 +111,11 @@ public record SparsityRule(List<Selector> selectors, OptionalDouble defaultSpars
                 try {
                     Pattern.compile(selector.substring(REGEX_PREFIX.length()));
                 } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("invalid regex in selector '" + selector + "': "
+                    throw new IllegalArgumentException("invalid regex in selector " + Quote.single(selector) + ": "
                             + e.getDescription() + " near index " + e.getIndex(), e);
                 }
             }
-            checkRange("'" + selector + "'", sparsity);
+            checkRange(Quote.single(selector), sparsity);
         }
 
         public boolean isRegex() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +62,7 @@ final class StageParser {
 
     private static StageSpec custom(String kind, NodeRef params, Location at) {
         if (!ExtensionIds.isValid(kind)) {
-            throw new RecipeException(at, "unknown stage kind '" + kind + "'" + Suggestions.hint(kind, StageSpec.BUILT_IN)
+            throw new RecipeException(at, "unknown stage kind " + Quote.single(kind) + Suggestions.hint(kind, StageSpec.BUILT_IN)
                     + "; built-in kinds: " + String.join(", ", new TreeSet<>(StageSpec.BUILT_IN)));
         }
         return new StageSpec.Custom(kind, params, at);
@@ -101,7 +102,7 @@ final class StageParser {
         String value = node.asText();
         List<String> ids = Arrays.stream(Structured.values()).map(Structured::id).toList();
         if (!ids.contains(value)) {
-            throw node.fail("unknown structured mode '" + value + "'" + Suggestions.hint(value, ids) + "; one of: "
+            throw node.fail("unknown structured mode " + Quote.single(value) + Suggestions.hint(value, ids) + "; one of: "
                     + String.join(", ", ids));
         }
         if (granularity == Granularity.ELEMENT) {
@@ -136,7 +137,7 @@ final class StageParser {
     private static Granularity granularity(NodeRef node) {
         String value = node.asText();
         if (!GRANULARITIES.contains(value)) {
-            throw node.fail("unknown granularity '" + value + "'" + Suggestions.hint(value, GRANULARITIES)
+            throw node.fail("unknown granularity " + Quote.single(value) + Suggestions.hint(value, GRANULARITIES)
                     + "; one of: " + String.join(", ", GRANULARITIES));
         }
         return Granularity.valueOf(value.toUpperCase());
@@ -156,11 +157,11 @@ final class StageParser {
         for (NodeRef item : list.elements()) {
             String m = item.asText();
             if (!StageSpec.Evaluate.METRICS.contains(m)) {
-                throw item.fail("unknown metric '" + m + "'" + Suggestions.hint(m, StageSpec.Evaluate.METRICS)
+                throw item.fail("unknown metric " + Quote.single(m) + Suggestions.hint(m, StageSpec.Evaluate.METRICS)
                         + "; available: " + String.join(", ", StageSpec.Evaluate.METRICS));
             }
             if (metrics.contains(m)) {
-                throw item.fail("metric '" + m + "' is listed twice");
+                throw item.fail("metric " + Quote.single(m) + " is listed twice");
             }
             metrics.add(m);
         }

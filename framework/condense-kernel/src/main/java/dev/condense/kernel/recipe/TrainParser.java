@@ -2,9 +2,10 @@ package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.condense.api.train.Augmentation;
-import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.LrSchedule;
+import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.text.Quote;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ final class TrainParser {
         String kind = entry.getKey();
         if (!SCHEDULES.contains(kind)) {
             Location at = node.node().isTextual() ? node.location() : node.tree().keyAt(LocatedTree.child(node.pointer(), kind));
-            throw new RecipeException(at, "unknown lr-schedule '" + kind + "'" + Suggestions.hint(kind, SCHEDULES)
+            throw new RecipeException(at, "unknown lr-schedule " + Quote.single(kind) + Suggestions.hint(kind, SCHEDULES)
                     + "; available: " + String.join(", ", SCHEDULES));
         }
         NodeRef body = entry.getValue().orElseGet(() -> new NodeRef(node.tree(), node.pointer(),
@@ -77,7 +78,7 @@ final class TrainParser {
         String kind = entry.getKey();
         if (!OPTIMIZERS.contains(kind)) {
             Location at = node.node().isTextual() ? node.location() : node.tree().keyAt(LocatedTree.child(node.pointer(), kind));
-            throw new RecipeException(at, "unknown optimizer '" + kind + "'" + Suggestions.hint(kind, OPTIMIZERS)
+            throw new RecipeException(at, "unknown optimizer " + Quote.single(kind) + Suggestions.hint(kind, OPTIMIZERS)
                     + "; available: " + String.join(", ", OPTIMIZERS));
         }
         boolean sgd = kind.equals("sgd");

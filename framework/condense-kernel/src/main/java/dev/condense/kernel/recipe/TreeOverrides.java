@@ -1,6 +1,7 @@
 package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.condense.engine.text.Quote;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ final class TreeOverrides {
                 pointer = LocatedTree.child(LocatedTree.child("", VarSubstitution.VARS), o.target());
             } else {
                 pointer = TreePaths.resolve(edit.root(), o.target()).orElseThrow(() -> new RecipeException(o.location(),
-                        "--set '" + o.target() + "' names no var and no value of the recipe: "
+                        "--set " + Quote.single(o.target()) + " names no var and no value of the recipe: "
                                 + TreePaths.explain(edit.root(), o.target())));
             }
             edit.put(pointer, o.value().deepCopy(), o.valueLocation());

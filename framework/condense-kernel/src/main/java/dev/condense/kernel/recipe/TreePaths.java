@@ -1,6 +1,7 @@
 package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,19 +73,19 @@ final class TreePaths {
             node = node.at(step.get());
             matched.add(segments[i++]);
         }
-        String under = matched.isEmpty() ? "the recipe" : "'" + String.join(".", matched) + "'";
+        String under = matched.isEmpty() ? "the recipe" : Quote.single(String.join(".", matched));
         String missing = i < segments.length ? segments[i] : "";
         if (node.isArray()) {
-            return under + " is a list of " + node.size() + " (indices 0 to " + (node.size() - 1) + "), no '" + missing + "'";
+            return under + " is a list of " + node.size() + " (indices 0 to " + (node.size() - 1) + "), no " + Quote.single(missing);
         }
         if (node.isObject()) {
             List<String> keys = new ArrayList<>();
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 keys.add(it.next());
             }
-            return "no '" + missing + "' under " + under + Suggestions.hint(missing, keys) + "; keys there: "
+            return "no " + Quote.single(missing) + " under " + under + Suggestions.hint(missing, keys) + "; keys there: "
                     + String.join(", ", keys);
         }
-        return under + " is " + NodeRef.describe(node) + ", which has no '" + missing + "'";
+        return under + " is " + NodeRef.describe(node) + ", which has no " + Quote.single(missing);
     }
 }

@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,8 +50,8 @@ final class VarSubstitution {
                 for (Iterator<Map.Entry<String, JsonNode>> it = ref.node().fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (!NAME.matcher(e.getKey()).matches()) {
-                        throw new RecipeException(tree.keyAt(LocatedTree.child(varsPointer, e.getKey())), "var name '"
-                                + e.getKey() + "' must start with a letter or '_' and hold only letters, digits, '_' and '-'");
+                        throw new RecipeException(tree.keyAt(LocatedTree.child(varsPointer, e.getKey())), "var name "
+                                + Quote.single(e.getKey()) + " must start with a letter or '_' and hold only letters, digits, '_' and '-'");
                     }
                     vars.put(e.getKey(), e.getValue());
                 }
@@ -98,11 +99,11 @@ final class VarSubstitution {
             } else if (text.startsWith("${", i)) {
                 int end = text.indexOf('}', i + 2);
                 if (end < 0) {
-                    throw new RecipeException(tree.at(pointer), "unclosed '${' in \"" + text + "\" (write $${ for a literal ${)");
+                    throw new RecipeException(tree.at(pointer), "unclosed '${' in " + Quote.dquote(text) + " (write $${ for a literal ${)");
                 }
                 JsonNode value = lookup(pointer, text, text.substring(i + 2, end));
                 if (!value.isValueNode() || value.isNull()) {
-                    throw new RecipeException(tree.at(pointer), "var in \"" + text + "\" is " + NodeRef.describe(value)
+                    throw new RecipeException(tree.at(pointer), "var in " + Quote.dquote(text) + " is " + NodeRef.describe(value)
                             + "; only a scalar can be part of a longer text");
                 }
                 out.append(value.asText());
@@ -128,7 +129,7 @@ final class VarSubstitution {
         if (dash >= 0) {
             return RecipeOverride.parseScalar(expression.substring(dash + 2));
         }
-        throw new RecipeException(tree.at(pointer), "unknown var '" + name + "' in \"" + text + "\""
+        throw new RecipeException(tree.at(pointer), "unknown var " + Quote.single(name) + " in " + Quote.dquote(text)
                 + Suggestions.hint(name, vars.keySet()) + (vars.isEmpty() ? "; the recipe declares no vars"
                 : "; declared vars: " + String.join(", ", vars.keySet())) + " (or give a default: ${" + name + ":-VALUE})");
     }

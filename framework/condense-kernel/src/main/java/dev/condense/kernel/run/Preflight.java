@@ -3,6 +3,7 @@ package dev.condense.kernel.run;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.text.Quote;
 import dev.condense.kernel.plan.DistillStep;
 import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.plan.PlannedStage;
@@ -51,8 +52,8 @@ public final class Preflight {
         }
         long[] shape = graph.inputs().get(0).shape();
         if (shape.length != 4) {
-            throw new RecipeException(stage.location(), "augment shift moves images, but the model's input '"
-                    + graph.inputs().get(0).name() + "' has shape " + java.util.Arrays.toString(shape)
+            throw new RecipeException(stage.location(), "augment shift moves images, but the model's input "
+                    + Quote.single(graph.inputs().get(0).name()) + " has shape " + java.util.Arrays.toString(shape)
                     + ", not [N, C, H, W]");
         }
     }
@@ -110,7 +111,7 @@ public final class Preflight {
             String g = p.granularity().name().toLowerCase(java.util.Locale.ROOT);
             if (targets.isEmpty() && p.granularity() != Granularity.ELEMENT
                     && layers.stream().anyMatch(l -> p.targetSparsity(l).orElse(0) > 0)) {
-                throw new RecipeException(p.location(), "granularity '" + g + "' fits no selected layer (filter: Conv"
+                throw new RecipeException(p.location(), "granularity " + Quote.single(g) + " fits no selected layer (filter: Conv"
                         + " with group 1; neuron: Gemm with transB=1; channel: either); layers: " + describe(graph, layers));
             }
             if (targets.isEmpty()) {
@@ -118,7 +119,7 @@ public final class Preflight {
                         + "layers: " + layers);
             }
             if (p.removes() && UnitGroups.of(graph, p.granularity(), targets.keySet()).isEmpty()) {
-                throw new RecipeException(p.location(), "nothing to remove at granularity '" + g + "': the "
+                throw new RecipeException(p.location(), "nothing to remove at granularity " + Quote.single(g) + ": the "
                         + g + "s of " + targets.keySet() + " feed graph outputs or untracked ops (Reshape, Transpose, "
                         + "Softmax, ...), or are coupled to a layer the stage leaves alone; use structured: mask");
             }
