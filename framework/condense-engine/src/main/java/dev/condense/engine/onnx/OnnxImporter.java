@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -75,7 +77,7 @@ public final class OnnxImporter {
         }
         List<ValueInfo> inputs = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
-        java.util.Set<String> available = new java.util.HashSet<>(inits.keySet());
+        Set<String> available = new HashSet<>(inits.keySet());
         for (ValueInfoProto v : graph.getInputList()) {
             available.add(v.getName());
             if (!inits.containsKey(v.getName())) {

@@ -32,8 +32,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@link #outputShape}: per node, shape preconditions ({@link ShapeChecks}: weight shapes against inputs,
  *       group, kernel within the padded input, axes) and output dimensions in [1, MAX_DIM] with at most
  *       {@link #MAX_ELEMENTS} static elements.</li>
- *   <li>{@link #checkTypes}: float32 data into every op except the type-generic ones, int64 shape inputs, and
- *       declared graph outputs that agree with the inferred type, rank and static dimensions.</li>
+ *   <li>{@link #checkTypes}: for ops with an {@link OpSpecs} entry, float32 data into every op except the
+ *       type-generic ones and int64 shape inputs (outputs of ops without an entry are not type-tracked); declared
+ *       graph outputs that agree with the inferred type, rank and static dimensions.</li>
  * </ol>
  * Every check is O(nodes + edges + attribute values).
  */
@@ -47,8 +48,8 @@ public final class OnnxModelValidator {
     public static final long MAX_IR_VERSION = 10;
     /** Largest dimension of any tensor, pad, kernel, stride or dilation: 2^24. */
     public static final long MAX_DIM = 1L << 24;
-    /** Most static elements (dynamic batch not counted) of one inferred tensor: 2^31. */
-    public static final long MAX_ELEMENTS = 1L << 31;
+    /** Most static elements (dynamic batch not counted) of one inferred tensor: 2^28, 1 GiB of float32 per sample. */
+    public static final long MAX_ELEMENTS = 1L << 28;
     /** Longest quoted name or value in a message. */
     static final int MAX_QUOTE = 120;
 
@@ -159,6 +160,10 @@ public final class OnnxModelValidator {
         g.initializers().forEach((k, v) -> t.put(k, v.dataType() == DataType.LONG ? ElementType.INT64 : ElementType.FLOAT));
         for (Node n : g.nodes()) {
             ElementType first = t.get(n.inputs().get(0));
+            if (OpSpecs.of(n.opType()).isEmpty() || first == null) {
+                t.put(n.output(), null); // an op without a spec: its output type is not tracked
+                continue;
+            }
             String where = file + ": node '" + cut(n.name()) + "' (" + n.opType() + ")";
             if (first != ElementType.FLOAT && !ANY_TYPE.contains(n.opType())) {
                 throw new OnnxFormatException(where + ": input '" + cut(n.inputs().get(0)) + "' is " + first
@@ -168,7 +173,7 @@ public final class OnnxModelValidator {
                 String in = n.inputs().get(i);
                 boolean shapeInput = i == 1 && (n.opType().equals("Reshape") || n.opType().equals("Pad"));
                 ElementType want = shapeInput ? ElementType.INT64 : first;
-                if (!in.isEmpty() && t.get(in) != want) {
+                if (!in.isEmpty() && t.get(in) != null && t.get(in) != want) {
                     throw new OnnxFormatException(where + ": input " + i + " '" + cut(in) + "' is " + t.get(in)
                             + ", expected " + want);
                 }
@@ -178,7 +183,7 @@ public final class OnnxModelValidator {
         for (ValueInfo o : g.outputs()) {
             long[] inferred = shapes.get(o.name());
             long[] declared = o.shape();
-            boolean agree = t.get(o.name()) == o.type() && (declared.length == 0 || declared.length == inferred.length);
+            boolean agree = (t.get(o.name()) == null || t.get(o.name()) == o.type()) && (declared.length == 0 || declared.length == inferred.length);
             for (int i = 0; agree && declared.length > 0 && i < declared.length; i++) {
                 agree = declared[i] < 0 || inferred[i] < 0 || declared[i] == inferred[i];
             }

@@ -102,6 +102,9 @@ class OnnxModelValidatorTest {
         assertRejected(m -> setAttr(m, "conv1", ints("strides", 0, 1)), "node 'conv1' (Conv)", "strides", "[0, 1]");
         assertRejected(m -> setAttr(m, "conv2", ints("strides", -1, 1)), "node 'conv2' (Conv)", "strides");
         assertRejected(m -> setAttr(m, "conv1", ints("pads", 1L << 40, 0, 0, 0)), "node 'conv1' (Conv)", "pads");
+        // within MAX_DIM, but 20 x 10,024 x 10,024 outputs per sample is over MAX_ELEMENTS (2^28)
+        assertRejected(m -> setAttr(m, "conv1", ints("pads", 10_000, 10_000, 10_000, 10_000)), "node 'conv1' (Conv)",
+                "more than " + OnnxModelValidator.MAX_ELEMENTS + " elements");
     }
 
     @Test
