@@ -73,7 +73,7 @@ public final class OnnxImporter {
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + t.getName() + "'"));
+            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + OnnxModelValidator.cut(t.getName()) + "'"));
         }
         List<ValueInfo> inputs = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class OnnxImporter {
             sorted.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
             StaticFolding.fold(inputs, sorted, inits).forEach(b::node);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(file + ": " + e.getMessage(), e);
+            throw new OnnxFormatException(file + ": " + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
         }
         inits.forEach(b::initializer);
         graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));
@@ -129,7 +129,8 @@ public final class OnnxImporter {
         try {
             g = b.build();
         } catch (IllegalStateException e) {
-            throw new OnnxFormatException(file + ": inconsistent graph: " + e.getMessage(), e);
+            throw new OnnxFormatException(file + ": inconsistent graph: "
+                    + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
         }
         OnnxModelValidator.checkTypes(g, ShapeInference.infer(g), file.toString());
         return g;

@@ -61,7 +61,12 @@ public final class OnnxModelValidator {
 
     /** {@code s} cut to {@link #MAX_QUOTE} characters, marking the cut. */
     static String cut(String s) {
-        return s.length() <= MAX_QUOTE ? s : s.substring(0, MAX_QUOTE) + "...(" + s.length() + " chars)";
+        return cut(s, MAX_QUOTE);
+    }
+
+    /** {@code s} cut to {@code max} characters, marking the cut (for whole messages built from names). */
+    static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...(" + s.length() + " chars)";
     }
 
     /** Model-level checks; returns the default-domain opset. */
@@ -117,7 +122,7 @@ public final class OnnxModelValidator {
         try {
             spec.validate(n, opset);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(where + ": " + e.getMessage(), e);
+            throw new OnnxFormatException(where + ": " + cut(e.getMessage(), 4 * MAX_QUOTE), e);
         }
     }
 

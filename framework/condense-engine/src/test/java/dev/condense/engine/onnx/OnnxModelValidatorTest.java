@@ -161,6 +161,16 @@ class OnnxModelValidatorTest {
     }
 
     @Test
+    void longNamesAreCutInMessages() throws Exception {
+        ModelProto.Builder m = lenet();
+        node(m, "conv2").setName("x".repeat(100_000)).setInput(0, "y".repeat(100_000));
+        Path file = Files.write(dir.resolve("long.onnx"), m.build().toByteArray());
+        String msg = assertThrows(OnnxFormatException.class, () -> new OnnxImporter().read(file)).getMessage();
+        assertTrue(msg.length() < file.toString().length() + 4 * OnnxModelValidator.MAX_QUOTE + 100, msg);
+        assertTrue(msg.contains("(100000 chars)"), msg);
+    }
+
+    @Test
     void nodesOutOfOrderAreSortedAndCyclesAreNot() throws Exception {
         ModelProto.Builder m = lenet();
         List<NodeProto> reversed = new ArrayList<>(m.getGraph().getNodeList());
