@@ -26,7 +26,7 @@ final class ConstantNodes {
             case "value_int" -> Nd4j.scalar(a.getI());
             case "value_floats" -> Nd4j.createFromArray(a.getFloatsList().toArray(new Float[0]));
             case "value_ints" -> Nd4j.createFromArray(a.getIntsList().toArray(new Long[0]));
-            default -> throw new OnnxFormatException(where + ": Constant attribute '" + a.getName()
+            default -> throw new OnnxFormatException(where + ": Constant attribute '" + OnnxModelValidator.cut(a.getName())
                     + "' is not supported (value, value_float, value_floats, value_int, value_ints)");
         };
     }

@@ -56,7 +56,7 @@ final class OnnxAttributes {
             case INTS -> a.getIntsList().stream().mapToLong(Long::longValue).toArray();
             case FLOATS -> a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
             case STRINGS -> a.getStringsList().stream().map(s -> s.toString(StandardCharsets.UTF_8)).toArray(String[]::new);
-            default -> throw new OnnxFormatException(where + ": attribute '" + a.getName() + "' has type " + a.getType()
+            default -> throw new OnnxFormatException(where + ": attribute '" + OnnxModelValidator.cut(a.getName()) + "' has type " + a.getType()
                     + ", which Condense does not support (INT, FLOAT, STRING, INTS, FLOATS, STRINGS)");
         };
     }

@@ -3,15 +3,18 @@ package dev.condense.engine.onnx;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.graph.ShapeInference;
 import dev.condense.engine.io.InputFiles;
 import dev.condense.engine.text.Quote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -35,7 +38,10 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
  * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
- * unsupported op or tensor type, dangling tensor reference) is an {@link OnnxFormatException} naming the file.
+ * unsupported op or tensor type) and every malformed graph found by {@link OnnxModelValidator} (opset range,
+ * dangling or duplicate names, cycles, attribute types and ranges, weight shapes, dimension bounds) is an
+ * {@link OnnxFormatException} naming the file and, where one is involved, the node and its op. Nodes out of
+ * topological order are sorted.
  */
 public final class OnnxImporter {
 
@@ -64,18 +70,18 @@ public final class OnnxImporter {
     public ModelGraph read(Path file) {
         ModelProto model = parse(file);
         GraphProto graph = model.getGraph();
-        long opset = model.getOpsetImportList().stream()
-                .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
-                .mapToLong(o -> o.getVersion()).findFirst().orElse(OnnxExporter.OPSET);
+        long opset = OnnxModelValidator.checkModel(model, file.toString());
         String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + t.getName() + "'"));
+            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + OnnxModelValidator.cut(t.getName()) + "'"));
         }
         List<ValueInfo> inputs = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
+        Set<String> available = new HashSet<>(inits.keySet());
         for (ValueInfoProto v : graph.getInputList()) {
+            available.add(v.getName());
             if (!inits.containsKey(v.getName())) {
                 inputs.add(valueInfo(v, file));
             }
@@ -84,39 +90,52 @@ public final class OnnxImporter {
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
-            String where = file + ": node '" + name + "' (" + np.getOpType() + ")";
+            String where = file + ": node '" + OnnxModelValidator.cut(name) + "' (" + np.getOpType() + ")";
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
             if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
-                throw new OnnxFormatException(file + ": unsupported op '" + np.getOpType() + "'"
-                        + (defaultDomain ? "" : " in domain '" + np.getDomain() + "'") + " at node '" + name
+                throw new OnnxFormatException(file + ": unsupported op '" + OnnxModelValidator.cut(np.getOpType()) + "'"
+                        + (defaultDomain ? "" : " in domain '" + OnnxModelValidator.cut(np.getDomain()) + "'")
+                        + " at node '" + OnnxModelValidator.cut(name)
                         + "'; supported ops: " + SupportedOps.describe());
             }
             if (np.getOpType().equals("Constant")) {
-                inits.put(np.getOutput(0), ConstantNodes.value(np, where));
+                INDArray value = ConstantNodes.value(np, where);
+                if (np.getOutput(0).isEmpty() || !available.add(np.getOutput(0))) {
+                    throw new OnnxFormatException(where + ": output '" + OnnxModelValidator.cut(np.getOutput(0))
+                            + "' is empty or already a graph input, initializer or constant");
+                }
+                inits.put(np.getOutput(0), value);
                 continue;
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (AttributeProto a : np.getAttributeList()) {
                 attrs.put(a.getName(), OnnxAttributes.fromProto(a, where));
             }
+            OnnxModelValidator.checkNode(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs),
+                    opset, where);
             if (opset < 13 && np.getOpType().equals("Softmax")) {
                 attrs.putIfAbsent("axis", 1L);
             }
             nodes.add(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
         }
         try {
-            nodes.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
-            StaticFolding.fold(inputs, nodes, inits).forEach(b::node);
+            List<Node> sorted = new ArrayList<>(GraphOrder.sort(nodes, available));
+            sorted.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
+            StaticFolding.fold(inputs, sorted, inits).forEach(b::node);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(file + ": " + e.getMessage(), e);
+            throw new OnnxFormatException(file + ": " + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
         }
         inits.forEach(b::initializer);
         graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));
+        ModelGraph g;
         try {
-            return b.build();
+            g = b.build();
         } catch (IllegalStateException e) {
-            throw new OnnxFormatException(file + ": inconsistent graph: " + e.getMessage(), e);
+            throw new OnnxFormatException(file + ": inconsistent graph: "
+                    + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
         }
+        OnnxModelValidator.checkTypes(g, ShapeInference.infer(g), file.toString());
+        return g;
     }
 
     private ModelProto parse(Path file) {
@@ -154,18 +173,21 @@ public final class OnnxImporter {
 
     private static ValueInfo valueInfo(ValueInfoProto v, Path file) {
         if (!v.getType().hasTensorType()) {
-            throw new OnnxFormatException(file + ": graph value '" + v.getName() + "' is not a tensor");
+            throw new OnnxFormatException(file + ": graph value '" + OnnxModelValidator.cut(v.getName())
+                    + "' is not a tensor");
         }
         var tt = v.getType().getTensorType();
         ValueInfo.ElementType type = switch (tt.getElemType()) {
             case TensorProto.DataType.FLOAT_VALUE -> ValueInfo.ElementType.FLOAT;
             case TensorProto.DataType.INT64_VALUE -> ValueInfo.ElementType.INT64;
-            default -> throw new OnnxFormatException(file + ": graph value '" + v.getName() + "' has element type "
+            default -> throw new OnnxFormatException(file + ": graph value '" + OnnxModelValidator.cut(v.getName()) + "' has element type "
                     + TensorProto.DataType.forNumber(tt.getElemType()) + "; only FLOAT and INT64 are supported");
         };
         long[] shape = tt.getShape().getDimList().stream()
                 .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue() : -1)
                 .toArray();
-        return new ValueInfo(v.getName(), type, shape);
+        ValueInfo info = new ValueInfo(v.getName(), type, shape);
+        OnnxModelValidator.checkDims(info, file.toString());
+        return info;
     }
 }

@@ -54,7 +54,7 @@ final class StaticFolding {
                 }
                 List<long[]> in = new ArrayList<>();
                 n.inputs().forEach(i -> in.add(i.isEmpty() ? null : shapes.get(i)));
-                shapes.put(n.output(), ShapeInference.outputShape(n, in, inits));
+                shapes.put(n.output(), OnnxModelValidator.outputShape(n, in, inits));
                 kept.add(n);
                 continue;
             }
