@@ -30,6 +30,8 @@ public final class ModelGraph {
     private final List<Node> nodes;
     private final Map<String, INDArray> initializers;
     private final Map<String, INDArray> masks;
+    /** Lazily built; a benign race at most builds it twice, and {@link TensorIndex} is immutable. */
+    private volatile TensorIndex index;
 
     private ModelGraph(Builder b) {
         this.name = b.name;
@@ -74,14 +76,24 @@ public final class ModelGraph {
         return Optional.ofNullable(initializers.get(tensor));
     }
 
-    /** The node producing {@code tensor}, if any. */
+    /** The node producing {@code tensor} (the first, should a malformed graph have two), if any. O(1). */
     public Optional<Node> producer(String tensor) {
-        return nodes.stream().filter(n -> n.outputs().contains(tensor)).findFirst();
+        return Optional.ofNullable(index().producers().get(tensor));
     }
 
-    /** Nodes that read {@code tensor}, in graph order. */
+    /** Nodes that read {@code tensor}, in graph order, each once. O(1) plus the size of the answer. */
     public List<Node> consumers(String tensor) {
-        return nodes.stream().filter(n -> n.inputs().contains(tensor)).toList();
+        return index().consumers().getOrDefault(tensor, List.of());
+    }
+
+    /** The producer and consumer index, built on first use in O(nodes + edges); the graph is immutable. */
+    private TensorIndex index() {
+        TensorIndex i = index;
+        if (i == null) {
+            i = TensorIndex.of(nodes);
+            index = i;
+        }
+        return i;
     }
 
     public Builder toBuilder() {

@@ -59,7 +59,7 @@ final class NormLowering {
 
     static SDVariable dropout(LowerContext c, Node n, List<SDVariable> a) {
         if (!c.training()) {
-            return c.sd().identity(n.output(), a.get(0));
+            return OpLowering.identity(n.output(), a.get(0));
         }
         double ratio = n.inputs().size() > 1 && !n.inputs().get(1).isEmpty()
                 ? ShapeInference.constant(n, 1, c.consts()).getDouble(0) : n.floatAttr("ratio", 0.5);

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nd4j.autodiff.samediff.NameScope;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SameDiffLowering {
     private static final Set<String> WEIGHT_READERS = Set.of("Gemm", "MatMul", "Conv", "Add");
+    /** Prefix of the per-node SameDiff name scopes ({@link #lowerScoped}); the node's index follows. */
+    static final String SCOPE = "condense.node.";
 
     private SameDiffLowering() {
     }
@@ -65,12 +68,36 @@ public final class SameDiffLowering {
             INDArray value = e.getValue().dup();
             vars.put(e.getKey(), trainable.contains(e.getKey()) ? sd.var(e.getKey(), value) : sd.constant(e.getKey(), value));
         }
-        for (Node n : graph.nodes()) {
+        List<Node> nodes = graph.nodes();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node n = nodes.get(k);
             List<SDVariable> args = new ArrayList<>();
             n.inputs().forEach(i -> args.add(i.isEmpty() ? null : vars.get(i)));
-            vars.put(n.output(), OpLowering.lower(c, n, args));
+            vars.put(n.output(), lowerScoped(c, n, args, SCOPE + k));
         }
         return c;
+    }
+
+    /**
+     * Lowers one node inside its own SameDiff name scope, then gives the node's result its tensor name back.
+     *
+     * <p>Why: SameDiff (1.0.0-M2.1, {@code SameDiff.getOpName}) names a new op by trying {@code relu},
+     * {@code relu_1}, {@code relu_2}, ... until one is free, so the k-th op of a type costs k map lookups and a graph
+     * of n Relu nodes costs O(n^2) to build (a 20,000-node chain: minutes). In a scope unique to the node the first
+     * candidate, {@code <scope>/relu}, is free, so each op is named in O(1). Helper variables of the node keep their
+     * scoped names; only the node's output is renamed, so every IR tensor keeps its name in SameDiff.
+     */
+    private static SDVariable lowerScoped(LowerContext c, Node n, List<SDVariable> args, String scope) {
+        SameDiff sd = c.sd();
+        SDVariable v;
+        try (NameScope s = sd.withNameScope(scope)) {
+            v = OpLowering.lower(c, n, args);
+        }
+        if (v != null && v.name().startsWith(scope + "/") && !v.name().equals(n.output())) {
+            sd.renameVariable(v.name(), n.output());
+            v = sd.getVariable(n.output());
+        }
+        return v;
     }
 
     /** Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias. */

@@ -75,6 +75,8 @@ public final class Trainer {
             return new TrainResult(graph, Double.NaN, 0);
         }
         Nd4j.getRandom().setSeed(seed);
+        long preparing = System.nanoTime();
+        progress.preparing(graph.nodes().size());
         LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
         if (distillation == null) {
@@ -90,6 +92,7 @@ public final class Trainer {
         }
         sd.setTrainingConfig(cfg.build());
         Quietly.run(sd::createGradFunction);
+        progress.prepared(graph.nodes().size(), (System.nanoTime() - preparing) / 1e9);
         ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed,
                 spec.augment());
         MaskAndProgress listener = new MaskAndProgress(lowered.outputName(), graph.masks(), batches, spec, progress);

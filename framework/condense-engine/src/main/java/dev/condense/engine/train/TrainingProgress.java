@@ -3,6 +3,17 @@ package dev.condense.engine.train;
 /** Callbacks a {@link Trainer} makes while it runs; implementations draw progress bars or log lines. */
 public interface TrainingProgress {
 
+    /**
+     * Called before the graph of {@code nodes} IR nodes is lowered to SameDiff and its gradient function built,
+     * which precede the first epoch and take seconds to minutes on graphs of thousands of nodes.
+     */
+    default void preparing(int nodes) {
+    }
+
+    /** Called when lowering and the gradient function are done, {@code seconds} after {@link #preparing}. */
+    default void prepared(int nodes, double seconds) {
+    }
+
     /** Called before epoch {@code epoch} (1-based) of {@code epochs}, which has {@code batches} batches. */
     void epochStart(int epoch, int epochs, int batches);
 

@@ -10,8 +10,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Training progress on the console: a progress bar per epoch when stdout is a terminal, otherwise one plain log
  * line per epoch (CI logs and redirected output stay readable). Both end each epoch with its loss and throughput.
+ * A graph of {@value #LARGE_GRAPH_NODES} nodes or more also gets a line before and after the preparation of its
+ * training graph (lowering and gradient function), which precedes the first batch and is long on such graphs.
  */
 public final class ConsoleProgress implements TrainingProgress {
+    /** Graphs from this many nodes up get a line before and after their (long) training-graph preparation. */
+    static final int LARGE_GRAPH_NODES = 1_000;
     private final PrintStream out;
     private final boolean terminal;
     private final String label;
@@ -31,6 +35,20 @@ public final class ConsoleProgress implements TrainingProgress {
     /** True when the JVM's stdout is attached to an interactive terminal. */
     public static boolean stdoutIsTerminal() {
         return System.console() != null && System.getenv("CI") == null;
+    }
+
+    @Override
+    public void preparing(int nodes) {
+        if (nodes >= LARGE_GRAPH_NODES) {
+            out.printf(Locale.ROOT, "  %s: preparing the training graph (%d nodes)...%n", label, nodes);
+        }
+    }
+
+    @Override
+    public void prepared(int nodes, double seconds) {
+        if (nodes >= LARGE_GRAPH_NODES) {
+            out.printf(Locale.ROOT, "  %s: training graph ready in %.1f s%n", label, seconds);
+        }
     }
 
     @Override
