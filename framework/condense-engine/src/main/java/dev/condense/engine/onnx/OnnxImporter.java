@@ -32,6 +32,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * normalized by {@link OpsetUpgrade}; static Shape/Gather/Unsqueeze/Concat chains are evaluated by
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
+ * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and
+ * tensor element type with its count and first location ({@link UnsupportedContent}).
+ *
  * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
  * unsupported op or tensor type, dangling tensor reference) is an {@link OnnxFormatException} naming the file.
  */
@@ -62,6 +65,10 @@ public final class OnnxImporter {
     public ModelGraph read(Path file) {
         ModelProto model = parse(file);
         GraphProto graph = model.getGraph();
+        String unsupported = UnsupportedContent.describe(graph);
+        if (unsupported != null) {
+            throw new OnnxFormatException(file + ": " + unsupported);
+        }
         long opset = model.getOpsetImportList().stream()
                 .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
                 .mapToLong(o -> o.getVersion()).findFirst().orElse(OnnxExporter.OPSET);
@@ -100,6 +107,10 @@ public final class OnnxImporter {
             if (opset < 13 && np.getOpType().equals("Softmax")) {
                 attrs.putIfAbsent("axis", 1L);
             }
+            if (np.getOpType().equals("HardSwish")) {
+                nodes.addAll(hardSwish(name, np.getInput(0), np.getOutput(0)));
+                continue;
+            }
             nodes.add(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
         }
         try {
@@ -115,6 +126,17 @@ public final class OnnxImporter {
         } catch (IllegalStateException e) {
             throw new OnnxFormatException(file + ": inconsistent graph: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * HardSwish (opset 14) as the IR's HardSigmoid and Mul: {@code x * clip(x / 6 + 1/2, 0, 1)}, which is its ONNX
+     * definition and exports within opset 13. The Mul keeps the node's name and output.
+     */
+    static List<Node> hardSwish(String name, String x, String y) {
+        String gate = y + ".hardsigmoid";
+        return List.of(new Node(name + ".hardsigmoid", "HardSigmoid", List.of(x), List.of(gate),
+                        Map.of("alpha", 1.0 / 6, "beta", 0.5)),
+                new Node(name, "Mul", List.of(x, gate), List.of(y), Map.of()));
     }
 
     private ModelProto parse(Path file) {

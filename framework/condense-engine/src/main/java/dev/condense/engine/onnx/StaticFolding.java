@@ -39,6 +39,13 @@ final class StaticFolding {
         Set<String> foldedReads = new HashSet<>();
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) {
+            if (ConstantOps.foldable(n, inits)) {
+                INDArray c = ConstantOps.evaluate(n, inits);
+                foldedReads.addAll(n.inputs());
+                inits.put(n.output(), c);
+                shapes.put(n.output(), c.shape());
+                continue;
+            }
             long[] v = evaluate(n, shapes, values, inits);
             if (v == null && SupportedOps.FOLDED.contains(n.opType())) {
                 throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' computes on runtime data; "
@@ -90,6 +97,10 @@ final class StaticFolding {
                     return null;
                 }
                 return Arrays.stream(idx.toLongVector()).map(i -> data[(int) (i < 0 ? i + data.length : i)]).toArray();
+            }
+            case "Cast": {
+                long[] data = values.get(n.inputs().get(0));
+                return data != null && ConstantOps.castTarget(n) == org.nd4j.linalg.api.buffer.DataType.INT64 ? data : null;
             }
             case "Unsqueeze": {
                 long[] data = value(n.inputs().get(0), values, inits);

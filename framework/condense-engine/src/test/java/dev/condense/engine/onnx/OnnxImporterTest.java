@@ -121,8 +121,31 @@ class OnnxImporterTest {
         Path file = dir.resolve("lstm.onnx");
         exporter.write(g, file);
         String msg = assertThrows(OnnxFormatException.class, () -> importer.read(file)).getMessage();
-        assertTrue(msg.contains("'LSTM'") && msg.contains("'lstm1'"), msg);
+        assertTrue(msg.contains("unsupported: 1 op (LSTM x1 at node 'lstm1')"), msg);
         assertTrue(msg.contains(SupportedOps.describe()) && msg.contains("AveragePool, BatchNormalization"), msg);
+    }
+
+    @Test
+    void everyUnsupportedOpAndTensorTypeIsListedWithCountsInOneMessage() throws Exception {
+        ModelProto.Builder m = exporter.toProto(identityGraph()).toBuilder();
+        m.getGraphBuilder().clearNode()
+                .addNode(NodeProto.newBuilder().setName("e0").setOpType("Einsum").addInput("x").addOutput("a"))
+                .addNode(NodeProto.newBuilder().setName("r").setOpType("Relu").addInput("a").addOutput("b"))
+                .addNode(NodeProto.newBuilder().setName("n0").setOpType("NonMaxSuppression").addInput("b").addOutput("c"))
+                .addNode(NodeProto.newBuilder().setName("n1").setOpType("NonMaxSuppression").addInput("c").addOutput("d"))
+                .addNode(NodeProto.newBuilder().setName("n2").setOpType("NonMaxSuppression").addInput("d").addOutput("e"))
+                .addNode(NodeProto.newBuilder().setName("f").setOpType("FusedConv").setDomain("com.microsoft")
+                        .addInput("e").addOutput("y"))
+                .addInitializer(TensorProto.newBuilder().setName("d0").setDataType(TensorProto.DataType.DOUBLE_VALUE)
+                        .addDims(1).addDoubleData(1.0))
+                .addInitializer(TensorProto.newBuilder().setName("d1").setDataType(TensorProto.DataType.DOUBLE_VALUE)
+                        .addDims(1).addDoubleData(2.0));
+        Path file = Files.write(dir.resolve("many.onnx"), m.build().toByteArray());
+        String msg = assertThrows(OnnxFormatException.class, () -> importer.read(file)).getMessage();
+        assertTrue(msg.startsWith(file + ": unsupported: 3 ops (NonMaxSuppression x3 at node 'n0', "
+                + "Einsum x1 at node 'e0', com.microsoft:FusedConv x1 at node 'f') and 1 tensor type "
+                + "(DOUBLE x2 at initializer 'd0'); supported ops: ["), msg);
+        assertTrue(!msg.contains("Relu x"), msg);
     }
 
     @Test
