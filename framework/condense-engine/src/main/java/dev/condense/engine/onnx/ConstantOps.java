@@ -8,19 +8,20 @@ import onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Import-time evaluation of Cast, Slice and Squeeze nodes whose inputs are all initializers (exporters emit them
+ * Import-time evaluation of Cast, Slice, Squeeze and Concat nodes whose inputs are all initializers (exporters emit them
  * for constants, e.g. PyTorch's {@code torch.tensor(...).float()}), so the IR stores the result as an initializer.
  *
  * <p>Cast: {@code to} FLOAT or DOUBLE gives a float32 array, INT64 or INT32 an int64 array (the IR holds FLOAT and
  * INT64 tensors only; an INT32 result read as a shape is the same value). Slice and Squeeze follow
- * {@link SliceSpec}.
+ * {@link SliceSpec}; Concat joins same-rank, same-type constants (e.g. the scales PyTorch builds for Resize).
  */
 final class ConstantOps {
     /** Op types this class evaluates. */
-    static final Set<String> OPS = Set.of("Cast", "Slice", "Squeeze");
+    static final Set<String> OPS = Set.of("Cast", "Slice", "Squeeze", "Concat");
 
     private ConstantOps() {
     }
@@ -37,6 +38,7 @@ final class ConstantOps {
             case "Cast" -> x.castTo(castTarget(n));
             case "Squeeze" -> x.reshape(SliceSpec.squeeze(n, x.shape(), inits)).dup();
             case "Slice" -> slice(n, x, inits);
+            case "Concat" -> concat(n, inits);
             default -> throw new IllegalArgumentException("not a constant op: " + n.opType());
         };
     }
@@ -55,6 +57,17 @@ final class ConstantOps {
                 + "; supported targets: FLOAT, DOUBLE (as FLOAT), INT64, INT32 (as INT64)");
     }
 
+    private static INDArray concat(Node n, Map<String, INDArray> inits) {
+        INDArray[] parts = n.inputs().stream().map(inits::get).toArray(INDArray[]::new);
+        int rank = parts[0].rank();
+        if (rank == 0 || java.util.Arrays.stream(parts).anyMatch(p -> p.rank() != rank || p.dataType() != parts[0].dataType())) {
+            throw new IllegalArgumentException("Concat node '" + n.name() + "' joins constants of different ranks or "
+                    + "types, or scalars");
+        }
+        int axis = (int) dev.condense.engine.graph.ShapeInference.axis(n.intAttr("axis", 0), rank);
+        return Nd4j.concat(axis, parts);
+    }
+
     private static INDArray slice(Node n, INDArray x, Map<String, INDArray> inits) {
         SliceSpec s = SliceSpec.of(n, x.shape(), inits);
         INDArrayIndex[] idx = new INDArrayIndex[x.rank()];
@@ -63,7 +76,7 @@ final class ConstantOps {
             idx[a] = out[a] == 0 ? NDArrayIndex.interval(0, 0) : NDArrayIndex.interval(s.begin()[a], s.step()[a], s.end()[a]);
         }
         if (java.util.Arrays.stream(out).anyMatch(d -> d == 0)) {
-            return org.nd4j.linalg.factory.Nd4j.create(x.dataType(), out);
+            return Nd4j.create(x.dataType(), out);
         }
         return x.get(idx).dup('c').reshape(out);
     }
