@@ -41,7 +41,9 @@ public final class Upsampling {
         INDArray sizes = input(n, 3, consts);
         long[] f = new long[4];
         for (int a = 0; a < 4; a++) {
-            double s = scales != null ? scales.getDouble(a) : sizes != null && x[a] > 0 ? sizes.getDouble(a) / x[a] : Double.NaN;
+            // a dynamic (batch) axis given by sizes is taken as unscaled; ONNX Runtime requires sizes[0] = N anyway
+            double s = scales != null ? scales.getDouble(a) : sizes == null ? Double.NaN
+                    : x[a] < 0 ? 1.0 : sizes.getDouble(a) / x[a];
             f[a] = Math.round(s);
             if (Double.isNaN(s) || f[a] < 1 || Math.abs(s - f[a]) > 1e-6 || a < 2 && f[a] != 1) {
                 throw new IllegalArgumentException("Resize node '" + n.name() + "': scale " + s + " on axis " + a
