@@ -43,7 +43,9 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("model " + model + " (graph '" + g.name() + "'), inputs: " + String.join(", ",
                 g.inputs().stream().map(v -> v.name() + " " + Arrays.toString(v.shape())).toList()));
-        String fmt = "%-22s %-22s %-18s %-16s %12s %12s %14s %12s%n";
+        int nodeWidth = Math.min(60, Math.max(22, s.layers().stream().mapToInt(r -> r.node().length()).max().orElse(0)));
+        int nameWidth = Math.min(60, Math.max(22, recipeNames.values().stream().mapToInt(String::length).max().orElse(0)));
+        String fmt = "%-" + nodeWidth + "s %-" + nameWidth + "s %-18s %-16s %12s %12s %14s %12s%n";
         out.printf(Locale.ROOT, fmt, "node", "recipe name", "op", "weight shape", "params", "nonzeros", "MACs/sample",
                 "bytes f32");
         for (LayerSummary.Row r : s.layers()) {
