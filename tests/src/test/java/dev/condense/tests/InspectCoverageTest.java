@@ -45,6 +45,24 @@ class InspectCoverageTest {
         assertTrue(out.contains("recipe name: what prune sparsity selectors"), out);
     }
 
+    /** A prune selector written as the node name inspect prints is told the layer name to use instead. */
+    @Test
+    void aSelectorNamingANodeIsToldItsRecipeName() throws Exception {
+        Path recipe = Recipes.write(dir, "mobile.yaml", """
+                recipe: mobile
+                seed: 1
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 100, test-limit: 100}
+                stages:
+                  - prune: {scorer: magnitude, granularity: element, sparsity: {default: 0.5, "/b1/se/fc1/Conv": 0.9}}
+                output: {dir: runs/mobile}
+                """.formatted(FIXTURE));
+        Cli.Result r = Cli.run(dir, Map.of(), "validate", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains(recipe + ":6:") && r.err().contains("selector '/b1/se/fc1/Conv' matches no "
+                + "prunable layer; it names node /b1/se/fc1/Conv, whose layer name is b1.se.fc1.weight"), r.err());
+    }
+
     /** Three NonMaxSuppression, two Einsum and one com.microsoft op around a supported Relu. */
     private Path manyUnsupported() throws Exception {
         ModelGraph g = ModelGraph.builder("unsupported")
