@@ -29,7 +29,8 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
  * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
  * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce). Other opset differences are
- * normalized by {@link OpsetUpgrade}; static Shape/Gather/Unsqueeze/Concat chains are evaluated by
+ * normalized by {@link OpsetUpgrade}; HardSwish becomes HardSigmoid and Mul ({@link #hardSwish}); static
+ * Shape/Gather/Unsqueeze/Concat chains and constant Cast/Slice/Squeeze/Concat are evaluated by
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
  * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and

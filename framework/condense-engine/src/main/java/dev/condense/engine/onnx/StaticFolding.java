@@ -21,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * shape). A value without BATCH becomes an initializer. A value with BATCH may only feed Reshape's shape input,
  * and only at position 0 of a Reshape whose input has a dynamic dim 0: it becomes {@code 0} (copy the input's
  * dimension). Gather must have a constant rank-1 data and constant indices, Concat folds when all its inputs are
- * folded values on axis 0; anything else reading a dynamic value is rejected. Initializers read only by folded
- * nodes are dropped.
+ * folded values on axis 0; anything else reading a dynamic value is rejected. Cast, Slice, Squeeze and Concat
+ * whose inputs are all initializers are evaluated by {@link ConstantOps}; a Cast to INT64 of a folded shape vector
+ * passes it through. Initializers read only by folded nodes are dropped.
  */
 final class StaticFolding {
     /** Marker entry for the dynamic batch size. */
