@@ -119,4 +119,30 @@ class MobileNetV3FixtureTest {
         assertTrue(groups.stream().flatMap(c -> c.members().stream()).noneMatch(m -> m.tensor().equals("deconv.weight")),
                 "ConvTranspose channels are never pruned");
     }
+
+    /**
+     * Structured removal sees through HardSigmoid gates and the squeeze-excite Mul: removing the first half of every
+     * prunable channel group gives a smaller graph that ONNX Runtime runs and SameDiff still matches.
+     */
+    @Test
+    void removingHalfOfEveryChannelGroupKeepsAValidGraph() {
+        ModelGraph g = new OnnxImporter().read(fixture());
+        List<ChannelGroup> groups = ChannelDependencies.analyze(g);
+        java.util.Map<ChannelGroup, long[]> removed = new java.util.LinkedHashMap<>();
+        for (ChannelGroup c : groups) {
+            removed.put(c, java.util.stream.LongStream.range(0, c.size() / 2).toArray());
+        }
+        ModelGraph small = dev.condense.engine.rewrite.StructuredRemoval.remove(g, removed);
+        assertTrue(dev.condense.engine.stats.LayerSummary.of(small).params()
+                < dev.condense.engine.stats.LayerSummary.of(g).params());
+        // the squeeze-excite gate of block 1 shrinks with the expansion it scales (16 -> 8 outputs), and its own
+        // 4-channel bottleneck is a group of its own (4 -> 2 inputs)
+        assertArrayEquals(new long[] {8, 2, 1, 1}, small.initializers().get("b1.se.fc2.weight").shape());
+        Path out = dir.resolve("pruned.onnx");
+        new OnnxExporter().write(small, out);
+        INDArray x = input(8, 2);
+        try (OrtRunner ort = new OrtRunner(out)) {
+            assertTrue(maxAbsDiff(ort.run(x), Inference.predict(small, x)) < TOLERANCE);
+        }
+    }
 }
