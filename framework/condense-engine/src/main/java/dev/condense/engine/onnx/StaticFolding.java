@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * dimension). Gather must have a constant rank-1 data and constant indices, Concat folds when all its inputs are
  * folded values on axis 0; anything else reading a dynamic value is rejected. Cast, Slice, Squeeze and Concat
  * whose inputs are all initializers are evaluated by {@link ConstantOps}; a Cast to INT64 of a folded shape vector
- * passes it through. Initializers read only by folded nodes are dropped.
+ * passes it through, and a Slice of one (e.g. {@code x.shape[:1]}) is cut with static bounds. Initializers read only by folded nodes are dropped.
  */
 final class StaticFolding {
     /** Marker entry for the dynamic batch size. */
@@ -102,6 +102,15 @@ final class StaticFolding {
             case "Cast": {
                 long[] data = values.get(n.inputs().get(0));
                 return data != null && ConstantOps.castTarget(n) == org.nd4j.linalg.api.buffer.DataType.INT64 ? data : null;
+            }
+            case "Slice": {
+                long[] data = values.get(n.inputs().get(0));
+                if (data == null || n.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !inits.containsKey(i))) {
+                    return null;
+                }
+                dev.condense.engine.graph.SliceSpec s = dev.condense.engine.graph.SliceSpec.of(n, new long[] {data.length}, inits);
+                return java.util.stream.LongStream.iterate(s.begin()[0], i -> i < s.end()[0], i -> i + s.step()[0])
+                        .map(i -> data[(int) i]).toArray();
             }
             case "Unsqueeze": {
                 long[] data = value(n.inputs().get(0), values, inits);
