@@ -5,10 +5,12 @@ import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.stats.LayerSummary;
 import dev.condense.engine.text.Quote;
 import dev.condense.engine.zoo.Zoo;
+import dev.condense.kernel.prune.PrunableLayers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code condense inspect MODEL}: one line per layer (node, op, weight shape, parameters, nonzeros, MACs per sample,
+ * {@code condense inspect MODEL}: one line per layer (node, the layer name recipes select it by
+ * ({@link PrunableLayers#byNode}), op, weight shape, parameters, nonzeros, MACs per sample,
  * bytes as dense float32) and the totals. MODEL is {@code zoo:<id>} (built with seed 0) or an ONNX file; a file that
  * is not a readable ONNX model exits with 2.
  */
@@ -37,17 +40,24 @@ final class InspectCommand implements Callable<Integer> {
         ModelGraph g = model.startsWith(ZOO_PREFIX) ? zoo(model.substring(ZOO_PREFIX.length()))
                 : new OnnxImporter().read(Path.of(model));
         LayerSummary s = LayerSummary.of(g);
+        Map<String, String> recipeNames = PrunableLayers.byNode(g);
         PrintWriter out = spec.commandLine().getOut();
         out.println("model " + model + " (graph '" + g.name() + "'), inputs: " + String.join(", ",
                 g.inputs().stream().map(v -> v.name() + " " + Arrays.toString(v.shape())).toList()));
-        String fmt = "%-22s %-18s %-16s %12s %12s %14s %12s%n";
-        out.printf(Locale.ROOT, fmt, "node", "op", "weight shape", "params", "nonzeros", "MACs/sample", "bytes f32");
+        int nodeWidth = Math.min(60, Math.max(22, s.layers().stream().mapToInt(r -> r.node().length()).max().orElse(0)));
+        int nameWidth = Math.min(60, Math.max(22, recipeNames.values().stream().mapToInt(String::length).max().orElse(0)));
+        String fmt = "%-" + nodeWidth + "s %-" + nameWidth + "s %-18s %-16s %12s %12s %14s %12s%n";
+        out.printf(Locale.ROOT, fmt, "node", "recipe name", "op", "weight shape", "params", "nonzeros", "MACs/sample",
+                "bytes f32");
         for (LayerSummary.Row r : s.layers()) {
-            out.printf(Locale.ROOT, fmt, r.node(), r.opType(), Arrays.toString(r.shape()).replace(" ", ""),
-                    group(r.params()), group(r.nonzeros()), group(r.macs()), group(r.float32Bytes()));
+            out.printf(Locale.ROOT, fmt, r.node(), recipeNames.getOrDefault(r.node(), "-"), r.opType(),
+                    Arrays.toString(r.shape()).replace(" ", ""), group(r.params()), group(r.nonzeros()),
+                    group(r.macs()), group(r.float32Bytes()));
         }
-        out.printf(Locale.ROOT, fmt, "total", "", "", group(s.params()), group(s.nonzeros()), group(s.macs()),
+        out.printf(Locale.ROOT, fmt, "total", "", "", "", group(s.params()), group(s.nonzeros()), group(s.macs()),
                 group(s.float32Bytes()));
+        out.println("recipe name: what prune sparsity selectors, include and exclude match (the weight's name); "
+                + "'-' for layers a prune stage does not touch");
         out.printf(Locale.ROOT, "density %.4f (%s of %s parameters nonzero); MACs exclude biases, activations and pooling%n",
                 s.params() == 0 ? 0.0 : (double) s.nonzeros() / s.params(), group(s.nonzeros()), group(s.params()));
         out.flush();

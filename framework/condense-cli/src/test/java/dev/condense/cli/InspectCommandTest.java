@@ -33,7 +33,7 @@ class InspectCommandTest {
         // fc1: 784x300 weight + 300 zero-initialized biases; MACs 784*300 per sample; 4 bytes per parameter. Nonzeros
         // are all weights except a draw that is exactly 0.0 (one full build counted 235,199), so that column is matched
         // within a small range; the other columns are exact.
-        assertTrue(r[1].matches("(?s).*\\nfc1\\s+Gemm\\s+\\[300,784]\\s+235,500\\s+235,(1[89]\\d|200)\\s+235,200\\s+942,000\\n.*"),
+        assertTrue(r[1].matches("(?s).*\\nfc1\\s+fc1\\.weight\\s+Gemm\\s+\\[300,784]\\s+235,500\\s+235,(1[89]\\d|200)\\s+235,200\\s+942,000\\n.*"),
                 r[1]);
         assertTrue(r[1].contains("total"), r[1]);
         assertTrue(r[1].matches("(?s).*\\ntotal\\s+266,612\\s+266,(1[89]\\d|20[0-2])\\s+266,200\\s+1,066,448\\n.*"), r[1]);
@@ -46,6 +46,8 @@ class InspectCommandTest {
         String[] r = run("inspect", file.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("conv1") && r[1].contains("Conv") && r[1].contains("[20,1,5,5]"), r[1]);
+        // the recipe name is the weight's initializer (what prune selectors match); a node without one shows '-'
+        assertTrue(r[1].matches("(?s).*\\nconv1\\s+conv1\\.weight\\s+Conv\\s+\\[20,1,5,5].*"), r[1]);
         assertTrue(r[1].matches("(?s).*\\ntotal\\s+431,082\\s+430,502\\s+2,293,000\\s+1,724,328\\n.*"), r[1]); // + 2 norm scalars
     }
 

@@ -22,12 +22,14 @@ import java.util.Set;
  * passes the space through and adds its weight/bias rows; elementwise activations, pooling, Dropout and
  * BatchNormalization (plus its four {@code [C]} parameters) pass spaces through; Add/Sub/Mul/Div of two
  * activations join the aligned spaces (a residual connection), with a per-channel constant add it as a member;
- * Flatten(axis 1) multiplies the block by {@code H*W}. Anything else (Reshape, Transpose, Softmax, Pad, other
- * grouped convs, misaligned joins) fixes the spaces involved, as do graph inputs and outputs.
+ * Flatten(axis 1) multiplies the block by {@code H*W}. HardSigmoid and nearest Resize pass spaces through.
+ * Anything else (Reshape, Transpose, Softmax, Pad, Slice, Squeeze, other grouped convs, misaligned joins) fixes the
+ * spaces involved, as do graph inputs and outputs; a ConvTranspose creates a fixed space (its input and output
+ * channels are never pruned).
  */
 public final class ChannelDependencies {
-    private static final Set<String> PASS_THROUGH = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Dropout",
-            "Identity", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization");
+    private static final Set<String> PASS_THROUGH = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Clip", "Dropout",
+            "Identity", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Resize");
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div");
 
     private final ModelGraph g;
@@ -89,7 +91,7 @@ public final class ChannelDependencies {
             passThrough(n, new Layout(segs, 1));
         } else {
             n.inputs().forEach(this::fixAll);
-            if (op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul")) {
+            if (op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul") || op.equals("ConvTranspose")) {
                 layouts.put(n.output(), Layout.of(spaces.create(n.name(), shapes.get(n.output())[1], true), 1));
             }
         }

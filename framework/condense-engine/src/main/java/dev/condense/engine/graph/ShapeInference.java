@@ -55,7 +55,11 @@ public final class ShapeInference {
             case "Transpose" -> transpose(x, n.intsAttr("perm", null));
             case "Concat" -> concat(n, in);
             case "Pad" -> pad(x, Pads.of(n, consts, x.length));
-            default -> x.clone(); // unary elementwise, Softmax, BatchNormalization, Dropout, Clip
+            case "Slice" -> SliceSpec.of(n, x, consts).shape(x);
+            case "Squeeze" -> SliceSpec.squeeze(n, x, consts);
+            case "Resize" -> Upsampling.resize(n, x, consts);
+            case "ConvTranspose" -> Upsampling.convTranspose(n, x, in.get(1));
+            default -> x.clone(); // unary elementwise (incl. HardSigmoid), Softmax, BatchNormalization, Dropout, Clip
         };
     }
 

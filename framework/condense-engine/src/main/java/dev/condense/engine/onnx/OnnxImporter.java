@@ -34,8 +34,12 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
  * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
  * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce). Other opset differences are
- * normalized by {@link OpsetUpgrade}; static Shape/Gather/Unsqueeze/Concat chains are evaluated by
+ * normalized by {@link OpsetUpgrade}; HardSwish becomes HardSigmoid and Mul ({@link #hardSwish}); static
+ * Shape/Gather/Unsqueeze/Concat chains and constant Cast/Slice/Squeeze/Concat are evaluated by
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
+ *
+ * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and
+ * tensor element type with its count and first location ({@link UnsupportedContent}).
  *
  * <p>Every problem with the file (missing, empty, larger than {@link #maxBytes()}, not a valid protobuf, no graph,
  * unsupported op or tensor type) and every malformed graph found by {@link OnnxModelValidator} (opset range,
@@ -70,6 +74,10 @@ public final class OnnxImporter {
     public ModelGraph read(Path file) {
         ModelProto model = parse(file);
         GraphProto graph = model.getGraph();
+        String unsupported = UnsupportedContent.describe(graph);
+        if (unsupported != null) {
+            throw new OnnxFormatException(file + ": " + unsupported);
+        }
         long opset = OnnxModelValidator.checkModel(model, file.toString());
         String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
         ModelGraph.Builder b = ModelGraph.builder(graphName);
@@ -116,6 +124,10 @@ public final class OnnxImporter {
             if (opset < 13 && np.getOpType().equals("Softmax")) {
                 attrs.putIfAbsent("axis", 1L);
             }
+            if (np.getOpType().equals("HardSwish")) {
+                nodes.addAll(hardSwish(name, np.getInput(0), np.getOutput(0)));
+                continue;
+            }
             nodes.add(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
         }
         try {
@@ -136,6 +148,17 @@ public final class OnnxImporter {
         }
         OnnxModelValidator.checkTypes(g, ShapeInference.infer(g), file.toString());
         return g;
+    }
+
+    /**
+     * HardSwish (opset 14) as the IR's HardSigmoid and Mul: {@code x * clip(x / 6 + 1/2, 0, 1)}, which is its ONNX
+     * definition and exports within opset 13. The Mul keeps the node's name and output.
+     */
+    static List<Node> hardSwish(String name, String x, String y) {
+        String gate = y + ".hardsigmoid";
+        return List.of(new Node(name + ".hardsigmoid", "HardSigmoid", List.of(x), List.of(gate),
+                        Map.of("alpha", 1.0 / 6, "beta", 0.5)),
+                new Node(name, "Mul", List.of(x, gate), List.of(y), Map.of()));
     }
 
     private ModelProto parse(Path file) {

@@ -50,6 +50,13 @@ final class OpsetUpgrade {
                     moveScalar(n, attrs, inputs, inits, "value", 2);
                 }
             }
+            case "Squeeze" -> {
+                if (attrs.containsKey("axes")) { // opset < 13: axes attribute; 13+: optional input 1
+                    String name = n.name() + ".axes";
+                    inits.put(name, Nd4j.createFromArray((long[]) attrs.remove("axes")));
+                    inputs.add(name);
+                }
+            }
             case "BatchNormalization" -> {
                 if (n.intAttr("training_mode", 0) != 0) {
                     throw new IllegalArgumentException("BatchNormalization node '" + n.name()

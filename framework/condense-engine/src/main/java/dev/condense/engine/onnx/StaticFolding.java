@@ -21,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * shape). A value without BATCH becomes an initializer. A value with BATCH may only feed Reshape's shape input,
  * and only at position 0 of a Reshape whose input has a dynamic dim 0: it becomes {@code 0} (copy the input's
  * dimension). Gather must have a constant rank-1 data and constant indices, Concat folds when all its inputs are
- * folded values on axis 0; anything else reading a dynamic value is rejected. Initializers read only by folded
- * nodes are dropped.
+ * folded values on axis 0; anything else reading a dynamic value is rejected. Cast, Slice, Squeeze and Concat
+ * whose inputs are all initializers are evaluated by {@link ConstantOps}; a Cast to INT64 of a folded shape vector
+ * passes it through, and a Slice of one (e.g. {@code x.shape[:1]}) is cut with static bounds. Initializers read only by folded nodes are dropped.
  */
 final class StaticFolding {
     /** Marker entry for the dynamic batch size. */
@@ -39,6 +40,13 @@ final class StaticFolding {
         Set<String> foldedReads = new HashSet<>();
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) {
+            if (ConstantOps.foldable(n, inits)) {
+                INDArray c = ConstantOps.evaluate(n, inits);
+                foldedReads.addAll(n.inputs());
+                inits.put(n.output(), c);
+                shapes.put(n.output(), c.shape());
+                continue;
+            }
             long[] v = evaluate(n, shapes, values, inits);
             if (v == null && SupportedOps.FOLDED.contains(n.opType())) {
                 throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' computes on runtime data; "
@@ -90,6 +98,19 @@ final class StaticFolding {
                     return null;
                 }
                 return Arrays.stream(idx.toLongVector()).map(i -> data[(int) (i < 0 ? i + data.length : i)]).toArray();
+            }
+            case "Cast": {
+                long[] data = values.get(n.inputs().get(0));
+                return data != null && ConstantOps.castTarget(n) == org.nd4j.linalg.api.buffer.DataType.INT64 ? data : null;
+            }
+            case "Slice": {
+                long[] data = values.get(n.inputs().get(0));
+                if (data == null || n.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !inits.containsKey(i))) {
+                    return null;
+                }
+                dev.condense.engine.graph.SliceSpec s = dev.condense.engine.graph.SliceSpec.of(n, new long[] {data.length}, inits);
+                return java.util.stream.LongStream.iterate(s.begin()[0], i -> i < s.end()[0], i -> i + s.step()[0])
+                        .map(i -> data[(int) i]).toArray();
             }
             case "Unsqueeze": {
                 long[] data = value(n.inputs().get(0), values, inits);

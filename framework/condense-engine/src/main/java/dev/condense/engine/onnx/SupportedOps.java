@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * <p>{@link #LOWERED} ops live in the IR and are exported, lowered to SameDiff and shape-inferred.
  * {@link #FOLDED} ops are accepted by the importer only: {@code Constant} becomes an initializer, and
  * {@code Shape}/{@code Gather}/{@code Unsqueeze}/{@code Concat} chains that compute static values are evaluated at
- * import ({@link StaticFolding}). {@link #OPS} is their union.
+ * import ({@link StaticFolding}); Cast, Slice and Squeeze of initializers are evaluated too ({@link ConstantOps}).
+ * {@link #REWRITTEN} ops are replaced by LOWERED ones at import. {@link #OPS} is the union of the three.
  */
 public final class SupportedOps {
 
@@ -20,11 +21,16 @@ public final class SupportedOps {
     public static final SortedSet<String> LOWERED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
             "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Flatten",
             "Identity", "Softmax", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
-            "Reshape", "Transpose", "Concat", "Pad", "Dropout")));
+            "Reshape", "Transpose", "Concat", "Pad", "Dropout", "HardSigmoid", "Slice", "Squeeze", "Resize",
+            "ConvTranspose")));
 
     /** Ops the importer evaluates away when their inputs are static. */
     public static final SortedSet<String> FOLDED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
-            "Constant", "Shape", "Gather", "Unsqueeze")));
+            "Constant", "Shape", "Gather", "Unsqueeze", "Cast")));
+
+    /** Ops the importer rewrites into {@link #LOWERED} ops: HardSwish(x) becomes {@code x * HardSigmoid(x; 1/6, 1/2)}. */
+    public static final SortedSet<String> REWRITTEN = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
+            "HardSwish")));
 
     /** Op types accepted by {@link OnnxImporter}. */
     public static final SortedSet<String> OPS;
@@ -32,6 +38,7 @@ public final class SupportedOps {
     static {
         TreeSet<String> all = new TreeSet<>(LOWERED);
         all.addAll(FOLDED);
+        all.addAll(REWRITTEN);
         OPS = Collections.unmodifiableSortedSet(all);
     }
 

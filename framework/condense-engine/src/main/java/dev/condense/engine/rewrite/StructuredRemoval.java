@@ -3,6 +3,7 @@ package dev.condense.engine.rewrite;
 import dev.condense.api.model.ChannelGroup;
 import dev.condense.api.model.ChannelSlice;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * bias and the BatchNormalization scale/B/mean/var entries and the next conv's input channel, both producers of a
  * residual Add, a Concat input's offset range in the consumer, a flattened {@code H*W} feature block of a Gemm.
  * Activations are not stored, so they shrink with their producers; shapes are re-inferred by whoever reads the graph.
- * A mask on a trimmed initializer is trimmed the same way, so masks of removed units disappear.
+ * A mask on a trimmed initializer is trimmed the same way, so masks of removed units disappear. A depthwise Conv
+ * ({@code group = C}, as in MobileNet blocks) gets {@code group} set to its remaining channel count.
  *
  * <p>Invariant (tested against ONNX Runtime): the trimmed graph computes exactly what the original computes with
  * every initializer member slice of the removed channels zeroed (producer rows and biases, BatchNormalization
@@ -80,6 +82,33 @@ public final class StructuredRemoval {
                 b.mask(e.getKey(), m);
             }
         }
+        return regroupDepthwise(g, b.build());
+    }
+
+    /**
+     * A depthwise Conv ({@code group = inC = outC}, weight {@code [C, 1, kH, kW]}) whose channels were removed keeps
+     * {@code group} equal to its new channel count; other nodes are unchanged.
+     */
+    private static ModelGraph regroupDepthwise(ModelGraph before, ModelGraph after) {
+        boolean changed = false;
+        java.util.List<Node> nodes = new java.util.ArrayList<>();
+        for (Node n : after.nodes()) {
+            INDArray w = n.opType().equals("Conv") && n.inputs().size() > 1 ? after.initializers().get(n.inputs().get(1)) : null;
+            INDArray old = w == null ? null : before.initializers().get(n.inputs().get(1));
+            long group = n.intAttr("group", 1);
+            if (w != null && old != null && group > 1 && group == old.size(0) && old.size(1) == 1 && w.size(0) != group) {
+                Map<String, Object> attrs = new LinkedHashMap<>(n.attributes());
+                attrs.put("group", w.size(0));
+                n = new Node(n.name(), n.opType(), n.inputs(), n.outputs(), attrs);
+                changed = true;
+            }
+            nodes.add(n);
+        }
+        if (!changed) {
+            return after;
+        }
+        ModelGraph.Builder b = after.toBuilder().clearNodes();
+        nodes.forEach(b::node);
         return b.build();
     }
 

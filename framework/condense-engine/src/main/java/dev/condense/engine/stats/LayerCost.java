@@ -17,10 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>Gemm / MatMul with a weight {@code [out, in]} (or {@code [in, out]}): {@code in * out} per sample.</li>
  *   <li>Conv with weight {@code [outC, inC/g, kH, kW]} and output {@code [N, outC, oH, oW]}:
  *       {@code outC * inC/g * kH * kW * oH * oW} per sample.</li>
+ *   <li>ConvTranspose with weight {@code [inC, outC, kH, kW]} and input {@code [N, inC, H, W]}: every input pixel
+ *       meets the whole kernel, {@code inC * outC * kH * kW * H * W} per sample.</li>
  * </ul>
  *
  * @param node    the node's name
- * @param opType  Gemm, MatMul or Conv
+ * @param opType  Gemm, MatMul, Conv or ConvTranspose
  * @param weight  the weight initializer's name
  * @param shape   the weight's shape
  * @param macs    MACs per sample
@@ -32,7 +34,7 @@ public record LayerCost(String node, String opType, String weight, long[] shape,
         Map<String, long[]> shapes = ShapeInference.infer(g);
         List<LayerCost> out = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (!List.of("Gemm", "MatMul", "Conv").contains(n.opType()) || n.inputs().size() < 2) {
+            if (!List.of("Gemm", "MatMul", "Conv", "ConvTranspose").contains(n.opType()) || n.inputs().size() < 2) {
                 continue;
             }
             INDArray w = g.initializers().get(n.inputs().get(1));
@@ -43,6 +45,9 @@ public record LayerCost(String node, String opType, String weight, long[] shape,
             if (n.opType().equals("Conv")) {
                 long[] y = shapes.get(n.output());
                 macs = w.length() * y[2] * y[3];
+            } else if (n.opType().equals("ConvTranspose")) {
+                long[] x = shapes.get(n.inputs().get(0));
+                macs = w.length() * x[2] * x[3];
             }
             out.add(new LayerCost(n.name(), n.opType(), n.inputs().get(1), w.shape(), macs));
         }

@@ -9,7 +9,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * SameDiff lowering of each supported op (ONNX semantics, opset 13): elementwise and dense ops here, convolution
- * and pooling in {@link ConvLowering}, normalization and dropout in {@link NormLowering}, data movement in
+ * and pooling in {@link ConvLowering}, Resize and ConvTranspose in {@link UpsampleLowering}, normalization and dropout in {@link NormLowering}, data movement in
  * {@link TensorLowering}. The SameDiff variable of a node is named after the node's first output.
  */
 final class OpLowering {
@@ -32,16 +32,21 @@ final class OpLowering {
             case "Sigmoid" -> sd.nn.sigmoid(name, a.get(0));
             case "Tanh" -> sd.math.tanh(name, a.get(0));
             case "Clip" -> clip(c, n, a);
+            case "HardSigmoid" -> sd.math.clipByValue(name, a.get(0).mul(n.floatAttr("alpha", 0.2))
+                    .add(n.floatAttr("beta", 0.5)), 0.0, 1.0);
             case "Identity" -> identity(name, a.get(0));
             case "Softmax" -> sd.nn.softmax(name, a.get(0), (int) ShapeInference.axis(n.intAttr("axis", -1),
                     c.shape(n.inputs().get(0)).length));
             case "Conv" -> ConvLowering.conv(c, n, a);
             case "MaxPool", "AveragePool" -> ConvLowering.pool(c, n, a);
+            case "ConvTranspose" -> UpsampleLowering.convTranspose(c, n, a);
+            case "Resize" -> UpsampleLowering.resize(c, n, a);
             case "GlobalAveragePool" -> ConvLowering.globalAveragePool(c, n, a);
             case "BatchNormalization" -> NormLowering.batchNorm(c, n, a);
             case "Dropout" -> NormLowering.dropout(c, n, a);
             case "Flatten", "Reshape" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
-            case "Transpose", "Concat", "Pad" -> TensorLowering.lower(c, n, a);
+            case "Squeeze" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
+            case "Transpose", "Concat", "Pad", "Slice" -> TensorLowering.lower(c, n, a);
             default -> throw new IllegalArgumentException("op " + n.opType() + " (node '" + n.name()
                     + "') cannot be lowered to SameDiff; supported: " + SupportedOps.LOWERED);
         };

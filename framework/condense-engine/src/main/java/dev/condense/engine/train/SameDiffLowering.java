@@ -20,13 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Lowers a {@link ModelGraph} to a SameDiff graph, op by op ({@link OpLowering}), so training gets SameDiff's
  * autodiff.
  *
- * <p>Trainable parameters are the initializers read by Gemm, MatMul, Conv and Add (weights and biases) and the
+ * <p>Trainable parameters are the initializers read by Gemm, MatMul, Conv, ConvTranspose and Add (weights and biases) and the
  * scale and bias of BatchNormalization; running statistics and the initializers read by Sub, Div and Mul (the
  * baked-in input normalization) are constants. Arrays are duplicated into SameDiff, so training never mutates the
  * source graph (invariant of {@link ModelGraph}). Static shapes come from {@link ShapeInference}.
  */
 public final class SameDiffLowering {
-    private static final Set<String> WEIGHT_READERS = Set.of("Gemm", "MatMul", "Conv", "Add");
+    private static final Set<String> WEIGHT_READERS = Set.of("Gemm", "MatMul", "Conv", "ConvTranspose", "Add");
     /** Prefix of the per-node SameDiff name scopes ({@link #lowerScoped}); the node's index follows. */
     static final String SCOPE = "condense.node.";
 

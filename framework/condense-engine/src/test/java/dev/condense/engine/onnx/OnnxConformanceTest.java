@@ -45,7 +45,16 @@ class OnnxConformanceTest {
         EXCLUDED.put("test_(gather|unsqueeze)_.*", "Gather/Unsqueeze on runtime data (folded only when static)");
         EXCLUDED.put("test_reshape_.*|test_constant_pad", "shape-carrying input (Reshape shape, Pad pads) fed at "
                 + "run time: the IR needs static shapes");
-        EXCLUDED.put(".*_(1|3)d_.*", "1-D and 3-D convolution/pooling (2-D NCHW only)");
+        EXCLUDED.put(".*_(1|3)d_.*|test_convtranspose_(1|3)d", "1-D and 3-D convolution/pooling (2-D NCHW only)");
+        EXCLUDED.put("test_(slice|squeeze).*", "Slice starts/ends/axes/steps and Squeeze axes fed at run time: the IR "
+                + "needs them static");
+        EXCLUDED.put("test_cast(like)?_.*", "Cast of runtime data (Cast is folded on constants only) between element "
+                + "types the IR does not hold (float16, bfloat16, double, string)");
+        EXCLUDED.put("test_convtranspose_(autopad_same|output_shape|kernel_shape|with_kernel)",
+                "ConvTranspose auto_pad and output_shape (explicit pads only)");
+        EXCLUDED.put("test_resize_.*", "Resize scales/sizes fed at run time, linear and cubic modes, fractional factors "
+                + "and align_corners/tf_* coordinates: only nearest with whole static factors (PyTorch Upsample) is "
+                + "supported, tested in OpParityTest and MobileNetV3FixtureTest");
         EXCLUDED.put(".*training_mode|test_training_dropout.*|test_dropout_default_mask.*|test_maxpool_with_argmax.*",
                 "training-mode nodes and optional outputs (BN statistics, dropout mask, MaxPool indices)");
         EXCLUDED.put("test_globalaveragepool(_precomputed)?", "opset 1, below the supported range "

@@ -53,6 +53,24 @@ class StaticFoldingTest {
         assertEquals(x.reshape(5, 18), Inference.predict(g, x));
     }
 
+    /** {@code x.reshape(x.shape[:1] + [-1])}: Slice of the shape vector (keeping the batch entry), then Concat. */
+    @Test
+    void sliceOfTheShapeVectorFoldsToo() {
+        ModelGraph g = roundTrip(ModelGraph.builder("sliced")
+                .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 2, 3, 3}))
+                .initializer("st", Nd4j.createFromArray(0L)).initializer("en", Nd4j.createFromArray(1L))
+                .initializer("rest", Nd4j.createFromArray(-1L))
+                .node(new Node("shape", "Shape", List.of("x"), List.of("s"), Map.of()))
+                .node(new Node("head", "Slice", List.of("s", "st", "en"), List.of("n1"), Map.of()))
+                .node(new Node("cast", "Cast", List.of("n1"), List.of("n2"), Map.of("to", 7L)))
+                .node(new Node("cat", "Concat", List.of("n2", "rest"), List.of("spec"), Map.of("axis", 0L)))
+                .node(new Node("view", "Reshape", List.of("x", "spec"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 18}))
+                .build());
+        assertEquals(List.of("Reshape"), g.nodes().stream().map(Node::opType).toList());
+        assertEquals(Nd4j.createFromArray(0L, -1L), g.initializers().get(g.nodes().get(0).inputs().get(1)));
+    }
+
     @Test
     void staticDimensionFoldsToAConstant() {
         ModelGraph g = roundTrip(viewPattern(1));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,6 +63,30 @@ class OpParityTest {
                         .init("bias", GraphFixtures.randn(12, 1, 3))
                         .op("Gemm", Map.of("alpha", 0.5, "beta", 2.0), "w", "bias").build()),
                 Arguments.of("Dropout", GraphFixtures.over(img).op("Dropout", Map.of()).op("Flatten", Map.of()).build()),
+                Arguments.of("HardSigmoid", GraphFixtures.over(img).op("HardSigmoid", Map.of()).build()),
+                Arguments.of("HardSigmoid-mobile", GraphFixtures.over(img)
+                        .op("HardSigmoid", Map.of("alpha", 1.0 / 6, "beta", 0.5)).build()),
+                Arguments.of("Slice", GraphFixtures.over(img).init("st", Nd4j.createFromArray(1L, -5L))
+                        .init("en", Nd4j.createFromArray(3L, Long.MAX_VALUE)).init("ax", Nd4j.createFromArray(1L, 3L))
+                        .init("sp", Nd4j.createFromArray(1L, 2L)).op("Slice", Map.of(), "st", "en", "ax", "sp").build()),
+                Arguments.of("Slice-default-axes", GraphFixtures.over(img).init("st", Nd4j.createFromArray(0L, 2L, 1L))
+                        .init("en", Nd4j.createFromArray(Long.MAX_VALUE, 4L, -1L)).op("Slice", Map.of(), "st", "en").build()),
+                Arguments.of("Squeeze", GraphFixtures.over(-1, 4, 1, 7).init("axes", Nd4j.createFromArray(-2L))
+                        .op("Squeeze", Map.of(), "axes").build()),
+                Arguments.of("Resize-nearest-asymmetric", GraphFixtures.over(img).init("roi", Nd4j.create(DataType.FLOAT, 0))
+                        .init("scales", Nd4j.createFromArray(1f, 1f, 2f, 3f)).op("Resize", Map.of("mode", "nearest",
+                                "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor"), "roi", "scales")
+                        .build()),
+                Arguments.of("Resize-nearest-sizes-half-pixel", GraphFixtures.over(img).init("roi", Nd4j.create(DataType.FLOAT, 0))
+                        .init("scales", Nd4j.create(DataType.FLOAT, 0)).init("sizes", Nd4j.createFromArray(3L, 4L, 21L, 14L))
+                        .op("Resize", Map.of("mode", "nearest"), "roi", "scales", "sizes").build()),
+                Arguments.of("ConvTranspose-stride2-outpad", convTranspose(3, Map.of("strides", new long[] {2, 2},
+                        "pads", new long[] {1, 1, 1, 1}, "output_padding", new long[] {1, 1}), true)),
+                Arguments.of("ConvTranspose-plain", convTranspose(3, Map.of(), false)),
+                Arguments.of("ConvTranspose-crop", convTranspose(2, Map.of("strides", new long[] {2, 3},
+                        "pads", new long[] {1, 0, 1, 2}), true)),
+                Arguments.of("ConvTranspose-dilated", convTranspose(3, Map.of("dilations", new long[] {2, 1},
+                        "pads", new long[] {0, 1, 2, 0}), true)),
                 Arguments.of("MatMul+Softmax", GraphFixtures.over(-1, 6).init("w", GraphFixtures.randn(8, 1, 6, 3))
                         .op("MatMul", Map.of(), "w").op("Softmax", Map.of("axis", 1L)).build()));
     }
@@ -70,6 +95,13 @@ class OpParityTest {
         return GraphFixtures.over(-1, 4, 7, 7)
                 .init("w", GraphFixtures.randn(1, 0.5, outC, 4 / group, 3, 3)).init("b", GraphFixtures.randn(2, 0.1, outC))
                 .op("Conv", withGroup(attrs, group), "w", "b").build();
+    }
+
+    /** ConvTranspose 4 -> 5 channels, kernel k x k, weight {@code [4, 5, k, k]}. */
+    private static ModelGraph convTranspose(int k, Map<String, Object> attrs, boolean bias) {
+        GraphFixtures g = GraphFixtures.over(-1, 4, 7, 7).init("w", GraphFixtures.randn(3, 0.5, 4, 5, k, k));
+        return bias ? g.init("b", GraphFixtures.randn(4, 0.1, 5)).op("ConvTranspose", attrs, "w", "b").build()
+                : g.op("ConvTranspose", attrs, "w").build();
     }
 
     private static Map<String, Object> withGroup(Map<String, Object> attrs, long group) {

@@ -14,6 +14,7 @@ import dev.condense.kernel.recipe.Structured;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,12 +88,27 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
      * {@code layerNames} (a typo, almost always), in recipe order: sparsity selectors, then include, then exclude.
      */
     public List<RecipeException> unmatched(Collection<String> layerNames) {
+        return unmatched(layerNames, Map.of());
+    }
+
+    /**
+     * As {@link #unmatched(Collection)}; a selector that matches node names instead of layer names (the names
+     * {@code inspect} prints in its first column) says which layer names those nodes have.
+     *
+     * @param layerByNode node name to layer name ({@link dev.condense.kernel.prune.PrunableLayers#byNode})
+     */
+    public List<RecipeException> unmatched(Collection<String> layerNames, Map<String, String> layerByNode) {
         List<RecipeException> problems = new ArrayList<>();
         String known = "; layers: " + String.join(", ", layerNames);
         for (SparsityRule.Selector s : sparsity.selectors()) {
             if (layerNames.stream().noneMatch(s::matches)) {
+                List<String> nodes = layerByNode.keySet().stream().filter(s::matches).limit(3).toList();
+                String hint = nodes.isEmpty() ? "" : "; it names node" + (nodes.size() == 1 ? " " : "s ")
+                        + String.join(", ", nodes) + ", whose layer name" + (nodes.size() == 1 ? " is " : "s are ")
+                        + String.join(", ", nodes.stream().map(layerByNode::get).toList())
+                        + " (condense inspect shows both)";
                 problems.add(new RecipeException(s.location(), "selector " + Quote.single(s.selector()) + " matches no prunable layer"
-                        + known));
+                        + hint + known));
             }
         }
         for (LayerPattern p : layers.unmatched(layerNames)) {

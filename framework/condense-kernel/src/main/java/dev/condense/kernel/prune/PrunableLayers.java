@@ -2,8 +2,10 @@ package dev.condense.kernel.prune;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Finds the weights a prune stage may touch: the weight input of every Gemm, MatMul and Conv that is an
@@ -16,14 +18,23 @@ public final class PrunableLayers {
 
     /** Initializer names of prunable weights, in graph order. */
     public static List<String> of(ModelGraph graph) {
-        List<String> out = new ArrayList<>();
+        return List.copyOf(new LinkedHashSet<>(byNode(graph).values()));
+    }
+
+    /**
+     * The layer name recipes use for each node that has one, keyed by node name, in graph order: what sparsity
+     * selectors, include and exclude match. Nodes without a prunable weight are absent; two nodes sharing a weight
+     * map to the same name.
+     */
+    public static Map<String, String> byNode(ModelGraph graph) {
+        Map<String, String> out = new LinkedHashMap<>();
         for (Node n : graph.nodes()) {
             String w = switch (n.opType()) {
                 case "Gemm", "MatMul", "Conv" -> n.inputs().get(1);
                 default -> null;
             };
-            if (w != null && graph.initializers().containsKey(w) && !out.contains(w)) {
-                out.add(w);
+            if (w != null && graph.initializers().containsKey(w)) {
+                out.put(n.name(), w);
             }
         }
         return out;

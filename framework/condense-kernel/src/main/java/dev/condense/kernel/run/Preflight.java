@@ -103,7 +103,7 @@ public final class Preflight {
             if (!(stage instanceof PruneStep p)) {
                 continue;
             }
-            List<RecipeException> unmatched = p.unmatched(layers);
+            List<RecipeException> unmatched = p.unmatched(layers, PrunableLayers.byNode(graph));
             if (!unmatched.isEmpty()) {
                 throw unmatched.get(0);
             }

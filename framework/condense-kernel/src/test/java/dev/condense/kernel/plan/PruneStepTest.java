@@ -43,4 +43,18 @@ class PruneStepTest {
         assertEquals("layers exclude pattern 'conv1.weight' matches no prunable layer; layers: fc1.weight, fc2.weight,"
                 + " fc3.weight", problems.get(1).detail());
     }
+
+    @Test
+    void aSelectorWrittenAsANodeNameIsToldTheLayerName() {
+        PruneStep p = step("      scorer: magnitude\n      sparsity: {default: 0.5, \"/fc2/Gemm\": 0.7}\n");
+        var byNode = new java.util.LinkedHashMap<String, String>();
+        byNode.put("/fc1/Gemm", "fc1.weight");
+        byNode.put("/fc2/Gemm", "fc2.weight");
+        List<RecipeException> problems = p.unmatched(byNode.values(), byNode);
+        assertEquals(1, problems.size());
+        assertEquals("selector '/fc2/Gemm' matches no prunable layer; it names node /fc2/Gemm, whose layer name is "
+                + "fc2.weight (condense inspect shows both); layers: fc1.weight, fc2.weight", problems.get(0).detail());
+        assertEquals(List.of(), step("      scorer: magnitude\n      sparsity: {default: 0.5, fc2.weight: 0.7}\n")
+                .unmatched(byNode.values(), byNode));
+    }
 }
