@@ -38,11 +38,49 @@ final class ReportMarkdown {
                     .append(e.get("onnx_bytes")).append(" | ").append(e.getOrDefault("latency_b1_ms_median", "-"))
                     .append(" | ").append(e.getOrDefault("latency_b128_ms_median", "-")).append(" |\n");
         }
+        latency(md, (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of()));
         md.append("\n## Notes\n\n");
         for (Object n : (List<Object>) r.getOrDefault("notes", List.of())) {
             md.append("- ").append(n).append("\n");
         }
         return md.toString();
+    }
+
+    /**
+     * The latency table: per evaluation and batch size, this model's and the input model's median (timed
+     * interleaved), the speed-up's median, interquartile range and range over rounds, and the verdict.
+     */
+    private static void latency(StringBuilder md, List<Map<String, Object>> evaluations) {
+        if (evaluations.stream().noneMatch(e -> e.containsKey("latency_b1_speedup"))) {
+            return;
+        }
+        md.append("\n## Latency (ONNX Runtime, ").append(evaluations.stream()
+                        .map(e -> e.get("latency_intra_op_threads")).filter(t -> t != null).findFirst().orElse("?"))
+                .append(" intra-op thread(s), timed interleaved with the input model)\n\n");
+        md.append("Speed-up = input model time / this model's time, the median of per-round ratios; the middle half of"
+                + " the rounds lies in the IQR. A speed-up is called only when the IQR is at most 20% of the median"
+                + " wide and lies entirely above 1 (faster) or below 1 (slower).\n\n");
+        md.append("| after stage | batch | this model ms | input model ms | speed-up | IQR | min-max | rounds | verdict |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> e : evaluations) {
+            for (String b : List.of("b1", "b128")) {
+                String k = "latency_" + b;
+                if (!e.containsKey(k + "_speedup")) {
+                    continue;
+                }
+                md.append("| ").append(e.get("after")).append(" | ").append(b.substring(1)).append(" | ")
+                        .append(e.get(k + "_ms_median")).append(" | ").append(e.get(k + "_reference_ms_median"))
+                        .append(" | ").append(times(e.get(k + "_speedup"))).append(" | ")
+                        .append(times(e.get(k + "_speedup_q1"))).append("-").append(times(e.get(k + "_speedup_q3")))
+                        .append(" | ").append(times(e.get(k + "_speedup_min"))).append("-")
+                        .append(times(e.get(k + "_speedup_max"))).append(" | ").append(e.get(k + "_rounds"))
+                        .append(" | ").append(e.get(k + "_verdict")).append(" |\n");
+            }
+        }
+    }
+
+    private static String times(Object v) {
+        return v instanceof Number n ? String.format(Locale.ROOT, "%.2fx", n.doubleValue()) : "-";
     }
 
     /** A prune stage's per-layer table: shape, parameters, nonzeros and MACs per sample, before -> after. */
