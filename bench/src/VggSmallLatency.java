@@ -15,7 +15,8 @@ import java.util.stream.LongStream;
 
 /**
  * The vgg-small filter rows of docs/benchmarks.md, re-timed with the evaluate stage's interleaved timer:
- * args [ROUNDS [THREADS [DENSE.onnx PRUNED.onnx]]] (defaults 41 rounds, 1 intra-op thread).
+ * args [ROUNDS [THREADS [DENSE.onnx PRUNED.onnx]]] (defaults: 41 rounds; 1 and then 2 intra-op threads; THREADS
+ * may be a comma-separated list).
  *
  * <p>Without files it builds the two structures of those rows: dense vgg-small (zoo, seed 1: 16/32/32/64 filters)
  * and the same network with half of the filters of b1.conv2 (32 -> 16) and b2.conv2 (64 -> 32) physically removed
@@ -24,14 +25,16 @@ import java.util.stream.LongStream;
  * not branch on weight values, so freshly initialized weights time as the trained ones do. With files it times
  * those instead.
  *
- * <p>Then, at batch 128 and batch 1: {@link InterleavedLatency} with the reference = dense, the model = pruned,
- * ROUNDS rounds of 4 calls each (batch 1: 16 calls), 5 warm-up calls (batch 1: 50), THREADS intra-op threads; prints
- * both medians, the speed-up's median, IQR, range and verdict, and the load average before and after.
+ * <p>Then, for each thread count, at batch 128 and batch 1: {@link InterleavedLatency} with the reference = dense,
+ * the model = pruned, ROUNDS rounds of 4 calls each (batch 1: 16 calls), 5 warm-up calls (batch 1: 50), that many
+ * intra-op threads for both; prints both medians, the speed-up's median, IQR, range and verdict, and the load
+ * average before each thread count and at the end.
  */
 public class VggSmallLatency {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 41;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int[] threadCounts = java.util.Arrays.stream((args.length > 1 ? args[1] : "1,2").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         Path dense;
         Path pruned;
         if (args.length > 3) {
@@ -45,16 +48,20 @@ public class VggSmallLatency {
             new OnnxExporter().write(g, dense);
             new OnnxExporter().write(halve(g, List.of("b1.conv2", "b2.conv2")), pruned);
         }
-        System.out.printf("dense %s (%d bytes), pruned %s (%d bytes); %d rounds, %d intra-op thread(s), load %s%n",
-                dense, Files.size(dense), pruned, Files.size(pruned), rounds, threads, load());
-        for (long batch : new long[] {128, 1}) {
-            InterleavedLatency.Plan plan = batch == 1 ? new InterleavedLatency.Plan(50, rounds, 16)
-                    : new InterleavedLatency.Plan(5, rounds, 4);
-            LatencyComparison c = InterleavedLatency.measure(dense, pruned, new long[] {batch, 1, 28, 28}, plan, threads);
-            System.out.printf("batch %d: dense %.3f ms, pruned %.3f ms (medians of %d calls each); speed-up %.3fx,"
-                    + " IQR %.3f-%.3f, range %.3f-%.3f over %d rounds: %s%n", batch, c.reference().medianMillis(),
-                    c.model().medianMillis(), c.model().runs(), c.speedupMedian(), c.speedupQ1(), c.speedupQ3(),
-                    c.speedupMin(), c.speedupMax(), c.rounds(), c.verdict().text());
+        System.out.printf("dense %s (%d bytes), pruned %s (%d bytes); %d rounds%n", dense, Files.size(dense), pruned,
+                Files.size(pruned), rounds);
+        for (int threads : threadCounts) {
+            System.out.printf("%d intra-op thread(s), load %s%n", threads, load());
+            for (long batch : new long[] {128, 1}) {
+                InterleavedLatency.Plan plan = batch == 1 ? new InterleavedLatency.Plan(50, rounds, 16)
+                        : new InterleavedLatency.Plan(5, rounds, 4);
+                LatencyComparison c = InterleavedLatency.measure(dense, pruned, new long[] {batch, 1, 28, 28}, plan,
+                        threads);
+                System.out.printf("  batch %d: dense %.3f ms, pruned %.3f ms (medians of %d calls each); speed-up"
+                        + " %.3fx, IQR %.3f-%.3f, range %.3f-%.3f over %d rounds: %s%n", batch,
+                        c.reference().medianMillis(), c.model().medianMillis(), c.model().runs(), c.speedupMedian(),
+                        c.speedupQ1(), c.speedupQ3(), c.speedupMin(), c.speedupMax(), c.rounds(), c.verdict().text());
+            }
         }
         System.out.println("load after: " + load());
     }

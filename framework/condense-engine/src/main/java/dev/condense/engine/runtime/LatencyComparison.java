@@ -15,8 +15,10 @@ import java.util.Arrays;
  *
  * <p>The verdict rule, in this order: the speed-up is {@link Verdict#TOO_NOISY} when the interquartile range of the
  * round ratios, relative to their median, is wider than {@link #MAX_RELATIVE_IQR}; {@link Verdict#FASTER} when the
- * first quartile is above 1 (three quarters of the rounds saw the model faster); {@link Verdict#SLOWER} when the
- * third quartile is below 1; otherwise {@link Verdict#NO_DIFFERENCE} (the middle half of the rounds straddles 1).
+ * first quartile is above 1 (three quarters of the rounds saw the model faster) and the median is at least
+ * {@link #MIN_CHANGE}; {@link Verdict#SLOWER} when the third quartile is below 1 and the median at most
+ * {@code 1 / MIN_CHANGE}; otherwise {@link Verdict#NO_DIFFERENCE} (the middle half of the rounds straddles 1, or
+ * the median is within 5% of 1: two timings of one file differ by about 1% here, see docs/benchmarks.md).
  *
  * @param reference    per-call latency of the reference model over every timed call
  * @param model        per-call latency of the model over every timed call
@@ -33,6 +35,9 @@ public record LatencyComparison(LatencyStats reference, LatencyStats model, doub
 
     /** Widest interquartile range of the round ratios, relative to their median, that still allows a verdict. */
     public static final double MAX_RELATIVE_IQR = 0.20;
+
+    /** Smallest median speed-up called faster (its inverse: the largest called slower). */
+    public static final double MIN_CHANGE = 1.05;
 
     /** What a comparison allows to say about the model's speed relative to the reference. */
     public enum Verdict {
@@ -82,10 +87,10 @@ public record LatencyComparison(LatencyStats reference, LatencyStats model, doub
         if ((q3 - q1) / median > MAX_RELATIVE_IQR) {
             return Verdict.TOO_NOISY;
         }
-        if (q1 > 1.0) {
+        if (q1 > 1.0 && median >= MIN_CHANGE) {
             return Verdict.FASTER;
         }
-        if (q3 < 1.0) {
+        if (q3 < 1.0 && median <= 1.0 / MIN_CHANGE) {
             return Verdict.SLOWER;
         }
         return Verdict.NO_DIFFERENCE;

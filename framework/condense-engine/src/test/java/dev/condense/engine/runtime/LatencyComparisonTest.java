@@ -80,6 +80,9 @@ class LatencyComparisonTest {
     @Test
     void verdictRuleBoundaries() {
         assertEquals(Verdict.FASTER, LatencyComparison.verdict(1.10, 1.01, 1.20));
+        assertEquals(Verdict.FASTER, LatencyComparison.verdict(1.05, 1.04, 1.06));
+        assertEquals(Verdict.NO_DIFFERENCE, LatencyComparison.verdict(1.04, 1.03, 1.05));  // consistent but under 5%
+        assertEquals(Verdict.NO_DIFFERENCE, LatencyComparison.verdict(0.96, 0.95, 0.97));
         assertEquals(Verdict.NO_DIFFERENCE, LatencyComparison.verdict(1.10, 1.00, 1.20));  // q1 not above 1
         assertEquals(Verdict.SLOWER, LatencyComparison.verdict(0.90, 0.85, 0.99));
         assertEquals(Verdict.NO_DIFFERENCE, LatencyComparison.verdict(1.0, 0.95, 1.05));

@@ -1,5 +1,6 @@
 package dev.condense.kernel.run;
 
+import dev.condense.engine.runtime.LatencyComparison;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,9 +58,11 @@ final class ReportMarkdown {
         md.append("\n## Latency (ONNX Runtime, ").append(evaluations.stream()
                         .map(e -> e.get("latency_intra_op_threads")).filter(t -> t != null).findFirst().orElse("?"))
                 .append(" intra-op thread(s), timed interleaved with the input model)\n\n");
-        md.append("Speed-up = input model time / this model's time, the median of per-round ratios; the middle half of"
-                + " the rounds lies in the IQR. A speed-up is called only when the IQR is at most 20% of the median"
-                + " wide and lies entirely above 1 (faster) or below 1 (slower).\n\n");
+        md.append(String.format(Locale.ROOT, "Speed-up = input model time / this model's time, the median of per-round"
+                + " ratios; the middle half of the rounds lies in the IQR. A change is called only when the IQR is at"
+                + " most %.0f%% of the median wide and lies entirely above 1 with a median of at least %.2f (faster),"
+                + " or entirely below 1 with a median of at most 1/%.2f (slower).\n\n",
+                100 * LatencyComparison.MAX_RELATIVE_IQR, LatencyComparison.MIN_CHANGE, LatencyComparison.MIN_CHANGE));
         md.append("| after stage | batch | this model ms | input model ms | speed-up | IQR | min-max | rounds | verdict |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> e : evaluations) {
