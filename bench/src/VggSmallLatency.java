@@ -27,8 +27,9 @@ import java.util.stream.LongStream;
  *
  * <p>Then, for each thread count, at batch 128 and batch 1: {@link InterleavedLatency} with the reference = dense,
  * the model = pruned, ROUNDS rounds of 4 calls each (batch 1: 16 calls), 5 warm-up calls (batch 1: 50), that many
- * intra-op threads for both; prints both medians, the speed-up's median, IQR, range and verdict, and the load
- * average before each thread count and at the end.
+ * intra-op threads for both; prints both medians, the speed-up's median, IQR, range and verdict (with one thread
+ * from the calling thread's CPU time and from wall-clock time, with two from wall-clock time, see
+ * {@link InterleavedLatency}), and the load average before each thread count and at the end.
  */
 public class VggSmallLatency {
     public static void main(String[] args) throws Exception {
@@ -55,12 +56,15 @@ public class VggSmallLatency {
             for (long batch : new long[] {128, 1}) {
                 InterleavedLatency.Plan plan = batch == 1 ? new InterleavedLatency.Plan(50, rounds, 16)
                         : new InterleavedLatency.Plan(5, rounds, 4);
-                LatencyComparison c = InterleavedLatency.measure(dense, pruned, new long[] {batch, 1, 28, 28}, plan,
-                        threads);
-                System.out.printf("  batch %d: dense %.3f ms, pruned %.3f ms (medians of %d calls each); speed-up"
-                        + " %.3fx, IQR %.3f-%.3f, range %.3f-%.3f over %d rounds: %s%n", batch,
-                        c.reference().medianMillis(), c.model().medianMillis(), c.model().runs(), c.speedupMedian(),
-                        c.speedupQ1(), c.speedupQ3(), c.speedupMin(), c.speedupMax(), c.rounds(), c.verdict().text());
+                InterleavedLatency.Result r = InterleavedLatency.measure(dense, pruned, new long[] {batch, 1, 28, 28},
+                        plan, threads);
+                for (LatencyComparison c : threads == 1 ? List.of(r.cpuTime(), r.wallClock()) : List.of(r.wallClock())) {
+                    System.out.printf("  batch %d, %s: dense %.3f ms, pruned %.3f ms (medians of %d calls each);"
+                            + " speed-up %.3fx, IQR %.3f-%.3f, range %.3f-%.3f over %d rounds: %s%n", batch,
+                            c == r.cpuTime() ? "thread CPU time" : "wall clock", c.reference().medianMillis(),
+                            c.model().medianMillis(), c.model().runs(), c.speedupMedian(), c.speedupQ1(),
+                            c.speedupQ3(), c.speedupMin(), c.speedupMax(), c.rounds(), c.verdict().text());
+                }
             }
         }
         System.out.println("load after: " + load());

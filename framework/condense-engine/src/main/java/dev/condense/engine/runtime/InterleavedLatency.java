@@ -14,6 +14,12 @@ import java.util.Arrays;
  * {@code session.run} is timed, not the copies in and out). First {@code warmup} untimed calls of each, alternating;
  * then {@code rounds} rounds of {@code calls} calls of each, alternating call by call. Even rounds start with the
  * reference, odd rounds with the model, so neither side always runs right after the other.
+ *
+ * <p>Each call is timed twice: wall clock, and the CPU time of the calling thread. With one intra-op thread ONNX
+ * Runtime computes on the calling thread, so its CPU time is the work of the call without the time the thread
+ * waited for a core while other processes ran; the speed-up is then taken from CPU time ({@link Result#ratio}), and
+ * two timings of one file agree within a few percent even on a loaded machine. With more threads the work is spread
+ * over pool threads the calling thread's CPU time does not see, and the speed-up is taken from wall-clock time.
  */
 public final class InterleavedLatency {
 
@@ -33,6 +39,20 @@ public final class InterleavedLatency {
         }
     }
 
+    /**
+     * Both timings of one comparison.
+     *
+     * @param wallClock wall-clock durations: the latency a caller sees under the machine's current load
+     * @param cpuTime   CPU time of the calling thread: with one intra-op thread, the call's own work
+     * @param cpuBased  whether {@link #ratio()} is the CPU-time comparison (one intra-op thread) or the wall-clock one
+     */
+    public record Result(LatencyComparison wallClock, LatencyComparison cpuTime, boolean cpuBased) {
+        /** The comparison the speed-up is read from: CPU time with one intra-op thread, wall clock otherwise. */
+        public LatencyComparison ratio() {
+            return cpuBased ? cpuTime : wallClock;
+        }
+    }
+
     private InterleavedLatency() {
     }
 
@@ -43,33 +63,36 @@ public final class InterleavedLatency {
      * @param plan           how many calls
      * @param intraOpThreads ONNX Runtime intra-op threads of both sessions, >= 1
      */
-    public static LatencyComparison measure(Path reference, Path model, long[] inputShape, Plan plan,
-                                            int intraOpThreads) {
+    public static Result measure(Path reference, Path model, long[] inputShape, Plan plan, int intraOpThreads) {
         if (Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("latency needs a concrete input shape, got " + Arrays.toString(inputShape));
         }
-        long[][] ref = new long[plan.rounds()][plan.calls()];
-        long[][] mod = new long[plan.rounds()][plan.calls()];
+        long[][] refWall = new long[plan.rounds()][plan.calls()];
+        long[][] refCpu = new long[plan.rounds()][plan.calls()];
+        long[][] modWall = new long[plan.rounds()][plan.calls()];
+        long[][] modCpu = new long[plan.rounds()][plan.calls()];
         try (OrtRunner a = new OrtRunner(reference, intraOpThreads);
              OrtRunner b = new OrtRunner(model, intraOpThreads);
              OnnxTensor input = OrtRunner.tensor(OrtRunner.seededInput(inputShape))) {
+            long[] scratch = new long[1];
             for (int i = 0; i < plan.warmup(); i++) {
-                a.timedRun(input);
-                b.timedRun(input);
+                a.timedRun(input, scratch, scratch, 0);
+                b.timedRun(input, scratch, scratch, 0);
             }
             for (int r = 0; r < plan.rounds(); r++) {
                 boolean referenceFirst = r % 2 == 0;
                 for (int c = 0; c < plan.calls(); c++) {
                     if (referenceFirst) {
-                        ref[r][c] = a.timedRun(input);
-                        mod[r][c] = b.timedRun(input);
+                        a.timedRun(input, refWall[r], refCpu[r], c);
+                        b.timedRun(input, modWall[r], modCpu[r], c);
                     } else {
-                        mod[r][c] = b.timedRun(input);
-                        ref[r][c] = a.timedRun(input);
+                        b.timedRun(input, modWall[r], modCpu[r], c);
+                        a.timedRun(input, refWall[r], refCpu[r], c);
                     }
                 }
             }
         }
-        return LatencyComparison.ofNanos(ref, mod);
+        return new Result(LatencyComparison.ofNanos(refWall, modWall), LatencyComparison.ofNanos(refCpu, modCpu),
+                intraOpThreads == 1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.condense.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,13 +23,20 @@ class InterleavedLatencyTest {
         Path b = dir.resolve("b.onnx");
         new OnnxExporter().write(new TinyMlp(7).graph, a);
         new OnnxExporter().write(new TinyMlp(8).graph, b);
-        LatencyComparison c = InterleavedLatency.measure(a, b, new long[] {2, 1, 4, 4},
+        InterleavedLatency.Result r = InterleavedLatency.measure(a, b, new long[] {2, 1, 4, 4},
                 new InterleavedLatency.Plan(1, 5, 3), 1);
-        assertEquals(5, c.rounds());
-        assertEquals(15, c.reference().runs());
-        assertEquals(15, c.model().runs());
-        assertTrue(c.speedupMin() > 0 && c.speedupMin() <= c.speedupQ1() && c.speedupQ1() <= c.speedupMedian()
-                && c.speedupMedian() <= c.speedupQ3() && c.speedupQ3() <= c.speedupMax(), c::toString);
+        assertTrue(r.cpuBased());
+        assertSame(r.cpuTime(), r.ratio());
+        for (LatencyComparison c : new LatencyComparison[] {r.wallClock(), r.cpuTime()}) {
+            assertEquals(5, c.rounds());
+            assertEquals(15, c.reference().runs());
+            assertEquals(15, c.model().runs());
+            assertTrue(c.speedupMin() > 0 && c.speedupMin() <= c.speedupQ1() && c.speedupQ1() <= c.speedupMedian()
+                    && c.speedupMedian() <= c.speedupQ3() && c.speedupQ3() <= c.speedupMax(), c::toString);
+        }
+        InterleavedLatency.Result two = InterleavedLatency.measure(a, b, new long[] {2, 1, 4, 4},
+                new InterleavedLatency.Plan(0, 1, 1), 2);
+        assertSame(two.wallClock(), two.ratio(), "with a thread pool the calling thread's CPU time is not the work");
     }
 
     @Test
