@@ -56,7 +56,8 @@ final class HonestyNotes {
      * After structured removal: the convs whose output channel count is not a multiple of {@value #BLOCK}. ONNX
      * Runtime's x86 conv kernels work on blocks of 8 (AVX2) or 16 (AVX-512) channels; other counts pad to whole blocks
      * or leave the blocked layout, so fewer MACs need not mean less time (measured in docs/benchmarks.md: vgg-small
-     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.88x as fast).
+     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.86-1.93x as fast with
+     * one intra-op thread).
      */
     static Optional<String> channelBlocks(ModelGraph graph) {
         List<String> off = new ArrayList<>();
@@ -101,8 +102,9 @@ final class HonestyNotes {
             for (String batch : List.of("b1", "b128")) {
                 String k = "latency_" + batch;
                 if (last.get(k + "_speedup") instanceof Number x) {
-                    b.append(String.format(Locale.ROOT, " Latency at batch %s: %s ms vs %s ms for the input model timed"
-                            + " interleaved, speed-up %.2fx (IQR %.2f-%.2f over %s rounds): %s.", batch.substring(1),
+                    b.append(String.format(Locale.ROOT, " Latency at batch %s, timed interleaved with the input model:"
+                            + " %s ms vs %s ms (wall clock under this run's load), speed-up %.2fx from CPU time"
+                            + " (IQR %.2f-%.2f over %s rounds): %s.", batch.substring(1),
                             last.get(k + "_ms_median"), last.get(k + "_reference_ms_median"), x.doubleValue(),
                             ((Number) last.get(k + "_speedup_q1")).doubleValue(),
                             ((Number) last.get(k + "_speedup_q3")).doubleValue(), last.get(k + "_rounds"),
