@@ -40,6 +40,22 @@ class InterleavedLatencyTest {
     }
 
     @Test
+    void fastModelsGetMoreCallsPerRound() {
+        InterleavedLatency.Plan plan = new InterleavedLatency.Plan(3, 21, 4, 20);
+        assertEquals(4, plan.callsFor(25e6));        // 25 ms calls: the plan's 4 already take 100 ms
+        assertEquals(25, plan.callsFor(0.8e6));      // 0.8 ms: 25 calls make 20 ms
+        assertEquals(InterleavedLatency.MAX_CALLS, plan.callsFor(10e3));
+        assertEquals(4, new InterleavedLatency.Plan(3, 21, 4).callsFor(10e3));
+        Path a = dir.resolve("a.onnx");
+        new OnnxExporter().write(new TinyMlp(7).graph, a);
+        // a tiny MLP call takes well under 1 ms, so 1 ms rounds need more than the plan's 2 calls
+        InterleavedLatency.Result r = InterleavedLatency.measure(a, a, new long[] {2, 1, 4, 4},
+                new InterleavedLatency.Plan(5, 3, 2, 1), 1);
+        assertTrue(r.cpuTime().model().runs() > 3 * 2, r.toString());
+        assertEquals(r.cpuTime().model().runs(), r.wallClock().reference().runs());
+    }
+
+    @Test
     void rejectsSymbolicShapesAndEmptyPlans() {
         Path a = dir.resolve("a.onnx");
         new OnnxExporter().write(new TinyMlp(7).graph, a);
@@ -47,6 +63,7 @@ class InterleavedLatencyTest {
                 new InterleavedLatency.Plan(0, 1, 1), 1));
         assertThrows(IllegalArgumentException.class, () -> new InterleavedLatency.Plan(0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new InterleavedLatency.Plan(-1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new InterleavedLatency.Plan(1, 1, 1, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new OrtRunner(a, 0));
     }
 }

@@ -29,10 +29,10 @@ import java.util.Map;
 final class Evaluator {
     /** ONNX Runtime intra-op threads of the latency sessions (both models). */
     static final int LATENCY_THREADS = 1;
-    /** Batch 1: 20 warm-up calls of each model, 25 rounds of 8 calls each (200 timed calls per model). */
-    static final InterleavedLatency.Plan PLAN_B1 = new InterleavedLatency.Plan(20, 25, 8);
-    /** Batch 128: 3 warm-up calls of each model, 21 rounds of 4 calls each (84 timed calls per model). */
-    static final InterleavedLatency.Plan PLAN_B128 = new InterleavedLatency.Plan(3, 21, 4);
+    /** Batch 1: 20 warm-up calls of each model, 25 rounds of at least 8 calls and about 20 ms of each model. */
+    static final InterleavedLatency.Plan PLAN_B1 = new InterleavedLatency.Plan(20, 25, 8, 20);
+    /** Batch 128: 3 warm-up calls of each model, 21 rounds of at least 4 calls and about 20 ms of each model. */
+    static final InterleavedLatency.Plan PLAN_B128 = new InterleavedLatency.Plan(3, 21, 4, 20);
 
     private Evaluator() {
     }
