@@ -33,7 +33,8 @@ final class ReportMarkdown {
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> e : (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of())) {
             md.append("| ").append(e.get("after")).append(" | ").append(pct(e.get("accuracy"))).append(" | ")
-                    .append(e.get("test_rows") != null ? e.get("test_rows") : e.get("validation_rows") + " (validation)")
+                    .append(e.get("test_rows") != null ? e.get("test_rows")
+                            : e.get("validation_rows") != null ? e.get("validation_rows") + " (validation)" : "-")
                     .append(" | ").append(e.get("dense_params")).append(" | ")
                     .append(e.get("nonzeros")).append(" | ").append(pct(e.get("sparsity"))).append(" | ")
                     .append(e.get("onnx_bytes")).append(" | ").append(e.getOrDefault("latency_b1_ms_median", "-"))

@@ -39,6 +39,7 @@ class ReportMarkdownTest {
         assertTrue(md.contains("| 3:evaluate | 128 | 10.0 | 20.0 | 6.0 / 12.0 | 2.00x | 2.00x-2.00x | 2.00x-2.00x | 2.00x | 5 | faster |"), md);
         assertTrue(md.contains("| 3:evaluate | 1 | 0.1 | 0.1 | 0.1 / 0.1 | 1.00x |"), md);
         assertTrue(md.contains("| no measurable difference |"), md);
+        assertTrue(md.contains("| 3:evaluate | - | - |"), "no accuracy, no rows: " + md);
     }
 
     @Test
