@@ -3,10 +3,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * ONNX Runtime latency of model files, interleaved so that drift in the machine's load hits every file alike:
- * args REPEATS FILE... (inputs [N, 1, 28, 28]). Each repeat times every file in turn at batch 1 (50 warm-up, 200
- * timed calls) and batch 128 (5 warm-up, 30 timed calls); prints the median over repeats of each run's median and
- * each file's batch-128 speed-up over the first file.
+ * ONNX Runtime latency of model files, each timed alone in blocks: args REPEATS FILE... (inputs [N, 1, 28, 28]).
+ * Each repeat times every file in turn at batch 1 (50 warm-up, 200 timed calls) and batch 128 (5 warm-up, 30 timed
+ * calls), 2 intra-op threads; prints the median over repeats of each run's median and each file's batch-128
+ * speed-up over the first file. Only the order of the blocks alternates, so a change in the machine's load during a
+ * block hits one file only: for speed-ups use {@code VggSmallLatency} or the evaluate stage, which alternate call by
+ * call ({@code InterleavedLatency}) and report the spread (docs/benchmarks.md, "vgg-small filter rows re-measured").
  */
 public class ModelLatency {
     public static void main(String[] args) throws Exception {

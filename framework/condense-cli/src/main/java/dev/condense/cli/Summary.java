@@ -22,6 +22,11 @@ final class Summary {
         if (e.get("latency_b1_ms_median") != null) {
             b.append(String.format(Locale.ROOT, ", latency %s ms (b1) / %s ms (b128)", e.get("latency_b1_ms_median"),
                     e.get("latency_b128_ms_median")));
+            if (e.get("latency_b128_speedup") instanceof Number x) {
+                b.append(String.format(Locale.ROOT, ", b128 speed-up vs input model %.2fx (IQR %.2f-%.2f, %s)",
+                        x.doubleValue(), ((Number) e.get("latency_b128_speedup_q1")).doubleValue(),
+                        ((Number) e.get("latency_b128_speedup_q3")).doubleValue(), e.get("latency_b128_verdict")));
+            }
         }
         return b.toString();
     }

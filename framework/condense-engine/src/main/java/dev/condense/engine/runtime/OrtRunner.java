@@ -18,21 +18,30 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Runs an ONNX model file in ONNX Runtime (CPU) on float32 ND4J arrays.
  *
  * <p>All sessions share one process-wide {@link OrtEnvironment}. Session options are fixed, so results do not
- * depend on the caller: 2 intra-op threads, 1 inter-op thread, sequential execution, all graph optimizations,
- * deterministic compute. The model's first input is fed and its first output returned; the model must take a
+ * depend on the caller: 2 intra-op threads (unless the caller gives a count), 1 inter-op thread, sequential
+ * execution, all graph optimizations, deterministic compute. The model's first input is fed and its first output returned; the model must take a
  * float32 tensor {@code [N, ...]} and produce a float32 tensor.
  */
 public final class OrtRunner implements AutoCloseable {
 
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final OrtSession session;
     private final String inputName;
 
     /** Opens {@code model}; failures (missing file, invalid model) are {@link IllegalStateException}s naming it. */
     public OrtRunner(Path model) {
+        this(model, 2);
+    }
+
+    /** Opens {@code model} with {@code intraOpThreads} (>= 1) intra-op threads; otherwise as {@link #OrtRunner(Path)}. */
+    public OrtRunner(Path model, int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
+        }
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(2);
+            opts.setIntraOpNumThreads(intraOpThreads);
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -59,6 +68,37 @@ public final class OrtRunner implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime failed on input " + java.util.Arrays.toString(input.shape())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code input} (float32 {@code [N, ...]}) as an ONNX Runtime tensor; the caller closes it. */
+    static OnnxTensor tensor(INDArray input) {
+        float[] data = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        try {
+            return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), input.shape());
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot create an ONNX Runtime tensor of shape "
+                    + java.util.Arrays.toString(input.shape()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Times one {@code run} of the session on a prepared input tensor, including the release of its outputs and
+     * nothing else (no copy in or out), so two models timed this way differ only by their graphs: the wall-clock
+     * nanoseconds go to {@code wall[i]}, the calling thread's CPU nanoseconds to {@code cpu[i]}.
+     */
+    void timedRun(OnnxTensor input, long[] wall, long[] cpu, int i) {
+        long c0 = THREADS.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
+            if (r.size() == 0) {
+                throw new IllegalStateException("the model has no outputs");
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on input "
+                    + java.util.Arrays.toString(input.getInfo().getShape()) + ": " + e.getMessage(), e);
+        }
+        wall[i] = System.nanoTime() - t0;
+        cpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
     }
 
     /**
@@ -154,7 +194,7 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     /** Uniform [0,1) float32 values from a private RNG seeded with 42, leaving ND4J's global RNG untouched. */
-    private static INDArray seededInput(long[] shape) {
+    static INDArray seededInput(long[] shape) {
         try (org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(42)) {
             return Nd4j.rand(rng, shape).castTo(DataType.FLOAT);
         } catch (Exception e) {

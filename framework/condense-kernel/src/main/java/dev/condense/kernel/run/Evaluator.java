@@ -2,7 +2,8 @@ package dev.condense.kernel.run;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
-import dev.condense.engine.runtime.LatencyStats;
+import dev.condense.engine.runtime.InterleavedLatency;
+import dev.condense.engine.runtime.LatencyComparison;
 import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.engine.stats.ModelStats;
 import dev.condense.kernel.plan.EvaluateStep;
@@ -16,17 +17,31 @@ import java.util.Map;
 /**
  * Evaluates the current graph the way a user would run it: exported to ONNX and executed by ONNX Runtime on the
  * data set's test split. Size metrics separate dense parameters, nonzeros and the bytes of the exported file.
- * Latency is the median (and p90) wall-clock time of one ONNX Runtime call at batch 1 and batch 128.
+ *
+ * <p>Latency, at batch 1 and batch 128, is timed interleaved with a reference ({@link InterleavedLatency}): the
+ * run's input model, exported by the same exporter before the first stage, so both files are the bytes a user would
+ * get. One intra-op thread for both sessions. The report gives this model's wall-clock median and p90, the
+ * reference's wall-clock median, both CPU-time medians, and the speed-up (reference / this) from CPU time as the
+ * median of per-round ratios with its quartiles, range and verdict ({@link LatencyComparison}), plus the wall-clock
+ * speed-up for comparison. With one thread ONNX Runtime computes on the calling thread, so CPU time is the call's
+ * work without the waits for a core that other processes cause; on a quiet machine the two clocks agree.
  */
 final class Evaluator {
-    private static final int LATENCY_WARMUP = 10;
-    private static final int LATENCY_RUNS_B1 = 200;
-    private static final int LATENCY_RUNS_B128 = 30;
+    /** ONNX Runtime intra-op threads of the latency sessions (both models). */
+    static final int LATENCY_THREADS = 1;
+    /** Batch 1: 20 warm-up calls of each model, 25 rounds of at least 8 calls and about 20 ms of each model. */
+    static final InterleavedLatency.Plan PLAN_B1 = new InterleavedLatency.Plan(20, 25, 8, 20);
+    /** Batch 128: 3 warm-up calls of each model, 21 rounds of at least 4 calls and about 20 ms of each model. */
+    static final InterleavedLatency.Plan PLAN_B128 = new InterleavedLatency.Plan(3, 21, 4, 20);
 
     private Evaluator() {
     }
 
-    static Map<String, Object> evaluate(EvaluateStep step, ModelGraph graph, RunContext ctx, String after) {
+    /**
+     * @param reference the run's input model exported, the latency reference; needed when the step measures latency
+     */
+    static Map<String, Object> evaluate(EvaluateStep step, ModelGraph graph, RunContext ctx, String after,
+                                        Path reference) {
         Path onnx = ctx.workDir().resolve("evaluate-" + System.nanoTime() + ".onnx");
         try {
             new OnnxExporter().write(graph, onnx);
@@ -49,9 +64,17 @@ final class Evaluator {
                 m.put("onnx_bytes", Files.size(onnx));
             }
             if (step.metrics().contains("latency")) {
+                if (reference == null) {
+                    throw new IllegalStateException("evaluate: latency needs the exported input model as reference");
+                }
                 long[] shape = graph.inputs().get(0).shape();
-                put(m, "latency_b1", OrtRunner.latency(onnx, withBatch(shape, 1), LATENCY_WARMUP, LATENCY_RUNS_B1));
-                put(m, "latency_b128", OrtRunner.latency(onnx, withBatch(shape, 128), LATENCY_WARMUP, LATENCY_RUNS_B128));
+                m.put("latency_reference", "input model");
+                m.put("latency_intra_op_threads", LATENCY_THREADS);
+                m.put("latency_ratio_clock", "cpu time of the calling thread");
+                put(m, "latency_b1", InterleavedLatency.measure(reference, onnx, withBatch(shape, 1), PLAN_B1,
+                        LATENCY_THREADS));
+                put(m, "latency_b128", InterleavedLatency.measure(reference, onnx, withBatch(shape, 128), PLAN_B128,
+                        LATENCY_THREADS));
             }
             return m;
         } catch (IOException e) {
@@ -65,9 +88,35 @@ final class Evaluator {
         }
     }
 
-    private static void put(Map<String, Object> m, String key, LatencyStats s) {
-        m.put(key + "_ms_median", Math.round(s.medianMillis() * 1000) / 1000.0);
-        m.put(key + "_ms_p90", Math.round(s.p90Millis() * 1000) / 1000.0);
+    /**
+     * Report keys of one batch size: {@code KEY_ms_median}, {@code KEY_ms_p90} (this model, wall clock, ms),
+     * {@code KEY_reference_ms_median} (the input model, wall clock), {@code KEY_cpu_ms_median} and
+     * {@code KEY_reference_cpu_ms_median} (CPU time), {@code KEY_speedup} (median round ratio of the ratio's clock)
+     * with {@code _q1}, {@code _q3}, {@code _min}, {@code _max}, {@code KEY_rounds} and {@code KEY_verdict}, and
+     * {@code KEY_speedup_wall} with {@code _q1} and {@code _q3} (the wall-clock ratio).
+     */
+    static void put(Map<String, Object> m, String key, InterleavedLatency.Result r) {
+        LatencyComparison wall = r.wallClock();
+        LatencyComparison c = r.ratio();
+        m.put(key + "_ms_median", round3(wall.model().medianMillis()));
+        m.put(key + "_ms_p90", round3(wall.model().p90Millis()));
+        m.put(key + "_reference_ms_median", round3(wall.reference().medianMillis()));
+        m.put(key + "_cpu_ms_median", round3(r.cpuTime().model().medianMillis()));
+        m.put(key + "_reference_cpu_ms_median", round3(r.cpuTime().reference().medianMillis()));
+        m.put(key + "_speedup", round3(c.speedupMedian()));
+        m.put(key + "_speedup_q1", round3(c.speedupQ1()));
+        m.put(key + "_speedup_q3", round3(c.speedupQ3()));
+        m.put(key + "_speedup_min", round3(c.speedupMin()));
+        m.put(key + "_speedup_max", round3(c.speedupMax()));
+        m.put(key + "_rounds", c.rounds());
+        m.put(key + "_verdict", c.verdict().text());
+        m.put(key + "_speedup_wall", round3(wall.speedupMedian()));
+        m.put(key + "_speedup_wall_q1", round3(wall.speedupQ1()));
+        m.put(key + "_speedup_wall_q3", round3(wall.speedupQ3()));
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static long[] withBatch(long[] shape, long batch) {

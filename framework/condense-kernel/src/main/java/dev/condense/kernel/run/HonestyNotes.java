@@ -14,8 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Plain statements a report must make about what the numbers do and do not mean (design invariant 1): a masked
  * zero is not a removed weight, and a dense file full of zeros is not smaller; structured removal does shrink the
- * file and the work, and the note says by how much (parameters, MACs, file bytes and latency of the first and last
- * evaluations).
+ * file and the work, and the note says by how much (parameters, MACs, file bytes of the first and last evaluations,
+ * and the last evaluation's speed-up against the input model).
  */
 final class HonestyNotes {
     /** Channel block of ONNX Runtime's AVX-512 NCHWc conv kernels (8 with AVX2). */
@@ -56,7 +56,8 @@ final class HonestyNotes {
      * After structured removal: the convs whose output channel count is not a multiple of {@value #BLOCK}. ONNX
      * Runtime's x86 conv kernels work on blocks of 8 (AVX2) or 16 (AVX-512) channels; other counts pad to whole blocks
      * or leave the blocked layout, so fewer MACs need not mean less time (measured in docs/benchmarks.md: vgg-small
-     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.88x as fast).
+     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.86-1.93x as fast with
+     * one intra-op thread).
      */
     static Optional<String> channelBlocks(ModelGraph graph) {
         List<String> off = new ArrayList<>();
@@ -74,10 +75,13 @@ final class HonestyNotes {
         return Optional.of("Conv output channels not a multiple of " + BLOCK + " after removal: " + String.join(", ", off)
                 + ". ONNX Runtime's x86 conv kernels work on blocks of 8 or 16 channels; other counts pad to whole"
                 + " blocks or leave the blocked layout, so fewer MACs need not run faster. Choose per-layer sparsities"
-                + " that keep multiples of 16, and compare latency_b128_ms_median before and after.");
+                + " that keep multiples of 16, and check the last evaluation's latency_b128_speedup and its verdict.");
     }
 
-    /** Structured removal: what got smaller, with the file bytes and latency of the first and last evaluations. */
+    /**
+     * Structured removal: what got smaller, with the file bytes of the first and last evaluations and the last
+     * evaluation's latency and speed-up against the input model (timed interleaved).
+     */
     private static String removal(long params0, long params1, long macs0, long macs1,
                                   List<Map<String, Object>> evaluations) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Structured pruning physically removed %d of %d"
@@ -88,10 +92,23 @@ final class HonestyNotes {
         if (evaluations.size() >= 2) {
             Map<String, Object> first = evaluations.get(0);
             Map<String, Object> last = evaluations.get(evaluations.size() - 1);
-            for (String key : List.of("onnx_bytes", "latency_b1_ms_median", "latency_b128_ms_median")) {
-                if (first.containsKey(key) && last.containsKey(key)) {
-                    b.append(' ').append(key).append(": ").append(first.get(key)).append(" -> ").append(last.get(key))
-                            .append(" (first vs last evaluation).");
+            if (first.containsKey("onnx_bytes") && last.containsKey("onnx_bytes")) {
+                b.append(" onnx_bytes: ").append(first.get("onnx_bytes")).append(" -> ").append(last.get("onnx_bytes"))
+                        .append(" (first vs last evaluation).");
+            }
+        }
+        if (!evaluations.isEmpty()) {
+            Map<String, Object> last = evaluations.get(evaluations.size() - 1);
+            for (String batch : List.of("b1", "b128")) {
+                String k = "latency_" + batch;
+                if (last.get(k + "_speedup") instanceof Number x) {
+                    b.append(String.format(Locale.ROOT, " Latency at batch %s, timed interleaved with the input model:"
+                            + " %s ms vs %s ms (wall clock under this run's load), speed-up %.2fx from CPU time"
+                            + " (IQR %.2f-%.2f over %s rounds): %s.", batch.substring(1),
+                            last.get(k + "_ms_median"), last.get(k + "_reference_ms_median"), x.doubleValue(),
+                            ((Number) last.get(k + "_speedup_q1")).doubleValue(),
+                            ((Number) last.get(k + "_speedup_q3")).doubleValue(), last.get(k + "_rounds"),
+                            last.get(k + "_verdict")));
                 }
             }
         }

@@ -54,6 +54,7 @@ public final class PipelineRunner {
         guard(plan, options);
         Nd4j.create(1); // boot the ND4J backend on the kernel side, before any plugin code runs
         ModelGraph graph = ModelLoader.load(plan.model(), plan.seed());
+        ModelGraph input = graph;
         Preflight.check(plan, graph);
         Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
                 options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), plan.seed()))).orElse(null);
@@ -88,13 +89,14 @@ public final class PipelineRunner {
                 }
             }
             Path work = Files.createDirectories(dir.temp().resolve(".work"));
+            Path reference = latencyReference(plan, input, work);
             for (int i = first; i < plan.stages().size(); i++) {
                 PlannedStage stage = plan.stages().get(i);
                 String label = (i + 1) + ":" + stage.kind();
                 options.out().printf(Locale.ROOT, "[%d/%d] %s%n", i + 1, plan.stages().size(), stage.kind());
                 RunContext ctx = new RunContext(plan.seed(), i, data, work, options, stage.kind());
                 long start = System.nanoTime();
-                graph = execute(stage, graph, ctx, dir.temp(), label, evaluations);
+                graph = execute(stage, graph, ctx, dir.temp(), label, evaluations, reference);
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("index", i + 1);
                 s.put("kind", stage.kind());
@@ -138,8 +140,23 @@ public final class PipelineRunner {
                 options.cacheDir()), options.force(), options.resume());
     }
 
+    /**
+     * The run's input model exported into {@code work} as {@code reference.onnx}, the reference every evaluate
+     * stage times its model against; null when no evaluate stage measures latency.
+     */
+    private static Path latencyReference(Plan plan, ModelGraph input, Path work) {
+        boolean latency = plan.stages().stream()
+                .anyMatch(s -> s instanceof EvaluateStep e && e.metrics().contains("latency"));
+        if (!latency) {
+            return null;
+        }
+        Path file = work.resolve("reference.onnx");
+        new OnnxExporter().write(input, file);
+        return file;
+    }
+
     private static ModelGraph execute(PlannedStage stage, ModelGraph graph, RunContext ctx, Path out, String label,
-                                      List<Map<String, Object>> evaluations) {
+                                      List<Map<String, Object>> evaluations, Path reference) {
         if (stage instanceof TrainStep t) {
             return trained(ctx, t.spec(), ctx.train(graph, t.spec()));
         }
@@ -152,7 +169,7 @@ public final class PipelineRunner {
             return PruneExecutor.run(p, graph, ctx);
         }
         if (stage instanceof EvaluateStep e) {
-            Map<String, Object> m = Evaluator.evaluate(e, graph, ctx, label);
+            Map<String, Object> m = Evaluator.evaluate(e, graph, ctx, label, reference);
             ctx.log("evaluation: " + m);
             evaluations.add(m);
             return graph;

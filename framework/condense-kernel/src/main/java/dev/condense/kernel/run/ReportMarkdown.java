@@ -1,5 +1,6 @@
 package dev.condense.kernel.run;
 
+import dev.condense.engine.runtime.LatencyComparison;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,17 +33,64 @@ final class ReportMarkdown {
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> e : (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of())) {
             md.append("| ").append(e.get("after")).append(" | ").append(pct(e.get("accuracy"))).append(" | ")
-                    .append(e.get("test_rows") != null ? e.get("test_rows") : e.get("validation_rows") + " (validation)")
+                    .append(e.get("test_rows") != null ? e.get("test_rows")
+                            : e.get("validation_rows") != null ? e.get("validation_rows") + " (validation)" : "-")
                     .append(" | ").append(e.get("dense_params")).append(" | ")
                     .append(e.get("nonzeros")).append(" | ").append(pct(e.get("sparsity"))).append(" | ")
                     .append(e.get("onnx_bytes")).append(" | ").append(e.getOrDefault("latency_b1_ms_median", "-"))
                     .append(" | ").append(e.getOrDefault("latency_b128_ms_median", "-")).append(" |\n");
         }
+        latency(md, (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of()));
         md.append("\n## Notes\n\n");
         for (Object n : (List<Object>) r.getOrDefault("notes", List.of())) {
             md.append("- ").append(n).append("\n");
         }
         return md.toString();
+    }
+
+    /**
+     * The latency table: per evaluation and batch size, this model's and the input model's median (timed
+     * interleaved), the speed-up's median, interquartile range and range over rounds, and the verdict.
+     */
+    private static void latency(StringBuilder md, List<Map<String, Object>> evaluations) {
+        if (evaluations.stream().noneMatch(e -> e.containsKey("latency_b1_speedup"))) {
+            return;
+        }
+        md.append("\n## Latency (ONNX Runtime, ").append(evaluations.stream()
+                        .map(e -> e.get("latency_intra_op_threads")).filter(t -> t != null).findFirst().orElse("?"))
+                .append(" intra-op thread(s), timed interleaved with the input model)\n\n");
+        md.append(String.format(Locale.ROOT, "Speed-up = input model time / this model's time, the median of per-round"
+                + " ratios of the calling thread's CPU time (the call's own work, without waits for a core caused by"
+                + " other processes); the middle half of the rounds lies in the IQR. Milliseconds are wall-clock"
+                + " medians under this run's load. A change is called only when the IQR is at most %.0f%% of the"
+                + " median wide and lies entirely above 1 with a median of at least %.2f (faster), or entirely below"
+                + " 1 with a median of at most 1/%.2f (slower).\n\n",
+                100 * LatencyComparison.MAX_RELATIVE_IQR, LatencyComparison.MIN_CHANGE, LatencyComparison.MIN_CHANGE));
+        md.append("| after stage | batch | this model ms | input model ms | CPU ms this / input | speed-up | IQR |"
+                + " min-max | wall-clock speed-up | rounds | verdict |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> e : evaluations) {
+            for (String b : List.of("b1", "b128")) {
+                String k = "latency_" + b;
+                if (!e.containsKey(k + "_speedup")) {
+                    continue;
+                }
+                md.append("| ").append(e.get("after")).append(" | ").append(b.substring(1)).append(" | ")
+                        .append(e.get(k + "_ms_median")).append(" | ").append(e.get(k + "_reference_ms_median"))
+                        .append(" | ").append(e.get(k + "_cpu_ms_median")).append(" / ")
+                        .append(e.get(k + "_reference_cpu_ms_median"))
+                        .append(" | ").append(times(e.get(k + "_speedup"))).append(" | ")
+                        .append(times(e.get(k + "_speedup_q1"))).append("-").append(times(e.get(k + "_speedup_q3")))
+                        .append(" | ").append(times(e.get(k + "_speedup_min"))).append("-")
+                        .append(times(e.get(k + "_speedup_max"))).append(" | ").append(times(e.get(k + "_speedup_wall")))
+                        .append(" | ").append(e.get(k + "_rounds"))
+                        .append(" | ").append(e.get(k + "_verdict")).append(" |\n");
+            }
+        }
+    }
+
+    private static String times(Object v) {
+        return v instanceof Number n ? String.format(Locale.ROOT, "%.2fx", n.doubleValue()) : "-";
     }
 
     /** A prune stage's per-layer table: shape, parameters, nonzeros and MACs per sample, before -> after. */

@@ -1,0 +1,50 @@
+package dev.condense.kernel.run;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.engine.runtime.InterleavedLatency;
+import dev.condense.engine.runtime.LatencyComparison;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The latency table of report.md, from planted timings through the evaluate stage's report keys. */
+class ReportMarkdownTest {
+
+    /** {@code rounds} rounds of 2 calls: reference {@code ref} ns, model {@code mod} ns in every call. */
+    private static LatencyComparison planted(long ref, long mod, int rounds) {
+        long[][] a = new long[rounds][];
+        long[][] b = new long[rounds][];
+        for (int r = 0; r < rounds; r++) {
+            a[r] = new long[] {ref, ref};
+            b[r] = new long[] {mod, mod};
+        }
+        return LatencyComparison.ofNanos(a, b);
+    }
+
+    @Test
+    void latencyTableShowsMediansRatioSpreadAndVerdict() {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("after", "3:evaluate");
+        e.put("latency_intra_op_threads", 1);
+        // wall clock 20 ms vs 10 ms under load; CPU time 12 ms vs 6 ms: a 2x speed-up from CPU time
+        Evaluator.put(e, "latency_b128", new InterleavedLatency.Result(planted(20_000_000, 10_000_000, 5),
+                planted(12_000_000, 6_000_000, 5), true));
+        Evaluator.put(e, "latency_b1", new InterleavedLatency.Result(planted(100_000, 100_000, 5),
+                planted(100_000, 100_000, 5), true));
+        String md = ReportMarkdown.render(Map.of("recipe", "r", "evaluations", List.of(e)));
+        assertTrue(md.contains("timed interleaved with the input model"), md);
+        assertTrue(md.contains("| 3:evaluate | 128 | 10.0 | 20.0 | 6.0 / 12.0 | 2.00x | 2.00x-2.00x | 2.00x-2.00x | 2.00x | 5 | faster |"), md);
+        assertTrue(md.contains("| 3:evaluate | 1 | 0.1 | 0.1 | 0.1 / 0.1 | 1.00x |"), md);
+        assertTrue(md.contains("| no measurable difference |"), md);
+        assertTrue(md.contains("| 3:evaluate | - | - |"), "no accuracy, no rows: " + md);
+    }
+
+    @Test
+    void noLatencyTableWithoutLatency() {
+        String md = ReportMarkdown.render(Map.of("recipe", "r", "evaluations", List.of(Map.of("after", "1:evaluate"))));
+        assertFalse(md.contains("## Latency"), md);
+    }
+}
