@@ -64,9 +64,22 @@ public final class OnnxModelValidator {
         return cut(s, MAX_QUOTE);
     }
 
-    /** {@code s} cut to {@code max} characters, marking the cut (for whole messages built from names). */
+    /**
+     * {@code s} cut to {@code max} characters, marking the cut (for whole messages built from names), with control
+     * and line-separator characters escaped as {@code \\uXXXX} so that a message stays one line.
+     */
     static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...(" + s.length() + " chars)";
+        String c = s.length() <= max ? s : s.substring(0, max) + "...(" + s.length() + " chars)";
+        StringBuilder out = new StringBuilder(c.length());
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     /** Model-level checks; returns the default-domain opset. */

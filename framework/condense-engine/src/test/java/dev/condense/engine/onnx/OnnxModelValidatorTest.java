@@ -171,6 +171,11 @@ class OnnxModelValidatorTest {
     }
 
     @Test
+    void controlCharactersInNamesAreEscaped() throws Exception {
+        assertRejected(m -> node(m, "conv2").setInput(0, "a\nb\u2028c"), "node 'conv2' (Conv)", "'a\\u000ab\\u2028c'");
+    }
+
+    @Test
     void nodesOutOfOrderAreSortedAndCyclesAreNot() throws Exception {
         ModelProto.Builder m = lenet();
         List<NodeProto> reversed = new ArrayList<>(m.getGraph().getNodeList());
