@@ -78,4 +78,37 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("the loss was NaN at epoch 1"), e.getMessage());
         assertTrue(e.batch() >= 1 && e.batch() <= 8, "batch " + e.batch());
     }
+
+    /** preparing and prepared come once each, with the graph's node count, before the first epoch starts. */
+    @Test
+    void reportsPreparationBeforeTheFirstEpoch() {
+        ModelGraph g = mlp(3);
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        Trainer.fit(g, planted(64, 1), 2, new TrainSpec(1, 32, OptimizerSpec.adam(1e-2), 0), 5, new TrainingProgress() {
+            @Override
+            public void preparing(int nodes) {
+                calls.add("preparing " + nodes);
+            }
+
+            @Override
+            public void prepared(int nodes, double seconds) {
+                calls.add("prepared " + nodes + (seconds > 0 ? "" : " no time"));
+            }
+
+            @Override
+            public void epochStart(int epoch, int epochs, int batches) {
+                calls.add("epoch " + epoch);
+            }
+
+            @Override
+            public void batchDone(double loss) {
+            }
+
+            @Override
+            public void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec) {
+            }
+        });
+        int n = g.nodes().size();
+        assertEquals(java.util.List.of("preparing " + n, "prepared " + n, "epoch 1"), calls);
+    }
 }
