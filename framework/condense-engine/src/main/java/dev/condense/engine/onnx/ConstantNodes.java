@@ -1,5 +1,6 @@
 package dev.condense.engine.onnx;
 
+import dev.condense.engine.text.Quote;
 import onnx.Onnx.AttributeProto;
 import onnx.Onnx.NodeProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +27,7 @@ final class ConstantNodes {
             case "value_int" -> Nd4j.scalar(a.getI());
             case "value_floats" -> Nd4j.createFromArray(a.getFloatsList().toArray(new Float[0]));
             case "value_ints" -> Nd4j.createFromArray(a.getIntsList().toArray(new Long[0]));
-            default -> throw new OnnxFormatException(where + ": Constant attribute '" + OnnxModelValidator.cut(a.getName())
+            default -> throw new OnnxFormatException(where + ": Constant attribute '" + Quote.cut(a.getName())
                     + "' is not supported (value, value_float, value_floats, value_int, value_ints)");
         };
     }

@@ -43,6 +43,7 @@ final class OpSpec {
     private final Set<String> required = new HashSet<>();
     private final List<BiConsumer<Node, Long>> checks = new ArrayList<>();
     private int maxOutputs = 1;
+    private int since;
 
     OpSpec(String op, int minInputs, int maxInputs) {
         this.op = op;
@@ -52,6 +53,12 @@ final class OpSpec {
     /** From opset {@code since} on, the op takes {@code [min, max]} inputs (entries in increasing {@code since}). */
     OpSpec inputsFrom(int since, int min, int max) {
         arities.add(new Arity(since, min, max));
+        return this;
+    }
+
+    /** ONNX defines the op from opset {@code opset} on; a model importing an older opset is rejected. */
+    OpSpec since(int opset) {
+        since = opset;
         return this;
     }
 
@@ -83,6 +90,10 @@ final class OpSpec {
 
     /** Checks {@code n} (as imported, before opset upgrade) against this spec at {@code opset}. */
     void validate(Node n, long opset) {
+        if (opset < since) {
+            throw new IllegalArgumentException(op + " is defined from opset " + since + " on; the model imports opset "
+                    + opset);
+        }
         Arity a = arities.get(0);
         for (Arity x : arities) {
             if (opset >= x.since()) {

@@ -19,6 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>BatchNormalization: attributes other than {@code epsilon} and {@code momentum} (spatial, is_test,
  *       consumed_inputs, training_mode=0) are dropped; their opset-13 meaning is the default.</li>
  *   <li>Reshape: {@code allowzero=0} (opset 14 default) is dropped.</li>
+ *   <li>Slice (opset &lt; 10): {@code starts}, {@code ends}, {@code axes} attributes become int64 initializer
+ *       inputs; Squeeze (opset &lt; 13): {@code axes} likewise.</li>
  * </ul>
  * New initializers are named {@code <node>.<attribute>}. Nodes that use an optional second output (MaxPool
  * indices, Dropout mask, BatchNormalization training statistics) are rejected.
@@ -48,6 +50,17 @@ final class OpsetUpgrade {
                     inits.put(name, Nd4j.createFromArray((long[]) attrs.remove("pads")));
                     inputs.add(name);
                     moveScalar(n, attrs, inputs, inits, "value", 2);
+                }
+            }
+            case "Slice" -> {
+                if (attrs.containsKey("starts")) { // opset < 10: starts, ends, axes attributes; 10+: inputs
+                    for (String a : new String[] {"starts", "ends", "axes"}) {
+                        if (attrs.containsKey(a)) {
+                            String name = n.name() + "." + a;
+                            inits.put(name, Nd4j.createFromArray((long[]) attrs.remove(a)));
+                            inputs.add(name);
+                        }
+                    }
                 }
             }
             case "Squeeze" -> {

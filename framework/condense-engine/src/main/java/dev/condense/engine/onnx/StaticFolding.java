@@ -41,6 +41,7 @@ final class StaticFolding {
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) {
             if (ConstantOps.foldable(n, inits)) {
+                OnnxModelValidator.checkShapes(n, inputShapes(n, shapes), inits);
                 INDArray c = ConstantOps.evaluate(n, inits);
                 foldedReads.addAll(n.inputs());
                 inits.put(n.output(), c);
@@ -60,9 +61,7 @@ final class StaticFolding {
                                 + "', a shape computed from the dynamic batch size; only static shapes are supported");
                     }
                 }
-                List<long[]> in = new ArrayList<>();
-                n.inputs().forEach(i -> in.add(i.isEmpty() ? null : shapes.get(i)));
-                shapes.put(n.output(), OnnxModelValidator.outputShape(n, in, inits));
+                shapes.put(n.output(), OnnxModelValidator.outputShape(n, inputShapes(n, shapes), inits));
                 kept.add(n);
                 continue;
             }
@@ -108,6 +107,9 @@ final class StaticFolding {
                 if (data == null || n.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !inits.containsKey(i))) {
                     return null;
                 }
+                List<long[]> in = inputShapes(n, shapes);
+                in.set(0, new long[] {data.length});
+                OnnxModelValidator.checkShapes(n, in, inits);
                 dev.condense.engine.graph.SliceSpec s = dev.condense.engine.graph.SliceSpec.of(n, new long[] {data.length}, inits);
                 return java.util.stream.LongStream.iterate(s.begin()[0], i -> i < s.end()[0], i -> i + s.step()[0])
                         .map(i -> data[(int) i]).toArray();
@@ -130,6 +132,13 @@ final class StaticFolding {
             default:
                 return null;
         }
+    }
+
+    /** Shapes of {@code n}'s inputs, null for an omitted optional one. */
+    private static List<long[]> inputShapes(Node n, Map<String, long[]> shapes) {
+        List<long[]> in = new ArrayList<>();
+        n.inputs().forEach(i -> in.add(i.isEmpty() ? null : shapes.get(i)));
+        return in;
     }
 
     private static int clamp(long axis, int rank) {
