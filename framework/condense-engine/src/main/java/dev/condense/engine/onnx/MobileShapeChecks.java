@@ -27,7 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       output size {@code s * (in - 1) + output_padding + d * (k - 1) + 1 - pads} at least 1.</li>
  *   <li>Slice (opset 10+ form): starts, ends, axes and steps 1-D int64 initializers of one length, at most the
  *       rank; axes in {@code [-r, r-1]} and distinct; steps nonzero.</li>
- *   <li>Squeeze (opset 13 form): axes a 1-D int64 initializer, in range, distinct, naming static size-1 axes.</li>
+ *   <li>Squeeze (opset 13 form): axes a 1-D int64 initializer, in range, distinct, naming static size-1 axes;
+ *       without axes, an input with no dynamic dimension (a dynamic batch of 1 would be squeezed at run time).</li>
  *   <li>Resize: exactly one of scales (input 2, float, positive and finite) and sizes (input 3, int64 in
  *       [1, MAX_DIM]) given, 1-D with one entry per axis of X; the opset-18 {@code axes} attribute and a
  *       {@code keep_aspect_ratio_policy} other than stretch are rejected as unsupported.</li>
@@ -114,6 +115,10 @@ final class MobileShapeChecks {
     private static void squeeze(Node n, List<long[]> in, Map<String, INDArray> consts) {
         long[] x = in.get(0);
         if (!present(n, 1)) {
+            if (java.util.Arrays.stream(x).anyMatch(d -> d < 0)) {
+                throw new IllegalArgumentException("Squeeze without axes of the input " + s(x) + " with a dynamic "
+                        + "dimension: which axes go depends on the size at run time (give axes)");
+            }
             return;
         }
         long[] axes = vector("axes", ShapeInference.constant(n, 1, consts));

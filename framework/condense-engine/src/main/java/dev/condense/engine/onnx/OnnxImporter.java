@@ -117,7 +117,9 @@ public final class OnnxImporter {
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (AttributeProto a : np.getAttributeList()) {
-                attrs.put(a.getName(), OnnxAttributes.fromProto(a, where));
+                if (attrs.put(a.getName(), OnnxAttributes.fromProto(a, where)) != null) {
+                    throw new OnnxFormatException(where + ": attribute '" + Quote.cut(a.getName()) + "' appears twice");
+                }
             }
             OnnxModelValidator.checkNode(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs),
                     opset, where);

@@ -39,10 +39,10 @@ final class UnsupportedContent {
             u.tensorType(t.getDataType(), "initializer '" + Quote.cut(t.getName()) + "'");
         }
         for (ValueInfoProto v : graph.getInputList()) {
-            u.valueType(v, "input");
+            u.valueType(v, "graph input");
         }
         for (ValueInfoProto v : graph.getOutputList()) {
-            u.valueType(v, "output");
+            u.valueType(v, "graph output");
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);

@@ -280,6 +280,12 @@ class OnnxModelValidatorTest {
                 "node '/Squeeze' (Squeeze)", "out of range [-4, 3]");
         assertRejected(mobile(), m -> setAttr(m, "/Squeeze", ints("axes", 3)),
                 "attribute 'axes' is not defined for Squeeze at opset 14");
+        assertRejected(mobile(), m -> {
+            NodeProto.Builder sq = node(m, "/Squeeze");
+            String x = sq.getInput(0);
+            sq.clearInput().addInput(x);
+        }, "node '/Squeeze' (Squeeze)",
+                "Squeeze without axes of the input [-1,6,1,1] with a dynamic dimension");
     }
 
     @Test
