@@ -169,7 +169,7 @@ final class MobileShapeChecks {
             }
             Object policy = n.attributes().getOrDefault("keep_aspect_ratio_policy", "stretch");
             if (!"stretch".equals(policy)) {
-                throw new IllegalArgumentException("keep_aspect_ratio_policy " + policy + " is not supported (stretch)");
+                throw new IllegalArgumentException("keep_aspect_ratio_policy " + Quote.cut(String.valueOf(policy)) + " is not supported (stretch)");
             }
         }
     }

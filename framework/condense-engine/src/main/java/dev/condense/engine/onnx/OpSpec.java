@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -123,11 +124,11 @@ final class OpSpec {
         for (var e : n.attributes().entrySet()) {
             Attr spec = attrs.get(e.getKey());
             if (spec == null || opset < spec.since() || opset >= spec.until()) {
-                throw new IllegalArgumentException("attribute '" + e.getKey() + "' is not defined for " + op
+                throw new IllegalArgumentException("attribute '" + Quote.cut(e.getKey()) + "' is not defined for " + op
                         + " at opset " + opset + " (known: " + known(opset) + ")");
             }
             if (!spec.kind().javaType.isInstance(e.getValue())) {
-                throw new IllegalArgumentException("attribute '" + e.getKey() + "' must be of type " + spec.kind()
+                throw new IllegalArgumentException("attribute '" + Quote.cut(e.getKey()) + "' must be of type " + spec.kind()
                         + ", got " + kindOf(e.getValue()));
             }
         }
