@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +34,8 @@ final class OpsetUpgrade {
 
     static Node upgrade(Node n, Map<String, INDArray> inits) {
         if (n.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
-            throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' uses optional output(s) "
-                    + n.outputs().subList(1, n.outputs().size()) + "; the IR supports the main output only");
+            throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' uses optional output(s) "
+                    + Quote.cut(String.valueOf(n.outputs().subList(1, n.outputs().size()))) + "; the IR supports the main output only");
         }
         Map<String, Object> attrs = new HashMap<>(n.attributes());
         List<String> inputs = new ArrayList<>(n.inputs());
@@ -72,7 +73,7 @@ final class OpsetUpgrade {
             }
             case "BatchNormalization" -> {
                 if (n.intAttr("training_mode", 0) != 0) {
-                    throw new IllegalArgumentException("BatchNormalization node '" + n.name()
+                    throw new IllegalArgumentException("BatchNormalization node '" + Quote.cut(n.name())
                             + "' has training_mode=1; only inference graphs are imported");
                 }
                 attrs.keySet().retainAll(BN_ATTRS);

@@ -3,6 +3,7 @@ package dev.condense.engine.onnx;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,14 +51,14 @@ final class StaticFolding {
             }
             long[] v = evaluate(n, shapes, values, inits);
             if (v == null && SupportedOps.FOLDED.contains(n.opType())) {
-                throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' computes on runtime data; "
+                throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' computes on runtime data; "
                         + "the IR folds " + SupportedOps.FOLDED + " only when they compute static shapes");
             }
             if (v == null) {
                 n = reshapeWithBatch(n, shapes, values, inits);
                 for (String in : n.inputs()) {
                     if (values.containsKey(in) && Arrays.stream(values.get(in)).anyMatch(d -> d == BATCH)) {
-                        throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' reads '" + in
+                        throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' reads '" + Quote.cut(in)
                                 + "', a shape computed from the dynamic batch size; only static shapes are supported");
                     }
                 }

@@ -257,6 +257,18 @@ class OnnxModelValidatorTest {
     }
 
     @Test
+    void longNamesOfFoldedNodesAreCutAndEscaped() throws Exception {
+        ModelProto.Builder m = mobile();
+        setAttr(m, "/Cast", integer("to", TensorProto.DataType.STRING_VALUE));
+        node(m, "/Cast").setName("c\n".repeat(50_000));
+        Path file = Files.write(dir.resolve("long-cast.onnx"), m.build().toByteArray());
+        String msg = assertThrows(OnnxFormatException.class, () -> new OnnxImporter().read(file)).getMessage();
+        assertFalse(msg.contains("\n"), msg);
+        assertTrue(msg.contains("casts to STRING") && msg.contains("… (100000 characters)"), msg);
+        assertTrue(msg.length() < file.toString().length() + 2 * Quote.MAX_VALUE + 200, msg);
+    }
+
+    @Test
     void sliceAxesStartsAndStepsAreChecked() throws Exception {
         assertRejected(mobile(), m -> feed(m, "/Slice", 3, "bad_axes", Nd4j.createFromArray(7L)),
                 "node '/Slice' (Slice)", "axes [7] has 7, out of range [-4, 3]");
