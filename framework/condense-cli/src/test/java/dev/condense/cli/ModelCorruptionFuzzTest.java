@@ -28,8 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
 /**
- * Seeded corruption fuzz of model import: {@value #MUTANTS} mutants of the zoo models (exported with
- * {@link OnnxExporter}, then corrupted by {@link ModelMutator}) each go through {@code condense inspect} in-process,
+ * Seeded corruption fuzz of model import: {@value #MUTANTS} mutants of five source models, the zoo models lenet-300-100,
+ * lenet-5, resnet-20-small and vgg-small (exported with {@link OnnxExporter}) and the PyTorch-exported MobileNetV3
+ * fixture of the engine's tests ({@link #MOBILENET}: HardSwish, HardSigmoid, Resize, ConvTranspose, Slice, Squeeze,
+ * Cast, Constant nodes), each corrupted by {@link ModelMutator} each go through {@code condense inspect} in-process,
  * with the CLI's {@link ErrorReporter}. Each must either exit 2 with one line "error: invalid model: FILE: ..."
  * naming a node, a graph value or the field at fault, or exit 0 and then also load and run in ONNX Runtime (one
  * batch of the declared input shape, dynamic dimensions 1). Anything else (exit 1, a stack trace, an exception
@@ -38,6 +40,8 @@ import picocli.CommandLine;
 class ModelCorruptionFuzzTest {
     static final int MUTANTS = 1200;
     static final long SEED = 12;
+    /** The engine's MobileNetV3 fixture (tests run in the module directory). */
+    static final Path MOBILENET = Path.of("../condense-engine/src/test/resources/models/mobilenetv3_tiny.onnx");
     /** What an exit-2 message must name: a node, a graph value or tensor, or a model field. */
     private static final Pattern LOCATED = Pattern.compile(".*(node '|node name '|graph (input|output|value) '"
             + "|initializer|tensor '|opset|IR version|protobuf|no graph|graph output|attribute).*");
@@ -51,6 +55,7 @@ class ModelCorruptionFuzzTest {
         for (String id : List.of("lenet-300-100", "lenet-5", "resnet-20-small", "vgg-small")) {
             bases.add(new OnnxExporter().toProto(Zoo.build(id, 1)));
         }
+        bases.add(ModelProto.parseFrom(Files.readAllBytes(MOBILENET)));
         ModelMutator mutator = new ModelMutator(SEED);
         Random pick = new Random(SEED + 1);
         ModelMutator.Kind[] kinds = ModelMutator.Kind.values();
@@ -58,8 +63,10 @@ class ModelCorruptionFuzzTest {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < MUTANTS; i++) {
             ModelMutator.Kind kind = kinds[i % kinds.length];
-            // vgg-small is the largest model (and the slowest to run in ORT): one mutant in eight
-            ModelProto base = bases.get(pick.nextInt(8) == 0 ? 3 : pick.nextInt(3));
+            // vgg-small is the largest model (and the slowest to run in ORT): one mutant in eight; MobileNetV3 (the
+            // most op types) one in four; the three small zoo models the rest
+            int slot = pick.nextInt(8);
+            ModelProto base = bases.get(slot == 0 ? 3 : slot <= 2 ? 4 : pick.nextInt(3));
             Path file = dir.resolve("m" + i + "-" + kind + ".onnx");
             Files.write(file, mutator.mutate(base, kind));
             String failure = check(file, outcomes.computeIfAbsent(kind, k -> new int[2]));

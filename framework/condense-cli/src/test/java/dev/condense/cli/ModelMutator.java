@@ -30,7 +30,8 @@ final class ModelMutator {
     private static final long[] INTS = {0, -1, 1, 2, 3, 7, 1L << 40, -(1L << 33), 1L << 31};
     private static final long[] OPSETS = {1, 6, 7, 9, 10, 11, 12, 13, 14, 17, 18, 19, 99};
     private static final String[] OPS = {"Relu", "Sigmoid", "Gemm", "Conv", "MatMul", "Add", "MaxPool", "Flatten",
-        "BatchNormalization", "Identity", "Softmax", "GlobalAveragePool", "Transpose", "Concat"};
+        "BatchNormalization", "Identity", "Softmax", "GlobalAveragePool", "Transpose", "Concat", "HardSigmoid",
+        "HardSwish", "Slice", "Squeeze", "Resize", "ConvTranspose", "Cast"};
 
     private final Random rnd;
 
@@ -54,7 +55,7 @@ final class ModelMutator {
             case UNKNOWN_ATTR -> g.getNodeBuilder(rnd.nextInt(nodes)).addAttribute(AttributeProto.newBuilder()
                     .setName(rnd.nextBoolean() ? "foo" : "group").setType(AttributeType.INT).setI(1));
             case DANGLING_INPUT -> {
-                NodeProto.Builder n = g.getNodeBuilder(rnd.nextInt(nodes));
+                NodeProto.Builder n = g.getNodeBuilder(withInputs(g, 0));
                 n.setInput(rnd.nextInt(n.getInputCount()), "missing_" + rnd.nextInt(100));
             }
             case DUPLICATE_OUTPUT -> {
@@ -75,7 +76,7 @@ final class ModelMutator {
             case INIT_DIMS -> initDims(g.getInitializerBuilder(rnd.nextInt(g.getInitializerCount())));
             case OPSET -> m.getOpsetImportBuilder(0).setVersion(OPSETS[rnd.nextInt(OPSETS.length)]);
             case CYCLE -> {
-                int a = rnd.nextInt(nodes);
+                int a = withInputs(g, 0);
                 int b = a + rnd.nextInt(nodes - a);
                 g.getNodeBuilder(a).setInput(0, g.getNode(b).getOutput(0));
             }
@@ -110,6 +111,17 @@ final class ModelMutator {
         TensorShapeProto.Dimension.Builder d = shape.getDimBuilder(rnd.nextInt(shape.getDimCount()));
         long[] values = {0, 1, 2, 3, 27, 29, 1L << 40, -3};
         d.setDimValue(values[rnd.nextInt(values.length)]);
+    }
+
+    /** A random node at index {@code from} or later that has inputs (Constant nodes have none). */
+    private int withInputs(GraphProto.Builder g, int from) {
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = from; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getInputCount() > 0) {
+                candidates.add(i);
+            }
+        }
+        return candidates.get(rnd.nextInt(candidates.size()));
     }
 
     private NodeProto.Builder withAttrs(GraphProto.Builder g) {

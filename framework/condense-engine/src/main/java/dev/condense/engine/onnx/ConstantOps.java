@@ -2,6 +2,7 @@ package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
 import dev.condense.engine.graph.SliceSpec;
+import dev.condense.engine.text.Quote;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.TensorProto;
@@ -53,7 +54,7 @@ final class ConstantOps {
             return DataType.INT64;
         }
         TensorProto.DataType t = TensorProto.DataType.forNumber((int) to);
-        throw new IllegalArgumentException("Cast node '" + n.name() + "' casts to " + (t == null ? "type " + to : t)
+        throw new IllegalArgumentException("Cast node '" + Quote.cut(n.name()) + "' casts to " + (t == null ? "type " + to : t)
                 + "; supported targets: FLOAT, DOUBLE (as FLOAT), INT64, INT32 (as INT64)");
     }
 
@@ -61,7 +62,7 @@ final class ConstantOps {
         INDArray[] parts = n.inputs().stream().map(inits::get).toArray(INDArray[]::new);
         int rank = parts[0].rank();
         if (rank == 0 || java.util.Arrays.stream(parts).anyMatch(p -> p.rank() != rank || p.dataType() != parts[0].dataType())) {
-            throw new IllegalArgumentException("Concat node '" + n.name() + "' joins constants of different ranks or "
+            throw new IllegalArgumentException("Concat node '" + Quote.cut(n.name()) + "' joins constants of different ranks or "
                     + "types, or scalars");
         }
         int axis = (int) dev.condense.engine.graph.ShapeInference.axis(n.intAttr("axis", 0), rank);

@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ final class GraphOrder {
             Node n = nodes.get(i);
             Node same = names.putIfAbsent(n.name(), n);
             if (same != null) {
-                throw new IllegalArgumentException("node name '" + n.name() + "' is used twice: " + same.opType()
+                throw new IllegalArgumentException("node name '" + Quote.cut(n.name()) + "' is used twice: " + same.opType()
                         + " and " + n.opType() + " nodes");
             }
             for (String out : n.outputs()) {
@@ -46,12 +47,12 @@ final class GraphOrder {
                     continue;
                 }
                 if (available.contains(out)) {
-                    throw new IllegalArgumentException(where(n) + " writes '" + out
+                    throw new IllegalArgumentException(where(n) + " writes '" + Quote.cut(out)
                             + "', which is already a graph input or initializer");
                 }
                 Integer before = producer.putIfAbsent(out, i);
                 if (before != null) {
-                    throw new IllegalArgumentException("tensor '" + out + "' is written by two nodes: "
+                    throw new IllegalArgumentException("tensor '" + Quote.cut(out) + "' is written by two nodes: "
                             + where(nodes.get(before)) + " and " + where(n));
                 }
             }
@@ -70,7 +71,7 @@ final class GraphOrder {
                 }
                 Integer p = producer.get(in);
                 if (p == null) {
-                    throw new IllegalArgumentException(where(n) + " reads '" + in
+                    throw new IllegalArgumentException(where(n) + " reads '" + Quote.cut(in)
                             + "', which no node, graph input or initializer provides");
                 }
                 pending[i]++;
@@ -132,10 +133,10 @@ final class GraphOrder {
         StringBuilder s = new StringBuilder();
         loop.forEach(k -> s.append(where(nodes.get(k))).append(" -> "));
         s.append(where(nodes.get(loop.get(0))));
-        return OnnxModelValidator.cut(s.toString());
+        return Quote.cut(s.toString(), 4 * Quote.MAX_VALUE);
     }
 
     private static String where(Node n) {
-        return "node '" + OnnxModelValidator.cut(n.name()) + "' (" + n.opType() + ")";
+        return "node '" + Quote.cut(n.name()) + "' (" + n.opType() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.condense.engine.onnx;
 
+import dev.condense.engine.text.Quote;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import onnx.Onnx.AttributeProto;
@@ -56,7 +57,7 @@ final class OnnxAttributes {
             case INTS -> a.getIntsList().stream().mapToLong(Long::longValue).toArray();
             case FLOATS -> a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
             case STRINGS -> a.getStringsList().stream().map(s -> s.toString(StandardCharsets.UTF_8)).toArray(String[]::new);
-            default -> throw new OnnxFormatException(where + ": attribute '" + OnnxModelValidator.cut(a.getName()) + "' has type " + a.getType()
+            default -> throw new OnnxFormatException(where + ": attribute '" + Quote.cut(a.getName()) + "' has type " + a.getType()
                     + ", which Condense does not support (INT, FLOAT, STRING, INTS, FLOATS, STRINGS)");
         };
     }

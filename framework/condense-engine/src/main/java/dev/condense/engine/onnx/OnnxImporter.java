@@ -83,7 +83,7 @@ public final class OnnxImporter {
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + OnnxModelValidator.cut(t.getName()) + "'"));
+            inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + Quote.cut(t.getName()) + "'"));
         }
         List<ValueInfo> inputs = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
@@ -98,18 +98,18 @@ public final class OnnxImporter {
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
-            String where = file + ": node '" + OnnxModelValidator.cut(name) + "' (" + np.getOpType() + ")";
+            String where = file + ": node '" + Quote.cut(name) + "' (" + np.getOpType() + ")";
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
             if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
-                throw new OnnxFormatException(file + ": unsupported op '" + OnnxModelValidator.cut(np.getOpType()) + "'"
-                        + (defaultDomain ? "" : " in domain '" + OnnxModelValidator.cut(np.getDomain()) + "'")
-                        + " at node '" + OnnxModelValidator.cut(name)
+                throw new OnnxFormatException(file + ": unsupported op '" + Quote.cut(np.getOpType()) + "'"
+                        + (defaultDomain ? "" : " in domain '" + Quote.cut(np.getDomain()) + "'")
+                        + " at node '" + Quote.cut(name)
                         + "'; supported ops: " + SupportedOps.describe());
             }
             if (np.getOpType().equals("Constant")) {
                 INDArray value = ConstantNodes.value(np, where);
                 if (np.getOutput(0).isEmpty() || !available.add(np.getOutput(0))) {
-                    throw new OnnxFormatException(where + ": output '" + OnnxModelValidator.cut(np.getOutput(0))
+                    throw new OnnxFormatException(where + ": output '" + Quote.cut(np.getOutput(0))
                             + "' is empty or already a graph input, initializer or constant");
                 }
                 inits.put(np.getOutput(0), value);
@@ -117,7 +117,9 @@ public final class OnnxImporter {
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (AttributeProto a : np.getAttributeList()) {
-                attrs.put(a.getName(), OnnxAttributes.fromProto(a, where));
+                if (attrs.put(a.getName(), OnnxAttributes.fromProto(a, where)) != null) {
+                    throw new OnnxFormatException(where + ": attribute '" + Quote.cut(a.getName()) + "' appears twice");
+                }
             }
             OnnxModelValidator.checkNode(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs),
                     opset, where);
@@ -135,7 +137,7 @@ public final class OnnxImporter {
             sorted.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
             StaticFolding.fold(inputs, sorted, inits).forEach(b::node);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(file + ": " + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
+            throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage()), e);
         }
         inits.forEach(b::initializer);
         graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));
@@ -144,7 +146,7 @@ public final class OnnxImporter {
             g = b.build();
         } catch (IllegalStateException e) {
             throw new OnnxFormatException(file + ": inconsistent graph: "
-                    + OnnxModelValidator.cut(e.getMessage(), 4 * OnnxModelValidator.MAX_QUOTE), e);
+                    + Quote.message(e.getMessage()), e);
         }
         OnnxModelValidator.checkTypes(g, ShapeInference.infer(g), file.toString());
         return g;
@@ -196,14 +198,14 @@ public final class OnnxImporter {
 
     private static ValueInfo valueInfo(ValueInfoProto v, Path file) {
         if (!v.getType().hasTensorType()) {
-            throw new OnnxFormatException(file + ": graph value '" + OnnxModelValidator.cut(v.getName())
+            throw new OnnxFormatException(file + ": graph value '" + Quote.cut(v.getName())
                     + "' is not a tensor");
         }
         var tt = v.getType().getTensorType();
         ValueInfo.ElementType type = switch (tt.getElemType()) {
             case TensorProto.DataType.FLOAT_VALUE -> ValueInfo.ElementType.FLOAT;
             case TensorProto.DataType.INT64_VALUE -> ValueInfo.ElementType.INT64;
-            default -> throw new OnnxFormatException(file + ": graph value '" + OnnxModelValidator.cut(v.getName()) + "' has element type "
+            default -> throw new OnnxFormatException(file + ": graph value '" + Quote.cut(v.getName()) + "' has element type "
                     + TensorProto.DataType.forNumber(tt.getElemType()) + "; only FLOAT and INT64 are supported");
         };
         long[] shape = tt.getShape().getDimList().stream()

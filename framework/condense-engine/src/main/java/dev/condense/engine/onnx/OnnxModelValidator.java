@@ -5,6 +5,7 @@ import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
 import dev.condense.api.model.ValueInfo.ElementType;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.text.Quote;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,36 +51,13 @@ public final class OnnxModelValidator {
     public static final long MAX_DIM = 1L << 24;
     /** Most static elements (dynamic batch not counted) of one inferred tensor: 2^28, 1 GiB of float32 per sample. */
     public static final long MAX_ELEMENTS = 1L << 28;
-    /** Longest quoted name or value in a message. */
-    static final int MAX_QUOTE = 120;
-
     private static final Set<String> ANY_TYPE = Set.of("Identity", "Reshape", "Transpose", "Concat", "Add", "Sub",
-            "Mul", "Div");
+            "Mul", "Div", "Slice", "Squeeze");
+    /** Inputs (by index) that carry int64 shapes, indices or sizes, whatever the data type. */
+    private static final Map<String, Set<Integer>> INT64_INPUTS = Map.of("Reshape", Set.of(1), "Pad", Set.of(1),
+            "Slice", Set.of(1, 2, 3, 4), "Squeeze", Set.of(1), "Resize", Set.of(3));
 
     private OnnxModelValidator() {
-    }
-
-    /** {@code s} cut to {@link #MAX_QUOTE} characters, marking the cut. */
-    static String cut(String s) {
-        return cut(s, MAX_QUOTE);
-    }
-
-    /**
-     * {@code s} cut to {@code max} characters, marking the cut (for whole messages built from names), with control
-     * and line-separator characters escaped as {@code \\uXXXX} so that a message stays one line.
-     */
-    static String cut(String s, int max) {
-        String c = s.length() <= max ? s : s.substring(0, max) + "...(" + s.length() + " chars)";
-        StringBuilder out = new StringBuilder(c.length());
-        for (int i = 0; i < c.length(); i++) {
-            char ch = c.charAt(i);
-            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                out.append(String.format("\\u%04x", (int) ch));
-            } else {
-                out.append(ch);
-            }
-        }
-        return out.toString();
     }
 
     /** Model-level checks; returns the default-domain opset. */
@@ -111,7 +89,7 @@ public final class OnnxModelValidator {
                 throw new OnnxFormatException(file + ": an " + what + " has an empty name");
             }
             if (!seen.add(n)) {
-                throw new OnnxFormatException(file + ": " + what + " name '" + cut(n) + "' is used twice");
+                throw new OnnxFormatException(file + ": " + what + " name '" + Quote.cut(n) + "' is used twice");
             }
         }
     }
@@ -120,8 +98,8 @@ public final class OnnxModelValidator {
     static void checkDims(ValueInfo v, String file) {
         for (long d : v.shape()) {
             if (d != -1 && (d < 1 || d > MAX_DIM)) {
-                throw new OnnxFormatException(file + ": graph value '" + cut(v.name()) + "' has dimension " + d
-                        + " in " + cut(Arrays.toString(v.shape())) + "; dimensions must be in [1, " + MAX_DIM + "]");
+                throw new OnnxFormatException(file + ": graph value '" + Quote.cut(v.name()) + "' has dimension " + d
+                        + " in " + Quote.cut(Arrays.toString(v.shape())) + "; dimensions must be in [1, " + MAX_DIM + "]");
             }
         }
     }
@@ -135,37 +113,57 @@ public final class OnnxModelValidator {
         try {
             spec.validate(n, opset);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(where + ": " + cut(e.getMessage(), 4 * MAX_QUOTE), e);
+            throw new OnnxFormatException(where + ": " + Quote.message(e.getMessage()), e);
         }
     }
 
     /**
-     * The checked output shape of {@code n}: {@link ShapeChecks}, then {@link ShapeInference#outputShape}, then the
+     * The checked output shape of {@code n}: {@link #checkShapes}, then {@link ShapeInference#outputShape}, then the
      * dimension bounds. Failures are {@link IllegalArgumentException}s naming the node and op.
      */
     static long[] outputShape(Node n, List<long[]> in, Map<String, INDArray> consts) {
-        String where = "node '" + cut(n.name()) + "' (" + n.opType() + ")";
+        String where = "node '" + Quote.cut(n.name()) + "' (" + n.opType() + ")";
         long[] out;
         try {
             ShapeChecks.check(n, in, consts);
             out = ShapeInference.outputShape(n, in, consts);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().contains("'" + n.name() + "'") ? e.getMessage()
-                    : where + ": " + e.getMessage(), e);
+            throw located(n, e);
         }
         long elements = 1;
         for (long d : out) {
             if (d != -1 && (d < 1 || d > MAX_DIM)) {
-                throw new IllegalArgumentException(where + ": output shape " + cut(Arrays.toString(out))
+                throw new IllegalArgumentException(where + ": output shape " + Quote.cut(Arrays.toString(out))
                         + " has a dimension outside [1, " + MAX_DIM + "]");
             }
             elements = d < 0 ? elements : elements * d;
             if (elements > MAX_ELEMENTS) {
-                throw new IllegalArgumentException(where + ": output shape " + cut(Arrays.toString(out))
+                throw new IllegalArgumentException(where + ": output shape " + Quote.cut(Arrays.toString(out))
                         + " has more than " + MAX_ELEMENTS + " elements");
             }
         }
         return out;
+    }
+
+    /**
+     * The {@link ShapeChecks} of {@code n} alone, for nodes the importer evaluates ({@link ConstantOps}) instead of
+     * keeping; failures name the node and op.
+     */
+    static void checkShapes(Node n, List<long[]> in, Map<String, INDArray> consts) {
+        try {
+            ShapeChecks.check(n, in, consts);
+        } catch (IllegalArgumentException e) {
+            throw located(n, e);
+        }
+    }
+
+    /** {@code e} prefixed with the node and op unless it names the node already (its name then cut by Quote). */
+    private static IllegalArgumentException located(Node n, IllegalArgumentException e) {
+        String quoted = "'" + Quote.cut(n.name()) + "'";
+        String msg = String.valueOf(e.getMessage());
+        return new IllegalArgumentException(msg.contains("'" + n.name() + "'")
+                ? msg.replace("'" + n.name() + "'", quoted)
+                : "node " + quoted + " (" + n.opType() + "): " + msg, e);
     }
 
     /**
@@ -182,17 +180,17 @@ public final class OnnxModelValidator {
                 t.put(n.output(), null); // an op without a spec: its output type is not tracked
                 continue;
             }
-            String where = file + ": node '" + cut(n.name()) + "' (" + n.opType() + ")";
+            String where = file + ": node '" + Quote.cut(n.name()) + "' (" + n.opType() + ")";
             if (first != ElementType.FLOAT && !ANY_TYPE.contains(n.opType())) {
-                throw new OnnxFormatException(where + ": input '" + cut(n.inputs().get(0)) + "' is " + first
+                throw new OnnxFormatException(where + ": input '" + Quote.cut(n.inputs().get(0)) + "' is " + first
                         + "; " + n.opType() + " takes FLOAT");
             }
             for (int i = 1; i < n.inputs().size(); i++) {
                 String in = n.inputs().get(i);
-                boolean shapeInput = i == 1 && (n.opType().equals("Reshape") || n.opType().equals("Pad"));
+                boolean shapeInput = INT64_INPUTS.getOrDefault(n.opType(), Set.of()).contains(i);
                 ElementType want = shapeInput ? ElementType.INT64 : first;
                 if (!in.isEmpty() && t.get(in) != null && t.get(in) != want) {
-                    throw new OnnxFormatException(where + ": input " + i + " '" + cut(in) + "' is " + t.get(in)
+                    throw new OnnxFormatException(where + ": input " + i + " '" + Quote.cut(in) + "' is " + t.get(in)
                             + ", expected " + want);
                 }
             }
@@ -206,9 +204,9 @@ public final class OnnxModelValidator {
                 agree = declared[i] < 0 || inferred[i] < 0 || declared[i] == inferred[i];
             }
             if (!agree) {
-                throw new OnnxFormatException(file + ": graph output '" + cut(o.name()) + "' is declared " + o.type()
-                        + " " + cut(Arrays.toString(declared)) + " but computes " + t.get(o.name()) + " "
-                        + cut(Arrays.toString(inferred)));
+                throw new OnnxFormatException(file + ": graph output '" + Quote.cut(o.name()) + "' is declared " + o.type()
+                        + " " + Quote.cut(Arrays.toString(declared)) + " but computes " + t.get(o.name()) + " "
+                        + Quote.cut(Arrays.toString(inferred)));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ final class OpSpec {
     private final Set<String> required = new HashSet<>();
     private final List<BiConsumer<Node, Long>> checks = new ArrayList<>();
     private int maxOutputs = 1;
+    private int since;
 
     OpSpec(String op, int minInputs, int maxInputs) {
         this.op = op;
@@ -52,6 +54,12 @@ final class OpSpec {
     /** From opset {@code since} on, the op takes {@code [min, max]} inputs (entries in increasing {@code since}). */
     OpSpec inputsFrom(int since, int min, int max) {
         arities.add(new Arity(since, min, max));
+        return this;
+    }
+
+    /** ONNX defines the op from opset {@code opset} on; a model importing an older opset is rejected. */
+    OpSpec since(int opset) {
+        since = opset;
         return this;
     }
 
@@ -83,6 +91,10 @@ final class OpSpec {
 
     /** Checks {@code n} (as imported, before opset upgrade) against this spec at {@code opset}. */
     void validate(Node n, long opset) {
+        if (opset < since) {
+            throw new IllegalArgumentException(op + " is defined from opset " + since + " on; the model imports opset "
+                    + opset);
+        }
         Arity a = arities.get(0);
         for (Arity x : arities) {
             if (opset >= x.since()) {
@@ -112,11 +124,11 @@ final class OpSpec {
         for (var e : n.attributes().entrySet()) {
             Attr spec = attrs.get(e.getKey());
             if (spec == null || opset < spec.since() || opset >= spec.until()) {
-                throw new IllegalArgumentException("attribute '" + e.getKey() + "' is not defined for " + op
+                throw new IllegalArgumentException("attribute '" + Quote.cut(e.getKey()) + "' is not defined for " + op
                         + " at opset " + opset + " (known: " + known(opset) + ")");
             }
             if (!spec.kind().javaType.isInstance(e.getValue())) {
-                throw new IllegalArgumentException("attribute '" + e.getKey() + "' must be of type " + spec.kind()
+                throw new IllegalArgumentException("attribute '" + Quote.cut(e.getKey()) + "' must be of type " + spec.kind()
                         + ", got " + kindOf(e.getValue()));
             }
         }

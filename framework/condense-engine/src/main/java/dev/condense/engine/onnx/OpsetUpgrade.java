@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>BatchNormalization: attributes other than {@code epsilon} and {@code momentum} (spatial, is_test,
  *       consumed_inputs, training_mode=0) are dropped; their opset-13 meaning is the default.</li>
  *   <li>Reshape: {@code allowzero=0} (opset 14 default) is dropped.</li>
+ *   <li>Slice (opset &lt; 10): {@code starts}, {@code ends}, {@code axes} attributes become int64 initializer
+ *       inputs; Squeeze (opset &lt; 13): {@code axes} likewise.</li>
  * </ul>
  * New initializers are named {@code <node>.<attribute>}. Nodes that use an optional second output (MaxPool
  * indices, Dropout mask, BatchNormalization training statistics) are rejected.
@@ -31,8 +34,8 @@ final class OpsetUpgrade {
 
     static Node upgrade(Node n, Map<String, INDArray> inits) {
         if (n.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
-            throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' uses optional output(s) "
-                    + n.outputs().subList(1, n.outputs().size()) + "; the IR supports the main output only");
+            throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' uses optional output(s) "
+                    + Quote.cut(String.valueOf(n.outputs().subList(1, n.outputs().size()))) + "; the IR supports the main output only");
         }
         Map<String, Object> attrs = new HashMap<>(n.attributes());
         List<String> inputs = new ArrayList<>(n.inputs());
@@ -50,6 +53,17 @@ final class OpsetUpgrade {
                     moveScalar(n, attrs, inputs, inits, "value", 2);
                 }
             }
+            case "Slice" -> {
+                if (attrs.containsKey("starts")) { // opset < 10: starts, ends, axes attributes; 10+: inputs
+                    for (String a : new String[] {"starts", "ends", "axes"}) {
+                        if (attrs.containsKey(a)) {
+                            String name = n.name() + "." + a;
+                            inits.put(name, Nd4j.createFromArray((long[]) attrs.remove(a)));
+                            inputs.add(name);
+                        }
+                    }
+                }
+            }
             case "Squeeze" -> {
                 if (attrs.containsKey("axes")) { // opset < 13: axes attribute; 13+: optional input 1
                     String name = n.name() + ".axes";
@@ -59,7 +73,7 @@ final class OpsetUpgrade {
             }
             case "BatchNormalization" -> {
                 if (n.intAttr("training_mode", 0) != 0) {
-                    throw new IllegalArgumentException("BatchNormalization node '" + n.name()
+                    throw new IllegalArgumentException("BatchNormalization node '" + Quote.cut(n.name())
                             + "' has training_mode=1; only inference graphs are imported");
                 }
                 attrs.keySet().retainAll(BN_ATTRS);

@@ -4,6 +4,7 @@ import dev.condense.api.model.Node;
 import dev.condense.engine.graph.ConvGeometry;
 import dev.condense.engine.graph.Pads;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.text.Quote;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Preconditions of {@link ShapeInference#outputShape} per op type, checked with the input shapes ({@code -1} =
  * dynamic) and the initializer values: ranks, weight shapes that match their inputs (Gemm, MatMul, Conv,
  * BatchNormalization), group dividing the channels, kernels that fit the padded input, axes in range, Transpose
- * permutations, Concat and Reshape consistency, Pad amounts in [0, MAX_DIM]. A dynamic dimension is not compared.
+ * permutations, Concat and Reshape consistency, Pad amounts in [0, MAX_DIM]; Slice, Squeeze, Resize and
+ * ConvTranspose in {@link MobileShapeChecks}. A dynamic dimension is not compared.
  * Failures are {@link IllegalArgumentException}s without the node name (the caller adds it). Keyed by op type;
  * an op without an entry only gets the generic output-dimension bounds of {@link OnnxModelValidator}.
  */
@@ -63,7 +65,7 @@ final class ShapeChecks {
             boolean[] seen = new boolean[in.get(0).length];
             for (long p : perm) {
                 if (perm.length != seen.length || p < 0 || p >= seen.length || seen[(int) p]) {
-                    throw new IllegalArgumentException("perm " + OnnxModelValidator.cut(Arrays.toString(perm))
+                    throw new IllegalArgumentException("perm " + Quote.cut(Arrays.toString(perm))
                             + " is not a permutation of the " + seen.length + " axes of " + s(in.get(0)));
                 }
                 seen[(int) p] = true;
@@ -101,6 +103,10 @@ final class ShapeChecks {
                 throw new IllegalArgumentException("training_mode input is not supported (inference graphs only)");
             }
         });
+    }
+
+    static {
+        MobileShapeChecks.register(CHECKS);
     }
 
     private ShapeChecks() {
@@ -209,14 +215,14 @@ final class ShapeChecks {
         for (int i = 0; i < spec.length; i++) {
             long d = spec[i];
             if (d < -1 || d > OnnxModelValidator.MAX_DIM || (d == 0 && allowZero)) {
-                throw new IllegalArgumentException("shape " + OnnxModelValidator.cut(Arrays.toString(spec))
+                throw new IllegalArgumentException("shape " + Quote.cut(Arrays.toString(spec))
                         + " has an invalid entry " + d);
             }
             if (d == -1) {
                 minus++;
             } else if (d == 0) {
                 if (i >= x.length) {
-                    throw new IllegalArgumentException("shape " + OnnxModelValidator.cut(Arrays.toString(spec))
+                    throw new IllegalArgumentException("shape " + Quote.cut(Arrays.toString(spec))
                             + " copies dimension " + i + " (0) of the rank-" + x.length + " input");
                 }
                 if (x[i] >= 0) {
@@ -229,12 +235,12 @@ final class ShapeChecks {
             }
         }
         if (minus > 1) {
-            throw new IllegalArgumentException("shape " + OnnxModelValidator.cut(Arrays.toString(spec)) + " has two -1");
+            throw new IllegalArgumentException("shape " + Quote.cut(Arrays.toString(spec)) + " has two -1");
         }
         boolean ok = minus == 1 ? total % known == 0 : dynamic ? known % total == 0 : known == total;
         if (!ok) {
             throw new IllegalArgumentException("cannot reshape " + s(x) + " to "
-                    + OnnxModelValidator.cut(Arrays.toString(spec)));
+                    + Quote.cut(Arrays.toString(spec)));
         }
     }
 
@@ -246,13 +252,13 @@ final class ShapeChecks {
         }
     }
 
-    private static void int64(String what, INDArray a) {
+    static void int64(String what, INDArray a) {
         if (a.dataType() != DataType.LONG) {
             throw new IllegalArgumentException(what + " must be an int64 tensor, got " + a.dataType());
         }
     }
 
-    private static long axis(long axis, int rank, boolean inclusive) {
+    static long axis(long axis, int rank, boolean inclusive) {
         long hi = inclusive ? rank : rank - 1;
         if (axis < -rank || axis > hi) {
             throw new IllegalArgumentException("axis " + axis + " is out of range [" + -rank + ", " + hi + "] for rank "
@@ -261,7 +267,7 @@ final class ShapeChecks {
         return axis < 0 ? axis + rank : axis;
     }
 
-    private static void rank(String what, long[] shape, int rank) {
+    static void rank(String what, long[] shape, int rank) {
         if (shape.length != rank) {
             throw new IllegalArgumentException(what + " must have rank " + rank + ", got shape " + s(shape)
                     + (rank == 4 ? " (2-D NCHW only)" : ""));
@@ -269,7 +275,7 @@ final class ShapeChecks {
     }
 
     /** Fails when a dimension of {@code shape} from {@code from} on is dynamic. */
-    private static void static_(String what, long[] shape, int from) {
+    static void static_(String what, long[] shape, int from) {
         for (int i = from; i < shape.length; i++) {
             if (shape[i] < 0) {
                 throw new IllegalArgumentException(what + " must have a static shape, got " + s(shape));
@@ -277,7 +283,7 @@ final class ShapeChecks {
         }
     }
 
-    private static void rankAtLeast(String what, long[] shape, int rank) {
+    static void rankAtLeast(String what, long[] shape, int rank) {
         if (shape.length < rank) {
             throw new IllegalArgumentException(what + " must have rank >= " + rank + ", got shape " + s(shape));
         }
@@ -296,13 +302,13 @@ final class ShapeChecks {
     }
 
     /** Fails when two dimensions that must agree are both static and differ. */
-    private static void same(String what, long a, long b) {
+    static void same(String what, long a, long b) {
         if (a >= 0 && b >= 0 && a != b) {
             throw new IllegalArgumentException(what + " do not match (" + a + " vs " + b + ")");
         }
     }
 
-    private static String s(long[] shape) {
-        return OnnxModelValidator.cut(Arrays.toString(shape)).replace(" ", "");
+    static String s(long[] shape) {
+        return Quote.cut(Arrays.toString(shape)).replace(" ", "");
     }
 }

@@ -3,6 +3,7 @@ package dev.condense.engine.onnx;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ final class StaticFolding {
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) {
             if (ConstantOps.foldable(n, inits)) {
+                OnnxModelValidator.checkShapes(n, inputShapes(n, shapes), inits);
                 INDArray c = ConstantOps.evaluate(n, inits);
                 foldedReads.addAll(n.inputs());
                 inits.put(n.output(), c);
@@ -49,20 +51,18 @@ final class StaticFolding {
             }
             long[] v = evaluate(n, shapes, values, inits);
             if (v == null && SupportedOps.FOLDED.contains(n.opType())) {
-                throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' computes on runtime data; "
+                throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' computes on runtime data; "
                         + "the IR folds " + SupportedOps.FOLDED + " only when they compute static shapes");
             }
             if (v == null) {
                 n = reshapeWithBatch(n, shapes, values, inits);
                 for (String in : n.inputs()) {
                     if (values.containsKey(in) && Arrays.stream(values.get(in)).anyMatch(d -> d == BATCH)) {
-                        throw new IllegalArgumentException(n.opType() + " node '" + n.name() + "' reads '" + in
+                        throw new IllegalArgumentException(n.opType() + " node '" + Quote.cut(n.name()) + "' reads '" + Quote.cut(in)
                                 + "', a shape computed from the dynamic batch size; only static shapes are supported");
                     }
                 }
-                List<long[]> in = new ArrayList<>();
-                n.inputs().forEach(i -> in.add(i.isEmpty() ? null : shapes.get(i)));
-                shapes.put(n.output(), OnnxModelValidator.outputShape(n, in, inits));
+                shapes.put(n.output(), OnnxModelValidator.outputShape(n, inputShapes(n, shapes), inits));
                 kept.add(n);
                 continue;
             }
@@ -108,6 +108,9 @@ final class StaticFolding {
                 if (data == null || n.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !inits.containsKey(i))) {
                     return null;
                 }
+                List<long[]> in = inputShapes(n, shapes);
+                in.set(0, new long[] {data.length});
+                OnnxModelValidator.checkShapes(n, in, inits);
                 dev.condense.engine.graph.SliceSpec s = dev.condense.engine.graph.SliceSpec.of(n, new long[] {data.length}, inits);
                 return java.util.stream.LongStream.iterate(s.begin()[0], i -> i < s.end()[0], i -> i + s.step()[0])
                         .map(i -> data[(int) i]).toArray();
@@ -130,6 +133,13 @@ final class StaticFolding {
             default:
                 return null;
         }
+    }
+
+    /** Shapes of {@code n}'s inputs, null for an omitted optional one. */
+    private static List<long[]> inputShapes(Node n, Map<String, long[]> shapes) {
+        List<long[]> in = new ArrayList<>();
+        n.inputs().forEach(i -> in.add(i.isEmpty() ? null : shapes.get(i)));
+        return in;
     }
 
     private static int clamp(long axis, int rank) {

@@ -1,5 +1,6 @@
 package dev.condense.engine.onnx;
 
+import dev.condense.engine.text.Quote;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,8 +25,6 @@ import onnx.Onnx.ValueInfoProto;
 final class UnsupportedContent {
     /** Entries of each kind spelled out in the message. */
     static final int MAX_LISTED = 20;
-    /** Characters of a quoted name (node, op, tensor) before it is cut. */
-    static final int MAX_NAME = 80;
 
     private final Map<String, Entry> ops = new LinkedHashMap<>();
     private final Map<String, Entry> types = new LinkedHashMap<>();
@@ -37,7 +36,7 @@ final class UnsupportedContent {
     static String describe(GraphProto graph) {
         UnsupportedContent u = new UnsupportedContent();
         for (TensorProto t : graph.getInitializerList()) {
-            u.tensorType(t.getDataType(), "initializer '" + cut(t.getName()) + "'");
+            u.tensorType(t.getDataType(), "initializer '" + Quote.cut(t.getName()) + "'");
         }
         for (ValueInfoProto v : graph.getInputList()) {
             u.valueType(v, "graph input");
@@ -47,10 +46,10 @@ final class UnsupportedContent {
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
-            String name = cut(np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName());
+            String name = Quote.cut(np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName());
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
             if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
-                String op = cut(defaultDomain ? np.getOpType() : np.getDomain() + ":" + np.getOpType());
+                String op = Quote.cut(defaultDomain ? np.getOpType() : np.getDomain() + ":" + np.getOpType());
                 u.ops.computeIfAbsent(op, k -> new Entry(k, "node '" + name + "'")).count++;
             } else if (np.getOpType().equals("Constant")) {
                 for (AttributeProto a : np.getAttributeList()) {
@@ -76,7 +75,7 @@ final class UnsupportedContent {
 
     private void valueType(ValueInfoProto v, String role) {
         if (v.getType().hasTensorType()) {
-            tensorType(v.getType().getTensorType().getElemType(), role + " '" + cut(v.getName()) + "'");
+            tensorType(v.getType().getTensorType().getElemType(), role + " '" + Quote.cut(v.getName()) + "'");
         }
     }
 
@@ -86,11 +85,6 @@ final class UnsupportedContent {
             String name = t == null ? "data type " + dataType : t.name();
             types.computeIfAbsent(name, k -> new Entry(k, where)).count++;
         }
-    }
-
-    /** {@code s} cut to {@link #MAX_NAME} characters, so a hostile name cannot flood the message. */
-    private static String cut(String s) {
-        return s.length() <= MAX_NAME ? s : s.substring(0, MAX_NAME) + "...(" + s.length() + " chars)";
     }
 
     private static String list(Map<String, Entry> entries, String noun) {

@@ -67,7 +67,11 @@ public final class Quote {
                 + " (" + length + " characters)";
     }
 
-    private static String cut(String value, int max) {
+    /**
+     * {@code value} escaped and cut to {@code max} code points (followed by {@code "… (N characters)"} when cut): for
+     * a list or chain of values that were quoted one by one and needs a bound of its own.
+     */
+    public static String cut(String value, int max) {
         if (value == null) {
             return "null";
         }
