@@ -6,6 +6,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,7 @@ import java.util.Set;
  * <p>Each activation with tracked channels has a {@link Layout}: its channel axis (1), the indices per channel
  * along that axis ({@code block}: 1, or {@code H*W} after a Flatten of {@code [N, C, H, W]}), and segments, each
  * mapping a whole channel space to a channel position (Concat along axis 1 appends segments). Rules per op:
- * Conv (group 1) and Gemm/MatMul with an initializer weight read the input's channels through the weight's input
+ * Conv (group 1) and Gemm/MatMul with a float initializer weight ({@link WeightedLayers#stored}) read the input's channels through the weight's input
  * axis and create a new space (weight output axis, bias, output); a depthwise Conv ({@code group = inC = outC})
  * passes the space through and adds its weight/bias rows; elementwise activations, pooling, Dropout and
  * BatchNormalization (plus its four {@code [C]} parameters) pass spaces through; Add/Sub/Mul/Div of two
@@ -36,10 +37,13 @@ public final class ChannelDependencies {
     private final Map<String, long[]> shapes;
     private final ChannelSpaces spaces = new ChannelSpaces();
     private final Map<String, Layout> layouts = new HashMap<>();
+    /** The layers whose weight is a float initializer read directly ({@link WeightedLayers#stored}), by node. */
+    private final Map<Node, WeightedLayer> weighted = new IdentityHashMap<>();
 
     private ChannelDependencies(ModelGraph g) {
         this.g = g;
         this.shapes = ShapeInference.infer(g);
+        WeightedLayers.stored(g).forEach(l -> weighted.put(l.node(), l));
     }
 
     /** The prunable channel groups of {@code g}, ordered by their first producing node. */
@@ -56,14 +60,15 @@ public final class ChannelDependencies {
         String x = n.inputs().get(0);
         Layout in = layouts.get(x);
         String op = n.opType();
-        if (op.equals("Conv") && n.intAttr("group", 1) == 1 && isInit(n, 1)) {
+        WeightedLayer.Kind kind = weighted.containsKey(n) ? weighted.get(n).kind() : null;
+        if (kind == WeightedLayer.Kind.CONV && n.intAttr("group", 1) == 1) {
             readThrough(in, n.inputs().get(1), 1);
             produce(n, n.inputs().get(1), 0);
-        } else if (op.equals("Conv") && in != null && isInit(n, 1) && n.intAttr("group", 1) == shapes.get(x)[1]
+        } else if (kind == WeightedLayer.Kind.CONV && in != null && n.intAttr("group", 1) == shapes.get(x)[1]
                 && shapes.get(n.inputs().get(1))[0] == shapes.get(x)[1]) {
             n.inputs().stream().skip(1).forEach(p -> addMembers(in, p, 0, 1));
             passThrough(n, in);
-        } else if ((op.equals("Gemm") || op.equals("MatMul")) && isInit(n, 1) && n.intAttr("transA", 0) == 0) {
+        } else if ((kind == WeightedLayer.Kind.GEMM || kind == WeightedLayer.Kind.MATMUL) && n.intAttr("transA", 0) == 0) {
             int inAxis = n.intAttr("transB", 0) != 0 ? 1 : 0;
             readThrough(in, n.inputs().get(1), inAxis);
             produce(n, n.inputs().get(1), 1 - inAxis);
@@ -91,7 +96,7 @@ public final class ChannelDependencies {
             passThrough(n, new Layout(segs, 1));
         } else {
             n.inputs().forEach(this::fixAll);
-            if (op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul") || op.equals("ConvTranspose")) {
+            if (WeightedLayer.Kind.of(op) != null) {
                 layouts.put(n.output(), Layout.of(spaces.create(n.name(), shapes.get(n.output())[1], true), 1));
             }
         }

@@ -4,7 +4,10 @@ import dev.condense.api.model.ChannelGroup;
 import dev.condense.api.model.ChannelSlice;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -92,9 +95,13 @@ public final class StructuredRemoval {
     private static ModelGraph regroupDepthwise(ModelGraph before, ModelGraph after) {
         boolean changed = false;
         java.util.List<Node> nodes = new java.util.ArrayList<>();
+        Map<Node, WeightedLayer> convs = new IdentityHashMap<>();
+        WeightedLayers.stored(after).stream().filter(l -> l.kind() == WeightedLayer.Kind.CONV)
+                .forEach(l -> convs.put(l.node(), l));
         for (Node n : after.nodes()) {
-            INDArray w = n.opType().equals("Conv") && n.inputs().size() > 1 ? after.initializers().get(n.inputs().get(1)) : null;
-            INDArray old = w == null ? null : before.initializers().get(n.inputs().get(1));
+            WeightedLayer conv = convs.get(n);
+            INDArray w = conv == null ? null : after.initializers().get(conv.source());
+            INDArray old = w == null ? null : before.initializers().get(conv.source());
             long group = n.intAttr("group", 1);
             if (w != null && old != null && group > 1 && group == old.size(0) && old.size(1) == 1 && w.size(0) != group) {
                 Map<String, Object> attrs = new LinkedHashMap<>(n.attributes());

@@ -3,14 +3,16 @@ package dev.condense.engine.stats;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Multiply-accumulate counts per sample of the weighted layers of a graph (Gemm, MatMul, Conv), from the shapes
- * inferred over the IR. A MAC is one multiply and one add; biases, activations and pooling are not counted (they
+ * Multiply-accumulate counts per sample of the weighted layers of a graph ({@link WeightedLayers#of}: Gemm, MatMul,
+ * Conv, ConvTranspose, quantized weights included), from the shapes inferred over the IR. A MAC is one multiply and one add; biases, activations and pooling are not counted (they
  * are a small fraction and the papers this project compares against count the same way).
  *
  * <ul>
@@ -23,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param node    the node's name
  * @param opType  Gemm, MatMul, Conv or ConvTranspose
- * @param weight  the weight initializer's name
+ * @param weight  the initializer storing the weight ({@link WeightedLayer#source})
  * @param shape   the weight's shape
  * @param macs    MACs per sample
  */
@@ -33,23 +35,18 @@ public record LayerCost(String node, String opType, String weight, long[] shape,
     public static List<LayerCost> of(ModelGraph g) {
         Map<String, long[]> shapes = ShapeInference.infer(g);
         List<LayerCost> out = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!List.of("Gemm", "MatMul", "Conv", "ConvTranspose").contains(n.opType()) || n.inputs().size() < 2) {
-                continue;
-            }
-            INDArray w = g.initializers().get(n.inputs().get(1));
-            if (w == null) {
-                continue;
-            }
+        for (WeightedLayer l : WeightedLayers.of(g)) {
+            Node n = l.node();
+            INDArray w = g.initializers().get(l.source());
             long macs = w.length();
-            if (n.opType().equals("Conv")) {
+            if (l.kind() == WeightedLayer.Kind.CONV) {
                 long[] y = shapes.get(n.output());
                 macs = w.length() * y[2] * y[3];
-            } else if (n.opType().equals("ConvTranspose")) {
+            } else if (l.kind() == WeightedLayer.Kind.CONV_TRANSPOSE) {
                 long[] x = shapes.get(n.inputs().get(0));
                 macs = w.length() * x[2] * x[3];
             }
-            out.add(new LayerCost(n.name(), n.opType(), n.inputs().get(1), w.shape(), macs));
+            out.add(new LayerCost(n.name(), n.opType(), l.source(), w.shape(), macs));
         }
         return out;
     }

@@ -34,7 +34,8 @@ public record LayerSummary(List<Row> layers, long params, long nonzeros, long ma
      *
      * @param node     node name ({@code (unused)} for an initializer no node reads)
      * @param opType   ONNX op type ({@code -} for an unused initializer)
-     * @param weight   the weight initializer (for Gemm/MatMul/Conv input 1, else the first initializer read)
+     * @param weight   the weight initializer (a weighted layer's stored weight, {@link LayerCost#weight}; else the
+     *                 first initializer the node reads)
      * @param shape    the weight's shape
      * @param params   elements of all initializers this row counts (weight and bias, BN's four vectors, ...)
      * @param nonzeros of those, elements not equal to 0

@@ -4,6 +4,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
 import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.graph.WeightedLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,13 +21,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Lowers a {@link ModelGraph} to a SameDiff graph, op by op ({@link OpLowering}), so training gets SameDiff's
  * autodiff.
  *
- * <p>Trainable parameters are the initializers read by Gemm, MatMul, Conv, ConvTranspose and Add (weights and biases) and the
+ * <p>Trainable parameters are the initializers read by the weighted-layer ops ({@link WeightedLayer.Kind}: Gemm,
+ * MatMul, Conv, ConvTranspose) and Add (weights and biases) and the
  * scale and bias of BatchNormalization; running statistics and the initializers read by Sub, Div and Mul (the
  * baked-in input normalization) are constants. Arrays are duplicated into SameDiff, so training never mutates the
  * source graph (invariant of {@link ModelGraph}). Static shapes come from {@link ShapeInference}.
  */
 public final class SameDiffLowering {
-    private static final Set<String> WEIGHT_READERS = Set.of("Gemm", "MatMul", "Conv", "ConvTranspose", "Add");
     /** Prefix of the per-node SameDiff name scopes ({@link #lowerScoped}); the node's index follows. */
     static final String SCOPE = "condense.node.";
 
@@ -104,7 +105,8 @@ public final class SameDiffLowering {
     public static Set<String> trainableInitializers(ModelGraph graph) {
         Set<String> out = new LinkedHashSet<>();
         for (Node n : graph.nodes()) {
-            List<String> reads = WEIGHT_READERS.contains(n.opType()) ? n.inputs()
+            boolean weightReader = WeightedLayer.Kind.of(n.opType()) != null || n.opType().equals("Add");
+            List<String> reads = weightReader ? n.inputs()
                     : n.opType().equals("BatchNormalization") ? n.inputs().subList(1, 3) : List.of();
             reads.stream().filter(graph.initializers()::containsKey).forEach(out::add);
         }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.condense.api.model.ChannelGroup;
 import dev.condense.api.model.ChannelSlice;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
 import dev.condense.engine.fixtures.GraphFixtures;
+import dev.condense.engine.fixtures.QuantizedFixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,5 +96,22 @@ class ChannelDependenciesTest {
         g.init("shape", Nd4j.createFromArray(0L, -1L)).op("Reshape", Map.of(), "shape")
                 .init("fc.w", Nd4j.zeros(5, 144)).op("Gemm", Map.of("transB", 1L), "fc.w");
         assertEquals(List.of(), ChannelDependencies.analyze(g.build()));
+    }
+
+    @Test
+    void aQuantizedReaderFixesTheChannelsItReads() {
+        // conv -> flatten -> gemm whose weight is stored int8 behind a DequantizeLinear: the gemm is not a layer
+        // whose weight can be sliced (WeightedLayers.stored), so the conv's output channels stay; every other space
+        // is fixed by a computed weight (mm1) or the graph output (mm2)
+        ModelGraph quantized = QuantizedFixtures.planted();
+        assertEquals(List.of(), ChannelDependencies.analyze(quantized));
+        // the same graph with the gemm reading a float initializer: the conv's channels form one group with it
+        ModelGraph.Builder b = quantized.toBuilder().clearNodes().initializer("q.f", Nd4j.zeros(5, 48));
+        quantized.nodes().forEach(n -> b.node(n.name().equals("gemm")
+                ? new Node(n.name(), n.opType(), List.of("y3", "q.f", "q.b"), n.outputs(), n.attributes())
+                : n));
+        List<ChannelGroup> groups = ChannelDependencies.analyze(b.build());
+        assertEquals(1, groups.size(), groups::toString);
+        assertEquals(List.of(new ChannelSlice("q.f", 1, 0, 16)), groups.get(0).slicesOf("q.f"));
     }
 }

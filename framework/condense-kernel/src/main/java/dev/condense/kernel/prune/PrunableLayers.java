@@ -1,15 +1,16 @@
 package dev.condense.kernel.prune;
 
 import dev.condense.api.model.ModelGraph;
-import dev.condense.api.model.Node;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the weights a prune stage may touch: the weight input of every Gemm, MatMul and Conv that is an
- * initializer. Layers are named by their weight's initializer name (e.g. {@code fc1.weight}), the most stable name an
+ * Finds the weights a prune stage may touch: the weight of every Gemm, MatMul and Conv whose weight is a float
+ * initializer read directly ({@link WeightedLayers#stored}; ConvTranspose and quantized weights are not pruned). Layers are named by their weight's initializer name (e.g. {@code fc1.weight}), the most stable name an
  * ONNX file carries (node names of exported models are often generated). Biases are never pruned.
  */
 public final class PrunableLayers {
@@ -28,13 +29,9 @@ public final class PrunableLayers {
      */
     public static Map<String, String> byNode(ModelGraph graph) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Node n : graph.nodes()) {
-            String w = switch (n.opType()) {
-                case "Gemm", "MatMul", "Conv" -> n.inputs().get(1);
-                default -> null;
-            };
-            if (w != null && graph.initializers().containsKey(w)) {
-                out.put(n.name(), w);
+        for (WeightedLayer l : WeightedLayers.stored(graph)) {
+            if (l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE) {
+                out.put(l.name(), l.source());
             }
         }
         return out;

@@ -6,6 +6,8 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.prune.Granularity;
 import dev.condense.engine.graph.ChannelDependencies;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,10 +61,9 @@ public final class UnitGroups {
 
     private static Map<String, Node> layerNodes(ModelGraph g) {
         Map<String, Node> out = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (List.of("Gemm", "MatMul", "Conv").contains(n.opType()) && n.inputs().size() > 1
-                    && g.initializers().containsKey(n.inputs().get(1))) {
-                out.putIfAbsent(n.inputs().get(1), n);
+        for (WeightedLayer l : WeightedLayers.stored(g)) {
+            if (l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE) {
+                out.putIfAbsent(l.source(), l.node());
             }
         }
         return out;

@@ -1,7 +1,8 @@
 package dev.condense.kernel.run;
 
 import dev.condense.api.model.ModelGraph;
-import dev.condense.api.model.Node;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.stats.LayerCost;
 import dev.condense.engine.stats.ModelStats;
 import java.util.ArrayList;
@@ -61,12 +62,10 @@ final class HonestyNotes {
      */
     static Optional<String> channelBlocks(ModelGraph graph) {
         List<String> off = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            if (n.opType().equals("Conv") && n.inputs().size() > 1) {
-                INDArray w = graph.initializers().get(n.inputs().get(1));
-                if (w != null && w.size(0) % BLOCK != 0) {
-                    off.add(n.inputs().get(1) + " " + w.size(0));
-                }
+        for (WeightedLayer l : WeightedLayers.stored(graph)) {
+            INDArray w = graph.initializers().get(l.source());
+            if (l.kind() == WeightedLayer.Kind.CONV && w.size(0) % BLOCK != 0) {
+                off.add(l.source() + " " + w.size(0));
             }
         }
         if (off.isEmpty()) {
