@@ -102,7 +102,8 @@ class PluginIsolationTest {
     @Test
     void throwInsideACallNamesThePlugin() {
         ImportanceScorer<?> scorer = host.registry().find(ImportanceScorer.class, "thrower").orElseThrow();
-        ScoringRequest r = new ScoringRequest("fc1.weight", Nd4j.ones(2, 2), Granularity.ELEMENT, null, null);
+        ScoringRequest r = new ScoringRequest("fc1.weight", Nd4j.ones(2, 2), Granularity.ELEMENT, null,
+                new dev.condense.testkit.PlantedStageContext(0, Map.of()));
         PluginCallException e = assertThrows(PluginCallException.class, () -> PluginCalls.in(scorer, () -> scorer.score(r, null)));
         assertTrue(e.getMessage().contains("plugin thrower 1.0.0") && e.getMessage().contains("fixture scorer exploded"),
                 e.getMessage());
