@@ -13,7 +13,8 @@ final class PluginFixtures {
         return PluginZipBuilder.scorerSource(pkg, "Scorer", id, throwing);
     }
 
-    /** Writes, into {@code plugins}: broken.zip, boom-start.zip, future.zip, zz-dup.zip (id magnitude), thrower.zip. */
+    /** Writes, into {@code plugins}: broken.zip, boom-start.zip, future.zip, zz-dup.zip (id magnitude),
+     * shadow-prune.zip (a stage with id prune), thrower.zip. */
     static void writeAll(Path plugins) throws IOException {
         new PluginZipBuilder("broken").rawProperties("plugin.version=1.0.0\n").writeZip(plugins.resolve("broken.zip"));
         new PluginZipBuilder("boom-start").property("plugin.class", "fx.boom.Boom")
@@ -28,6 +29,8 @@ final class PluginFixtures {
                 .source("fx.future.Scorer", scorer("fx.future", "future", false)).writeZip(plugins.resolve("future.zip"));
         new PluginZipBuilder("zz-dup").source("fx.dup.Scorer", scorer("fx.dup", "magnitude", false))
                 .writeZip(plugins.resolve("zz-dup.zip"));
+        new PluginZipBuilder("shadow-prune").source("fx.shadow.Prune", PluginZipBuilder.stageSource("fx.shadow", "Prune", "prune"))
+                .writeZip(plugins.resolve("shadow-prune.zip"));
         new PluginZipBuilder("thrower").source("fx.thrower.Scorer", scorer("fx.thrower", "thrower", true))
                 .writeZip(plugins.resolve("thrower.zip"));
     }

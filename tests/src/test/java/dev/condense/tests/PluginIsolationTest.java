@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Broken plugins beside the real ones never take Condense down: a broken descriptor, a throwing start, a newer
- * plugin.requires, a duplicate id and a scorer that throws, each in its own zip built by the test.
+ * plugin.requires, a duplicate id, a stage
+ * with a built-in kind's id (prune) and a scorer that throws, each in its own zip built by the test.
  */
 class PluginIsolationTest {
     @TempDir
@@ -43,6 +44,7 @@ class PluginIsolationTest {
         assertTrue(r.out().contains("licence check failed"), r.out());
         assertTrue(r.out().matches("(?s).*future\\s+1\\.0\\.0\\s+DISABLED.*requires Condense >=99\\.0\\.0.*"), r.out());
         assertTrue(r.out().contains("'magnitude' is already provided by plugin prune-magnitude; plugin zz-dup"), r.out());
+        assertTrue(r.out().matches("(?s).*shadow-prune\\s+1\\.0\\.0\\s+FAILED.*'prune' is a built-in stage kind.*"), r.out());
     }
 
     @Test

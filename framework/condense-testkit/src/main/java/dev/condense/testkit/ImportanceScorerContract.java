@@ -30,9 +30,12 @@ public abstract class ImportanceScorerContract<P extends Record> extends Extensi
         return Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(42), shape).castTo(DataType.FLOAT);
     }
 
-    /** The request to score; override to supply a graph and context for scorers that need data. */
+    /**
+     * The request to score: no graph and a {@link PlantedStageContext} with seed 0 and nothing planted; override to
+     * supply a graph and planted data for scorers that need data.
+     */
     protected ScoringRequest request(INDArray weight, Granularity g) {
-        return new ScoringRequest("layer.weight", weight, g, null, null);
+        return new ScoringRequest("layer.weight", weight, g, null, new PlantedStageContext(0, java.util.Map.of()));
     }
 
     private static long[] expectedShape(INDArray w, Granularity g) {

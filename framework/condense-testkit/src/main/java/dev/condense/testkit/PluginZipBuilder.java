@@ -205,4 +205,27 @@ public final class PluginZipBuilder {
                 }
                 """.formatted(pkg, cls, id, id, throwing);
     }
+
+    /**
+     * Java source of a fixture {@code Stage} extension {@code pkg.cls} with recipe id {@code id} that returns the
+     * graph unchanged. For plugin-loading tests (e.g. a stage whose id is a built-in kind).
+     */
+    public static String stageSource(String pkg, String cls, String id) {
+        return """
+                package %s;
+
+                import dev.condense.api.extension.NoParams;
+                import dev.condense.api.model.ModelGraph;
+                import dev.condense.api.stage.Stage;
+                import dev.condense.api.stage.StageContext;
+
+                @org.pf4j.Extension
+                public final class %s implements Stage<NoParams> {
+                    public String id() { return "%s"; }
+                    public Class<NoParams> paramsType() { return NoParams.class; }
+                    public String summary() { return "fixture stage %s"; }
+                    public ModelGraph apply(ModelGraph graph, NoParams p, StageContext context) { return graph; }
+                }
+                """.formatted(pkg, cls, id, id);
+    }
 }

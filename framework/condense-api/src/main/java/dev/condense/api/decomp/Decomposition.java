@@ -13,7 +13,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Decomposition<P extends Record> extends Extension<P> {
 
+    /**
+     * Factorizes one weight.
+     *
+     * @param weight a weight in ONNX layout (Gemm {@code [out, in]}, Conv {@code [outC, inC/g, kH, kW]}); read-only
+     * @param params the bound params record (rank to keep, or the share of energy, i.e. of the sum of squared
+     *               singular values)
+     * @return the factors in the order {@link Factorization#layout()} documents, e.g. for {@code gemm-uv}
+     *         {@code [r, in]} then {@code [out, r]} with {@code r <= min(out, in)}
+     */
     Factorization decompose(INDArray weight, P params);
 
+    /**
+     * Multiplies the factors back into one tensor.
+     *
+     * @param factorization a result of {@link #decompose} by this decomposition
+     * @return a new array with the original weight's shape
+     */
     INDArray reconstruct(Factorization factorization);
 }

@@ -12,5 +12,15 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 public interface LossFunction<P extends Record> extends Extension<P> {
 
+    /**
+     * Builds the loss in {@code inputs.sd()}.
+     *
+     * @param inputs student logits and one-hot labels {@code [N, C]}, teacher logits {@code [N, C]} (null unless
+     *               distilling) and named feature taps; add ops to {@code inputs.sd()}, never replace its variables
+     * @param params the bound params record
+     * @return a scalar variable (rank 0 or shape {@code [1]}): the mean loss over the N rows of the batch, in nats
+     *         for cross-entropy-like losses; differentiable with respect to the student's weights
+     * @throws IllegalArgumentException when a needed input is missing (e.g. teacher logits for a distillation loss)
+     */
     SDVariable loss(LossInputs inputs, P params);
 }

@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <ul>
  *   <li>{@link #nodes()} are in topological order; every node input is a graph input, an initializer, the output
  *       of an earlier node, or empty (an omitted optional input).</li>
+ *   <li>Every tensor has one source: no two nodes write the same output, and no node writes a graph input's or an
+ *       initializer's name. Every graph output is produced.</li>
  *   <li>Initializers follow ONNX layouts: Gemm weight {@code [out, in]} with {@code transB=1}, Conv weight
  *       {@code [outC, inC/groups, kH, kW]}. They are float32 unless an op needs int64 (Reshape shapes).</li>
  *   <li>A mask, when present for an initializer, has the same shape, holds only 0 and 1, and the initializer is
@@ -76,7 +78,7 @@ public final class ModelGraph {
         return Optional.ofNullable(initializers.get(tensor));
     }
 
-    /** The node producing {@code tensor} (the first, should a malformed graph have two), if any. O(1). */
+    /** The node producing {@code tensor} (at most one: {@link Builder#build()} refuses a second), if any. O(1). */
     public Optional<Node> producer(String tensor) {
         return Optional.ofNullable(index().producers().get(tensor));
     }
@@ -106,7 +108,11 @@ public final class ModelGraph {
         return b;
     }
 
-    /** Mutable builder; {@link #build()} checks the invariants that are cheap to check. */
+    /**
+     * Mutable builder; {@link #build()} checks the invariants that are cheap to check (topological order, inputs
+     * exist, one source per tensor, outputs produced, mask shapes) and throws {@link IllegalStateException} naming
+     * the node or tensor; it does not check mask values or layouts.
+     */
     public static final class Builder {
         private String name;
         private final List<ValueInfo> inputs = new ArrayList<>();
@@ -170,7 +176,12 @@ public final class ModelGraph {
                                 + ") reads '" + in + "', which no earlier node, input or initializer provides");
                     }
                 }
-                known.addAll(n.outputs());
+                for (String out : n.outputs()) {
+                    if (!out.isEmpty() && !known.add(out)) {
+                        throw new IllegalStateException("node '" + n.name() + "' (" + n.opType() + ") writes '" + out
+                                + "', which an earlier node, input or initializer already provides");
+                    }
+                }
             }
             for (ValueInfo o : outputs) {
                 if (!known.contains(o.name())) {

@@ -19,6 +19,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface ImportanceScorer<P extends Record> extends Extension<P> {
 
+    /**
+     * Scores the units of {@code request.weight()} at {@code request.granularity()}.
+     *
+     * @param request the layer, its weight (ONNX layout, read-only), the granularity (one of {@link #granularities()}),
+     *                the graph (may be null outside a run) and the stage context (never null; its seed is the only
+     *                randomness a scorer may use)
+     * @param params  the bound params record
+     * @return float32 scores, higher means keep: the weight's shape for ELEMENT, {@code [weight.size(0)]} for NEURON
+     *         and FILTER, {@code [weight.size(1)]} for CHANNEL; finite
+     * @throws IllegalArgumentException for a granularity this scorer does not support
+     * @throws IllegalStateException    when the scorer needs data ({@link #needsData()}) and the request has no
+     *                                  graph, naming the layer
+     */
     INDArray score(ScoringRequest request, P params);
 
     /** The granularities this scorer supports; the kernel rejects a recipe asking for another before any work. */

@@ -13,5 +13,14 @@ import dev.condense.api.model.ModelGraph;
  */
 public interface Stage<P extends Record> extends Extension<P> {
 
+    /**
+     * Runs the stage.
+     *
+     * @param graph   the graph the previous stage produced; never mutated
+     * @param params  the bound params record
+     * @param context the run's context (seed, data set, training, scratch directory, log, report); never null
+     * @return a graph that satisfies {@link ModelGraph}'s invariants (built with {@link ModelGraph#toBuilder()}), or
+     *         {@code graph} itself when nothing changes
+     */
     ModelGraph apply(ModelGraph graph, P params, StageContext context);
 }

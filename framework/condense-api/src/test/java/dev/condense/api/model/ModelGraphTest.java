@@ -1,6 +1,7 @@
 package dev.condense.api.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,8 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Producer and consumer lookups of {@link ModelGraph}, which are answered from an index. */
+/**
+ * {@link ModelGraph}: producer and consumer lookups (answered from an index) and the invariants {@code build()}
+ * enforces: topological order, inputs exist, one source per tensor, outputs produced, mask shapes, immutability.
+ */
 class ModelGraphTest {
 
     private static ValueInfo value(String name) {
@@ -87,6 +93,88 @@ class ModelGraphTest {
             assertEquals(producer, g.producer(t), t);
         }
         assertTrue(g.consumers("t0").size() > 0);
+    }
+
+    private static IllegalStateException refused(ModelGraph.Builder b) {
+        return assertThrows(IllegalStateException.class, b::build);
+    }
+
+    @Test
+    void aNodeReadingALaterNodesOutputIsRefused() {
+        IllegalStateException e = refused(ModelGraph.builder("order").input(value("x"))
+                .node(node("sum", "Add", List.of("x", "y"), "w"))
+                .node(node("relu", "Relu", List.of("x"), "y"))
+                .output(value("w")));
+        assertTrue(e.getMessage().contains("'sum'") && e.getMessage().contains("'y'"), e.getMessage());
+    }
+
+    @Test
+    void aNodeReadingAMissingTensorIsRefused() {
+        IllegalStateException e = refused(ModelGraph.builder("missing").input(value("x"))
+                .node(node("mm", "MatMul", List.of("x", "fc.weight"), "y")).output(value("y")));
+        assertTrue(e.getMessage().contains("'mm'") && e.getMessage().contains("'fc.weight'"), e.getMessage());
+    }
+
+    @Test
+    void twoSourcesForOneTensorAreRefused() {
+        IllegalStateException twoNodes = refused(ModelGraph.builder("dup").input(value("x"))
+                .node(node("a", "Relu", List.of("x"), "y"))
+                .node(node("b", "Neg", List.of("x"), "y"))
+                .output(value("y")));
+        assertTrue(twoNodes.getMessage().contains("'b'") && twoNodes.getMessage().contains("'y'"), twoNodes.getMessage());
+        IllegalStateException overInput = refused(ModelGraph.builder("shadow").input(value("x"))
+                .node(node("a", "Relu", List.of("x"), "x")).output(value("x")));
+        assertTrue(overInput.getMessage().contains("'a'"), overInput.getMessage());
+        IllegalStateException overWeight = refused(ModelGraph.builder("shadow-w").input(value("x"))
+                .initializer("w", Nd4j.ones(2, 2))
+                .node(node("a", "Relu", List.of("x"), "w")).output(value("w")));
+        assertTrue(overWeight.getMessage().contains("'w'"), overWeight.getMessage());
+    }
+
+    @Test
+    void anUnproducedOutputIsRefused() {
+        IllegalStateException e = refused(ModelGraph.builder("out").input(value("x"))
+                .node(node("relu", "Relu", List.of("x"), "y")).output(value("z")));
+        assertTrue(e.getMessage().contains("'z'"), e.getMessage());
+    }
+
+    @Test
+    void aMaskMustMatchAnInitializersShape() {
+        ModelGraph.Builder ok = ModelGraph.builder("mask").input(value("x"))
+                .initializer("fc.weight", Nd4j.ones(3, 4))
+                .node(node("mm", "MatMul", List.of("x", "fc.weight"), "y")).output(value("y"));
+        assertEquals(List.of(3L, 4L), shape(ok.mask("fc.weight", Nd4j.ones(3, 4)).build().masks().get("fc.weight")));
+        assertThrows(IllegalStateException.class, () -> ok.mask("fc.weight", Nd4j.ones(4, 3)).build());
+        assertThrows(IllegalStateException.class, () -> ok.mask("fc.weight", Nd4j.ones(3, 4)).mask("nope", Nd4j.ones(1)).build());
+    }
+
+    @Test
+    void aBuiltGraphIsImmutableAndIndependentOfItsBuilder() {
+        ModelGraph.Builder b = ModelGraph.builder("frozen").input(value("x"))
+                .initializer("w", Nd4j.ones(4, 4))
+                .node(node("mm", "MatMul", List.of("x", "w"), "y")).output(value("y"));
+        ModelGraph g = b.build();
+        b.node(node("relu", "Relu", List.of("y"), "z")).initializer("v", Nd4j.ones(1)).mask("w", Nd4j.ones(4, 4));
+        assertEquals(1, g.nodes().size(), "later builder edits do not reach the built graph");
+        assertEquals(List.of("w"), List.copyOf(g.initializers().keySet()));
+        assertTrue(g.masks().isEmpty());
+        INDArray w = g.initializers().get("w");
+        assertThrows(UnsupportedOperationException.class, () -> g.nodes().add(node("n", "Neg", List.of("x"), "q")));
+        assertThrows(UnsupportedOperationException.class, () -> g.inputs().clear());
+        assertThrows(UnsupportedOperationException.class, () -> g.outputs().clear());
+        assertThrows(UnsupportedOperationException.class, () -> g.initializers().put("v", w));
+        assertThrows(UnsupportedOperationException.class, () -> g.masks().put("w", w));
+        ModelGraph copy = g.toBuilder().initializer("w2", Nd4j.zeros(4, 4)).clearNodes()
+                .node(node("mm", "MatMul", List.of("x", "w2"), "y")).removeInitializer("w").build();
+        assertEquals(List.of("w2"), List.copyOf(copy.initializers().keySet()));
+        assertEquals(List.of("x", "w2"), copy.nodes().get(0).inputs());
+        assertTrue(g.initializer("w").isPresent() && g.initializer("w2").isEmpty(), "the original is unchanged");
+        assertEquals(List.of("x", "w"), g.nodes().get(0).inputs());
+        assertEquals(1, g.nodes().size());
+    }
+
+    private static List<Long> shape(INDArray a) {
+        return java.util.Arrays.stream(a.shape()).boxed().toList();
     }
 
     private static List<String> names(List<Node> nodes) {

@@ -4,7 +4,9 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.ExtensionIds;
+import dev.condense.api.stage.Stage;
 import dev.condense.kernel.plan.ExtensionLookup;
+import dev.condense.kernel.recipe.StageSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,8 +32,10 @@ import org.pf4j.PluginWrapper;
  * unload. Dropping the registry drops the whole injector tree.
  *
  * <p>A plugin is all or nothing: when one of its extensions cannot be created, has an id that is not kebab-case, or
- * has an id already registered by a plugin earlier in plugin-id order, none of its extensions is registered and the
- * plugin is listed in {@link #failures()} with a reason naming both plugins for a duplicate.
+ * has an id already registered by a plugin earlier in plugin-id order, or is a {@link Stage} whose id is a built-in
+ * stage kind ({@link StageSpec#BUILT_IN}: the recipe parser would never reach it), none of its extensions is
+ * registered and the plugin is listed in {@link #failures()} with a reason naming both plugins for a duplicate, or
+ * the built-in kind.
  */
 public final class ExtensionRegistry implements ExtensionLookup {
     private final Map<Class<?>, TreeMap<String, RegisteredExtension>> byPoint = new LinkedHashMap<>();
@@ -106,6 +110,11 @@ public final class ExtensionRegistry implements ExtensionLookup {
             if (!ExtensionIds.isValid(ext.id())) {
                 return "extension " + ext.getClass().getName() + " has id '" + ext.id()
                         + "', which is not kebab-case (e.g. 'filter-l1')";
+            }
+            if (ext instanceof Stage<?> && StageSpec.BUILT_IN.contains(ext.id())) {
+                return "stage id '" + ext.id() + "' is a built-in stage kind: a recipe's '" + ext.id()
+                        + ":' always runs the built-in one, so this stage would never run; plugin " + pluginId
+                        + " is not loaded (give its stage another id)";
             }
             for (Class<? extends Extension<?>> point : ExtensionPoints.ALL) {
                 RegisteredExtension existing = point.isInstance(ext) ? registration(point, ext.id()).orElse(null) : null;

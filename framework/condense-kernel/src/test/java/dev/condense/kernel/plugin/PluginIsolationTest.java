@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
+import dev.condense.api.stage.Stage;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.testkit.PluginZipBuilder;
@@ -40,6 +41,11 @@ class PluginIsolationTest {
         Fixtures.scorerPlugin("dup-b", "fx.dupb", "twin").writeZip(p.resolve("dup-b.zip"));
         new PluginZipBuilder("thrower").source("fx.thrower.Scorer", Fixtures.scorer("fx.thrower", "Scorer", "thrower", true))
                 .writeZip(p.resolve("thrower.zip"));
+        new PluginZipBuilder("shadow").source("fx.shadow.Scorer", Fixtures.scorer("fx.shadow", "Scorer", "shadow", false))
+                .source("fx.shadow.Prune", PluginZipBuilder.stageSource("fx.shadow", "Prune", "prune"))
+                .writeZip(p.resolve("shadow.zip"));
+        new PluginZipBuilder("own-stage").source("fx.own.Stage1", PluginZipBuilder.stageSource("fx.own", "Stage1", "tidy"))
+                .writeZip(p.resolve("own-stage.zip"));
         host = PluginHost.open(p, "0.1.0");
         byZip = host.statuses().stream().collect(Collectors.toMap(s -> s.zip().getFileName().toString(), s -> s));
     }
@@ -83,9 +89,21 @@ class PluginIsolationTest {
     }
 
     @Test
+    void stageWithABuiltInKindIdFailsThePluginNamingTheKind() {
+        PluginStatus s = byZip.get("shadow.zip");
+        assertEquals(PluginStatus.State.FAILED, s.state());
+        assertTrue(s.reason().contains("'prune' is a built-in stage kind") && s.reason().contains("plugin shadow"), s.reason());
+        assertTrue(host.registry().find(Stage.class, "prune").isEmpty());
+        assertTrue(host.registry().find(ImportanceScorer.class, "shadow").isEmpty(), "all or nothing: its scorer is not registered");
+        assertEquals(PluginStatus.State.STARTED, byZip.get("own-stage.zip").state());
+        assertTrue(host.registry().find(Stage.class, "tidy").isPresent());
+    }
+
+    @Test
     void throwInsideACallNamesThePlugin() {
         ImportanceScorer<?> scorer = host.registry().find(ImportanceScorer.class, "thrower").orElseThrow();
-        ScoringRequest r = new ScoringRequest("fc1.weight", Nd4j.ones(2, 2), Granularity.ELEMENT, null, null);
+        ScoringRequest r = new ScoringRequest("fc1.weight", Nd4j.ones(2, 2), Granularity.ELEMENT, null,
+                new dev.condense.testkit.PlantedStageContext(0, Map.of()));
         PluginCallException e = assertThrows(PluginCallException.class, () -> PluginCalls.in(scorer, () -> scorer.score(r, null)));
         assertTrue(e.getMessage().contains("plugin thrower 1.0.0") && e.getMessage().contains("fixture scorer exploded"),
                 e.getMessage());

@@ -139,7 +139,7 @@ class PruneExecutorTest {
         INDArray fc3 = g.initializers().get("fc3.weight");
         double kept = org.nd4j.linalg.ops.transforms.Transforms.abs(fc3).sumNumber().doubleValue();
         INDArray scores = new L1().score(new ScoringRequest("fc3.weight", g0.initializers().get("fc3.weight"),
-                Granularity.CHANNEL, g0, null), new NoParams());
+                Granularity.CHANNEL, g0, new dev.condense.testkit.PlantedStageContext(0, java.util.Map.of())), new NoParams());
         double top = Nd4j.sort(scores.dup(), true).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(50, 100))
                 .sumNumber().doubleValue();
         assertEquals(2 * top, kept, 1e-3 * kept, "refit doubled the 50 highest-L1 input columns of fc3");

@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class FpgmScorerTest extends ImportanceScorerContract<FpgmParams> {
+    private static final dev.condense.testkit.PlantedStageContext NO_DATA =
+            new dev.condense.testkit.PlantedStageContext(0, java.util.Map.of());
 
     @Override
     protected ImportanceScorer<FpgmParams> extension() {
@@ -49,7 +51,7 @@ class FpgmScorerTest extends ImportanceScorerContract<FpgmParams> {
     @Test
     void neuronsOnALineRankByTotalDistance() {
         INDArray w = Nd4j.create(new float[] {0, 0, 1, 0, 3, 0}, new long[] {3, 2});
-        INDArray s = new FpgmScorer().score(new ScoringRequest("fc.weight", w, Granularity.NEURON, null, null),
+        INDArray s = new FpgmScorer().score(new ScoringRequest("fc.weight", w, Granularity.NEURON, null, NO_DATA),
                 new FpgmParams("euclidean"));
         assertEquals(Nd4j.create(new float[] {4, 3, 5}), s);
     }
@@ -74,6 +76,6 @@ class FpgmScorerTest extends ImportanceScorerContract<FpgmParams> {
     @Test
     void elementGranularityIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new FpgmScorer().score(
-                new ScoringRequest("fc.weight", PLUS, Granularity.ELEMENT, null, null), new FpgmParams()));
+                new ScoringRequest("fc.weight", PLUS, Granularity.ELEMENT, null, NO_DATA), new FpgmParams()));
     }
 }

@@ -44,7 +44,7 @@ public final class RandomScorer implements ImportanceScorer<RandomParams> {
 
     @Override
     public INDArray score(ScoringRequest request, RandomParams params) {
-        long stageSeed = request.context() == null ? 0L : request.context().seed();
+        long stageSeed = request.context().seed();
         long seed = RandomScores.mix(params.seed(), stageSeed, request.layer());
         return RandomScores.score(request.weight(), request.granularity(), seed);
     }

@@ -26,7 +26,8 @@ class RandomScorerTest extends ImportanceScorerContract<RandomParams> {
     }
 
     private static INDArray score(long seed, Granularity g, INDArray w) {
-        return new RandomScorer().score(new ScoringRequest("fc1.weight", w, g, null, null), new RandomParams(seed));
+        return new RandomScorer().score(new ScoringRequest("fc1.weight", w, g, null,
+                new dev.condense.testkit.PlantedStageContext(0, java.util.Map.of())), new RandomParams(seed));
     }
 
     @Test

@@ -48,10 +48,9 @@ public final class SnipScorer implements ImportanceScorer<SnipParams> {
 
     @Override
     public INDArray score(ScoringRequest request, SnipParams params) {
-        if (request.context() == null || request.graph() == null) {
+        if (request.graph() == null) {
             throw new IllegalStateException("snip needs gradients from the data set, but scoring '" + request.layer()
-                    + "' got no " + (request.context() == null ? "stage context" : "graph")
-                    + "; give the recipe a data set (data: {dataset: ...})");
+                    + "' got no graph; give the recipe a data set (data: {dataset: ...})");
         }
         INDArray g = request.context().gradients(request.graph(), List.of(request.layer()),
                 params.batches(), params.batchSize()).get(request.layer());

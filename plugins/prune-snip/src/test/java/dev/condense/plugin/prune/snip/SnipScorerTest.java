@@ -85,9 +85,10 @@ class SnipScorerTest extends ImportanceScorerContract<SnipParams> {
     }
 
     @Test
-    void scoringWithoutAContextFailsClearly() {
+    void scoringWithoutAGraphFailsClearly() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SnipScorer().score(
-                new ScoringRequest("fc.weight", w, Granularity.ELEMENT, null, null), new SnipParams()));
+                new ScoringRequest("fc.weight", w, Granularity.ELEMENT, null, new PlantedStageContext(1, Map.of())),
+                new SnipParams()));
         assertTrue(e.getMessage().contains("snip") && e.getMessage().contains("fc.weight")
                 && e.getMessage().contains("data set"), e.getMessage());
         assertTrue(new SnipScorer().needsData());

@@ -86,10 +86,9 @@ public final class ThinetScorer implements ImportanceScorer<ThinetParams> {
     }
 
     private static Node layerNode(ScoringRequest request) {
-        if (request.context() == null || request.graph() == null) {
+        if (request.graph() == null) {
             throw new IllegalStateException("thinet needs the layer's input activations from the data set, but '"
-                    + request.layer() + "' came with no " + (request.context() == null ? "stage context" : "graph")
-                    + "; give the recipe a data set (data: {dataset: ...})");
+                    + request.layer() + "' came with no graph; give the recipe a data set (data: {dataset: ...})");
         }
         return request.graph().consumers(request.layer()).stream()
                 .filter(n -> n.inputs().size() > 1 && n.inputs().get(1).equals(request.layer())).findFirst()

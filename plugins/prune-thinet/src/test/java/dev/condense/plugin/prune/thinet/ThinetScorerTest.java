@@ -78,13 +78,13 @@ class ThinetScorerTest extends ImportanceScorerContract<ThinetParams> {
     }
 
     @Test
-    void scoringWithoutAContextOrAnotherGranularityFailsClearly() {
+    void scoringWithoutAGraphOrAnotherGranularityFailsClearly() {
         INDArray w = Nd4j.ones(2, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ThinetScorer().score(
-                new ScoringRequest("fc.weight", w, Granularity.CHANNEL, null, null), new ThinetParams()));
+                new ScoringRequest("fc.weight", w, Granularity.CHANNEL, null, new PlantedStageContext(5, Map.of())), new ThinetParams()));
         assertTrue(e.getMessage().contains("thinet") && e.getMessage().contains("fc.weight"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ThinetScorer().score(
-                new ScoringRequest("fc.weight", w, Granularity.NEURON, null, null), new ThinetParams()));
+                new ScoringRequest("fc.weight", w, Granularity.NEURON, null, new PlantedStageContext(5, Map.of())), new ThinetParams()));
     }
 
     @Test

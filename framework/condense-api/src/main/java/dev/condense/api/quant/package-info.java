@@ -1,0 +1,5 @@
+/**
+ * Quantization: {@link dev.condense.api.quant.Quantizer} extensions map a float tensor to integer codes with an
+ * affine scale/zero point or a codebook ({@link dev.condense.api.quant.QuantizedTensor}) and back.
+ */
+package dev.condense.api.quant;
