@@ -1,6 +1,6 @@
 package dev.condense.engine.data;
 
-import java.nio.file.Files;
+import dev.condense.engine.io.InputFiles;
 import java.nio.file.Path;
 
 /**
@@ -21,9 +21,10 @@ public final class CsvSource extends DirectorySource {
     @Override
     LabelledArrays read(Path dir, boolean train) {
         Path file = dir.resolve(train ? "train.csv" : "test.csv");
-        if (!Files.isRegularFile(file)) {
-            throw new DataUnavailableException(dir + " has no " + file.getFileName() + "; data set 'csv' needs " + layout());
-        }
+        InputFiles.fileProblem(file).ifPresent(problem -> {
+            throw new DataUnavailableException(dir + (problem.equals("not found") ? " has no " + file.getFileName()
+                    : ": " + file.getFileName() + " " + problem) + "; data set 'csv' needs " + layout());
+        });
         return CsvReader.read(file);
     }
 }

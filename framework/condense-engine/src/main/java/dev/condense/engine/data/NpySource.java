@@ -1,6 +1,6 @@
 package dev.condense.engine.data;
 
-import java.nio.file.Files;
+import dev.condense.engine.io.InputFiles;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -46,9 +46,10 @@ public final class NpySource extends DirectorySource {
 
     private Path file(Path dir, String name) {
         Path file = dir.resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new DataUnavailableException(dir + " has no " + name + "; data set 'npy' needs " + layout());
-        }
+        InputFiles.fileProblem(file).ifPresent(problem -> {
+            throw new DataUnavailableException(dir + (problem.equals("not found") ? " has no " + name
+                    : ": " + name + " " + problem) + "; data set 'npy' needs " + layout());
+        });
         return file;
     }
 }

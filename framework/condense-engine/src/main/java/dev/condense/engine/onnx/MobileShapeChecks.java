@@ -4,7 +4,6 @@ import static dev.condense.engine.onnx.ShapeChecks.int64;
 import static dev.condense.engine.onnx.ShapeChecks.rank;
 import static dev.condense.engine.onnx.ShapeChecks.s;
 import static dev.condense.engine.onnx.ShapeChecks.same;
-import static dev.condense.engine.onnx.ShapeChecks.static_;
 
 import dev.condense.api.model.Node;
 import dev.condense.engine.graph.ShapeInference;
@@ -50,21 +49,13 @@ final class MobileShapeChecks {
     private static void convTranspose(Node n, List<long[]> in, Map<String, INDArray> consts) {
         long[] x = in.get(0);
         long[] w = in.get(1);
-        rank("X", x, 4);
-        rank("W", w, 4);
-        static_("W", w, 0);
-        static_("the channels of X", new long[] {x[1]}, 0);
+        long[] kernel = ShapeChecks.convKernel(n, x, w);
         long group = n.intAttr("group", 1);
         if (w[0] % group != 0) {
             throw new IllegalArgumentException("group " + group + " does not divide the " + w[0]
                     + " input channels of W " + s(w));
         }
         same("input channels of X " + s(x) + " and dimension 0 of W " + s(w), x[1], w[0]);
-        long[] kernel = Arrays.copyOfRange(w, 2, 4);
-        long[] declared = n.intsAttr("kernel_shape", null);
-        if (declared != null && !Arrays.equals(declared, kernel)) {
-            throw new IllegalArgumentException("kernel_shape " + s(declared) + " does not match W " + s(w));
-        }
         if (in.size() > 2 && in.get(2) != null) {
             rank("B", in.get(2), 1);
             same("bias length of B " + s(in.get(2)) + " and the output channels of W " + s(w) + " times group "
@@ -115,7 +106,7 @@ final class MobileShapeChecks {
     private static void squeeze(Node n, List<long[]> in, Map<String, INDArray> consts) {
         long[] x = in.get(0);
         if (!present(n, 1)) {
-            if (java.util.Arrays.stream(x).anyMatch(d -> d < 0)) {
+            if (Arrays.stream(x).anyMatch(d -> d < 0)) {
                 throw new IllegalArgumentException("Squeeze without axes of the input " + s(x) + " with a dynamic "
                         + "dimension: which axes go depends on the size at run time (give axes)");
             }

@@ -150,10 +150,7 @@ final class ShapeChecks {
     private static void conv(Node n, List<long[]> in, Map<String, INDArray> consts) {
         long[] x = in.get(0);
         long[] w = in.get(1);
-        rank("X", x, 4);
-        rank("W", w, 4);
-        static_("W", w, 0);
-        static_("the channels of X", new long[] {x[1]}, 0);
+        long[] kernel = convKernel(n, x, w);
         long group = n.intAttr("group", 1);
         if (w[0] >= 0 && w[0] % group != 0) {
             throw new IllegalArgumentException("group " + group + " does not divide the " + w[0]
@@ -161,16 +158,29 @@ final class ShapeChecks {
         }
         same("input channels of X " + s(x) + " and W " + s(w) + " times group " + group,
                 x[1], w[1] < 0 ? -1 : w[1] * group);
-        long[] kernel = Arrays.copyOfRange(w, 2, 4);
-        long[] declared = n.intsAttr("kernel_shape", null);
-        if (declared != null && !Arrays.equals(declared, kernel)) {
-            throw new IllegalArgumentException("kernel_shape " + s(declared) + " does not match W " + s(w));
-        }
         if (in.size() > 2 && in.get(2) != null) {
             rank("B", in.get(2), 1);
             same("bias length of B " + s(in.get(2)) + " and the output channels of W " + s(w), in.get(2)[0], w[0]);
         }
         window(n, x, kernel);
+    }
+
+    /**
+     * Shared by Conv and ConvTranspose: X and W of rank 4, W and X's channel count static, a declared
+     * {@code kernel_shape} equal to W's spatial dims. Returns the kernel {@code [kh, kw]} (its range is checked by
+     * the caller, whose output-size rule differs).
+     */
+    static long[] convKernel(Node n, long[] x, long[] w) {
+        rank("X", x, 4);
+        rank("W", w, 4);
+        static_("W", w, 0);
+        static_("the channels of X", new long[] {x[1]}, 0);
+        long[] kernel = Arrays.copyOfRange(w, 2, 4);
+        long[] declared = n.intsAttr("kernel_shape", null);
+        if (declared != null && !Arrays.equals(declared, kernel)) {
+            throw new IllegalArgumentException("kernel_shape " + s(declared) + " does not match W " + s(w));
+        }
+        return kernel;
     }
 
     /** Conv and pooling: 2-D NCHW, and every output size at least 1 (the dilated kernel fits the padded input). */

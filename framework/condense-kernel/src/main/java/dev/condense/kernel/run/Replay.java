@@ -2,6 +2,7 @@ package dev.condense.kernel.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.condense.engine.io.InputFiles;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.RecipeException;
 import java.io.IOException;
@@ -25,9 +26,9 @@ public final class Replay {
      * @throws RecipeException when the provenance file is unreadable or a plugin differs, naming it and both versions
      */
     public static Path prepare(Path provenance, List<Path> installedZips) throws IOException {
-        if (!Files.isRegularFile(provenance)) {
-            throw new RecipeException(Location.ofFile(provenance), "provenance file not found");
-        }
+        InputFiles.fileProblem(provenance).ifPresent(problem -> {
+            throw new RecipeException(Location.ofFile(provenance), "provenance file " + problem);
+        });
         JsonNode p;
         try {
             p = Provenance.YAML.readTree(provenance.toFile());
