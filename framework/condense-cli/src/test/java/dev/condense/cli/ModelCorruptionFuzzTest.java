@@ -114,7 +114,7 @@ class ModelCorruptionFuzzTest {
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = shape[d] < 0 ? 1 : shape[d];
                 }
-                feed.put(v.name(), v.type() == ValueInfo.ElementType.INT64 ? Nd4j.zeros(DataType.LONG, shape)
+                feed.put(v.name(), v.type() == ValueInfo.ElementType.INT64 ? Nd4j.zeros(DataType.INT64, shape)
                         : Nd4j.rand(DataType.FLOAT, shape));
             }
             try (OrtRunner ort = new OrtRunner(file)) {

@@ -32,6 +32,6 @@ public final class LampScores {
     }
 
     private static int[] toInts(INDArray indices) {
-        return indices.castTo(DataType.INT).toIntVector();
+        return indices.castTo(DataType.INT32).toIntVector();
     }
 }

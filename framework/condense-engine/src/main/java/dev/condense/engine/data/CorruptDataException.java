@@ -5,6 +5,7 @@ package dev.condense.engine.data;
  * or a SHA-256 that differs from the recorded value. The message names the file and what is wrong.
  */
 public class CorruptDataException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public CorruptDataException(String message) {
         super(message);

@@ -5,6 +5,7 @@ package dev.condense.engine.data;
  * The message says how to get out: restore the connection so the fetch works, or pass the files with --data-dir.
  */
 public class DataUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public DataUnavailableException(String message) {
         super(message);

@@ -6,6 +6,7 @@ package dev.condense.engine.onnx;
  * involved, the node and op type, so it can be shown to a user as is.
  */
 public class OnnxFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public OnnxFormatException(String message) {
         super(message);

@@ -173,7 +173,7 @@ public final class OnnxModelValidator {
     static void checkTypes(ModelGraph g, Map<String, long[]> shapes, String file) {
         Map<String, ElementType> t = new HashMap<>();
         g.inputs().forEach(v -> t.put(v.name(), v.type()));
-        g.initializers().forEach((k, v) -> t.put(k, v.dataType() == DataType.LONG ? ElementType.INT64 : ElementType.FLOAT));
+        g.initializers().forEach((k, v) -> t.put(k, v.dataType() == DataType.INT64 ? ElementType.INT64 : ElementType.FLOAT));
         for (Node n : g.nodes()) {
             ElementType first = t.get(n.inputs().get(0));
             if (OpSpecs.of(n.opType()).isEmpty() || first == null) {

@@ -263,7 +263,7 @@ final class ShapeChecks {
     }
 
     static void int64(String what, INDArray a) {
-        if (a.dataType() != DataType.LONG) {
+        if (a.dataType() != DataType.INT64) {
             throw new IllegalArgumentException(what + " must be an int64 tensor, got " + a.dataType());
         }
     }

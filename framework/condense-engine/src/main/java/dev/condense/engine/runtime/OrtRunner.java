@@ -110,7 +110,7 @@ public final class OrtRunner implements AutoCloseable {
         try {
             for (var e : inputs.entrySet()) {
                 INDArray a = e.getValue().dup('c');
-                feed.put(e.getKey(), a.dataType() == DataType.LONG
+                feed.put(e.getKey(), a.dataType() == DataType.INT64
                         ? OnnxTensor.createTensor(ENV, java.nio.LongBuffer.wrap(a.data().asLong()), a.shape())
                         : OnnxTensor.createTensor(ENV, FloatBuffer.wrap(a.castTo(DataType.FLOAT).data().asFloat()), a.shape()));
             }
@@ -120,7 +120,7 @@ public final class OrtRunner implements AutoCloseable {
                     OnnxTensor t = (OnnxTensor) e.getValue();
                     long[] shape = t.getInfo().getShape();
                     out.put(e.getKey(), t.getInfo().type == ai.onnxruntime.OnnxJavaType.INT64
-                            ? Nd4j.create(toArray(t.getLongBuffer()), shape, DataType.LONG)
+                            ? Nd4j.create(toArray(t.getLongBuffer()), shape, DataType.INT64)
                             : Nd4j.create(toArray(t.getFloatBuffer()), shape, DataType.FLOAT));
                 }
                 return out;
@@ -194,6 +194,7 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     /** Uniform [0,1) float32 values from a private RNG seeded with 42, leaving ND4J's global RNG untouched. */
+    @SuppressWarnings("try") // ND4J's Random.close() is declared to throw Exception; the native one never throws
     static INDArray seededInput(long[] shape) {
         try (org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(42)) {
             return Nd4j.rand(rng, shape).castTo(DataType.FLOAT);

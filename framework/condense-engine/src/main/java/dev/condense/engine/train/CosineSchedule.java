@@ -7,6 +7,7 @@ import org.nd4j.linalg.schedule.ISchedule;
  * {@code lr(e) = min + (base - min) * (1 + cos(pi * min(e, epochs) / epochs)) / 2}, {@code e} counted from 0.
  */
 final class CosineSchedule implements ISchedule {
+    private static final long serialVersionUID = 1L;
     private final double base;
     private final double min;
     private final int epochs;

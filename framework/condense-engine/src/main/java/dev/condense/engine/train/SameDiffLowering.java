@@ -88,6 +88,7 @@ public final class SameDiffLowering {
      * candidate, {@code <scope>/relu}, is free, so each op is named in O(1). Helper variables of the node keep their
      * scoped names; only the node's output is renamed, so every IR tensor keeps its name in SameDiff.
      */
+    @SuppressWarnings("try") // the name scope is opened for its effect on op naming; the body never reads it
     private static SDVariable lowerScoped(LowerContext c, Node n, List<SDVariable> args, String scope) {
         SameDiff sd = c.sd();
         SDVariable v;

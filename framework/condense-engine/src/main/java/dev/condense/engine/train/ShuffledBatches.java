@@ -26,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * ops per batch (which also left libnd4j's native buffers to the garbage collector faster than it freed them).
  */
 public final class ShuffledBatches implements DataSetIterator {
+    private static final long serialVersionUID = 1L;
     private final INDArray rows;
     private final Augmentation augment;
     private final Random augmentRandom;

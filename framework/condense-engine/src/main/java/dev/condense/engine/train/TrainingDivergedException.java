@@ -8,6 +8,7 @@ import java.util.Locale;
  * a diverged run fails in seconds instead of finishing its epochs and exporting a broken model.
  */
 public final class TrainingDivergedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final int epoch;
     private final int batch;
 

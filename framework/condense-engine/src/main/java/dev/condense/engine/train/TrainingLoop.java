@@ -65,6 +65,7 @@ final class TrainingLoop {
         }
         grad.setTrainingConfig(cfg);
         TrainingSession session = new TrainingSession(grad);
+        @SuppressWarnings("rawtypes") // TrainingSession.trainingIteration takes ND4J's raw Map<String, GradientUpdater>
         Map<String, GradientUpdater> updaters = updaters(sd, cfg);
         GradientRecycler recycler = new GradientRecycler();
         List<Listener> all = new ArrayList<>(listeners);
@@ -103,6 +104,7 @@ final class TrainingLoop {
     }
 
     /** As {@code SameDiff.initializeTraining}: one updater with its own state view per floating-point variable. */
+    @SuppressWarnings("rawtypes") // ND4J's IUpdater.instantiate returns, and TrainingSession takes, the raw type
     private static Map<String, GradientUpdater> updaters(SameDiff sd, TrainingConfig cfg) {
         Map<String, GradientUpdater> out = new LinkedHashMap<>();
         for (Variable v : sd.getVariables().values()) {

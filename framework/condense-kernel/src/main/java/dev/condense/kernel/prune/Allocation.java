@@ -74,6 +74,6 @@ public final class Allocation {
     }
 
     private static long below(UnitPool p, double cut) {
-        return p.scores().castTo(DataType.FLOAT).lte(cut).castTo(DataType.LONG).sumNumber().longValue();
+        return p.scores().castTo(DataType.FLOAT).lte(cut).castTo(DataType.INT64).sumNumber().longValue();
     }
 }

@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.LRUMap;
+import com.fasterxml.jackson.databind.util.LookupCache;
 import dev.condense.engine.text.Quote;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
@@ -45,8 +47,14 @@ public final class Binder {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .typeFactory(TypeFactory.defaultInstance().withCache(new LRUMap<>(16, 256)))
+            .typeFactory(ownTypeCache())
             .build();
+
+    /** A type factory with a cache of its own (not the default, static one that would pin plugin classes). */
+    private static TypeFactory ownTypeCache() {
+        LookupCache<Object, JavaType> cache = new LRUMap<>(16, 256);
+        return TypeFactory.defaultInstance().withCache(cache);
+    }
 
     /** Binds {@code ref} into {@code type}; an absent or null node binds as an empty mapping. */
     public <T> T bind(NodeRef ref, Class<T> type) {

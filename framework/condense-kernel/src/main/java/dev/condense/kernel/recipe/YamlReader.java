@@ -35,7 +35,8 @@ import org.yaml.snakeyaml.events.AliasEvent;
  * after every alias is expanded (see {@link Expansion}), so a "billion laughs" document is an error, not a hang.
  */
 public final class YamlReader {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    /** Builds no BigDecimal nodes (YAML floats are read as doubles), so the decimal setting of the factory is moot. */
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String MERGE = "<<";
 
     private final Path file;

@@ -68,7 +68,7 @@ public final class Replay {
         ObjectNode r = ((ObjectNode) recipe).deepCopy();
         absoluteFiles(r);
         String dir = r.path("output").path("dir").asText();
-        ((ObjectNode) r.with("output")).put("dir", dir + "-replay");
+        r.withObjectProperty("output").put("dir", dir + "-replay");
         Path file = Files.createTempDirectory("condense-replay-").resolve("replay.recipe.yaml");
         Files.writeString(file, Provenance.YAML.writeValueAsString(r));
         return file;

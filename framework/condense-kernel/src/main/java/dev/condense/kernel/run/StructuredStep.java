@@ -74,6 +74,6 @@ final class StructuredStep {
     /** Indices of the {@code n} lowest scores (ties broken by ND4J's sort order, deterministic for equal input). */
     static long[] lowest(INDArray scores, long n) {
         INDArray order = Nd4j.sortWithIndices(scores.castTo(DataType.FLOAT).reshape(scores.length()).dup(), 0, true)[0];
-        return order.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).castTo(DataType.LONG).toLongVector();
+        return order.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).castTo(DataType.INT64).toLongVector();
     }
 }

@@ -26,6 +26,7 @@ public final class RandomScores {
      * @param g    granularity
      * @param seed generator seed, see {@link #mix(long, long, String)}
      */
+    @SuppressWarnings("try") // ND4J's Random.close() is declared to throw Exception; the native one never throws
     public static INDArray score(INDArray w, Granularity g, long seed) {
         long[] shape = switch (g) {
             case ELEMENT -> w.shape();
