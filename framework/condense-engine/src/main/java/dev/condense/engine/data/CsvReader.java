@@ -1,9 +1,7 @@
 package dev.condense.engine.data;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.condense.engine.io.InputFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +21,7 @@ final class CsvReader {
     }
 
     static LabelledArrays read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = InputFiles.readAll(file);
         List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
         int first = 0;
         while (first < lines.size() && lines.get(first).isBlank()) {

@@ -1,11 +1,9 @@
 package dev.condense.engine.data;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.condense.engine.io.InputFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -33,12 +31,7 @@ final class NpyReader {
     }
 
     static Npy read(Path file) {
-        byte[] b;
-        try {
-            b = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        byte[] b = InputFiles.readAll(file);
         if (b.length < 10 || !Arrays.equals(Arrays.copyOf(b, 6), MAGIC)) {
             throw new CorruptDataException(file + ": not a NumPy .npy file (no \\x93NUMPY magic at the start)");
         }

@@ -2,6 +2,7 @@ package dev.condense.engine.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -45,6 +46,19 @@ public final class InputFiles {
     private static String common(FileKind kind) {
         return kind == FileKind.BROKEN_LINK ? "is a symbolic link to a missing file"
                 : "cannot be reached (permission denied on a directory of its path)";
+    }
+
+    /**
+     * Reads the whole of {@code path} (a regular file, checked by the caller).
+     *
+     * @throws UncheckedIOException {@code "cannot read <path>: <reason>"} when the read fails
+     */
+    public static byte[] readAll(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**

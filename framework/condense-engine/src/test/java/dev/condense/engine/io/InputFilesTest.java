@@ -2,8 +2,11 @@ package dev.condense.engine.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,5 +55,13 @@ class InputFilesTest {
         assertArrayEquals(new byte[1000], InputFiles.readAtMost(f, 1000));
         assertEquals("1 MiB (1,048,576 bytes)", InputFiles.size(1 << 20));
         assertEquals("1,000 bytes", InputFiles.size(1000));
+    }
+
+    @Test
+    void readAllReturnsTheBytesOrNamesThePathItCannotRead() throws Exception {
+        Path f = Files.write(dir.resolve("x.npy"), new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, InputFiles.readAll(f));
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> InputFiles.readAll(dir));
+        assertTrue(e.getMessage().startsWith("cannot read " + dir + ": "), e.getMessage());
     }
 }
