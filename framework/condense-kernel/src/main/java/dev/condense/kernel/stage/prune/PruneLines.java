@@ -27,7 +27,7 @@ final class PruneLines {
                 + p.structured().id() + ", " + schedule(p.schedule()));
         if (p.sparsity().global().isPresent()) {
             SparsityRule.Global g = p.sparsity().global().get();
-            lines.add(String.format(Locale.ROOT, "  global ranking to %s overall, floor %s per layer, over %s; the split"
+            lines.add(String.format(Locale.ROOT, "global ranking to %s overall, floor %s per layer, over %s; the split"
                     + " between layers is decided by the scores when the stage runs", percent(g.sparsity()),
                     Trainings.number(g.floor()), targets.keySet().stream().map(l -> l + " " + shape(before, l))
                             .collect(Collectors.joining(", "))));
@@ -46,12 +46,12 @@ final class PruneLines {
             } else {
                 target = percent(t.getValue()) + " of its " + unit(p.granularity()) + "s masked";
             }
-            lines.add("  " + layer + " " + was + " -> " + target);
+            lines.add(layer + " " + was + " -> " + target);
         }
         for (String layer : PrunableLayers.of(after)) {
             if (!targets.containsKey(layer) && before.initializers().containsKey(layer)
                     && !shape(before, layer).equals(shape(after, layer))) {
-                lines.add("  " + layer + " " + shape(before, layer) + " -> " + shape(after, layer) + " (coupled)");
+                lines.add(layer + " " + shape(before, layer) + " -> " + shape(after, layer) + " (coupled)");
             }
         }
         return lines;
