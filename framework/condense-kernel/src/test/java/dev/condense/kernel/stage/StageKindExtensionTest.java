@@ -14,11 +14,13 @@ import dev.condense.kernel.Kernel;
 import dev.condense.kernel.inject.KernelConfig;
 import dev.condense.kernel.inject.KernelModule;
 import dev.condense.kernel.plan.FakeLookup;
+import dev.condense.kernel.plugin.PluginStatus;
 import dev.condense.kernel.recipe.ModelSpec;
 import dev.condense.kernel.run.ModelLoader;
 import dev.condense.kernel.run.RunOptions;
 import dev.condense.kernel.run.RunResult;
 import dev.condense.kernel.schema.RecipeSchema;
+import dev.condense.testkit.PluginZipBuilder;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,6 +40,8 @@ class StageKindExtensionTest {
 
     private Kernel kernel() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        new PluginZipBuilder("shadow-rename").source("fx.rename.Rename", PluginZipBuilder.stageSource("fx.rename", "Rename",
+                "rename")).writeZip(plugins.resolve("shadow-rename.zip"));
         return Guice.createInjector(new KernelModule(new KernelConfig(plugins, "0.1.0")), new AbstractModule() {
             @Override
             protected void configure() {
@@ -74,6 +78,14 @@ class StageKindExtensionTest {
         ModelGraph out = ModelLoader.load(ModelSpec.file(r.outputDir().resolve("model.onnx")), 0);
         assertTrue(out.initializers().containsKey("head.weight"));
         assertFalse(out.initializers().containsKey("fc3.weight"));
+    }
+
+    /** The plugin-id guard reads the registered kinds too: a plugin stage named like the test kind is refused. */
+    @Test
+    void aPluginStageWithTheIdOfARegisteredKindFails() throws Exception {
+        PluginStatus s = kernel().pluginStatuses().get(0);
+        assertEquals(PluginStatus.State.FAILED, s.state());
+        assertTrue(s.reason().contains("'rename' is a built-in stage kind"), s.reason());
     }
 
     @Test
