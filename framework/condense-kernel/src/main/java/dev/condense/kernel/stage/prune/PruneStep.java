@@ -13,7 +13,6 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.kernel.run.StageRun;
 import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.stage.Preview;
-import dev.condense.kernel.stage.ResolvedBodies;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -154,40 +153,6 @@ public record PruneStep(ImportanceScorer<?> scorer, Record scorerParams, Granula
 
     @Override
     public Object resolvedBody() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("scorer", Map.of(scorer.id(), ResolvedBodies.recordToMap(scorerParams)));
-        m.put("granularity", granularity.name().toLowerCase(java.util.Locale.ROOT));
-        Map<String, Object> s = new java.util.LinkedHashMap<>();
-        sparsity.selectors().forEach(sel -> s.put(sel.selector(), sel.sparsity()));
-        sparsity.defaultSparsity().ifPresent(d -> s.put("default", d));
-        sparsity.global().ifPresent(gl -> {
-            s.put("global", gl.sparsity());
-            s.put("floor", gl.floor());
-        });
-        m.put("sparsity", s);
-        m.put("schedule", resolvedSchedule());
-        if (granularity != Granularity.ELEMENT) {
-            m.put("structured", structured.id());
-        }
-        if (!layers.patterns().isEmpty()) {
-            m.put("layers", ResolvedBodies.ordered("include", layers.include().stream().map(LayerPattern::pattern).toList(),
-                    "exclude", layers.exclude().stream().map(LayerPattern::pattern).toList()));
-        }
-        return m;
-    }
-
-    private Object resolvedSchedule() {
-        if (schedule instanceof Schedule.Iterative it) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("steps", it.steps());
-            m.put("ramp", it.ramp().name().toLowerCase(java.util.Locale.ROOT));
-            it.finetune().ifPresent(ft -> m.put("finetune", ResolvedBodies.train(ft)));
-            return Map.of("iterative", m);
-        }
-        if (schedule instanceof Schedule.Agp agp) {
-            return Map.of("agp", ResolvedBodies.ordered("steps", agp.steps(), "start", agp.start(), "finetune",
-                    ResolvedBodies.train(agp.finetuneSpec())));
-        }
-        return "one-shot";
+        return PruneResolved.body(this);
     }
 }
