@@ -5,7 +5,7 @@ import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.stats.LayerSummary;
 import dev.condense.engine.text.Quote;
 import dev.condense.engine.zoo.Zoo;
-import dev.condense.kernel.prune.PrunableLayers;
+import dev.condense.kernel.stage.prune.PrunableLayers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -22,7 +22,7 @@ final class SchemaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String json = RecipeSchema.json(kernel.kernel().registry());
+        String json = RecipeSchema.json(kernel.kernel().registry(), kernel.kernel().kinds());
         if (output == null) {
             System.out.print(json);
         } else {

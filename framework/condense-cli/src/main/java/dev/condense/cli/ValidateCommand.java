@@ -4,12 +4,17 @@ import dev.condense.kernel.plan.Plan;
 import dev.condense.kernel.Kernel;
 import dev.condense.kernel.run.ResolvedRecipe;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code condense validate RECIPE}: parses, resolves every id and checks selectors; runs nothing. */
+/**
+ * {@code condense validate RECIPE}: parses, resolves every id, checks each stage against the graph the stages before
+ * it are predicted to produce, and prints the resolved recipe and, per stage, what it will do to which layers; runs
+ * nothing.
+ */
 @Command(name = "validate", description = "Check a recipe (syntax, keys, ids, values, layer selectors) without running it.")
 final class ValidateCommand implements Callable<Integer> {
 
@@ -38,18 +43,12 @@ final class ValidateCommand implements Callable<Integer> {
             case REPLACE_EMPTY -> "replaces an empty directory";
             case REPLACE_FORCED -> "replaces a directory not made by Condense, because of --force";
         } + ")");
-        v.pruneTargets().forEach((stage, layers) -> {
-            var global = ((dev.condense.kernel.plan.PruneStep) plan.stages().get(stage - 1)).sparsity().global();
-            if (global.isPresent()) {
-                System.out.printf(java.util.Locale.ROOT, "stage %d (prune): global ranking to %.4f overall with a per-layer"
-                        + " floor of %.4f; the split between these layers is decided by the scores when the stage runs:%n",
-                        stage, global.get().sparsity(), global.get().floor());
-                layers.keySet().forEach(layer -> System.out.println("  " + layer));
-                return;
-            }
-            System.out.println("stage " + stage + " (prune) per layer:");
-            layers.forEach((layer, s) -> System.out.printf(java.util.Locale.ROOT, "  %-24s target sparsity %.4f%n", layer, s));
-        });
+        System.out.println("stages, on the graph each receives (shapes predicted, not run):");
+        for (int i = 0; i < v.previews().size(); i++) {
+            List<String> lines = v.previews().get(i).lines();
+            System.out.println((i + 1) + " " + lines.get(0));
+            lines.subList(1, lines.size()).forEach(l -> System.out.println("  " + l));
+        }
         return 0;
     }
 }

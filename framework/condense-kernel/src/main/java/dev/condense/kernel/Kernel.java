@@ -20,6 +20,8 @@ import dev.condense.kernel.run.PipelineRunner;
 import dev.condense.kernel.run.Preflight;
 import dev.condense.kernel.run.RunOptions;
 import dev.condense.kernel.run.RunResult;
+import dev.condense.kernel.stage.Preview;
+import dev.condense.kernel.stage.StageKinds;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,11 +36,13 @@ import java.util.List;
 public final class Kernel {
     private final PluginHost host;
     private final PipelineRunner runner;
+    private final StageKinds kinds;
 
     @Inject
-    public Kernel(PluginHost host, PipelineRunner runner) {
+    public Kernel(PluginHost host, PipelineRunner runner, StageKinds kinds) {
         this.host = host;
         this.runner = runner;
+        this.kinds = kinds;
     }
 
     /**
@@ -65,16 +69,14 @@ public final class Kernel {
         OutputGuard.Outcome output = OutputGuard.check(plan.outputDir(), plan.outputLocation(),
                 GuardedPaths.of(plan, null, null), force, false);
         ModelGraph graph = dev.condense.kernel.run.ModelLoader.load(plan.model(), plan.seed());
-        Preflight.check(plan, graph);
-        return new Validation(plan, Preflight.layerTargets(plan, graph), output);
+        return new Validation(plan, Preflight.check(plan, graph), output);
     }
 
     /**
-     * A checked plan, per prune stage (by stage index, 1-based) the target sparsity of every layer it touches, and
-     * what a run would do to the output directory.
+     * A checked plan, per stage (in order) what it will do on the graph the stages before it are predicted to
+     * produce, and what a run would do to the output directory.
      */
-    public record Validation(Plan plan, java.util.Map<Integer, java.util.Map<String, Double>> pruneTargets,
-                             OutputGuard.Outcome output) {
+    public record Validation(Plan plan, List<Preview> previews, OutputGuard.Outcome output) {
     }
 
     /** Validates and runs a recipe, writing its output directory atomically. */
@@ -106,10 +108,10 @@ public final class Kernel {
 
     /** Plans against the current registry; an id of a failed plugin is reported as such (exit 2), with the reason. */
     private Plan plan(Path recipe, List<RecipeOverride> overrides) {
-        var parsed = RecipeLoader.load(recipe, overrides);
+        var parsed = RecipeLoader.load(recipe, overrides, kinds);
         ExtensionRegistry registry = host.registry();
         try {
-            return new Planner(registry).plan(parsed);
+            return new Planner(registry, kinds).plan(parsed);
         } catch (RecipeException e) {
             throw FailedPluginHints.explain(e, registry, host.statuses());
         }
@@ -137,6 +139,11 @@ public final class Kernel {
                     .ifPresent(s -> out.add(PluginInfo.of(e, s)));
         }
         return out;
+    }
+
+    /** The registered stage kinds. */
+    public StageKinds kinds() {
+        return kinds;
     }
 
     /** The plugin host (reload, statuses, the PF4J manager). */

@@ -23,4 +23,19 @@ public interface Stage<P extends Record> extends Extension<P> {
      *         {@code graph} itself when nothing changes
      */
     ModelGraph apply(ModelGraph graph, P params, StageContext context);
+
+    /**
+     * Predicts, without running, the graph {@link #apply} will return for {@code graph}: the same node and tensor
+     * names and the same shapes (values need not be predicted), so that {@code condense validate} and the checks
+     * before a run see the graph the next stages will get. May throw {@link IllegalArgumentException} with a
+     * one-line reason when the params cannot apply to {@code graph}. The default says the stage changes no name or
+     * shape and returns {@code graph}.
+     *
+     * @param graph  the graph the previous stages will produce (predicted); never mutated
+     * @param params the bound params record
+     * @return the predicted graph, or {@code graph} itself
+     */
+    default ModelGraph preview(ModelGraph graph, P params) {
+        return graph;
+    }
 }

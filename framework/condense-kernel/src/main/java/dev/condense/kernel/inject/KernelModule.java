@@ -8,9 +8,11 @@ import dev.condense.kernel.Kernel;
 import dev.condense.kernel.plugin.ExtensionRegistry;
 import dev.condense.kernel.plugin.PluginHost;
 import dev.condense.kernel.run.PipelineRunner;
+import dev.condense.kernel.stage.StageKinds;
+import dev.condense.kernel.stage.StageKindsModule;
 
 /**
- * Root Guice module of the kernel. Plugins never see it: their extensions are created in per-plugin child
+ * Root Guice module of the kernel; installs the stage kinds ({@link StageKindsModule}). Plugins never see it: their extensions are created in per-plugin child
  * injectors of a per-registry parent (see {@link ExtensionRegistry}), so no plugin key is ever recorded here. Explicit bindings only, so nothing is bound just in time.
  */
 public final class KernelModule extends AbstractModule {
@@ -25,13 +27,14 @@ public final class KernelModule extends AbstractModule {
         binder().requireExplicitBindings();
         bind(KernelConfig.class).toInstance(config);
         bind(Kernel.class).in(Singleton.class);
+        install(new StageKindsModule());
     }
 
     /** The plugins, loaded; the registry is not bound, as each reload replaces it (ask the host). */
     @Provides
     @Singleton
-    PluginHost plugins(KernelConfig c) {
-        return PluginHost.open(c.pluginsDir(), c.version());
+    PluginHost plugins(KernelConfig c, StageKinds kinds) {
+        return PluginHost.open(c.pluginsDir(), c.version(), kinds.ids());
     }
 
     @Provides

@@ -3,6 +3,7 @@ package dev.condense.kernel.plan;
 import dev.condense.kernel.recipe.DataSpec;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.ModelSpec;
+import dev.condense.kernel.stage.PlannedStage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -6,7 +6,7 @@ import dev.condense.api.extension.Extension;
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.api.stage.Stage;
 import dev.condense.kernel.plan.ExtensionLookup;
-import dev.condense.kernel.recipe.StageSpec;
+import dev.condense.kernel.stage.StageKinds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pf4j.PluginManager;
@@ -33,7 +34,7 @@ import org.pf4j.PluginWrapper;
  *
  * <p>A plugin is all or nothing: when one of its extensions cannot be created, has an id that is not kebab-case, or
  * has an id already registered by a plugin earlier in plugin-id order, or is a {@link Stage} whose id is a built-in
- * stage kind ({@link StageSpec#BUILT_IN}: the recipe parser would never reach it), none of its extensions is
+ * stage kind (a registered {@link StageKinds} id: the recipe parser would never reach it), none of its extensions is
  * registered and the plugin is listed in {@link #failures()} with a reason naming both plugins for a duplicate, or
  * the built-in kind.
  */
@@ -42,12 +43,15 @@ public final class ExtensionRegistry implements ExtensionLookup {
     private final Map<String, String> failures = new TreeMap<>();
     private final Map<String, String> unavailable = new TreeMap<>();
 
-    private ExtensionRegistry() {
+    private final Set<String> builtInKinds;
+
+    private ExtensionRegistry(Set<String> builtInKinds) {
+        this.builtInKinds = Set.copyOf(builtInKinds);
     }
 
     /** A registry with no extensions. */
     public static ExtensionRegistry empty() {
-        return new ExtensionRegistry();
+        return new ExtensionRegistry(Set.of());
     }
 
     /**
@@ -55,7 +59,15 @@ public final class ExtensionRegistry implements ExtensionLookup {
      * learns the ids they would have provided, see {@link #unavailable()}.
      */
     public static ExtensionRegistry build(PluginManager plugins) {
-        ExtensionRegistry r = new ExtensionRegistry();
+        return build(plugins, StageKinds.standard().ids());
+    }
+
+    /**
+     * As {@link #build(PluginManager)}, refusing a plugin {@link Stage} whose id is one of {@code builtInKinds} (the
+     * registered stage kinds' ids, {@link StageKinds#ids()}).
+     */
+    public static ExtensionRegistry build(PluginManager plugins, Set<String> builtInKinds) {
+        ExtensionRegistry r = new ExtensionRegistry(builtInKinds);
         Injector parent = Guice.createInjector(binder -> binder.requireExplicitBindings());
         List<PluginWrapper> all = new ArrayList<>(plugins.getPlugins());
         all.sort(Comparator.comparing(PluginWrapper::getPluginId));
@@ -111,7 +123,7 @@ public final class ExtensionRegistry implements ExtensionLookup {
                 return "extension " + ext.getClass().getName() + " has id '" + ext.id()
                         + "', which is not kebab-case (e.g. 'filter-l1')";
             }
-            if (ext instanceof Stage<?> && StageSpec.BUILT_IN.contains(ext.id())) {
+            if (ext instanceof Stage<?> && builtInKinds.contains(ext.id())) {
                 return "stage id '" + ext.id() + "' is a built-in stage kind: a recipe's '" + ext.id()
                         + ":' always runs the built-in one, so this stage would never run; plugin " + pluginId
                         + " is not loaded (give its stage another id)";

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import dev.condense.kernel.stage.StageKinds;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 
@@ -38,14 +39,26 @@ public final class PluginHost implements AutoCloseable {
 
     /** Opens the plugins of {@code pluginsDir} (a missing directory holds none) and loads them. */
     public static PluginHost open(Path pluginsDir, String systemVersion) {
-        PluginHost host = new PluginHost(new CondensePluginManager(pluginsDir, systemVersion), systemVersion);
+        return open(pluginsDir, systemVersion, StageKinds.standard().ids());
+    }
+
+    /**
+     * As {@link #open(Path, String)}; a plugin {@code Stage} whose id is one of {@code builtInKinds} (the registered
+     * stage kinds) is refused.
+     */
+    public static PluginHost open(Path pluginsDir, String systemVersion, Set<String> builtInKinds) {
+        PluginHost host = new PluginHost(new CondensePluginManager(pluginsDir, systemVersion), systemVersion,
+                builtInKinds);
         host.reload();
         return host;
     }
 
-    private PluginHost(CondensePluginManager manager, String systemVersion) {
+    private final Set<String> builtInKinds;
+
+    private PluginHost(CondensePluginManager manager, String systemVersion, Set<String> builtInKinds) {
         this.manager = manager;
         this.systemVersion = systemVersion;
+        this.builtInKinds = Set.copyOf(builtInKinds);
     }
 
     /** Brings the loaded plugins in line with the plugins directory; see the class comment. */
@@ -80,7 +93,7 @@ public final class PluginHost implements AutoCloseable {
         fresh.forEach(this::start);
         ReloadSummary summary = new ReloadSummary(added, replaced, removed, unchanged);
         if (summary.changed()) {
-            registry = ExtensionRegistry.build(manager);
+            registry = ExtensionRegistry.build(manager, builtInKinds);
         }
         return summary;
     }

@@ -1,6 +1,9 @@
 package dev.condense.kernel.recipe;
 
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A reference to an extension in a recipe, as written: {@code magnitude} or {@code {magnitude: {norm: l1}}}.
@@ -16,5 +19,16 @@ public record ExtensionRef(String id, Location location, NodeRef params) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(params, "params");
+    }
+
+    /** Reads {@code id} or {@code {id: params}}; {@code what} names the expected thing in errors, e.g. "a scorer". */
+    public static ExtensionRef read(NodeRef node, String what) {
+        Map.Entry<String, Optional<NodeRef>> entry = node.singleEntry(what);
+        String id = entry.getKey();
+        if (node.node().isTextual()) {
+            return new ExtensionRef(id, node.location(), new NodeRef(node.tree(), node.pointer(), NullNode.instance));
+        }
+        NodeRef params = node.child(id);
+        return new ExtensionRef(id, node.tree().keyAt(params.pointer()), params);
     }
 }

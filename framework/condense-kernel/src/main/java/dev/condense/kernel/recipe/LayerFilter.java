@@ -40,4 +40,27 @@ public record LayerFilter(List<LayerPattern> include, List<LayerPattern> exclude
     public List<LayerPattern> unmatched(Collection<String> layers) {
         return patterns().stream().filter(p -> layers.stream().noneMatch(p::matches)).toList();
     }
+
+    /** Reads {@code {include: [patterns], exclude: [patterns]}}; each list, when given, is not empty. */
+    public static LayerFilter read(NodeRef node) {
+        node.expectObject(List.of("include", "exclude"));
+        return new LayerFilter(patterns(node, "include"), patterns(node, "exclude"));
+    }
+
+    private static List<LayerPattern> patterns(NodeRef layers, String key) {
+        java.util.Optional<NodeRef> list = layers.optional(key);
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        List<NodeRef> items = list.get().elements();
+        if (items.isEmpty()) {
+            throw list.get().fail(key + " must list at least one layer name or re:REGEX (omit it instead)");
+        }
+        List<LayerPattern> patterns = new ArrayList<>();
+        for (NodeRef item : items) {
+            String pattern = item.asText();
+            patterns.add(item.construct(() -> new LayerPattern(pattern, item.location())));
+        }
+        return patterns;
+    }
 }

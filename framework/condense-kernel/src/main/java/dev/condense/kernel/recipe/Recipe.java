@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.StageSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

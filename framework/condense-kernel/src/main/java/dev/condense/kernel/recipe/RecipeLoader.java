@@ -3,6 +3,8 @@ package dev.condense.kernel.recipe;
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.engine.io.InputFiles;
 import dev.condense.engine.text.Quote;
+import dev.condense.kernel.stage.StageKinds;
+import dev.condense.kernel.stage.StageSpec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,9 +32,14 @@ public final class RecipeLoader {
         return load(file, List.of());
     }
 
-    /** Reads the recipe at {@code file}, applies the {@code --set} {@code overrides}, and checks it. */
+    /** Reads the recipe at {@code file}, applies the {@code --set} {@code overrides}, and checks it (built-in kinds). */
     public static Recipe load(Path file, List<RecipeOverride> overrides) {
-        return read(RecipeComposer.compose(file, overrides));
+        return load(file, overrides, StageKinds.standard());
+    }
+
+    /** As {@link #load(Path, List)}, with the stage kinds {@code kinds} (the kernel's, which a module may extend). */
+    public static Recipe load(Path file, List<RecipeOverride> overrides, StageKinds kinds) {
+        return read(RecipeComposer.compose(file, overrides), kinds);
     }
 
     /**
@@ -43,8 +50,13 @@ public final class RecipeLoader {
         return read(RecipeComposer.compose(file, text, overrides));
     }
 
-    /** Checks an already parsed recipe tree. */
+    /** Checks an already parsed recipe tree (built-in kinds). */
     public static Recipe read(LocatedTree tree) {
+        return read(tree, StageKinds.standard());
+    }
+
+    /** Checks an already parsed recipe tree, its stages parsed by {@code kinds}. */
+    public static Recipe read(LocatedTree tree, StageKinds kinds) {
         NodeRef root = tree.rootRef().expectObject(KEYS);
         NodeRef nameNode = root.required("recipe");
         String name = nameNode.asText();
@@ -54,14 +66,14 @@ public final class RecipeLoader {
         long seed = root.optional("seed").map(s -> s.asLong(0, Long.MAX_VALUE)).orElse(0L);
         ModelSpec model = model(root.required("model"));
         Optional<DataSpec> data = root.optional("data").map(RecipeLoader::data);
-        List<StageSpec> stages = StageParser.read(root.required("stages"));
+        List<StageSpec> stages = StageParser.read(root.required("stages"), kinds);
         OutputSpec output = root.optional("output").map(RecipeLoader::output)
                 .orElse(new OutputSpec(Path.of("runs", name), nameNode.location()));
         return new Recipe(tree.file(), name, seed, model, data, stages, output);
     }
 
     /** {@code {zoo: id}} or {@code {file: path}}, the file resolved against the naming file's directory and present. */
-    static ModelSpec model(NodeRef node) {
+    public static ModelSpec model(NodeRef node) {
         node.expectObject(MODEL_KEYS);
         Optional<NodeRef> zoo = node.optional("zoo");
         Optional<NodeRef> file = node.optional("file");

@@ -18,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * locations.
  *
  * <p>Or {@code sparsity: {global: 0.9, floor: 0.2}}: one ranking over every targeted layer (see
- * {@code dev.condense.kernel.prune.Allocation#global}); every targeted layer reports the global value as its target
+ * {@code dev.condense.kernel.stage.prune.Allocation#global}); every targeted layer reports the global value as its target
  * and no selector or default may be written beside it.
  *
  * @param selectors       the selectors in recipe order

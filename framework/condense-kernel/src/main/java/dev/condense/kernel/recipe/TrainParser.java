@@ -25,7 +25,7 @@ import java.util.Optional;
  * Optimizer bodies take {@code lr}, {@code momentum} and {@code weight-decay}. Defaults: adam lr 1e-3; sgd lr 0.01,
  * momentum 0.9; weight-decay 0.
  */
-final class TrainParser {
+public final class TrainParser {
     static final int DEFAULT_BATCH = 128;
     private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
             "augment");
@@ -37,7 +37,7 @@ final class TrainParser {
     }
 
     /** Reads a training body mapping. */
-    static TrainSpec read(NodeRef body) {
+    public static TrainSpec read(NodeRef body) {
         body.expectObject(KEYS);
         int epochs = body.required("epochs").asInt(Integer.MIN_VALUE, Integer.MAX_VALUE);
         int batch = body.optional("batch").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(DEFAULT_BATCH);

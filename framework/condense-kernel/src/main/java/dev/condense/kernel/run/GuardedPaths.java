@@ -1,9 +1,8 @@
 package dev.condense.kernel.run;
 
 import dev.condense.engine.data.DataOptions;
-import dev.condense.kernel.plan.DistillStep;
 import dev.condense.kernel.plan.Plan;
-import dev.condense.kernel.plan.PlannedStage;
+import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.run.OutputGuard.Guarded;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class GuardedPaths {
     }
 
     /**
-     * Those of {@link #ofProcess()} plus the plan's recipe, model and teachers, the data directory (when given) and
+     * Those of {@link #ofProcess()} plus the plan's recipe, model and stage input files (teachers), the data directory (when given) and
      * the cache directory (given or default).
      *
      * @param dataDir  {@code --data-dir}, or null
@@ -40,9 +39,7 @@ public final class GuardedPaths {
         out.add(new Guarded(abs(plan.source()), "the recipe"));
         plan.model().modelFile().ifPresent(f -> out.add(new Guarded(abs(f), "the model")));
         for (PlannedStage s : plan.stages()) {
-            if (s instanceof DistillStep d) {
-                d.teacher().modelFile().ifPresent(f -> out.add(new Guarded(abs(f), "the teacher")));
-            }
+            s.inputs().forEach(f -> out.add(new Guarded(abs(f.file()), "the " + f.role())));
         }
         if (dataDir != null) {
             out.add(new Guarded(abs(dataDir), "the data directory"));

@@ -6,15 +6,8 @@ import dev.condense.engine.data.DataOptions;
 import dev.condense.engine.data.DatasetCatalog;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.stats.ModelStats;
-import dev.condense.kernel.plan.CustomStep;
-import dev.condense.kernel.plan.DistillStep;
-import dev.condense.kernel.plan.EvaluateStep;
-import dev.condense.kernel.plan.ExportStep;
 import dev.condense.kernel.plan.Plan;
-import dev.condense.kernel.plan.PlannedStage;
-import dev.condense.kernel.plan.PruneStep;
-import dev.condense.kernel.plan.TrainStep;
-import dev.condense.kernel.plugin.PluginCalls;
+import dev.condense.kernel.stage.PlannedStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,14 +82,14 @@ public final class PipelineRunner {
                 }
             }
             Path work = Files.createDirectories(dir.temp().resolve(".work"));
-            Path reference = latencyReference(plan, input, work);
+            Supplier<Path> reference = latencyReference(input, work);
             for (int i = first; i < plan.stages().size(); i++) {
                 PlannedStage stage = plan.stages().get(i);
                 String label = (i + 1) + ":" + stage.kind();
                 options.out().printf(Locale.ROOT, "[%d/%d] %s%n", i + 1, plan.stages().size(), stage.kind());
                 RunContext ctx = new RunContext(plan.seed(), i, data, work, options, stage.kind());
                 long start = System.nanoTime();
-                graph = execute(stage, graph, ctx, dir.temp(), label, evaluations, reference);
+                graph = stage.run(graph, new StageRun(ctx, dir.temp(), label, evaluations, reference));
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("index", i + 1);
                 s.put("kind", stage.kind());
@@ -141,59 +134,18 @@ public final class PipelineRunner {
     }
 
     /**
-     * The run's input model exported into {@code work} as {@code reference.onnx}, the reference every evaluate
-     * stage times its model against; null when no evaluate stage measures latency.
+     * The run's input model exported into {@code work} as {@code reference.onnx} on first request: the reference
+     * every evaluate stage times its model against (exported once per run, or per resumed run).
      */
-    private static Path latencyReference(Plan plan, ModelGraph input, Path work) {
-        boolean latency = plan.stages().stream()
-                .anyMatch(s -> s instanceof EvaluateStep e && e.metrics().contains("latency"));
-        if (!latency) {
-            return null;
-        }
-        Path file = work.resolve("reference.onnx");
-        new OnnxExporter().write(input, file);
-        return file;
-    }
-
-    private static ModelGraph execute(PlannedStage stage, ModelGraph graph, RunContext ctx, Path out, String label,
-                                      List<Map<String, Object>> evaluations, Path reference) {
-        if (stage instanceof TrainStep t) {
-            return trained(ctx, t.spec(), ctx.train(graph, t.spec()));
-        }
-        if (stage instanceof DistillStep d) {
-            ctx.report("teacher", d.teacher().modelFile().orElseThrow().toString());
-            ctx.report("loss", d.loss().id());
-            return trained(ctx, d.spec(), ctx.distill(graph, d, ModelLoader.load(d.teacher(), 0)));
-        }
-        if (stage instanceof PruneStep p) {
-            return PruneExecutor.run(p, graph, ctx);
-        }
-        if (stage instanceof EvaluateStep e) {
-            Map<String, Object> m = Evaluator.evaluate(e, graph, ctx, label, reference);
-            ctx.log("evaluation: " + m);
-            evaluations.add(m);
-            return graph;
-        }
-        if (stage instanceof ExportStep) {
-            new OnnxExporter().write(graph, out.resolve("model.onnx"));
-            ctx.report("file", "model.onnx");
-            return graph;
-        }
-        CustomStep c = (CustomStep) stage;
-        try {
-            return PluginCalls.in(c.stage(), () -> c.apply(graph, ctx));
-        } catch (RuntimeException ex) {
-            throw new PluginFailureException("stage '" + c.kind() + "' failed: " + ex, ex);
-        }
-    }
-
-    /** Reports a training's epochs, final loss (cross-entropy with the true labels) and throughput. */
-    private static ModelGraph trained(RunContext ctx, dev.condense.api.train.TrainSpec spec,
-                                      dev.condense.api.train.TrainResult r) {
-        ctx.report("epochs", spec.epochs());
-        ctx.report("final_loss", r.finalLoss());
-        ctx.report("samples_per_sec", Math.round(r.samplesPerSec()));
-        return r.graph();
+    private static Supplier<Path> latencyReference(ModelGraph input, Path work) {
+        Path[] file = new Path[1];
+        return () -> {
+            if (file[0] == null) {
+                file[0] = work.resolve("reference.onnx");
+                new OnnxExporter().write(input, file[0]);
+            }
+            return file[0];
+        };
     }
 
     private static Map<String, Object> header(Plan plan, ModelGraph graph, Dataset data) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.condense.api.data.Dataset;
 import dev.condense.kernel.plan.Plan;
+import dev.condense.kernel.stage.InputFile;
+import dev.condense.kernel.stage.PlannedStage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,16 +43,7 @@ public final class Provenance {
         if (data != null) {
             p.put("dataset", Map.of("id", data.id(), "sha256", data.sha256()));
         }
-        List<Map<String, Object>> teachers = new java.util.ArrayList<>();
-        for (int i = 0; i < plan.stages().size(); i++) {
-            if (plan.stages().get(i) instanceof dev.condense.kernel.plan.DistillStep d) {
-                Path f = d.teacher().modelFile().orElseThrow();
-                teachers.add(Map.of("stage", i + 1, "file", f.toString(), "sha256", sha256(f)));
-            }
-        }
-        if (!teachers.isEmpty()) {
-            p.put("teachers", teachers);
-        }
+        inputs(p, plan);
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -63,6 +56,29 @@ public final class Provenance {
         p.put("environment", env);
         p.put("resolved_recipe", ResolvedRecipe.toMap(plan));
         YAML.writeValue(file.toFile(), p);
+    }
+
+    /**
+     * Every stage's input files ({@link InputFile}: teachers, ...) with their SHA-256, under {@code <role>s}: stage
+     * (1-based), file, sha256 and the JSON pointer of the file in the resolved recipe ({@link Replay} makes it
+     * absolute there).
+     */
+    private static void inputs(Map<String, Object> p, Plan plan) throws IOException {
+        for (int i = 0; i < plan.stages().size(); i++) {
+            PlannedStage stage = plan.stages().get(i);
+            for (InputFile f : stage.inputs()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("stage", i + 1);
+                m.put("file", f.file().toString());
+                m.put("sha256", sha256(f.file()));
+                StringBuilder pointer = new StringBuilder("/stages/" + i + "/" + stage.kind());
+                f.keys().forEach(k -> pointer.append('/').append(k));
+                m.put("pointer", pointer.append("/file").toString());
+                @SuppressWarnings("unchecked")
+                List<Object> list = (List<Object>) p.computeIfAbsent(f.provenanceKey(), k -> new ArrayList<>());
+                list.add(m);
+            }
+        }
     }
 
     /** The Maven version of the jar holding {@code type}, from its pom.properties, or "unknown". */

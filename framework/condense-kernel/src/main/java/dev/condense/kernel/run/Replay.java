@@ -56,17 +56,13 @@ public final class Replay {
                         + used.get("version").asText() + " (sha256 " + used.get("sha256").asText() + ")");
             }
         }
-        for (JsonNode t : p.path("teachers")) {
-            Path f = Path.of(t.path("file").asText());
-            String sha = t.path("sha256").asText();
-            if (!Files.isRegularFile(f) || !Provenance.sha256(f).equals(sha)) {
-                throw new RecipeException(Location.ofFile(provenance), "cannot replay: the teacher " + f + " of stage "
-                        + t.path("stage").asText() + (Files.isRegularFile(f) ? " has changed" : " is missing")
-                        + " since the run (sha256 then: " + sha + ")");
-            }
-        }
+        List<String> inputPointers = checkInputs(p, provenance);
         ObjectNode r = ((ObjectNode) recipe).deepCopy();
-        absoluteFiles(r);
+        absoluteFile(r.path("model"));
+        for (String pointer : inputPointers) {
+            JsonNode owner = r.at(pointer.substring(0, pointer.lastIndexOf('/')));
+            absoluteFile(owner);
+        }
         String dir = r.path("output").path("dir").asText();
         r.withObjectProperty("output").put("dir", dir + "-replay");
         Path file = Files.createTempDirectory("condense-replay-").resolve("replay.recipe.yaml");
@@ -75,14 +71,31 @@ public final class Replay {
     }
 
     /**
-     * The resolved recipe names model and teacher files as the run saw them, relative to its working directory; the
-     * replay recipe lives in a temporary directory, against which a file name resolves, so they become absolute here.
+     * Checks every stage input file provenance lists (each list under a {@code <role>s} key whose entries have
+     * {@code file}, {@code sha256} and {@code pointer}: teachers, ...) is still there with the same bytes.
+     *
+     * @return the pointers of those files in the resolved recipe: they name files as the run saw them, relative to
+     *         its working directory, while the replay recipe lives in a temporary directory, so they become absolute
      */
-    private static void absoluteFiles(ObjectNode recipe) {
-        absoluteFile(recipe.path("model"));
-        for (JsonNode stage : recipe.path("stages")) {
-            absoluteFile(stage.path("distill").path("teacher"));
+    private static List<String> checkInputs(JsonNode p, Path provenance) throws IOException {
+        List<String> pointers = new java.util.ArrayList<>();
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) p::fields) {
+            String role = field.getKey().endsWith("s") ? field.getKey().substring(0, field.getKey().length() - 1) : field.getKey();
+            for (JsonNode t : field.getValue()) {
+                if (!t.isObject() || !t.has("pointer") || !t.has("sha256") || !t.has("file")) {
+                    continue;
+                }
+                Path f = Path.of(t.path("file").asText());
+                String sha = t.path("sha256").asText();
+                if (!Files.isRegularFile(f) || !Provenance.sha256(f).equals(sha)) {
+                    throw new RecipeException(Location.ofFile(provenance), "cannot replay: the " + role + " " + f
+                            + " of stage " + t.path("stage").asText() + (Files.isRegularFile(f) ? " has changed" : " is missing")
+                            + " since the run (sha256 then: " + sha + ")");
+                }
+                pointers.add(t.path("pointer").asText());
+            }
         }
+        return pointers;
     }
 
     /** Makes {@code owner}'s {@code file} value absolute, when it has one. */

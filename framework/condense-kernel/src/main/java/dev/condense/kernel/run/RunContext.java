@@ -7,7 +7,7 @@ import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.train.Distillation;
 import dev.condense.engine.train.Probes;
-import dev.condense.kernel.plan.DistillStep;
+import dev.condense.kernel.stage.distill.DistillStep;
 import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.engine.train.Trainer;
 import java.util.Collection;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * The {@link StageContext} of one stage of a run. Its seed mixes the recipe seed with the stage index, so each
  * stage has its own stable random stream and inserting a stage does not change the streams of earlier ones.
  */
-final class RunContext implements StageContext {
+public final class RunContext implements StageContext {
     private final long seed;
     private final Dataset dataset;
     private final Path workDir;
@@ -30,7 +30,7 @@ final class RunContext implements StageContext {
     private final Map<String, Object> report = new LinkedHashMap<>();
     private int trainings;
 
-    RunContext(long recipeSeed, int stageIndex, Dataset dataset, Path workDir, RunOptions options, String label) {
+    public RunContext(long recipeSeed, int stageIndex, Dataset dataset, Path workDir, RunOptions options, String label) {
         this.seed = recipeSeed * 1_000_003L + stageIndex;
         this.dataset = dataset;
         this.workDir = workDir;
@@ -63,7 +63,7 @@ final class RunContext implements StageContext {
      * Trains {@code graph} as {@link #train} does, distilling from {@code teacher} with the step's loss. The loss is
      * built inside the loss plugin's class loader.
      */
-    TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
+    public TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
         Dataset d = requireData("distill stages");
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
@@ -122,7 +122,7 @@ final class RunContext implements StageContext {
         report.put(key, value);
     }
 
-    Map<String, Object> reported() {
+    public Map<String, Object> reported() {
         return report;
     }
 }

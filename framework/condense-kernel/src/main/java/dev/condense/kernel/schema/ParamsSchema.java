@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * {@code norm} lists the values of a public static {@code Collection<String>} field named {@code NORMS} on the record,
  * when there is one (the plugin convention for accepted strings).
  */
-final class ParamsSchema {
+public final class ParamsSchema {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final PropertyNamingStrategies.NamingBase KEBAB =
             (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.KEBAB_CASE;
@@ -35,7 +35,7 @@ final class ParamsSchema {
     }
 
     /** The schema of a mapping that binds into {@code type}. */
-    static ObjectNode of(Class<? extends Record> type) {
+    public static ObjectNode of(Class<? extends Record> type) {
         ObjectNode schema = NODES.objectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ArrayNode required = NODES.arrayNode();

@@ -7,18 +7,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.condense.api.extension.Extension;
-import dev.condense.api.prune.Granularity;
 import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
-import dev.condense.api.stage.Stage;
 import dev.condense.kernel.plan.ExtensionLookup;
+import dev.condense.kernel.stage.StageKinds;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The JSON Schema (draft 2020-12) of recipes, for editors (yaml-language-server completes and checks against it):
- * the built-in structure ({@link BuiltInSchema}) plus, per installed {@link ImportanceScorer} and {@link Stage}, the
+ * the built-in structure ({@link BuiltInSchema}) plus, per installed {@link ImportanceScorer} and {@code Stage}, the
  * params of its record ({@link ParamsSchema}). Every scalar also accepts a whole {@code ${var}} reference. Top-level
  * keys are not required, since a file may be a partial base for {@code extends}; the loader checks completeness.
  */
@@ -31,8 +29,13 @@ public final class RecipeSchema {
     private RecipeSchema() {
     }
 
-    /** The schema with the extensions {@code lookup} has installed. */
+    /** The schema with the built-in kinds and the extensions {@code lookup} has installed. */
     public static ObjectNode generate(ExtensionLookup lookup) {
+        return generate(lookup, StageKinds.standard());
+    }
+
+    /** The schema with the stage kinds {@code kinds} and the extensions {@code lookup} has installed. */
+    public static ObjectNode generate(ExtensionLookup lookup, StageKinds kinds) {
         ObjectNode root = NODES.objectNode();
         root.put("$schema", DIALECT);
         root.put("$id", "https://condense.dev/schemas/recipe.schema.json");
@@ -44,18 +47,23 @@ public final class RecipeSchema {
                 .put("description", "${name} or ${name:-default}: the value of a var"));
         defs.set("scorer", extensions(lookup, ImportanceScorer.class, "an ImportanceScorer id, or {id: {params}}"));
         defs.set("loss", extensions(lookup, LossFunction.class, "a LossFunction id, or {id: {params}}"));
-        defs.set("stage", BuiltInSchema.stage(customStages(lookup)));
-        BuiltInSchema.addDefinitions(defs, Arrays.stream(Granularity.values()).map(g -> g.name().toLowerCase()).toList());
+        BuiltInSchema.addDefinitions(defs);
+        defs.set("stage", BuiltInSchema.stage(kinds, kinds.plugin().schemas(lookup), defs));
         root.setAll(BuiltInSchema.recipe());
         root.set("$defs", defs);
         return root;
     }
 
-    /** The schema as pretty-printed JSON, ending with a newline. */
+    /** The schema as pretty-printed JSON, ending with a newline (built-in kinds). */
     public static String json(ExtensionLookup lookup) {
+        return json(lookup, StageKinds.standard());
+    }
+
+    /** The schema as pretty-printed JSON, ending with a newline. */
+    public static String json(ExtensionLookup lookup, StageKinds kinds) {
         try {
             return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-                    .writeValueAsString(generate(lookup)) + "\n";
+                    .writeValueAsString(generate(lookup, kinds)) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -88,15 +96,6 @@ public final class RecipeSchema {
         ObjectNode any = NODES.objectNode().put("description", description);
         any.putArray("anyOf").add(ids).add(withParams);
         return any;
-    }
-
-    private static ObjectNode customStages(ExtensionLookup lookup) {
-        ObjectNode stages = NODES.objectNode();
-        for (String id : lookup.ids(RecipeSchema.<Extension<?>>raw(Stage.class))) {
-            Extension<?> e = lookup.find(RecipeSchema.<Extension<?>>raw(Stage.class), id).orElseThrow();
-            stages.set(id, ParamsSchema.of(e.paramsType()).put("description", e.summary()));
-        }
-        return stages;
     }
 
     /** A mapping holding exactly one of its properties. */

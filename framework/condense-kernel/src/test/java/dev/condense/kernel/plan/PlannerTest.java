@@ -1,5 +1,12 @@
 package dev.condense.kernel.plan;
 
+import dev.condense.kernel.stage.distill.DistillStep;
+import dev.condense.kernel.stage.evaluate.EvaluateStep;
+import dev.condense.kernel.stage.export.ExportStep;
+import dev.condense.kernel.stage.prune.PruneStep;
+import dev.condense.kernel.stage.train.TrainStep;
+import dev.condense.kernel.stage.plugin.PluginStep;
+import dev.condense.kernel.stage.PlannedStage;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +20,7 @@ import dev.condense.api.train.TrainSpec;
 import dev.condense.kernel.recipe.DataSpec;
 import dev.condense.kernel.recipe.Fixtures;
 import dev.condense.kernel.recipe.RecipeLoader;
-import dev.condense.kernel.recipe.Schedule;
+import dev.condense.kernel.stage.prune.Schedule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +86,7 @@ class PlannerTest {
         assertEquals(new FakeLookup.MagnitudeParams("l2"), ((PruneStep) p.stages().get(0)).scorerParams());
         assertEquals(new FakeLookup.SnipParams(4), ((PruneStep) p.stages().get(1)).scorerParams());
         assertEquals(new NoParams(), ((PruneStep) p.stages().get(2)).scorerParams());
-        CustomStep search = assertInstanceOf(CustomStep.class, p.stages().get(3));
+        PluginStep search = assertInstanceOf(PluginStep.class, p.stages().get(3));
         assertEquals("search", search.kind());
         assertEquals(new FakeLookup.SearchParams(4.0), search.params());
     }

@@ -1,5 +1,7 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.distill.DistillKind;
+import dev.condense.kernel.stage.distill.DistillStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +28,13 @@ class DistillStageParsingTest {
                 + "  - distill: " + distill + "\n");
     }
 
-    private StageSpec.Distill parse(String distill) {
-        return assertInstanceOf(StageSpec.Distill.class, RecipeLoader.load(recipe(distill)).stages().get(0));
+    private DistillStageSpec parse(String distill) {
+        return assertInstanceOf(DistillStageSpec.class, RecipeLoader.load(recipe(distill)).stages().get(0));
     }
 
     @Test
     void readsTeacherLossAndTrainingAndResolvesTheTeacherAgainstTheRecipe() {
-        StageSpec.Distill d = parse("{teacher: {file: teacher.onnx}, loss: {soft-label: {temperature: 2}}, "
+        DistillStageSpec d = parse("{teacher: {file: teacher.onnx}, loss: {soft-label: {temperature: 2}}, "
                 + "train: {epochs: 3, augment: {shift: 1}}}");
         assertEquals(dir.resolve("teacher.onnx").normalize(), d.teacher().modelFile().orElseThrow());
         assertEquals("soft-label", d.loss().id());
@@ -43,7 +45,7 @@ class DistillStageParsingTest {
 
     @Test
     void lossDefaultsToSoftLabel() {
-        assertEquals(StageParser.DEFAULT_LOSS, parse("{teacher: {file: teacher.onnx}, train: {epochs: 1}}").loss().id());
+        assertEquals(DistillKind.DEFAULT_LOSS, parse("{teacher: {file: teacher.onnx}, train: {epochs: 1}}").loss().id());
     }
 
     @Test

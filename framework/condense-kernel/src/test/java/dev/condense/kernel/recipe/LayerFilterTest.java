@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.prune.PruneStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class LayerFilterTest {
 
     private LayerFilter filter(String layers) {
         Path f = write(dir, "r.yaml", HEADER + layers);
-        return ((StageSpec.Prune) RecipeLoader.load(f).stages().get(0)).layers();
+        return ((PruneStageSpec) RecipeLoader.load(f).stages().get(0)).layers();
     }
 
     @Test

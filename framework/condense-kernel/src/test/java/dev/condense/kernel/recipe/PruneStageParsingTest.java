@@ -1,5 +1,8 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.prune.Schedule;
+import dev.condense.kernel.stage.prune.Structured;
+import dev.condense.kernel.stage.prune.PruneStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,13 +25,13 @@ class PruneStageParsingTest {
         return write(dir, "r.yaml", HEADER + "  - " + stage + "\n");
     }
 
-    private StageSpec.Prune prune(String stage) {
-        return assertInstanceOf(StageSpec.Prune.class, RecipeLoader.load(withStage(stage)).stages().get(0));
+    private PruneStageSpec prune(String stage) {
+        return assertInstanceOf(PruneStageSpec.class, RecipeLoader.load(withStage(stage)).stages().get(0));
     }
 
     @Test
     void readsGlobalSparsityAgpAndStructuredMode() {
-        StageSpec.Prune p = prune("prune: {scorer: magnitude, granularity: neuron, sparsity: {global: 0.9, floor: 0.2},"
+        PruneStageSpec p = prune("prune: {scorer: magnitude, granularity: neuron, sparsity: {global: 0.9, floor: 0.2},"
                 + " schedule: {agp: {steps: 3, start: 0.1, finetune: {epochs: 1}}}}");
         assertEquals(new SparsityRule.Global(0.9, 0.2), p.sparsity().global().orElseThrow());
         assertEquals(OptionalDouble.of(0.9), p.sparsity().sparsityFor("fc1.weight"));

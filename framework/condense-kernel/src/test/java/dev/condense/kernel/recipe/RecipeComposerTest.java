@@ -1,5 +1,7 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.prune.PruneStageSpec;
+import dev.condense.kernel.stage.train.TrainStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +58,7 @@ class RecipeComposerTest {
         Recipe r = RecipeLoader.load(top);
         assertEquals(5, r.seed());
         assertEquals(2, r.stages().size());
-        TrainSpec train = ((StageSpec.Train) r.stages().get(0)).spec();
+        TrainSpec train = ((TrainStageSpec) r.stages().get(0)).spec();
         assertEquals(1, train.epochs());
         assertEquals(128, train.batch(), "the base's list is replaced, not merged item by item");
     }
@@ -127,10 +129,10 @@ class RecipeComposerTest {
         Recipe r = RecipeLoader.load(quick, RecipeOverride.parseAll(List.of("sparsity=0.5", "data.train-limit=500")));
         assertEquals("lenet-quick", r.name());
         assertEquals(500, r.data().orElseThrow().trainLimit());
-        TrainSpec train = ((StageSpec.Train) r.stages().get(0)).spec();
+        TrainSpec train = ((TrainStageSpec) r.stages().get(0)).spec();
         assertEquals(1, train.epochs());
         assertEquals(128, train.batch());
-        StageSpec.Prune prune = (StageSpec.Prune) r.stages().get(1);
+        PruneStageSpec prune = (PruneStageSpec) r.stages().get(1);
         assertEquals(java.util.OptionalDouble.of(0.5), prune.sparsity().sparsityFor("fc1.weight"));
         assertFalse(prune.layers().test("fc3.weight"));
     }

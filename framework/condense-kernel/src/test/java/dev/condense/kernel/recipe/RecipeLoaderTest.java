@@ -1,5 +1,11 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.prune.Schedule;
+import dev.condense.kernel.stage.prune.PruneStageSpec;
+import dev.condense.kernel.stage.train.TrainStageSpec;
+import dev.condense.kernel.stage.evaluate.EvaluateStageSpec;
+import dev.condense.kernel.stage.export.ExportStageSpec;
+import dev.condense.kernel.stage.StageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,11 +59,11 @@ class RecipeLoaderTest {
         assertEquals(Path.of("out/demo"), r.output().dir());
         assertEquals(List.of("train", "prune", "evaluate", "export"), r.stages().stream().map(StageSpec::kind).toList());
 
-        StageSpec.Train train = assertInstanceOf(StageSpec.Train.class, r.stages().get(0));
+        TrainStageSpec train = assertInstanceOf(TrainStageSpec.class, r.stages().get(0));
         assertEquals(new TrainSpec(2, 64, new OptimizerSpec("sgd", 0.05, 0.8, 1e-4), 0), train.spec());
         assertEquals(new Location(f, 6, 5), train.location());
 
-        StageSpec.Prune prune = assertInstanceOf(StageSpec.Prune.class, r.stages().get(1));
+        PruneStageSpec prune = assertInstanceOf(PruneStageSpec.class, r.stages().get(1));
         assertEquals("magnitude", prune.scorer().id());
         assertEquals(new Location(f, 8, 16), prune.scorer().location());
         assertEquals("l2", prune.scorer().params().node().get("norm").asText());
@@ -71,10 +77,10 @@ class RecipeLoaderTest {
         assertEquals(Schedule.Ramp.LINEAR, schedule.ramp());
         assertEquals(Optional.of(new TrainSpec(1, 128, OptimizerSpec.adam(1e-3), 0)), schedule.finetune());
 
-        StageSpec.Evaluate evaluate = assertInstanceOf(StageSpec.Evaluate.class, r.stages().get(2));
+        EvaluateStageSpec evaluate = assertInstanceOf(EvaluateStageSpec.class, r.stages().get(2));
         assertEquals(List.of("accuracy"), evaluate.metrics());
         assertEquals(256, evaluate.batch());
-        assertEquals("onnx", assertInstanceOf(StageSpec.Export.class, r.stages().get(3)).format());
+        assertEquals("onnx", assertInstanceOf(ExportStageSpec.class, r.stages().get(3)).format());
     }
 
     @Test

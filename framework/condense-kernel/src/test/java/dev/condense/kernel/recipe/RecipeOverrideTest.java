@@ -1,5 +1,7 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.prune.PruneStageSpec;
+import dev.condense.kernel.stage.train.TrainStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,13 +37,13 @@ class RecipeOverrideTest {
     }
 
     private static SparsityRule sparsity(Recipe r) {
-        return ((StageSpec.Prune) r.stages().get(1)).sparsity();
+        return ((PruneStageSpec) r.stages().get(1)).sparsity();
     }
 
     @Test
     void setsAVarKeepingTheTypeOfTheValue() {
         Recipe r = load("epochs=7", "sparsity=0.25");
-        assertEquals(7, ((StageSpec.Train) r.stages().get(0)).spec().epochs());
+        assertEquals(7, ((TrainStageSpec) r.stages().get(0)).spec().epochs());
         assertEquals(OptionalDouble.of(0.25), sparsity(r).defaultSparsity());
     }
 
@@ -51,7 +53,7 @@ class RecipeOverrideTest {
                 "vars.epochs=3", "output={dir: elsewhere}");
         assertEquals(OptionalDouble.of(0.8), sparsity(r).defaultSparsity());
         assertEquals(OptionalDouble.of(0.3), sparsity(r).sparsityFor("fc1.weight"));
-        assertEquals(3, ((StageSpec.Train) r.stages().get(0)).spec().epochs());
+        assertEquals(3, ((TrainStageSpec) r.stages().get(0)).spec().epochs());
         assertEquals(Path.of("elsewhere"), r.output().dir());
     }
 

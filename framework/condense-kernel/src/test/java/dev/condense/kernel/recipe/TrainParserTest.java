@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.train.TrainStageSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class TrainParserTest {
     private TrainSpec parse(String body) throws Exception {
         Path f = dir.resolve("r.yaml");
         Files.writeString(f, "recipe: r\nmodel: {zoo: lenet-300-100}\ndata: {dataset: mnist}\nstages:\n  - train: " + body + "\n");
-        return ((StageSpec.Train) RecipeLoader.load(f).stages().get(0)).spec();
+        return ((TrainStageSpec) RecipeLoader.load(f).stages().get(0)).spec();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.condense.kernel.recipe;
 
+import dev.condense.kernel.stage.train.TrainStageSpec;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,7 @@ class YamlAliasTest {
         Recipe a = RecipeLoader.load(aliased);
         Recipe s = RecipeLoader.load(spelled);
         for (int i : new int[] {0, 2}) {
-            assertEquals(((StageSpec.Train) s.stages().get(i)).spec(), ((StageSpec.Train) a.stages().get(i)).spec());
+            assertEquals(((TrainStageSpec) s.stages().get(i)).spec(), ((TrainStageSpec) a.stages().get(i)).spec());
         }
         assertEquals(3, a.stages().size());
     }

@@ -1,5 +1,6 @@
 package dev.condense.kernel.run;
 
+import dev.condense.kernel.stage.evaluate.Evaluator;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
