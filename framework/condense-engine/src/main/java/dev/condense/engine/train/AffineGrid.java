@@ -1,5 +1,6 @@
 package dev.condense.engine.train;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -72,7 +73,7 @@ public record AffineGrid(INDArray scale, INDArray zeroPoint, int axis, int qmin,
             return v.reshape().dup();
         }
         long[] shape = new long[rank];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[axis] = v.length();
         return v.reshape(shape).dup();
     }

@@ -25,11 +25,8 @@ public final class FakeQuantization implements TrainingHook {
     /** @throws IllegalArgumentException if a named weight is not a trainable weight of the graph */
     @Override
     public void lower(Lowering lowering) {
-        grids.forEach((name, grid) -> {
-            int rank = lowering.graph().initializers().get(name) == null ? 0
-                    : lowering.graph().initializers().get(name).rank();
-            lowering.view(name, (sd, weight, w) -> straightThrough(sd, w, grid.quantize(sd, w, rank)));
-        });
+        grids.forEach((name, grid) -> lowering.view(name, (sd, weight, w) ->
+                straightThrough(sd, w, grid.quantize(sd, w, lowering.graph().initializers().get(weight).rank()))));
     }
 
     /** Forward {@code q}, gradient to {@code w} unchanged. */

@@ -98,6 +98,17 @@ class FakeQuantizationTest {
         assertEquals(expected, grid.quantize(sd, v, 2).eval());
     }
 
+    /** A value exactly between two levels rounds away from zero (ONNX QuantizeLinear rounds half to even). */
+    @Test
+    void tiesRoundAwayFromZero() {
+        AffineGrid grid = new AffineGrid(Nd4j.scalar(0.5f), Nd4j.scalar(0f), 0, -4, 4);
+        INDArray w = Nd4j.createFromArray(0.25f, -0.25f, 0.75f);
+        INDArray expected = Nd4j.createFromArray(0.5f, -0.5f, 1f);
+        assertEquals(expected, grid.quantize(w));
+        SameDiff sd = SameDiff.create();
+        assertEquals(expected, grid.quantize(sd, sd.constant("w", w), 1).eval());
+    }
+
     @Test
     void aWeightThatIsNotTrainableIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(mlp(3), planted(32, 1), 2,
