@@ -23,19 +23,14 @@ public final class TeacherFeed implements TrainingHook {
     public static final String LOGITS = "condense.teacher";
     private static final String TAP = "condense.teacher/";
     private final ModelGraph teacher;
-    private final SameDiff sd;
-    private final String input;
-    private final String output;
     private final Map<String, String> taps = new LinkedHashMap<>();
+    private LoweredGraph lowered;
     private Map<String, long[]> shapes;
     private SameDiff student;
 
+    /** @param teacher the teacher graph; it is lowered when the first run that uses this feed builds its graph */
     public TeacherFeed(ModelGraph teacher) {
-        LoweredGraph lowered = SameDiffLowering.lower(teacher);
         this.teacher = teacher;
-        this.sd = lowered.sd();
-        this.input = lowered.inputName();
-        this.output = lowered.outputName();
     }
 
     @Override
@@ -66,6 +61,9 @@ public final class TeacherFeed implements TrainingHook {
 
     /** Starts over when used by a new run (a new student graph): taps belong to one run. */
     private void attach(GraphBuild build) {
+        if (lowered == null) {
+            lowered = SameDiffLowering.lower(teacher);
+        }
         if (student != build.sd()) {
             student = build.sd();
             taps.clear();
@@ -74,15 +72,16 @@ public final class TeacherFeed implements TrainingHook {
 
     @Override
     public void beforeStep(StepState step) {
-        Map<String, INDArray> x = Map.of(input, step.features());
+        Map<String, INDArray> x = Map.of(lowered.inputName(), step.features());
+        String logits = lowered.outputName();
         if (taps.isEmpty()) {
-            step.feed(LOGITS, sd.outputSingle(x, output));
+            step.feed(LOGITS, lowered.sd().outputSingle(x, logits));
             return;
         }
         List<String> wanted = new ArrayList<>(taps.keySet());
-        wanted.add(output);
-        Map<String, INDArray> out = sd.output(x, wanted);
-        step.feed(LOGITS, out.get(output));
+        wanted.add(logits);
+        Map<String, INDArray> out = lowered.sd().output(x, wanted);
+        step.feed(LOGITS, out.get(logits));
         taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
     }
 }
