@@ -9,6 +9,7 @@ import dev.condense.engine.graph.ShapeInference;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.stats.ModelStats;
+import dev.condense.engine.train.ProgressHook;
 import dev.condense.engine.train.SameDiffLowering;
 import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingProgress;
@@ -107,7 +108,7 @@ public class GraphScaling {
         int[] seen = {0};
         long start = System.nanoTime();
         Trainer.fit(g, split, CLASSES, new TrainSpec(1, batch, OptimizerSpec.adam(1e-3), batch * batches), 3,
-                new TrainingProgress() {
+                Trainer.CROSS_ENTROPY, List.of(new ProgressHook(new TrainingProgress() {
                     public void epochStart(int e, int n, int b) {
                         marks[0] = System.nanoTime();
                     }
@@ -118,7 +119,7 @@ public class GraphScaling {
 
                     public void epochEnd(int e, int n, double loss, double sps) {
                     }
-                });
+                })));
         long[] later = new long[batches - 1];
         for (int i = 2; i <= batches; i++) {
             later[i - 2] = marks[i] - marks[i - 1];

@@ -4,9 +4,11 @@ import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.data.DataOptions;
 import dev.condense.engine.data.DatasetCatalog;
+import dev.condense.engine.train.ProgressHook;
 import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingProgress;
 import dev.condense.engine.zoo.Zoo;
+import java.util.List;
 
 /** Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH [ROWS per epoch, 0 = all]. */
 public class TrainThroughput {
@@ -18,13 +20,14 @@ public class TrainThroughput {
         Dataset d = DatasetCatalog.standard().load("mnist", DataOptions.defaults());
         ModelGraph g = Zoo.build(model, 1);
         TrainSpec spec = new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), limit);
-        var r = Trainer.fit(g, d.train(), d.numClasses(), spec, 1, new TrainingProgress() {
+        var r = Trainer.fit(g, d.train(), d.numClasses(), spec, 1, Trainer.CROSS_ENTROPY,
+                List.of(new ProgressHook(new TrainingProgress() {
             public void epochStart(int e, int n, int b) { }
             public void batchDone(double loss) { }
             public void epochEnd(int e, int n, double loss, double sps) {
                 System.out.printf("epoch %d/%d loss %.4f %.0f samples/s%n", e, n, loss, sps);
             }
-        });
+        })));
         System.out.printf("%s batch %d: %.0f samples/s over %d epochs%n", model, batch, r.samplesPerSec(), epochs);
     }
 }

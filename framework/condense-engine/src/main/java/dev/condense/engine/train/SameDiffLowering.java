@@ -45,11 +45,21 @@ public final class SameDiffLowering {
      * @param training true for the training graph (batch-statistics BatchNormalization, real dropout)
      */
     public static LoweredGraph lower(ModelGraph graph, boolean training) {
+        return lower(graph, training, WeightView.IDENTITY);
+    }
+
+    /**
+     * Lowers a graph with one input and one output, each trainable weight entering its consumers through
+     * {@code view} (fake quantization: {@link FakeQuantization}); the trainable variables keep their names.
+     *
+     * @param training true for the training graph (batch-statistics BatchNormalization, real dropout)
+     */
+    static LoweredGraph lower(ModelGraph graph, boolean training, WeightView view) {
         if (graph.inputs().size() != 1 || graph.outputs().size() != 1) {
             throw new IllegalArgumentException("training needs a graph with one input and one output, got "
                     + graph.inputs().size() + " inputs and " + graph.outputs().size() + " outputs");
         }
-        LowerContext c = build(graph, training);
+        LowerContext c = build(graph, training, view);
         String out = c.sd().getVariable(graph.outputs().get(0).name()).name();
         return new LoweredGraph(c.sd(), graph.inputs().get(0).name(), out, List.copyOf(trainableInitializers(graph)),
                 c.bnStats());
@@ -57,6 +67,11 @@ public final class SameDiffLowering {
 
     /** Lowers any graph: every graph input becomes a placeholder and every tensor a variable of the same name. */
     static LowerContext build(ModelGraph graph, boolean training) {
+        return build(graph, training, WeightView.IDENTITY);
+    }
+
+    /** As {@link #build(ModelGraph, boolean)}, consumers of each trainable weight reading {@code view} of it. */
+    private static LowerContext build(ModelGraph graph, boolean training, WeightView view) {
         SameDiff sd = SameDiff.create();
         LowerContext c = new LowerContext(sd, graph.initializers(), ShapeInference.infer(graph), training);
         Map<String, SDVariable> vars = new HashMap<>();
@@ -67,7 +82,8 @@ public final class SameDiffLowering {
         Set<String> trainable = trainableInitializers(graph);
         for (var e : graph.initializers().entrySet()) {
             INDArray value = e.getValue().dup();
-            vars.put(e.getKey(), trainable.contains(e.getKey()) ? sd.var(e.getKey(), value) : sd.constant(e.getKey(), value));
+            vars.put(e.getKey(), trainable.contains(e.getKey()) ? viewed(sd, view, e.getKey(), sd.var(e.getKey(), value))
+                    : sd.constant(e.getKey(), value));
         }
         List<Node> nodes = graph.nodes();
         for (int k = 0; k < nodes.size(); k++) {
@@ -100,6 +116,19 @@ public final class SameDiffLowering {
             v = sd.getVariable(n.output());
         }
         return v;
+    }
+
+    /**
+     * {@code view} of trainable weight {@code w}; a non-identity view builds its ops in the weight's own name scope
+     * ({@code condense.weight.<name>}), for the O(1) op naming explained at {@link #lowerScoped}.
+     */
+    private static SDVariable viewed(SameDiff sd, WeightView view, String name, SDVariable w) {
+        if (view == WeightView.IDENTITY) {
+            return w;
+        }
+        try (NameScope s = sd.withNameScope("condense.weight." + name)) {
+            return view.view(sd, name, w);
+        }
     }
 
     /** Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias. */

@@ -1,6 +1,8 @@
 package dev.condense.engine.train;
 
-/** Callbacks a {@link Trainer} makes while it runs; implementations draw progress bars or log lines. */
+/**
+ * Callbacks about a training run, made by its {@link ProgressHook}; implementations draw progress bars or log lines.
+ */
 public interface TrainingProgress {
 
     /**
@@ -10,7 +12,10 @@ public interface TrainingProgress {
     default void preparing(int nodes) {
     }
 
-    /** Called when lowering and the gradient function are done, {@code seconds} after {@link #preparing}. */
+    /**
+     * Called when the run is ready for its first step (graph lowered, gradient function built, batches drawn),
+     * {@code seconds} after {@link #preparing}.
+     */
     default void prepared(int nodes, double seconds) {
     }
 

@@ -9,8 +9,8 @@ import dev.condense.engine.train.LoweredGraph;
 import dev.condense.engine.train.SameDiffLowering;
 import dev.condense.engine.train.ShuffledBatches;
 import dev.condense.engine.train.Trainer;
-import dev.condense.engine.train.TrainingProgress;
 import dev.condense.engine.zoo.Zoo;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -43,12 +43,12 @@ public final class TrainThroughputBench {
                 Nd4j.rand(DataType.FLOAT, rows).muli(10).castTo(DataType.INT32).castTo(DataType.FLOAT));
         ModelGraph g = Zoo.build(model, 7);
         Trainer.fit(g, data, 10, new TrainSpec(1, batch, OptimizerSpec.adam(1e-3), Math.min(rows, 10 * batch)), 1,
-                TrainingProgress.SILENT);
+                Trainer.CROSS_ENTROPY, List.of());
         StackSampler sampler = new StackSampler(Thread.currentThread());
         sampler.start();
         long t0 = System.nanoTime();
         TrainResult r = Trainer.fit(g, data, 10, new TrainSpec(epochs, batch, OptimizerSpec.adam(1e-3), 0), 1,
-                TrainingProgress.SILENT);
+                Trainer.CROSS_ENTROPY, List.of());
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.stop();
         System.out.printf("%s batch %d: SameDiff training %.0f samples/s (%d x %d rows in %.1f s, loss %.3f)%n",

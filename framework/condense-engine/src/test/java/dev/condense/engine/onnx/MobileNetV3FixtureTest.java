@@ -18,7 +18,6 @@ import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.engine.stats.LayerCost;
 import dev.condense.engine.train.Inference;
 import dev.condense.engine.train.Trainer;
-import dev.condense.engine.train.TrainingProgress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,7 +103,7 @@ class MobileNetV3FixtureTest {
         INDArray labels = Nd4j.createFromArray(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5});
         DataSplit split = new DataSplit(input(7, 16), labels);
         TrainResult r = Trainer.fit(g, split, 10, new TrainSpec(1, 8, OptimizerSpec.adam(1e-3), 0), 3,
-                TrainingProgress.SILENT);
+                Trainer.CROSS_ENTROPY, List.of());
         assertTrue(Double.isFinite(r.finalLoss()) && r.finalLoss() > 0, "loss " + r.finalLoss());
         assertNotEquals(g.initializers().get("deconv.weight"), r.graph().initializers().get("deconv.weight"));
     }

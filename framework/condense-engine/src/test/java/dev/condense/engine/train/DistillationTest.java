@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.loss.LossInputs;
 import dev.condense.api.model.ModelGraph;
-import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.zoo.MlpBuilder;
+import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Training with a {@link Distillation}: the teacher's logits reach the loss on every batch. */
+/** Training with a {@link TeacherFeed}: the teacher's logits reach the loss on every batch. */
 class DistillationTest {
     private static final TrainSpec SPEC = new TrainSpec(30, 32, OptimizerSpec.adam(1e-2), 0);
 
@@ -48,13 +48,13 @@ class DistillationTest {
      */
     @Test
     void studentFollowsTheTeacherNotTheLabels() {
-        ModelGraph teacher = Trainer.fit(mlp(3), planted(1024, 1, false), 2, SPEC, 5, TrainingProgress.SILENT).graph();
+        ModelGraph teacher = Trainer.fit(mlp(3), planted(1024, 1, false), 2, SPEC, 5, Trainer.CROSS_ENTROPY, List.of()).graph();
         DataSplit heldOut = planted(512, 2, false);
         assertTrue(accuracy(teacher, heldOut) > 0.95, "teacher accuracy");
         DataSplit wrong = planted(1024, 1, true);
-        ModelGraph distilled = Trainer.fit(mlp(4), wrong, 2, SPEC, LrSchedule.constant(), 5, TrainingProgress.SILENT,
-                new Distillation(teacher, TEACHER_ONLY)).graph();
-        ModelGraph plain = Trainer.fit(mlp(4), wrong, 2, SPEC, 5, TrainingProgress.SILENT).graph();
+        ModelGraph distilled = Trainer.fit(mlp(4), wrong, 2, SPEC, 5, TEACHER_ONLY,
+                List.of(new TeacherFeed(teacher))).graph();
+        ModelGraph plain = Trainer.fit(mlp(4), wrong, 2, SPEC, 5, Trainer.CROSS_ENTROPY, List.of()).graph();
         assertTrue(accuracy(distilled, heldOut) > 0.9, "distilled accuracy " + accuracy(distilled, heldOut));
         assertTrue(accuracy(plain, heldOut) < 0.1, "plain accuracy " + accuracy(plain, heldOut));
     }

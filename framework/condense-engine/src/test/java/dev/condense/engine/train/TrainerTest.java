@@ -9,6 +9,7 @@ import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.zoo.MlpBuilder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +39,7 @@ class TrainerTest {
     void learnsAPlantedLinearRule() {
         DataSplit train = planted(1024, 1);
         ModelGraph before = mlp(3);
-        TrainResult r = Trainer.fit(before, train, 2, SPEC, 5, TrainingProgress.SILENT);
+        TrainResult r = Trainer.fit(before, train, 2, SPEC, 5, Trainer.CROSS_ENTROPY, List.of());
         assertTrue(accuracy(r.graph(), planted(512, 2)) > 0.95, "held-out accuracy");
         assertTrue(r.finalLoss() > 0 && r.finalLoss() < 0.2, "loss " + r.finalLoss());
         assertEquals(mlp(3).initializers().get("fc1.weight"), before.initializers().get("fc1.weight"),
@@ -52,7 +53,8 @@ class TrainerTest {
         INDArray mask = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), w.shape())
                 .gt(0.5).castTo(DataType.FLOAT);
         ModelGraph masked = g.toBuilder().initializer("fc1.weight", w.mul(mask)).mask("fc1.weight", mask).build();
-        TrainResult r = Trainer.fit(masked, planted(512, 1), 2, SPEC, 5, TrainingProgress.SILENT);
+        TrainResult r = Trainer.fit(masked, planted(512, 1), 2, SPEC, 5, Trainer.CROSS_ENTROPY,
+                List.of(new MaskProjection(masked.masks())));
         INDArray trained = r.graph().initializers().get("fc1.weight");
         INDArray zerosWhereMasked = trained.mul(mask.rsub(1));
         assertEquals(0.0, zerosWhereMasked.norm1Number().doubleValue(), 0.0);
@@ -63,8 +65,8 @@ class TrainerTest {
     void sameSeedGivesSameWeights() {
         DataSplit train = planted(256, 1);
         TrainSpec spec = new TrainSpec(2, 32, OptimizerSpec.adam(1e-2), 0);
-        INDArray a = Trainer.fit(mlp(3), train, 2, spec, 5, TrainingProgress.SILENT).graph().initializers().get("fc2.weight");
-        INDArray b = Trainer.fit(mlp(3), train, 2, spec, 5, TrainingProgress.SILENT).graph().initializers().get("fc2.weight");
+        INDArray a = Trainer.fit(mlp(3), train, 2, spec, 5, Trainer.CROSS_ENTROPY, List.of()).graph().initializers().get("fc2.weight");
+        INDArray b = Trainer.fit(mlp(3), train, 2, spec, 5, Trainer.CROSS_ENTROPY, List.of()).graph().initializers().get("fc2.weight");
         assertEquals(a, b);
     }
 
@@ -74,7 +76,7 @@ class TrainerTest {
         DataSplit train = planted(256, 1);
         train.features().putScalar(new long[] {100, 2}, Float.NaN);
         var e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
-                () -> Trainer.fit(mlp(3), train, 2, SPEC, 5, TrainingProgress.SILENT));
+                () -> Trainer.fit(mlp(3), train, 2, SPEC, 5, Trainer.CROSS_ENTROPY, List.of()));
         assertTrue(e.getMessage().contains("the loss was NaN at epoch 1"), e.getMessage());
         assertTrue(e.batch() >= 1 && e.batch() <= 8, "batch " + e.batch());
     }
@@ -84,7 +86,8 @@ class TrainerTest {
     void reportsPreparationBeforeTheFirstEpoch() {
         ModelGraph g = mlp(3);
         java.util.List<String> calls = new java.util.ArrayList<>();
-        Trainer.fit(g, planted(64, 1), 2, new TrainSpec(1, 32, OptimizerSpec.adam(1e-2), 0), 5, new TrainingProgress() {
+        Trainer.fit(g, planted(64, 1), 2, new TrainSpec(1, 32, OptimizerSpec.adam(1e-2), 0), 5, Trainer.CROSS_ENTROPY,
+                List.of(new ProgressHook(new TrainingProgress() {
             @Override
             public void preparing(int nodes) {
                 calls.add("preparing " + nodes);
@@ -107,7 +110,7 @@ class TrainerTest {
             @Override
             public void epochEnd(int epoch, int epochs, double meanLoss, double samplesPerSec) {
             }
-        });
+        })));
         int n = g.nodes().size();
         assertEquals(java.util.List.of("preparing " + n, "prepared " + n, "epoch 1"), calls);
     }

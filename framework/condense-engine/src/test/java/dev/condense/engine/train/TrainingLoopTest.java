@@ -11,6 +11,7 @@ import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.fixtures.GraphFixtures;
 import dev.condense.engine.zoo.MlpBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -55,7 +56,8 @@ class TrainingLoopTest {
 
     private static void assertSameTraining(ModelGraph g, DataSplit d, int classes, TrainSpec spec, LrSchedule s) {
         Map<String, INDArray> reference = viaFit(g, d, classes, spec, s, 11);
-        TrainResult r = Trainer.fit(g, d, classes, spec, s, 11, TrainingProgress.SILENT);
+        TrainSpec withSchedule = new TrainSpec(spec.epochs(), spec.batch(), spec.optimizer(), spec.limit(), s);
+        TrainResult r = Trainer.fit(g, d, classes, withSchedule, 11, Trainer.CROSS_ENTROPY, List.of());
         for (var e : reference.entrySet()) {
             assertEquals(e.getValue(), r.graph().initializers().get(e.getKey()), e.getKey());
             assertNotEquals(g.initializers().get(e.getKey()), e.getValue(), e.getKey() + " must have trained");

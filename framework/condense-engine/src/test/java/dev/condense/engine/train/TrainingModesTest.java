@@ -11,6 +11,7 @@ import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.fixtures.GraphFixtures;
 import dev.condense.engine.zoo.Zoo;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,7 +37,7 @@ class TrainingModesTest {
         x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0)).addi(3);
         DataSplit data = new DataSplit(x, Nd4j.zeros(DataType.FLOAT, 16).putScalar(3, 1));
         TrainResult r = Trainer.fit(bnNet(0.8), data, 2, new TrainSpec(1, 16, OptimizerSpec.adam(1e-3), 0), 5,
-                TrainingProgress.SILENT);
+                Trainer.CROSS_ENTROPY, List.of());
         INDArray batchMean = x.mean(0, 2, 3);
         INDArray batchVar = x.var(false, 0, 2, 3);
         assertTrue(batchMean.mul(0.2).equalsWithEps(r.graph().initializers().get("m"), 1e-4), "running mean");
@@ -78,8 +79,8 @@ class TrainingModesTest {
         Nd4j.getRandom().setSeed(2);
         DataSplit data = new DataSplit(Nd4j.rand(DataType.FLOAT, 32, 1, 28, 28),
                 Nd4j.createFromArray(new float[32]).addi(Nd4j.arange(32).castTo(DataType.FLOAT).fmod(10)));
-        TrainSpec spec = new TrainSpec(2, 16, new OptimizerSpec("sgd", 0.05, 0.9, 1e-4), 0);
-        TrainResult r = Trainer.fit(g, data, 10, spec, LrSchedule.cosine(0), 4, TrainingProgress.SILENT);
+        TrainSpec spec = new TrainSpec(2, 16, new OptimizerSpec("sgd", 0.05, 0.9, 1e-4), 0, LrSchedule.cosine(0));
+        TrainResult r = Trainer.fit(g, data, 10, spec, 4, Trainer.CROSS_ENTROPY, List.of());
         assertTrue(Double.isFinite(r.finalLoss()), "loss " + r.finalLoss());
         assertTrue(!r.graph().initializers().get("stem.conv.weight").equals(g.initializers().get("stem.conv.weight")));
         assertTrue(!r.graph().initializers().get("stem.bn.mean").equals(g.initializers().get("stem.bn.mean")),

@@ -5,15 +5,18 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
-import dev.condense.engine.train.Distillation;
+import dev.condense.engine.train.MaskProjection;
 import dev.condense.engine.train.Probes;
 import dev.condense.kernel.stage.distill.DistillStep;
 import dev.condense.kernel.plugin.PluginCalls;
+import dev.condense.engine.train.ProgressHook;
+import dev.condense.engine.train.TeacherFeed;
 import dev.condense.engine.train.Trainer;
 import java.util.Collection;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,22 +58,21 @@ public final class RunContext implements StageContext {
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, spec.schedule(),
-                seed + 7919L * trainings, progress);
+        return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, seed + 7919L * trainings,
+                Trainer.CROSS_ENTROPY, List.of(new MaskProjection(graph.masks()), new ProgressHook(progress)));
     }
 
     /**
-     * Trains {@code graph} as {@link #train} does, distilling from {@code teacher} with the step's loss. The loss is
-     * built inside the loss plugin's class loader.
+     * Trains {@code graph} as {@link #train} does (masks projected after every step), distilling from
+     * {@code teacher} (fed per batch) with the step's loss. The loss is built inside the loss plugin's class loader.
      */
     public TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
         Dataset d = requireData("distill stages");
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        Distillation distillation = new Distillation(teacher,
-                inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs)));
-        return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), step.spec().schedule(),
-                seed + 7919L * trainings, progress, distillation);
+        return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings,
+                inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs)),
+                List.of(new MaskProjection(graph.masks()), new TeacherFeed(teacher), new ProgressHook(progress)));
     }
 
     @Override
