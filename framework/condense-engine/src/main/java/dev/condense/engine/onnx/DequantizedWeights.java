@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.TensorAnnotation;
 import dev.condense.engine.text.Quote;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * INT8, UINT8 or INT32 initializer read by no other kind of node, whose scale is a FLOAT initializer and whose zero
  * point, if any, is an initializer of the quantized type, is folded into a float initializer named after its output
  * (the dequantized values, computed as ONNX Runtime does) carrying an {@link AffineQuantization} (8 bits, or 32 for
- * INT32; signed for INT8 and INT32; per tensor for a scalar scale, per channel along {@code axis} for a 1-D one).
+ * INT32, or 2-7 when the integers carry the exporter's {@code condense: k-bit} note; signed for INT8 and INT32; per tensor for a scalar scale, per channel along {@code axis} for a 1-D one).
  * The exporter writes it back as the same integers, scale, zero point and DequantizeLinear. Initializers read only
  * by folded nodes are dropped. Any other DequantizeLinear (of activations, of a computed tensor) is left for
  * {@link UnsupportedContent}, which reports the model as already quantized.
@@ -30,8 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DequantizedWeights {
     static final String OP = "DequantizeLinear";
 
-    /** The folded node's float weight and its quantization. */
-    record Folded(String name, INDArray value, AffineQuantization quantization) {
+    /** A folded node's float weight, named after its output, and the annotation it carries. */
+    record Folded(String name, INDArray value, TensorAnnotation annotation) {
     }
 
     private final Map<Integer, NodeProto> folded = new LinkedHashMap<>();
@@ -140,8 +141,22 @@ final class DequantizedWeights {
         }
         DataType type = x.dataType();
         int bits = type == DataType.INT32 ? 32 : 8;
+        for (int b = 2; b < 8 && type != DataType.INT32; b++) {
+            if (xp.getDocString().equals(QuantizedExport.bitsNote(
+                    AffineQuantization.perTensor(1f, 0, b, type == DataType.INT8)))) {
+                bits = b;
+            }
+        }
         AffineQuantization q;
         try {
+            if (bits < 8) {
+                long lo = AffineQuantization.perTensor(1f, 0, bits, type == DataType.INT8).qmin();
+                long hi = AffineQuantization.perTensor(1f, 0, bits, type == DataType.INT8).qmax();
+                if (x.length() > 0 && (x.minNumber().longValue() < lo || x.maxNumber().longValue() > hi)) {
+                    throw new IllegalArgumentException("values outside the " + bits + "-bit range [" + lo + ", " + hi
+                            + "] its doc_string declares");
+                }
+            }
             q = new AffineQuantization(scale, zp == null ? Nd4j.zeros(DataType.INT64, scale.length()) : zp,
                     perTensor ? AffineQuantization.PER_TENSOR : ax, bits, type != DataType.UINT8);
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package dev.condense.engine.onnx;
 
 import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.TensorAnnotation;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
@@ -42,7 +43,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * <p>Weight-only quantization is read: a {@code DequantizeLinear} of a constant INT8/UINT8/INT32 initializer becomes a
  * float initializer with an {@link AffineQuantization} ({@link DequantizedWeights}), which the exporter writes back.
  * A model quantized otherwise (QuantizeLinear, QLinearConv, ConvInteger, MatMulInteger, ...) is refused as already
- * quantized, naming the ops and nodes.
+ * quantized, naming the ops and nodes. A {@code Gather} of a constant 1-D float codebook by constant integer indices
+ * (the exporter's form of a {@link dev.condense.api.model.Codebook}) becomes a float initializer with its codebook
+ * ({@link CodebookWeights}).
  *
  * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and
  * tensor element type with its count and first location ({@link UnsupportedContent}).
@@ -81,7 +84,9 @@ public final class OnnxImporter {
         ModelProto model = parse(file);
         GraphProto graph = model.getGraph();
         DequantizedWeights dequantized = DequantizedWeights.find(graph);
-        String unsupported = UnsupportedContent.describe(graph, dequantized);
+        CodebookWeights codebooks = CodebookWeights.find(graph);
+        String unsupported = UnsupportedContent.describe(graph, i -> dequantized.folds(i) || codebooks.folds(i),
+                t -> dequantized.drops(t) || codebooks.drops(t));
         if (unsupported != null) {
             throw new OnnxFormatException(file + ": " + unsupported);
         }
@@ -89,9 +94,9 @@ public final class OnnxImporter {
         String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
-        Map<String, AffineQuantization> quantized = new LinkedHashMap<>();
+        Map<String, TensorAnnotation> quantized = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            if (dequantized.drops(t.getName())) {
+            if (dequantized.drops(t.getName()) || codebooks.drops(t.getName())) {
                 continue;
             }
             inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + Quote.cut(t.getName()) + "'"));
@@ -110,14 +115,18 @@ public final class OnnxImporter {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
             String where = file + ": node '" + Quote.cut(name) + "' (" + np.getOpType() + ")";
-            if (dequantized.folds(i)) {
-                DequantizedWeights.Folded f = dequantized.fold(i, opset, where);
+            if (dequantized.folds(i) || codebooks.folds(i)) {
+                DequantizedWeights.Folded f = dequantized.folds(i) ? dequantized.fold(i, opset, where)
+                        : codebooks.fold(i, where);
+                if (f == null) {
+                    continue; // the Cast of a codebook's indices, folded with its Gather
+                }
                 if (!available.add(f.name())) {
                     throw new OnnxFormatException(where + ": output '" + Quote.cut(f.name())
                             + "' is already a graph input, initializer or constant");
                 }
                 inits.put(f.name(), f.value());
-                quantized.put(f.name(), f.quantization());
+                quantized.put(f.name(), f.annotation());
                 continue;
             }
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");

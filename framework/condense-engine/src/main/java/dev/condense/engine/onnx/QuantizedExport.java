@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       bits), {@code w.scale} (FLOAT, a scalar per tensor or {@code [C]} per channel), {@code w.zero_point} (the
  *       quantized type, shaped as the scale; omitted for INT32, whose zero point is 0) and a node
  *       {@code w.dequantize}: {@code DequantizeLinear(w.quantized, w.scale, w.zero_point) -> w}, with {@code axis}
- *       when per channel. ONNX Runtime computes {@code (q - zp) * scale} in float32, which is exactly the IR's float
+ *       when per channel; 2-7 bit values carry {@link #bitsNote} as {@code doc_string}. ONNX Runtime computes {@code (q - zp) * scale} in float32, which is exactly the IR's float
  *       value (the {@link AffineQuantization} invariant).</li>
  *   <li>{@link Codebook}: {@code w.codebook} (FLOAT {@code [k]}), {@code w.indices} (UINT8, {@code w}'s shape),
  *       {@code w.cast}: {@code Cast(w.indices, to=INT32) -> w.indices.int32} (Gather takes int32/int64 indices) and
@@ -85,7 +85,11 @@ final class QuantizedExport {
         String q = fresh(w + ".quantized");
         String scale = fresh(w + ".scale");
         List<TensorProto> tensors = new ArrayList<>();
-        tensors.add(OnnxTensors.toProto(q, a.quantize(value).castTo(type)));
+        TensorProto ints = OnnxTensors.toProto(q, a.quantize(value).castTo(type));
+        if (a.bits() != 8 && a.bits() != 32) {
+            ints = ints.toBuilder().setDocString(bitsNote(a)).build();
+        }
+        tensors.add(ints);
         INDArray s = a.perTensor() ? Nd4j.scalar(DataType.FLOAT, a.scale().getFloat(0)) : a.scale();
         tensors.add(OnnxTensors.toProto(scale, s));
         NodeProto.Builder dq = NodeProto.newBuilder().setName(fresh(w + ".dequantize")).setOpType("DequantizeLinear")
@@ -101,6 +105,14 @@ final class QuantizedExport {
         }
         nodes.add(dq.build());
         replaced.put(w, tensors);
+    }
+
+    /**
+     * The {@code doc_string} of a 2-7 bit tensor's integers, e.g. {@code condense: 4-bit signed}: opset 13 has no
+     * narrower type than INT8, so the width is noted for {@link DequantizedWeights} to read back.
+     */
+    static String bitsNote(AffineQuantization a) {
+        return "condense: " + a.bits() + "-bit " + (a.signed() ? "signed" : "unsigned");
     }
 
     private void codebook(String w, Codebook c) {

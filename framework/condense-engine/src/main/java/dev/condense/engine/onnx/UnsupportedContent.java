@@ -16,8 +16,8 @@ import onnx.Onnx.ValueInfoProto;
  * Everything in an ONNX graph that Condense cannot import, found in one pass so a user learns the whole gap at once
  * instead of one op per attempt: op types outside {@link SupportedOps} (or outside the default domain) and tensor
  * element types other than FLOAT and INT64 (in initializers, {@code Constant} values, graph inputs and outputs).
- * Weight-only {@code DequantizeLinear}s that {@link DequantizedWeights} folds, and the integer initializers only they
- * read, are not reported. Quantized ops ({@link #quantizedOp}: QuantizeLinear, DequantizeLinear of anything but a
+ * Nodes the importer folds into annotated weights ({@link DequantizedWeights}, {@link CodebookWeights}) and the
+ * integer initializers only they read are not reported. Quantized ops ({@link #quantizedOp}: QuantizeLinear, DequantizeLinear of anything but a
  * constant weight, QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger, DynamicQuantizeLinear and com.microsoft's
  * QLinear*, QGemm, ... ) are reported first, as {@code already quantized: 2 ops (QLinearConv x2 at node 'c', ...)},
  * with what Condense does read.
@@ -43,10 +43,11 @@ final class UnsupportedContent {
     }
 
     /** Scans {@code graph}; returns the one-line description of what is unsupported, or null when nothing is. */
-    static String describe(GraphProto graph, DequantizedWeights folded) {
+    static String describe(GraphProto graph, java.util.function.IntPredicate foldedNode,
+                           java.util.function.Predicate<String> droppedInitializer) {
         UnsupportedContent u = new UnsupportedContent();
         for (TensorProto t : graph.getInitializerList()) {
-            if (folded.drops(t.getName())) {
+            if (droppedInitializer.test(t.getName())) {
                 continue;
             }
             u.tensorType(t.getDataType(), "initializer '" + Quote.cut(t.getName()) + "'");
@@ -59,7 +60,7 @@ final class UnsupportedContent {
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
-            if (folded.folds(i)) {
+            if (foldedNode.test(i)) {
                 continue;
             }
             String name = Quote.cut(np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName());

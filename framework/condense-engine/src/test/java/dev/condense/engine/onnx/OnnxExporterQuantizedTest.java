@@ -175,7 +175,7 @@ class OnnxExporterQuantizedTest {
     void codebookWeightsAreUint8IndicesGatheredFromCentroidsAndOrtFoldsTheGather() throws Exception {
         ModelGraph f = QuantizedWeights.convNet(12);
         INDArray w = f.initializers().get("fc.w");
-        INDArray centroids = Nd4j.linspace(DataType.FLOAT, -0.6, 0.6, 16);
+        INDArray centroids = Nd4j.arange(16).mul(0.08).sub(0.6).castTo(DataType.FLOAT);
         // nearest centroid of each weight (16 evenly spaced centroids, step 0.08): clamp(round((w + 0.6) / 0.08))
         INDArray idx = Transforms.min(Transforms.max(Transforms.round(w.add(0.6).div(0.08)), 0), 15)
                 .castTo(DataType.INT32);

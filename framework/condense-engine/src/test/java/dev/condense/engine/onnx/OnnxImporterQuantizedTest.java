@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.Codebook;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
+import dev.condense.engine.fixtures.QuantizedWeights;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.runtime.OrtRunner;
@@ -235,6 +237,47 @@ class OnnxImporterQuantizedTest {
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new OnnxImporter().read(shared));
         assertTrue(e.getMessage().contains("already quantized: 1 op (DequantizeLinear x1 at node 'fc2.weight_dq')")
                 && e.getMessage().contains("UINT8 x"), e.getMessage());
+    }
+
+    /**
+     * A graph with per-channel int4 conv weights, a uint8 per-tensor weight and a 16-centroid codebook: exported,
+     * read back (same nodes, float values and annotations) and exported again, byte for byte the same file.
+     */
+    @Test
+    void exportThenImportIsAFixedPointForEveryAnnotatedForm() throws Exception {
+        ModelGraph f = QuantizedWeights.convNet(21);
+        ModelGraph g = QuantizedWeights.quantize(f, "conv.w",
+                QuantizedWeights.symmetric(f.initializers().get("conv.w"), 0, 4));
+        g = QuantizedWeights.quantize(g, "conv.b", QuantizedWeights.asymmetric(g.initializers().get("conv.b")));
+        INDArray w = g.initializers().get("fc.w");
+        INDArray idx = Transforms.min(Transforms.max(Transforms.round(w.add(0.6).div(0.08)), 0), 15).castTo(DataType.INT32);
+        Codebook book = new Codebook(Nd4j.arange(16).mul(0.08).sub(0.6).castTo(DataType.FLOAT), idx);
+        g = g.toBuilder().initializer("fc.w", book.weights()).annotate("fc.w", book).build();
+        Path first = dir.resolve("first.onnx");
+        new OnnxExporter().write(g, first);
+        ModelGraph back = new OnnxImporter().read(first);
+        assertEquals(g.nodes(), back.nodes());
+        assertEquals(g.initializers().keySet(), back.initializers().keySet());
+        for (String t : g.initializers().keySet()) {
+            assertEquals(0, Transforms.abs(g.initializers().get(t).sub(back.initializers().get(t))).maxNumber().doubleValue(), t);
+        }
+        assertEquals(g.annotations(), back.annotations());
+        assertArrayEquals(Files.readAllBytes(first), new OnnxExporter().toBytes(back));
+    }
+
+    @Test
+    void aCodebookIndexOutOfRangeIsALocatedError() throws Exception {
+        ModelGraph f = QuantizedWeights.convNet(22);
+        Codebook book = new Codebook(Nd4j.createFromArray(0f, 0.5f), Nd4j.zeros(DataType.INT32, 36, 3));
+        ModelProto.Builder m = new OnnxExporter().toProto(f.toBuilder().initializer("fc.w", book.weights())
+                .annotate("fc.w", book).build()).toBuilder();
+        int i = initializerIndex(m, "fc.w.indices");
+        m.getGraphBuilder().setInitializer(i, OnnxTensors.toProto("fc.w.indices",
+                Nd4j.valueArrayOf(new long[] {36, 3}, 7, DataType.UINT8)));
+        Path p = Files.write(dir.resolve("range.onnx"), m.build().toByteArray());
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> new OnnxImporter().read(p));
+        assertTrue(e.getMessage().contains("node 'fc.w.gather' (Gather)") && e.getMessage().contains("[0, 2)"),
+                e.getMessage());
     }
 
     private static Map<String, TensorProto> initializers(ModelProto m) {
