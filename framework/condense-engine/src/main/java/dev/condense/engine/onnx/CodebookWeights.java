@@ -15,11 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Shared weights read at import, the form {@link QuantizedExport} writes for a {@link Codebook}: a default-domain
- * {@code Gather} (axis 0) of a FLOAT 1-D initializer of 1 to {@link Codebook#MAX_CENTROIDS} centroids by an
- * integer initializer (UINT8, INT8, INT32 or INT64), directly or through a {@code Cast} to INT32/INT64 that only
- * this Gather reads, is folded into a float initializer named after the Gather's output holding
+ * {@code Gather} (axis 0) of a FLOAT 1-D initializer of 1 to {@link Codebook#MAX_CENTROIDS} centroids by a UINT8
+ * initializer through a {@code Cast} to INT32/INT64 that only this Gather reads, is folded into a float initializer named after the Gather's output holding
  * {@code centroids[indices]}, annotated with its {@link Codebook}. The index initializer (and the centroids, when no
- * other node reads them) are dropped. Without this a Condense export with a codebook could not be read back (run
+ * other node reads them) are dropped. Only this form: a Gather by INT32/INT64 indices of any other origin (an
+ * embedding lookup, a shape computation) is left as it was. Without this a Condense export with a codebook could not be read back (run
  * checkpoints, {@code --resume}).
  */
 final class CodebookWeights {
@@ -56,9 +56,7 @@ final class CodebookWeights {
             }
             String idx = n.getInput(1);
             Integer cast = producers.get(idx);
-            if (c.indices(idx) && !boundary.contains(idx) && Set.of(i).equals(readers.get(idx))) {
-                c.indicesOf.put(i, idx);
-            } else if (cast != null && c.cast(g.getNode(cast)) && !boundary.contains(idx)
+            if (cast != null && c.cast(g.getNode(cast)) && !boundary.contains(idx)
                     && Set.of(i).equals(readers.get(idx))
                     && Set.of(cast).equals(readers.get(g.getNode(cast).getInput(0)))) {
                 c.indicesOf.put(i, g.getNode(cast).getInput(0));
@@ -94,8 +92,7 @@ final class CodebookWeights {
 
     private boolean indices(String name) {
         TensorProto t = inits.get(name);
-        return t != null && Set.of(TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.INT8_VALUE,
-                TensorProto.DataType.INT32_VALUE, TensorProto.DataType.INT64_VALUE).contains(t.getDataType());
+        return t != null && t.getDataType() == TensorProto.DataType.UINT8_VALUE;
     }
 
     private boolean cast(NodeProto n) {
@@ -125,8 +122,7 @@ final class CodebookWeights {
         }
         TensorProto idx = inits.get(indicesOf.get(index));
         String what = where + " indices '" + Quote.cut(idx.getName()) + "'";
-        INDArray indices = idx.getDataType() == TensorProto.DataType.INT64_VALUE ? OnnxTensors.fromProto(idx, what)
-                : OnnxTensors.integers(idx, what);
+        INDArray indices = OnnxTensors.integers(idx, what);
         INDArray centroids = OnnxTensors.fromProto(inits.get(n.getInput(0)), where + " centroids");
         Codebook book;
         try {
