@@ -68,7 +68,7 @@ class OnnxExporterQuantizedTest {
                 .initializer("i8", Nd4j.createFromArray((byte) -128, (byte) 0, (byte) 127))
                 .initializer("u8", Nd4j.createFromArray(0, 200, 255).castTo(DataType.UINT8))
                 .initializer("i32", Nd4j.createFromArray(-70_000, 1, 70_000))
-                .initializer("f16", Nd4j.createFromArray(1f, -2.5f, 65504f).castTo(DataType.HALF))
+                .initializer("f16", Nd4j.createFromArray(1f, -2.5f, 65504f).castTo(DataType.FLOAT16))
                 .initializer("i64", Nd4j.createFromArray(1L, 3L))
                 .node(new Node("cast", "Cast", List.of("f16"), List.of("wide"), Map.of("to", 1L)))
                 .node(new Node("add", "Add", List.of("x", "wide"), List.of("y"), Map.of()))
