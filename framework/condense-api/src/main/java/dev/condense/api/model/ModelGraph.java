@@ -9,7 +9,8 @@ import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Condense's model IR: an ONNX-aligned computation graph with its weights and pruning masks.
+ * Condense's model IR: an ONNX-aligned computation graph with its float weights and their annotations (pruning
+ * masks, affine quantization, codebooks: {@link TensorAnnotation}).
  *
  * <p>Invariants:
  * <ul>
@@ -19,8 +20,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       initializer's name. Every graph output is produced.</li>
  *   <li>Initializers follow ONNX layouts: Gemm weight {@code [out, in]} with {@code transB=1}, Conv weight
  *       {@code [outC, inC/groups, kH, kW]}. They are float32 unless an op needs int64 (Reshape shapes).</li>
- *   <li>A mask, when present for an initializer, has the same shape, holds only 0 and 1, and the initializer is
- *       zero wherever the mask is zero. Masked zeros are still stored: a mask is not a removal.</li>
+ *   <li>Annotations belong to initializers: a tensor carries at most one annotation of each type, never both an
+ *       {@link AffineQuantization} and a {@link Codebook}, and its float values agree with each annotation exactly
+ *       ({@link TensorAnnotation#problemWith}): a {@link WeightMask} has the initializer's shape and the initializer
+ *       is zero wherever the mask is zero (masked zeros are still stored: a mask is not a removal); a quantized
+ *       initializer is float32 and holds its dequantized values; a codebook initializer holds
+ *       {@code centroids[indices]}. The IR therefore stays float; the exporter alone materializes annotations.</li>
  *   <li>A graph is immutable: stages build a new graph with {@link #toBuilder()}; arrays handed in are owned by the
  *       graph and must not be mutated afterwards by the caller (use {@code dup()} before changing one).</li>
  * </ul>
@@ -31,6 +36,7 @@ public final class ModelGraph {
     private final List<ValueInfo> outputs;
     private final List<Node> nodes;
     private final Map<String, INDArray> initializers;
+    private final Map<String, List<TensorAnnotation>> annotations;
     private final Map<String, INDArray> masks;
     /** Lazily built; a benign race at most builds it twice, and {@link TensorIndex} is immutable. */
     private volatile TensorIndex index;
@@ -41,7 +47,16 @@ public final class ModelGraph {
         this.outputs = List.copyOf(b.outputs);
         this.nodes = List.copyOf(b.nodes);
         this.initializers = Collections.unmodifiableMap(new LinkedHashMap<>(b.initializers));
-        this.masks = Collections.unmodifiableMap(new LinkedHashMap<>(b.masks));
+        Map<String, List<TensorAnnotation>> ann = new LinkedHashMap<>();
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        b.annotations.forEach((tensor, byType) -> {
+            ann.put(tensor, List.copyOf(byType.values()));
+            if (byType.get(WeightMask.class) instanceof WeightMask mask) {
+                m.put(tensor, mask.values());
+            }
+        });
+        this.annotations = Collections.unmodifiableMap(ann);
+        this.masks = Collections.unmodifiableMap(m);
     }
 
     public static Builder builder(String name) {
@@ -69,9 +84,20 @@ public final class ModelGraph {
         return initializers;
     }
 
-    /** Pruning masks by initializer name; absent means dense. */
+    /** Pruning masks by initializer name; absent means dense. A view of the {@link WeightMask} annotations. */
     public Map<String, INDArray> masks() {
         return masks;
+    }
+
+    /** Every annotated initializer's annotations, in insertion order (tensors without one are absent). */
+    public Map<String, List<TensorAnnotation>> annotations() {
+        return annotations;
+    }
+
+    /** The annotation of {@code type} on {@code tensor}, if it carries one. */
+    public <A extends TensorAnnotation> Optional<A> annotation(String tensor, Class<A> type) {
+        return annotations.getOrDefault(tensor, List.of()).stream().filter(type::isInstance).map(type::cast)
+                .findFirst();
     }
 
     public Optional<INDArray> initializer(String tensor) {
@@ -104,14 +130,20 @@ public final class ModelGraph {
         b.outputs.addAll(outputs);
         b.nodes.addAll(nodes);
         b.initializers.putAll(initializers);
-        b.masks.putAll(masks);
+        annotations.forEach((tensor, list) -> {
+            Map<Class<?>, TensorAnnotation> byType = new LinkedHashMap<>();
+            list.forEach(a -> byType.put(a.getClass(), a));
+            b.annotations.put(tensor, byType);
+            b.checked.put(tensor, initializers.get(tensor));
+        });
         return b;
     }
 
     /**
      * Mutable builder; {@link #build()} checks the invariants that are cheap to check (topological order, inputs
-     * exist, one source per tensor, outputs produced, mask shapes) and throws {@link IllegalStateException} naming
-     * the node or tensor; it does not check mask values or layouts.
+     * exist, one source per tensor, outputs produced) and the annotations ({@link TensorAnnotation#problemWith},
+     * O(elements) for each annotated tensor whose values or annotations changed since {@link #toBuilder()}); it
+     * throws {@link IllegalStateException} naming the node or tensor. It does not check layouts.
      */
     public static final class Builder {
         private String name;
@@ -119,7 +151,9 @@ public final class ModelGraph {
         private final List<ValueInfo> outputs = new ArrayList<>();
         private final List<Node> nodes = new ArrayList<>();
         private final Map<String, INDArray> initializers = new LinkedHashMap<>();
-        private final Map<String, INDArray> masks = new LinkedHashMap<>();
+        private final Map<String, Map<Class<?>, TensorAnnotation>> annotations = new LinkedHashMap<>();
+        /** Annotated tensors whose value (this very array) already agreed with their unchanged annotations. */
+        private final Map<String, INDArray> checked = new java.util.HashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -157,12 +191,29 @@ public final class ModelGraph {
 
         public Builder removeInitializer(String tensor) {
             initializers.remove(tensor);
-            masks.remove(tensor);
+            annotations.remove(tensor);
             return this;
         }
 
+        /** Sets {@code tensor}'s pruning mask: {@code annotate(tensor, new WeightMask(mask))}. */
         public Builder mask(String tensor, INDArray mask) {
-            masks.put(tensor, mask);
+            return annotate(tensor, new WeightMask(mask));
+        }
+
+        /** Annotates {@code tensor}, replacing an annotation of the same type; the tensor's values are not changed. */
+        public Builder annotate(String tensor, TensorAnnotation annotation) {
+            java.util.Objects.requireNonNull(annotation, "annotation");
+            annotations.computeIfAbsent(tensor, t -> new LinkedHashMap<>()).put(annotation.getClass(), annotation);
+            checked.remove(tensor);
+            return this;
+        }
+
+        /** Drops {@code tensor}'s annotation of {@code type}, if any. */
+        public Builder removeAnnotation(String tensor, Class<? extends TensorAnnotation> type) {
+            Map<Class<?>, TensorAnnotation> byType = annotations.get(tensor);
+            if (byType != null && byType.remove(type) != null && byType.isEmpty()) {
+                annotations.remove(tensor);
+            }
             return this;
         }
 
@@ -188,13 +239,35 @@ public final class ModelGraph {
                     throw new IllegalStateException("graph output '" + o.name() + "' is never produced");
                 }
             }
-            for (var m : masks.entrySet()) {
-                INDArray w = initializers.get(m.getKey());
-                if (w == null || !java.util.Arrays.equals(w.shape(), m.getValue().shape())) {
-                    throw new IllegalStateException("mask for '" + m.getKey() + "' does not match an initializer's shape");
-                }
-            }
+            checkAnnotations();
             return new ModelGraph(this);
+        }
+
+        private void checkAnnotations() {
+            for (var e : annotations.entrySet()) {
+                String tensor = e.getKey();
+                INDArray w = initializers.get(tensor);
+                Map<Class<?>, TensorAnnotation> byType = e.getValue();
+                if (w == null) {
+                    throw new IllegalStateException("'" + tensor + "' carries a " + byType.values().iterator().next()
+                            .kind() + " annotation but is not an initializer");
+                }
+                if (byType.containsKey(AffineQuantization.class) && byType.containsKey(Codebook.class)) {
+                    throw new IllegalStateException("initializer '" + tensor
+                            + "' carries both an affine quantization and a codebook");
+                }
+                if (checked.get(tensor) == w) {
+                    continue;
+                }
+                for (TensorAnnotation a : byType.values()) {
+                    String problem = a.problemWith(w);
+                    if (problem != null) {
+                        throw new IllegalStateException(a.kind() + " annotation of initializer '" + tensor + "': "
+                                + problem);
+                    }
+                }
+                checked.put(tensor, w);
+            }
         }
     }
 }

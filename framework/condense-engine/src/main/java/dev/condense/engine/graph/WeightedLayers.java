@@ -1,5 +1,7 @@
 package dev.condense.engine.graph;
 
+import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.Codebook;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import java.util.ArrayList;
@@ -14,7 +16,9 @@ import java.util.Map;
  * input) is not stored, so the layer is not weighted.
  *
  * <p>Finders that change weight values (pruning, channel slicing) keep to {@link #stored}, the layers whose weight
- * is a float initializer read directly; quantized weights are reported by {@link #of} for accounting.
+ * is a float initializer read directly and carries no quantization annotation ({@link AffineQuantization},
+ * {@link Codebook}: its values must stay on their grid or codebook); quantized weights, annotated or behind a
+ * DequantizeLinear, are reported by {@link #of} for accounting.
  */
 public final class WeightedLayers {
     private static final String DEQUANTIZE = "DequantizeLinear";
@@ -51,9 +55,18 @@ public final class WeightedLayers {
         return out;
     }
 
-    /** The weighted layers of {@code g} whose weight is a float initializer read directly (not quantized). */
+    /**
+     * The weighted layers of {@code g} whose weight is a float initializer read directly and not annotated as
+     * quantized.
+     */
     public static List<WeightedLayer> stored(ModelGraph g) {
-        return of(g).stream().filter(l -> !l.quantized()).toList();
+        return of(g).stream().filter(l -> !l.quantized() && !quantizedValues(g, l.source())).toList();
+    }
+
+    /** True when initializer {@code tensor} carries an affine quantization or a codebook. */
+    public static boolean quantizedValues(ModelGraph g, String tensor) {
+        return g.annotation(tensor, AffineQuantization.class).isPresent()
+                || g.annotation(tensor, Codebook.class).isPresent();
     }
 
     /** The weighted layer of node {@code n} in {@code g}, or null when {@code n} is not one. */

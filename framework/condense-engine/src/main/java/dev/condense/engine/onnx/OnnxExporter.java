@@ -21,10 +21,13 @@ import onnx.Onnx.ValueInfoProto;
 /**
  * Writes a {@link ModelGraph} as an ONNX model: IR version 8, default-domain opset 13, producer "condense".
  *
- * <p>Initializers are written in the graph's insertion order as little-endian {@code raw_data} (float32, or int64
- * for integer arrays); node attributes are written sorted by name; a {@code -1} dimension of a graph input or
- * output becomes the symbolic dimension {@code "N"}. The output is therefore a pure function of the graph: the
- * same graph always gives the same bytes. Masks are not exported: the initializers already hold the zeros.
+ * <p>Initializers are written in the graph's insertion order as little-endian {@code raw_data} of their real element
+ * type (float32 for floating arrays, FLOAT16, INT8, UINT8, INT32, INT64, ... as they are: {@link OnnxTensors}); node
+ * attributes are written sorted by name; a {@code -1} dimension of a graph input or output becomes the symbolic
+ * dimension {@code "N"}. The output is therefore a pure function of the graph: the same graph always gives the same
+ * bytes. Masks are not exported: the initializers already hold the zeros. Affine-quantized and codebook weights are
+ * written in their integer form with the nodes that turn them back into the float weight ({@link QuantizedExport});
+ * a graph without such annotations is written exactly as before they existed.
  */
 public final class OnnxExporter {
 
@@ -65,6 +68,8 @@ public final class OnnxExporter {
     /** The ONNX ModelProto of {@code g}. */
     public ModelProto toProto(ModelGraph g) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(g.name());
+        QuantizedExport quantized = QuantizedExport.of(g);
+        quantized.nodes().forEach(graph::addNode);
         for (Node n : g.nodes()) {
             NodeProto.Builder np = NodeProto.newBuilder().setName(n.name()).setOpType(n.opType())
                     .addAllInput(n.inputs()).addAllOutput(n.outputs());
@@ -73,7 +78,7 @@ public final class OnnxExporter {
             }
             graph.addNode(np);
         }
-        g.initializers().forEach((name, value) -> graph.addInitializer(OnnxTensors.toProto(name, value)));
+        g.initializers().forEach((name, value) -> quantized.initializers(name, value).forEach(graph::addInitializer));
         g.inputs().forEach(v -> graph.addInput(valueInfo(v)));
         g.outputs().forEach(v -> graph.addOutput(valueInfo(v)));
         return ModelProto.newBuilder()

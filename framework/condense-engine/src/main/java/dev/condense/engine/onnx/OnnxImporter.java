@@ -1,5 +1,7 @@
 package dev.condense.engine.onnx;
 
+import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.TensorAnnotation;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
@@ -38,6 +40,13 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * Shape/Gather/Unsqueeze/Concat chains and constant Cast/Slice/Squeeze/Concat are evaluated by
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
+ * <p>Weight-only quantization is read: a {@code DequantizeLinear} of a constant INT8/UINT8/INT32 initializer becomes a
+ * float initializer with an {@link AffineQuantization} ({@link DequantizedWeights}), which the exporter writes back.
+ * A model quantized otherwise (QuantizeLinear, QLinearConv, ConvInteger, MatMulInteger, ...) is refused as already
+ * quantized, naming the ops and nodes. A {@code Gather} of a constant 1-D float codebook by constant integer indices
+ * (the exporter's form of a {@link dev.condense.api.model.Codebook}) becomes a float initializer with its codebook
+ * ({@link CodebookWeights}).
+ *
  * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and
  * tensor element type with its count and first location ({@link UnsupportedContent}).
  *
@@ -74,7 +83,10 @@ public final class OnnxImporter {
     public ModelGraph read(Path file) {
         ModelProto model = parse(file);
         GraphProto graph = model.getGraph();
-        String unsupported = UnsupportedContent.describe(graph);
+        DequantizedWeights dequantized = DequantizedWeights.find(graph);
+        CodebookWeights codebooks = CodebookWeights.find(graph);
+        String unsupported = UnsupportedContent.describe(graph, i -> dequantized.folds(i) || codebooks.folds(i),
+                t -> dequantized.drops(t) || codebooks.drops(t));
         if (unsupported != null) {
             throw new OnnxFormatException(file + ": " + unsupported);
         }
@@ -82,7 +94,11 @@ public final class OnnxImporter {
         String graphName = graph.getName().isEmpty() ? String.valueOf(file.getFileName()) : graph.getName();
         ModelGraph.Builder b = ModelGraph.builder(graphName);
         Map<String, INDArray> inits = new LinkedHashMap<>();
+        Map<String, TensorAnnotation> quantized = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
+            if (dequantized.drops(t.getName()) || codebooks.drops(t.getName())) {
+                continue;
+            }
             inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + Quote.cut(t.getName()) + "'"));
         }
         List<ValueInfo> inputs = new ArrayList<>();
@@ -99,6 +115,20 @@ public final class OnnxImporter {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
             String where = file + ": node '" + Quote.cut(name) + "' (" + np.getOpType() + ")";
+            if (dequantized.folds(i) || codebooks.folds(i)) {
+                DequantizedWeights.Folded f = dequantized.folds(i) ? dequantized.fold(i, opset, where)
+                        : codebooks.fold(i, where);
+                if (f == null) {
+                    continue; // the Cast of a codebook's indices, folded with its Gather
+                }
+                if (!available.add(f.name())) {
+                    throw new OnnxFormatException(where + ": output '" + Quote.cut(f.name())
+                            + "' is already a graph input, initializer or constant");
+                }
+                inits.put(f.name(), f.value());
+                quantized.put(f.name(), f.annotation());
+                continue;
+            }
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
             if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
                 throw new OnnxFormatException(file + ": unsupported op '" + Quote.cut(np.getOpType()) + "'"
@@ -140,6 +170,7 @@ public final class OnnxImporter {
             throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage()), e);
         }
         inits.forEach(b::initializer);
+        quantized.forEach(b::annotate);
         graph.getOutputList().forEach(v -> b.output(valueInfo(v, file)));
         ModelGraph g;
         try {

@@ -16,6 +16,11 @@ import onnx.Onnx.ValueInfoProto;
  * Everything in an ONNX graph that Condense cannot import, found in one pass so a user learns the whole gap at once
  * instead of one op per attempt: op types outside {@link SupportedOps} (or outside the default domain) and tensor
  * element types other than FLOAT and INT64 (in initializers, {@code Constant} values, graph inputs and outputs).
+ * Nodes the importer folds into annotated weights ({@link DequantizedWeights}, {@link CodebookWeights}) and the
+ * integer initializers only they read are not reported. Quantized ops ({@link #quantizedOp}: QuantizeLinear, DequantizeLinear of anything but a
+ * constant weight, QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger, DynamicQuantizeLinear and com.microsoft's
+ * QLinear*, QGemm, ... ) are reported first, as {@code already quantized: 2 ops (QLinearConv x2 at node 'c', ...)},
+ * with what Condense does read.
  *
  * <p>The message is one line: {@code unsupported: 3 ops (Einsum x4 at node 'e0', ..., com.microsoft:FusedConv x1 at
  * node 'f') and 1 tensor type (DOUBLE x2 at initializer 'w')}, then the supported sets. Entries are sorted by count,
@@ -26,6 +31,11 @@ final class UnsupportedContent {
     /** Entries of each kind spelled out in the message. */
     static final int MAX_LISTED = 20;
 
+    /** The tail of the already-quantized part of the message: what can be read instead. */
+    static final String QUANTIZED_HINT = "Condense reads float models, and quantized weights only as DequantizeLinear "
+            + "of a constant INT8/UINT8/INT32 initializer (weight-only quantization)";
+
+    private final Map<String, Entry> quantized = new LinkedHashMap<>();
     private final Map<String, Entry> ops = new LinkedHashMap<>();
     private final Map<String, Entry> types = new LinkedHashMap<>();
 
@@ -33,9 +43,13 @@ final class UnsupportedContent {
     }
 
     /** Scans {@code graph}; returns the one-line description of what is unsupported, or null when nothing is. */
-    static String describe(GraphProto graph) {
+    static String describe(GraphProto graph, java.util.function.IntPredicate foldedNode,
+                           java.util.function.Predicate<String> droppedInitializer) {
         UnsupportedContent u = new UnsupportedContent();
         for (TensorProto t : graph.getInitializerList()) {
+            if (droppedInitializer.test(t.getName())) {
+                continue;
+            }
             u.tensorType(t.getDataType(), "initializer '" + Quote.cut(t.getName()) + "'");
         }
         for (ValueInfoProto v : graph.getInputList()) {
@@ -46,9 +60,15 @@ final class UnsupportedContent {
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto np = graph.getNode(i);
+            if (foldedNode.test(i)) {
+                continue;
+            }
             String name = Quote.cut(np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName());
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
-            if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
+            if (quantizedOp(np.getOpType())) {
+                String op = Quote.cut(defaultDomain ? np.getOpType() : np.getDomain() + ":" + np.getOpType());
+                u.quantized.computeIfAbsent(op, k -> new Entry(k, "node '" + name + "'")).count++;
+            } else if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
                 String op = Quote.cut(defaultDomain ? np.getOpType() : np.getDomain() + ":" + np.getOpType());
                 u.ops.computeIfAbsent(op, k -> new Entry(k, "node '" + name + "'")).count++;
             } else if (np.getOpType().equals("Constant")) {
@@ -59,8 +79,13 @@ final class UnsupportedContent {
                 }
             }
         }
-        if (u.ops.isEmpty() && u.types.isEmpty()) {
+        if (u.quantized.isEmpty() && u.ops.isEmpty() && u.types.isEmpty()) {
             return null;
+        }
+        String prefix = u.quantized.isEmpty() ? ""
+                : "already quantized: " + list(u.quantized, "op") + "; " + QUANTIZED_HINT + "; ";
+        if (u.ops.isEmpty() && u.types.isEmpty()) {
+            return prefix.substring(0, prefix.length() - 2);
         }
         List<String> parts = new ArrayList<>();
         if (!u.ops.isEmpty()) {
@@ -69,8 +94,20 @@ final class UnsupportedContent {
         if (!u.types.isEmpty()) {
             parts.add(list(u.types, "tensor type"));
         }
-        return "unsupported: " + String.join(" and ", parts) + "; supported ops: " + SupportedOps.describe()
+        return prefix + "unsupported: " + String.join(" and ", parts) + "; supported ops: " + SupportedOps.describe()
                 + "; supported tensor types: [FLOAT, INT64]";
+    }
+
+    /**
+     * True for ops that compute on quantized values or convert to or from them, in any domain: names starting with
+     * {@code QLinear}, containing {@code Quantize} or {@code Integer} (ConvInteger, MatMulIntegerToFloat), and
+     * com.microsoft's QGemm, QAttention, QEmbedLayerNormalization, QOrderedMatMul and kin ({@code Q} then an upper
+     * case letter).
+     */
+    static boolean quantizedOp(String op) {
+        return op.startsWith("QLinear") || op.toLowerCase(java.util.Locale.ROOT).contains("quantize")
+                || op.contains("Integer")
+                || (op.length() > 1 && op.charAt(0) == 'Q' && Character.isUpperCase(op.charAt(1)));
     }
 
     private void valueType(ValueInfoProto v, String role) {

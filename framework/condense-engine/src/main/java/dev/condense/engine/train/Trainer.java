@@ -6,6 +6,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.graph.AnnotatedWeights;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -79,7 +80,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {
-            out.initializer(name, sd.getArrForVarName(name).dup());
+            AnnotatedWeights.put(out, graph, name, sd.getArrForVarName(name).dup()); // quantized stay quantized
         }
         bn.running().forEach(out::initializer);
         double samplesPerSec = (double) batches.rowsPerEpoch() * spec.epochs() / seconds;
