@@ -47,7 +47,9 @@ public record BlasCore(String library, String version, String core, int cpuLevel
             case 3 -> "Haswell";
             default -> "Sandybridge";
         };
+        String cost = CORE_LEVELS.getOrDefault(core, 0) == 1
+                ? "; SSE kernels run sgemm about 3x slower than AVX2 or AVX-512 ones (docs/benchmarks.md)" : "";
         return String.format(Locale.ROOT, "generic fallback core: this CPU supports %s kernels (run through"
-                + " bin/condense, or set OPENBLAS_CORETYPE=%s); BLAS calls run 2-3x slower on %s", better, better, core);
+                + " bin/condense, or set OPENBLAS_CORETYPE=%s)%s", better, better, cost);
     }
 }

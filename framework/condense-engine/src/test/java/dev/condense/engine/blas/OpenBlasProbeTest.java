@@ -85,6 +85,16 @@ class OpenBlasProbeTest {
         assertClose(reference(a, b, m, k, n), c, k, "cblas_sgemm");
     }
 
+    /** The root pom's blas-core execution: on a CPU the launcher picks a core for, the test JVM has one set. */
+    @Test
+    void surefireSetsTheLaunchersCoreWhereThereIsOne() {
+        CpuFeatures.current().flatMap(CpuFeatures::launcherCore).ifPresent(core -> {
+            String set = System.getenv("OPENBLAS_CORETYPE");
+            assertTrue(set != null && !set.isEmpty(), "OPENBLAS_CORETYPE not set in the test JVM; the launcher would use "
+                    + core);
+        });
+    }
+
     @Test
     void probeReadsTheCoreThatOpenBlasCoretypeAskedFor() {
         Nd4j.create(1);
