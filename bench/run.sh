@@ -11,4 +11,9 @@ mkdir -p "$out"
 javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java 2>/dev/null || javac -d "$out" -cp "$dist/lib/*" "$here"/src/*.java
 cls="$1"; shift
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}   # as bin/condense: one OpenMP thread unless told otherwise
+# as bin/condense: the OpenBLAS core for this CPU unless OPENBLAS_CORETYPE is set (bin/condense-blas-core)
+if [ -z "${OPENBLAS_CORETYPE+x}" ]; then
+  core=$(sh "$dist/bin/condense-blas-core")
+  if [ -n "$core" ]; then export OPENBLAS_CORETYPE="$core"; fi
+fi
 exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$out:$dist/lib/*" "$cls" "$@"

@@ -102,7 +102,7 @@ public final class CondenseMain implements Runnable {
 
         @Override
         public String[] getVersion() {
-            return new String[] {"condense " + version()};
+            return new String[] {"condense " + version(), "BLAS: " + dev.condense.engine.blas.OpenBlasProbe.current().describe()};
         }
     }
 }

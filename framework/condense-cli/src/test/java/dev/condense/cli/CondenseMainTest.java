@@ -24,8 +24,16 @@ class CondenseMainTest {
     void versionPrintsNameAndProjectVersion() {
         String[] r = runCapturing("--version");
         assertEquals("0", r[0]);
-        assertEquals("condense " + CondenseMain.Version.version(), r[1].trim());
-        assertTrue(r[1].trim().matches("condense \\d+\\.\\d+\\.\\d+.*"), r[1]);
+        String[] lines = r[1].trim().split("\\R");
+        assertEquals("condense " + CondenseMain.Version.version(), lines[0]);
+        assertTrue(lines[0].matches("condense \\d+\\.\\d+\\.\\d+.*"), r[1]);
+        // The BLAS line names library, version and the core in use (the test JVM's OPENBLAS_CORETYPE, if any).
+        assertEquals(2, lines.length, r[1]);
+        assertTrue(lines[1].matches("BLAS: OpenBLAS \\d+\\.\\d+\\.\\d+, core \\w+ .*"), lines[1]);
+        String requested = System.getenv("OPENBLAS_CORETYPE");
+        if (requested != null && !requested.isEmpty()) {
+            assertTrue(lines[1].contains("(OPENBLAS_CORETYPE=" + requested + ")"), lines[1]);
+        }
     }
 
     @Test

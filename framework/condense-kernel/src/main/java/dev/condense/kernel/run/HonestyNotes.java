@@ -50,6 +50,11 @@ final class HonestyNotes {
         if (evaluations.isEmpty()) {
             notes.add("No evaluate stage: accuracy and latency were not measured.");
         }
+        dev.condense.engine.blas.BlasCore blas = dev.condense.engine.blas.OpenBlasProbe.current();
+        if (blas.fallback()) {
+            notes.add("Training and BLAS calls ran on " + blas.library() + " " + blas.version() + "'s "
+                    + blas.fallbackNote() + ".");
+        }
         return notes;
     }
 

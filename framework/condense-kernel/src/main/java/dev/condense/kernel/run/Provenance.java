@@ -50,6 +50,13 @@ public final class Provenance {
         env.put("nd4j", artifactVersion(Nd4j.class, "org.nd4j/nd4j-api"));
         env.put("nd4j_backend", Nd4j.getBackend().getClass().getName());
         env.put("nd4j_blas", Nd4j.factory().blas().getBlasVendor().toString());
+        dev.condense.engine.blas.BlasCore blas = dev.condense.engine.blas.OpenBlasProbe.current();
+        Map<String, Object> blasInfo = new LinkedHashMap<>();
+        blasInfo.put("library", blas.library());
+        blasInfo.put("version", blas.version());
+        blasInfo.put("core", blas.core());
+        blasInfo.put("generic_fallback", blas.fallback());
+        env.put("blas", blasInfo);
         env.put("nd4j_native_build", org.bytedeco.javacpp.Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
         env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         env.put("processors", Runtime.getRuntime().availableProcessors());
