@@ -122,6 +122,7 @@ public final class SameDiffLowering {
      * {@code view} of trainable weight {@code w}; a non-identity view builds its ops in the weight's own name scope
      * ({@code condense.weight.<name>}), for the O(1) op naming explained at {@link #lowerScoped}.
      */
+    @SuppressWarnings("try") // the name scope is opened for its effect on op naming; the body never reads it
     private static SDVariable viewed(SameDiff sd, WeightView view, String name, SDVariable w) {
         if (view == WeightView.IDENTITY) {
             return w;

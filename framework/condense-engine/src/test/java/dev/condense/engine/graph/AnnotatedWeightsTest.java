@@ -15,7 +15,7 @@ import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.fixtures.QuantizedWeights;
 import dev.condense.engine.fixtures.TinyMlp;
 import dev.condense.engine.train.Trainer;
-import dev.condense.engine.train.TrainingProgress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,7 +57,7 @@ class AnnotatedWeightsTest {
         }
         DataSplit split = new DataSplit(x, y);
         TrainSpec spec = new TrainSpec(2, 16, OptimizerSpec.adam(1e-2), 0);
-        ModelGraph trained = Trainer.fit(g, split, 3, spec, 1, TrainingProgress.SILENT).graph();
+        ModelGraph trained = Trainer.fit(g, split, 3, spec, 1, Trainer.CROSS_ENTROPY, List.of()).graph();
         assertTrue(trained.initializers().get("fc1.weight").neq(g.initializers().get("fc1.weight"))
                 .castTo(DataType.INT32).sumNumber().intValue() > 0, "training moved the int8 weight");
         AffineQuantization q = trained.annotation("fc1.weight", AffineQuantization.class).orElseThrow();
