@@ -76,6 +76,18 @@ public record AffineQuantization(INDArray scale, INDArray zeroPoint, int axis, i
                 signed);
     }
 
+    /**
+     * The symmetric signed per-tensor quantization of {@code bits} bits that covers {@code w}: zero point 0, scale
+     * {@code max|w| / (2^(bits-1) - 1)}, so {@code w}'s values fall in {@code [-(2^(bits-1) - 1), 2^(bits-1) - 1]}.
+     */
+    public static AffineQuantization symmetric(INDArray w, int bits) {
+        if (bits < 2 || bits > 8) {
+            throw new IllegalArgumentException("bits must be in [2, 8], was " + bits);
+        }
+        double max = Math.max(w.amaxNumber().doubleValue(), Float.MIN_NORMAL);
+        return perTensor((float) (max / ((1 << (bits - 1)) - 1)), 0, bits, true);
+    }
+
     /** One scale and zero point per index of {@code axis}. */
     public static AffineQuantization perChannel(float[] scales, long[] zeroPoints, int axis, int bits, boolean signed) {
         if (axis < 0) {
@@ -93,6 +105,16 @@ public record AffineQuantization(INDArray scale, INDArray zeroPoint, int axis, i
     /** The largest integer value: {@code 2^(bits-1) - 1} signed, {@code 2^bits - 1} unsigned. */
     public long qmax() {
         return max(bits, signed);
+    }
+
+    /** The scales (float32) shaped to broadcast against a rank-{@code rank} tensor of this quantization. */
+    public INDArray scaleFor(int rank) {
+        return broadcast(scale, rank).dup();
+    }
+
+    /** The zero points (float32, whole numbers) shaped to broadcast against a rank-{@code rank} tensor. */
+    public INDArray zeroPointFor(int rank) {
+        return broadcast(zeroPoint, rank).castTo(DataType.FLOAT);
     }
 
     /** True when one scale covers the whole tensor. */

@@ -101,4 +101,15 @@ class AffineQuantizationTest {
         assertArrayEquals(new double[] {16_777_216, -3}, q.quantize(w).toDoubleVector());
         assertNull(q.problemWith(w));
     }
+
+    /** Symmetric 3 bits over max|w| = 1.5: scale 0.5, levels -3..3; the extreme weights are levels exactly. */
+    @Test
+    void symmetricCoversTheLargestWeightWithZeroAtZero() {
+        INDArray w = Nd4j.createFromArray(0.7f, -1.5f, 0.2f);
+        AffineQuantization q = AffineQuantization.symmetric(w, 3);
+        assertEquals(0.5f, q.scale().getFloat(0), 0f);
+        assertEquals(0L, q.zeroPoint().getLong(0));
+        assertEquals(Nd4j.createFromArray(0.5f, -1.5f, 0f), q.project(w));
+        assertThrows(IllegalArgumentException.class, () -> AffineQuantization.symmetric(w, 9));
+    }
 }

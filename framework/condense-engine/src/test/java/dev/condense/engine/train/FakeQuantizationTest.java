@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.data.DataSplit;
+import dev.condense.api.model.AffineQuantization;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
@@ -27,16 +28,16 @@ class FakeQuantizationTest {
     private static final List<String> WEIGHTS = List.of("fc1.weight", "fc2.weight");
 
     /** Coarse (3-bit symmetric) grids fitted to the initial weights, so quantized and float models differ. */
-    private static Map<String, AffineGrid> grids(ModelGraph g) {
-        Map<String, AffineGrid> out = new LinkedHashMap<>();
-        WEIGHTS.forEach(w -> out.put(w, AffineGrid.symmetric(g.initializers().get(w), 3)));
+    private static Map<String, AffineQuantization> grids(ModelGraph g) {
+        Map<String, AffineQuantization> out = new LinkedHashMap<>();
+        WEIGHTS.forEach(w -> out.put(w, AffineQuantization.symmetric(g.initializers().get(w), 3)));
         return out;
     }
 
     /** {@code g} with the given float weights, each weight replaced by its quantized value. */
-    private static ModelGraph quantized(ModelGraph g, Map<String, INDArray> floats, Map<String, AffineGrid> grids) {
+    private static ModelGraph quantized(ModelGraph g, Map<String, INDArray> floats, Map<String, AffineQuantization> grids) {
         Map<String, INDArray> q = new LinkedHashMap<>(floats);
-        grids.forEach((w, grid) -> q.put(w, grid.quantize(floats.get(w))));
+        grids.forEach((w, grid) -> q.put(w, grid.project(floats.get(w))));
         return with(g, q);
     }
 
@@ -48,7 +49,7 @@ class FakeQuantizationTest {
     @Test
     void theForwardPassUsesQuantizedWeightsWhileFloatWeightsTrain() {
         ModelGraph g = mlp(3);
-        Map<String, AffineGrid> grids = grids(g);
+        Map<String, AffineQuantization> grids = grids(g);
         DataSplit probe = planted(16, 7);
         List<double[]> diffs = new ArrayList<>();
         var r = Trainer.fit(g, planted(256, 1), 2, new TrainSpec(2, 32, OptimizerSpec.adam(1e-2), 0), 5,
@@ -68,7 +69,7 @@ class FakeQuantizationTest {
         for (String w : WEIGHTS) {
             INDArray trained = r.graph().initializers().get(w);
             assertTrue(!trained.equals(g.initializers().get(w)), w + " moved");
-            assertTrue(!trained.equals(grids.get(w).quantize(trained)), w + " stays float, off the grid");
+            assertTrue(!trained.equals(grids.get(w).project(trained)), w + " stays float, off the grid");
         }
     }
 
@@ -76,8 +77,8 @@ class FakeQuantizationTest {
     @Test
     void theQuantizedModelLearns() {
         ModelGraph g = mlp(3);
-        Map<String, AffineGrid> grids = new LinkedHashMap<>();
-        WEIGHTS.forEach(w -> grids.put(w, AffineGrid.symmetric(g.initializers().get(w), 4)));
+        Map<String, AffineQuantization> grids = new LinkedHashMap<>();
+        WEIGHTS.forEach(w -> grids.put(w, AffineQuantization.symmetric(g.initializers().get(w), 4)));
         var r = Trainer.fit(g, planted(1024, 1), 2, new TrainSpec(20, 32, OptimizerSpec.adam(1e-2), 0), 5,
                 Trainer.CROSS_ENTROPY, List.of(new FakeQuantization(grids)));
         ModelGraph q = quantized(g, r.graph().initializers(), grids);
@@ -88,32 +89,35 @@ class FakeQuantizationTest {
     /** Per channel (axis 0 of a [3, 2] weight): SameDiff and ND4J quantize alike, onto each row's own grid. */
     @Test
     void perChannelGridsQuantizeEachRowOnItsOwnScale() {
-        INDArray w = Nd4j.createFromArray(new float[][] {{0.26f, -0.9f}, {0.04f, 0.11f}, {-3.1f, 2.2f}});
-        AffineGrid grid = new AffineGrid(Nd4j.createFromArray(0.5f, 0.1f, 1f), Nd4j.createFromArray(0f, 1f, 0f), 0,
-                -2, 2);
-        INDArray expected = Nd4j.createFromArray(new float[][] {{0.5f, -1f}, {0f, 0.1f}, {-2f, 2f}});
-        assertEquals(expected, grid.quantize(w));
+        INDArray w = Nd4j.createFromArray(new float[][] {{0.26f, -0.9f}, {0.04f, 0.11f}, {-5.1f, 3.6f}});
+        AffineQuantization grid = AffineQuantization.perChannel(new float[] {0.5f, 0.1f, 1f}, new long[] {0, 1, 0}, 0,
+                3, true);
+        INDArray expected = Nd4j.createFromArray(new float[][] {{0.5f, -1f}, {0f, 0.1f}, {-4f, 3f}});
+        assertEquals(expected, grid.project(w));
         SameDiff sd = SameDiff.create();
         SDVariable v = sd.constant("w", w);
-        assertEquals(expected, grid.quantize(sd, v, 2).eval());
+        assertEquals(expected, FakeQuantization.projected(sd, v, grid, 2).eval());
     }
 
-    /** A value exactly between two levels rounds away from zero (ONNX QuantizeLinear rounds half to even). */
+    /**
+     * At exact ties the export (ONNX QuantizeLinear) rounds half to even and the training graph half away from zero
+     * (SameDiff's Rint has no gradient); everywhere else they agree.
+     */
     @Test
-    void tiesRoundAwayFromZero() {
-        AffineGrid grid = new AffineGrid(Nd4j.scalar(0.5f), Nd4j.scalar(0f), 0, -4, 4);
-        INDArray w = Nd4j.createFromArray(0.25f, -0.25f, 0.75f);
-        INDArray expected = Nd4j.createFromArray(0.5f, -0.5f, 1f);
-        assertEquals(expected, grid.quantize(w));
+    void onlyExactTiesRoundDifferentlyInTraining() {
+        AffineQuantization grid = AffineQuantization.perTensor(0.5f, 0, 4, true);
+        INDArray w = Nd4j.createFromArray(0.25f, -0.25f, 0.75f, 1.25f, 0.3f, -1.1f);
+        assertEquals(Nd4j.createFromArray(0f, 0f, 1f, 1f, 0.5f, -1f), grid.project(w));
         SameDiff sd = SameDiff.create();
-        assertEquals(expected, grid.quantize(sd, sd.constant("w", w), 1).eval());
+        assertEquals(Nd4j.createFromArray(0.5f, -0.5f, 1f, 1.5f, 0.5f, -1f),
+                FakeQuantization.projected(sd, sd.constant("w", w), grid, 1).eval());
     }
 
     @Test
     void aWeightThatIsNotTrainableIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(mlp(3), planted(32, 1), 2,
                 new TrainSpec(1, 32, OptimizerSpec.adam(1e-2), 0), 5, Trainer.CROSS_ENTROPY, List.of(
-                        new FakeQuantization(Map.of("norm.mean", AffineGrid.symmetric(Nd4j.ones(DataType.FLOAT, 1), 8))))));
+                        new FakeQuantization(Map.of("norm.mean", AffineQuantization.symmetric(Nd4j.ones(DataType.FLOAT, 1), 8))))));
         assertTrue(e.getMessage().contains("'norm.mean' is not a trainable weight"), e.getMessage());
     }
 }

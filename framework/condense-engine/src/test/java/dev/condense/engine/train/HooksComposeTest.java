@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.loss.LossInputs;
+import dev.condense.api.model.AffineQuantization;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
@@ -38,7 +39,7 @@ class HooksComposeTest {
         INDArray mask = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), 16, 4).gt(0.5).castTo(DataType.FLOAT);
         ModelGraph g = g0.toBuilder().initializer("fc1.weight", g0.initializers().get("fc1.weight").mul(mask))
                 .mask("fc1.weight", mask).build();
-        AffineGrid grid = AffineGrid.symmetric(g.initializers().get("fc1.weight"), 3);
+        AffineQuantization grid = AffineQuantization.symmetric(g.initializers().get("fc1.weight"), 3);
         TeacherFeed teacher = new TeacherFeed(mlp(11));
         DataSplit probe = planted(16, 7);
         List<Double> leaked = new ArrayList<>();
@@ -63,7 +64,7 @@ class HooksComposeTest {
                     leaked.add(w.mul(mask.rsub(1)).norm1Number().doubleValue());
                     Map<String, INDArray> now = new LinkedHashMap<>();
                     List.of("fc1.bias", "fc2.weight", "fc2.bias").forEach(n -> now.put(n, s.weight(n).dup()));
-                    now.put("fc1.weight", grid.quantize(w));
+                    now.put("fc1.weight", grid.project(w));
                     INDArray forward = s.sd().output(Map.of("input", probe.features()), "logits").get("logits");
                     quantGap.add(forward.distance1(Inference.predict(with(g, now), probe.features())));
                 })));
