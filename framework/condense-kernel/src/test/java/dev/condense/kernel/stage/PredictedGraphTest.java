@@ -57,6 +57,18 @@ class PredictedGraphTest {
                 previews.get(1).lines());
     }
 
+    /** fc3's neurons are the graph's logits: targeted, they stay, and the line says so instead of "removed". */
+    @Test
+    void aTargetedLayerWhoseUnitsCannotShrinkIsNotDescribedAsRemoved() {
+        Plan p = plan("  - prune: {scorer: magnitude, granularity: neuron, sparsity: {default: 0.5}}\n");
+        List<Preview> previews = Preflight.check(p, Zoo.build("lenet-300-100", 0));
+        assertEquals(List.of("prune: magnitude, neuron, remove, one-shot",
+                "fc1.weight 300x784 -> 150x784 (50% of its neurons removed)",
+                "fc2.weight 100x300 -> 50x150 (50% of its neurons removed)",
+                "fc3.weight 10x100 -> 10x50 (target 50%, but its neurons stay: they are coupled to tensors that cannot"
+                        + " shrink)"), previews.get(0).lines());
+    }
+
     @Test
     void aSelectorAfterARenameMustNameTheNewLayer() {
         Plan stale = plan("  - rename: {from: fc2.weight, to: hidden.weight}\n"

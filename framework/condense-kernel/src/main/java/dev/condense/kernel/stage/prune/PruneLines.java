@@ -38,7 +38,10 @@ final class PruneLines {
             String was = shape(before, layer);
             String target;
             if (p.removes()) {
-                target = shape(after, layer) + " (" + percent(t.getValue()) + " of its " + unit(p.granularity()) + "s removed)";
+                target = shape(after, layer) + (unitsShrink(before, after, layer, p.granularity())
+                        ? " (" + percent(t.getValue()) + " of its " + unit(p.granularity()) + "s removed)"
+                        : " (target " + percent(t.getValue()) + ", but its " + unit(p.granularity()) + "s stay: they are"
+                                + " coupled to tensors that cannot shrink)");
             } else if (p.granularity() == Granularity.ELEMENT) {
                 long n = before.initializers().get(layer).length();
                 long kept = n - (long) Math.floor(t.getValue() * n);
@@ -55,6 +58,15 @@ final class PruneLines {
             }
         }
         return lines;
+    }
+
+    /**
+     * True when {@code layer}'s own units shrink: its output axis (0) for filters and neurons, its input axis (1) for
+     * channels. A targeted layer can keep its units and still change shape when a coupled layer's removal reaches it.
+     */
+    private static boolean unitsShrink(ModelGraph before, ModelGraph after, String layer, Granularity g) {
+        int axis = g == Granularity.CHANNEL ? 1 : 0;
+        return after.initializers().get(layer).size(axis) < before.initializers().get(layer).size(axis);
     }
 
     private static String unit(Granularity g) {
