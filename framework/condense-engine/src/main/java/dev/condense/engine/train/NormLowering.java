@@ -3,7 +3,6 @@ package dev.condense.engine.train;
 import dev.condense.api.model.Node;
 import dev.condense.engine.graph.ShapeInference;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,9 +14,9 @@ import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
  *
  * <p>BatchNormalization {@code y = (x - mu) * scale / sqrt(var + epsilon) + bias}, per channel (axis 1), with
  * {@code [C]} parameters broadcast as {@code [1, C, 1, ...]}. Inference uses the running mean/var inputs; training
- * uses the batch mean and biased variance over all axes but 1 (gradients flow through them; the variance is the
- * mean squared deviation, because SameDiff's variance op returned the unbiased estimate even when asked for the
- * biased one) and registers a
+ * uses the batch mean and biased variance over all axes but 1 through libnd4j's fused ops ({@link BatchNormOps}:
+ * {@code moments}, {@code batchnorm}, and {@code batchnorm_bp} whose input gradient includes the paths through the
+ * batch statistics) and registers a
  * {@link BatchNormStats} so the trainer can update the running statistics with ONNX's momentum rule.
  *
  * <p>Dropout is the identity at inference; in training it is inverted dropout: zero with probability
@@ -39,19 +38,14 @@ final class NormLowering {
         java.util.Arrays.fill(b, 1);
         b[1] = c.shape(n.inputs().get(1))[0];
         double eps = n.floatAttr("epsilon", 1e-5);
-        SDVariable mean;
-        SDVariable var;
         if (c.training()) {
-            int[] axes = IntStream.range(0, x.length).filter(i -> i != 1).toArray();
-            mean = sd.mean(name + ".batch_mean", a.get(0), false, axes);
-            SDVariable centered = a.get(0).sub(sd.reshape(mean, b));
-            var = sd.mean(name + ".batch_var", centered.mul(centered), false, axes);
-            c.bnStats().add(new BatchNormStats(n.inputs().get(3), n.inputs().get(4), mean.name(), var.name(),
+            SDVariable[] t = BatchNormOps.training(sd, name, a.get(0), a.get(1), a.get(2), x.length, eps);
+            c.bnStats().add(new BatchNormStats(n.inputs().get(3), n.inputs().get(4), t[1].name(), t[2].name(),
                     n.floatAttr("momentum", 0.9)));
-        } else {
-            mean = a.get(3);
-            var = a.get(4);
+            return t[0];
         }
+        SDVariable mean = a.get(3);
+        SDVariable var = a.get(4);
         SDVariable inv = a.get(1).div(sd.math.sqrt(var.add(eps)));
         SDVariable shift = a.get(2).sub(mean.mul(inv));
         return a.get(0).mul(sd.reshape(inv, b)).add(name, sd.reshape(shift, b));
