@@ -1,11 +1,8 @@
 package dev.condense.engine.train;
 
-import java.lang.reflect.Field;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 
@@ -20,7 +17,8 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
  * ("axis must be specified") and cannot be trained through. Because {@code batchnorm_bp}'s input gradient is
  * complete, the moments must not add a second path into {@code x}: {@link Moments#doDiff} returns zeros (its
  * {@code dLdM}, {@code dLdV} from {@code batchnorm_bp} are zeros too), so SameDiff adds a zero tensor to
- * {@code x}'s gradient instead of differentiating the reductions.
+ * {@code x}'s gradient instead of differentiating the reductions. Both classes are registered with
+ * {@link OpClasses} so that SameDiff's copies keep them.
  *
  * <p>Shapes: {@code x} is {@code [N, C, ...]} (rank 2 to 5), channel axis 1; mean, variance, gamma, beta {@code [C]}.
  * Measured in docs/benchmarks.md ("Issue 19, second half").
@@ -28,29 +26,11 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 final class BatchNormOps {
 
     static {
-        register(new Moments());
-        register(new Forward());
+        OpClasses.register(new Moments());
+        OpClasses.register(new Forward());
     }
 
     private BatchNormOps() {
-    }
-
-    /**
-     * Makes SameDiff rebuild {@code op}'s libnd4j op as {@code op}'s class. {@code createGradFunction} copies every
-     * op by serializing it and instantiating the class ND4J registered for the op's hash, which would turn these
-     * ops back into ND4J's {@code BatchNorm} (whose backward fails) and {@code Moments}; ND4J 1.0.0-M2.1 has no public
-     * registry, so the map is written reflectively, once. No other lowering uses {@code moments} or
-     * {@code batchnorm}.
-     */
-    @SuppressWarnings("unchecked")
-    private static void register(DynamicCustomOp op) {
-        try {
-            Field f = DifferentialFunctionClassHolder.class.getDeclaredField("customOpHashToClass");
-            f.setAccessible(true);
-            ((Map<Long, Class<?>>) f.get(DifferentialFunctionClassHolder.getInstance())).put(op.opHash(), op.getClass());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot register " + op.opName() + " with ND4J's op registry", e);
-        }
     }
 
     /**

@@ -27,7 +27,7 @@ final class OpLowering {
             case "Sub" -> a.get(0).sub(name, a.get(1));
             case "Mul" -> a.get(0).mul(name, a.get(1));
             case "Div" -> a.get(0).div(name, a.get(1));
-            case "Relu" -> sd.nn.relu(name, a.get(0), 0.0);
+            case "Relu" -> ReluOp.relu(sd, name, a.get(0));
             case "LeakyRelu" -> sd.nn.leakyRelu(name, a.get(0), n.floatAttr("alpha", 0.01));
             case "Sigmoid" -> sd.nn.sigmoid(name, a.get(0));
             case "Tanh" -> sd.math.tanh(name, a.get(0));
