@@ -56,7 +56,8 @@ final class ConvLowering {
         if (group == 1) {
             Conv2DConfig conf = cfg.weightsFormat(WeightsFormat.YXIO).build();
             SDVariable yxio = sd.permute(a.get(1), 2, 3, 1, 0);
-            return bias == null ? sd.cnn.conv2d(n.output(), in, yxio, conf) : sd.cnn.conv2d(n.output(), in, yxio, bias, conf);
+            return ConvOp.conv(sd, n.output(), in, yxio, bias, conf, new long[] {w[2], w[3], w[1], w[0]},
+                    g.outSize(0, x[2]) * g.outSize(1, x[3]));
         }
         if (group == x[1]) {
             SDVariable dw = sd.permute(sd.reshape(a.get(1), x[1], w[0] / x[1], w[2], w[3]), 2, 3, 0, 1);
