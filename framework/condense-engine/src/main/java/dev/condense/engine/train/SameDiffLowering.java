@@ -55,11 +55,19 @@ public final class SameDiffLowering {
      * @param training true for the training graph (batch-statistics BatchNormalization, real dropout)
      */
     static LoweredGraph lower(ModelGraph graph, boolean training, WeightView view) {
+        return lower(graph, training, view, ActivationView.IDENTITY);
+    }
+
+    /**
+     * As {@link #lower(ModelGraph, boolean, WeightView)}, the readers of each activation reading {@code acts} of it
+     * ({@link ActivationView}; the tensor's own variable keeps its name and value).
+     */
+    static LoweredGraph lower(ModelGraph graph, boolean training, WeightView view, ActivationView acts) {
         if (graph.inputs().size() != 1 || graph.outputs().size() != 1) {
             throw new IllegalArgumentException("training needs a graph with one input and one output, got "
                     + graph.inputs().size() + " inputs and " + graph.outputs().size() + " outputs");
         }
-        LowerContext c = build(graph, training, view);
+        LowerContext c = build(graph, training, view, acts);
         String out = c.sd().getVariable(graph.outputs().get(0).name()).name();
         return new LoweredGraph(c.sd(), graph.inputs().get(0).name(), out, List.copyOf(trainableInitializers(graph)),
                 c.bnStats());
@@ -67,17 +75,20 @@ public final class SameDiffLowering {
 
     /** Lowers any graph: every graph input becomes a placeholder and every tensor a variable of the same name. */
     static LowerContext build(ModelGraph graph, boolean training) {
-        return build(graph, training, WeightView.IDENTITY);
+        return build(graph, training, WeightView.IDENTITY, ActivationView.IDENTITY);
     }
 
-    /** As {@link #build(ModelGraph, boolean)}, consumers of each trainable weight reading {@code view} of it. */
-    private static LowerContext build(ModelGraph graph, boolean training, WeightView view) {
+    /**
+     * As {@link #build(ModelGraph, boolean)}, consumers of each trainable weight reading {@code view} of it and
+     * readers of each activation reading {@code acts} of it.
+     */
+    private static LowerContext build(ModelGraph graph, boolean training, WeightView view, ActivationView acts) {
         SameDiff sd = SameDiff.create();
         LowerContext c = new LowerContext(sd, graph.initializers(), ShapeInference.infer(graph), training);
         Map<String, SDVariable> vars = new HashMap<>();
         for (ValueInfo in : graph.inputs()) {
             DataType t = in.type() == ValueInfo.ElementType.INT64 ? DataType.INT64 : DataType.FLOAT;
-            vars.put(in.name(), sd.placeHolder(in.name(), t, in.shape()));
+            vars.put(in.name(), activation(sd, acts, in.name(), sd.placeHolder(in.name(), t, in.shape())));
         }
         Set<String> trainable = trainableInitializers(graph);
         for (var e : graph.initializers().entrySet()) {
@@ -90,7 +101,7 @@ public final class SameDiffLowering {
             Node n = nodes.get(k);
             List<SDVariable> args = new ArrayList<>();
             n.inputs().forEach(i -> args.add(i.isEmpty() ? null : vars.get(i)));
-            vars.put(n.output(), lowerScoped(c, n, args, SCOPE + k));
+            vars.put(n.output(), activation(sd, acts, n.output(), lowerScoped(c, n, args, SCOPE + k)));
         }
         return c;
     }
@@ -129,6 +140,17 @@ public final class SameDiffLowering {
         }
         try (NameScope s = sd.withNameScope("condense.weight." + name)) {
             return view.view(sd, name, w);
+        }
+    }
+
+    /** {@code acts} of activation {@code x}, built in the tensor's own name scope ({@code condense.activation.<name>}). */
+    @SuppressWarnings("try") // the name scope is opened for its effect on op naming; the body never reads it
+    private static SDVariable activation(SameDiff sd, ActivationView acts, String name, SDVariable x) {
+        if (acts == ActivationView.IDENTITY || x == null) {
+            return x;
+        }
+        try (NameScope s = sd.withNameScope("condense.activation." + name)) {
+            return acts.view(sd, name, x);
         }
     }
 

@@ -56,7 +56,8 @@ public final class Trainer {
         Nd4j.getRandom().setSeed(seed);
         Lowering lowering = new Lowering(graph, SameDiffLowering.trainableInitializers(graph));
         hooks.forEach(h -> h.lower(lowering));
-        LoweredGraph lowered = SameDiffLowering.lower(graph, true, lowering.combined());
+        LoweredGraph lowered = SameDiffLowering.lower(graph, true, lowering.combined(),
+                lowering.combinedActivations());
         SameDiff sd = lowered.sd();
         GraphBuild build = new GraphBuild(graph, lowered, ClassifierLoss.labels(sd, numClasses), numClasses);
         hooks.forEach(h -> h.build(build));
