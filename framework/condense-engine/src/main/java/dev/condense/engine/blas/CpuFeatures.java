@@ -73,4 +73,32 @@ public record CpuFeatures(String vendor, Set<String> flags) {
         }
         return level == 3 && vendor.equals("GenuineIntel") ? Optional.of("Haswell") : Optional.empty();
     }
+
+    /** /proc/cpuinfo flags that decide int8 and float kernel choice, with the names users know them by. */
+    private static final java.util.LinkedHashMap<String, String> ISA = new java.util.LinkedHashMap<>();
+
+    static {
+        ISA.put("avx2", "AVX2");
+        ISA.put("fma", "FMA");
+        ISA.put("avx512f", "AVX-512F");
+        ISA.put("avx512bw", "AVX-512BW");
+        ISA.put("avx512vl", "AVX-512VL");
+        ISA.put("avx512dq", "AVX-512DQ");
+        ISA.put("avx512_vnni", "AVX-512 VNNI");
+        ISA.put("avx_vnni", "AVX-VNNI");
+        ISA.put("avx512_bf16", "AVX-512 BF16");
+        ISA.put("avx512_fp16", "AVX-512 FP16");
+        ISA.put("amx_int8", "AMX-INT8");
+        ISA.put("amx_bf16", "AMX-BF16");
+    }
+
+    /**
+     * The instruction sets of this CPU that decide which kernels ONNX Runtime and OpenBLAS run (int8 speed, and even
+     * int8 results, differ between AVX2 and AVX-512 VNNI), in a fixed order, e.g.
+     * {@code [AVX2, FMA, AVX-512F, AVX-512BW, AVX-512VL, AVX-512DQ, AVX-512 VNNI, AVX-512 BF16]}.
+     */
+    public java.util.List<String> instructionSets() {
+        return ISA.entrySet().stream().filter(e -> flags.contains(e.getKey())).map(java.util.Map.Entry::getValue)
+                .toList();
+    }
 }

@@ -16,6 +16,15 @@ class CpuFeaturesTest {
     }
 
     @Test
+    void instructionSetsAreNamedInAFixedOrder() {
+        CpuFeatures zen4 = CpuFeatures.parse(cpuinfo("AuthenticAMD",
+                "sse4_2 avx512_bf16 avx2 fma avx512f avx512dq avx512bw avx512vl avx512_vnni avx"));
+        assertEquals(java.util.List.of("AVX2", "FMA", "AVX-512F", "AVX-512BW", "AVX-512VL", "AVX-512DQ", "AVX-512 VNNI",
+                "AVX-512 BF16"), zen4.instructionSets());
+        assertEquals(java.util.List.of(), CpuFeatures.parse(cpuinfo("GenuineIntel", "sse3 ssse3")).instructionSets());
+    }
+
+    @Test
     void avx512XeonGetsSkylakeX() {
         CpuFeatures cpu = CpuFeatures.parse(cpuinfo("GenuineIntel",
                 "fpu sse sse2 ssse3 sse4_2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni"));

@@ -25,6 +25,24 @@ final class HonestyNotes {
     private HonestyNotes() {
     }
 
+    /**
+     * A model with quantized weights whose last latency evaluation found no integer kernel in ONNX Runtime's optimized
+     * graph: the file is smaller, the arithmetic is still float (weight-only quantization, DequantizeLinear before
+     * float Conv/Gemm/MatMul).
+     */
+    static java.util.Optional<String> quantizedButFloat(ModelGraph graph, List<Map<String, Object>> evaluations) {
+        boolean quantized = graph.annotations().values().stream().flatMap(List::stream)
+                .anyMatch(a -> a instanceof dev.condense.api.model.AffineQuantization);
+        Map<String, Object> last = evaluations.stream().filter(e -> e.containsKey("ort_integer_kernels"))
+                .reduce((a, b) -> b).orElse(null);
+        if (!quantized || last == null || ((Number) last.get("ort_integer_kernels")).intValue() > 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("The exported weights are stored as integers, but ONNX Runtime's optimized graph "
+                + "runs no integer kernel (" + last.get("ort_float_kernels") + " float Conv/Gemm/MatMul kernels): "
+                + "the file is smaller, the arithmetic is float. Integer kernels need quantized activations too.");
+    }
+
     static List<String> of(ModelGraph graph, Map<?, ?> initial, List<Map<String, Object>> evaluations,
                            boolean exported) {
         List<String> notes = new ArrayList<>();
@@ -44,6 +62,7 @@ final class HonestyNotes {
                     + " the file smaller nor ONNX Runtime faster. Compare onnx_bytes before and after pruning in the"
                     + " evaluations table; a smaller file needs structured pruning or storage coding (quantize + encode).");
         }
+        quantizedButFloat(graph, evaluations).ifPresent(notes::add);
         if (!exported) {
             notes.add("No export stage: the run wrote no model file.");
         }

@@ -152,6 +152,8 @@ public final class PipelineRunner {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("recipe", plan.name());
         r.put("seed", plan.seed());
+        dev.condense.engine.blas.CpuFeatures.current().ifPresent(cpu -> r.put("cpu", cpu.vendor() + ", "
+                + String.join(" ", cpu.instructionSets())));
         r.put("model", plan.model().zooId().map(z -> "zoo:" + z).orElse(String.valueOf(plan.model().modelFile().orElse(null))));
         if (data != null) {
             r.put("dataset", Map.of("id", data.id(), "train_rows", data.train().size(), "test_rows", data.test().size(),

@@ -57,6 +57,8 @@ public final class Provenance {
         blasInfo.put("core", blas.core());
         blasInfo.put("generic_fallback", blas.fallback());
         env.put("blas", blasInfo);
+        dev.condense.engine.blas.CpuFeatures.current().ifPresent(cpu -> env.put("cpu", Map.of("vendor", cpu.vendor(),
+                "instruction_sets", cpu.instructionSets())));
         env.put("nd4j_native_build", org.bytedeco.javacpp.Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
         env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         env.put("processors", Runtime.getRuntime().availableProcessors());

@@ -16,7 +16,11 @@ final class ReportMarkdown {
         md.append("# Condense run: ").append(r.get("recipe")).append("\n\n");
         md.append("- model: ").append(r.get("model")).append("\n");
         md.append("- data set: ").append(r.get("dataset")).append("\n");
-        md.append("- seed: ").append(r.get("seed")).append("\n\n");
+        md.append("- seed: ").append(r.get("seed")).append("\n");
+        if (r.get("cpu") != null) {
+            md.append("- CPU: ").append(r.get("cpu")).append(" (int8 kernels and their results depend on these)\n");
+        }
+        md.append("\n");
         md.append("## Stages\n\n| # | stage | seconds | details |\n|---|---|---|---|\n");
         for (Map<String, Object> s : (List<Map<String, Object>>) r.getOrDefault("stages", List.of())) {
             md.append("| ").append(s.get("index")).append(" | ").append(s.get("kind")).append(" | ")
@@ -29,8 +33,8 @@ final class ReportMarkdown {
             }
         }
         md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
-        md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms | ORT integer / float conv-matmul kernels |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> e : (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of())) {
             md.append("| ").append(e.get("after")).append(" | ").append(pct(e.get("accuracy"))).append(" | ")
                     .append(e.get("test_rows") != null ? e.get("test_rows")
@@ -38,7 +42,9 @@ final class ReportMarkdown {
                     .append(" | ").append(e.get("dense_params")).append(" | ")
                     .append(e.get("nonzeros")).append(" | ").append(pct(e.get("sparsity"))).append(" | ")
                     .append(e.get("onnx_bytes")).append(" | ").append(e.getOrDefault("latency_b1_ms_median", "-"))
-                    .append(" | ").append(e.getOrDefault("latency_b128_ms_median", "-")).append(" |\n");
+                    .append(" | ").append(e.getOrDefault("latency_b128_ms_median", "-")).append(" | ")
+                    .append(e.containsKey("ort_integer_kernels") ? e.get("ort_integer_kernels") + " / "
+                            + e.get("ort_float_kernels") : "-").append(" |\n");
         }
         latency(md, (List<Map<String, Object>>) r.getOrDefault("evaluations", List.of()));
         md.append("\n## Notes\n\n");

@@ -3,6 +3,7 @@ package dev.condense.kernel.stage.evaluate;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.runtime.InterleavedLatency;
+import dev.condense.engine.runtime.OptimizedGraph;
 import dev.condense.engine.runtime.LatencyComparison;
 import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.engine.stats.ModelStats;
@@ -75,6 +76,9 @@ public final class Evaluator {
                         LATENCY_THREADS));
                 put(m, "latency_b128", InterleavedLatency.measure(reference, onnx, withBatch(shape, 128), PLAN_B128,
                         LATENCY_THREADS));
+                OptimizedGraph ort = OptimizedGraph.of(onnx, LATENCY_THREADS);   // what ORT really runs
+                m.put("ort_integer_kernels", ort.integerNodes());
+                m.put("ort_float_kernels", ort.floatComputeNodes());
             }
             return m;
         } catch (IOException e) {
