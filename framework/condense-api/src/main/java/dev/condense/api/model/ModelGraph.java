@@ -20,8 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       initializer's name. Every graph output is produced.</li>
  *   <li>Initializers follow ONNX layouts: Gemm weight {@code [out, in]} with {@code transB=1}, Conv weight
  *       {@code [outC, inC/groups, kH, kW]}. They are float32 unless an op needs int64 (Reshape shapes).</li>
- *   <li>Annotations belong to initializers: a tensor carries at most one annotation of each type, never both an
- *       {@link AffineQuantization} and a {@link Codebook}, and its float values agree with each annotation exactly
+ *   <li>Annotations belong to initializers: a tensor carries at most one annotation of each type, at most one of
+ *       {@link AffineQuantization}, {@link Codebook} and {@link HalfPrecision}, and its float values agree with each annotation exactly
  *       ({@link TensorAnnotation#problemWith}): a {@link WeightMask} has the initializer's shape and the initializer
  *       is zero wherever the mask is zero (masked zeros are still stored: a mask is not a removal); a quantized
  *       initializer is float32 and holds its dequantized values; a codebook initializer holds
@@ -255,6 +255,11 @@ public final class ModelGraph {
                 if (byType.containsKey(AffineQuantization.class) && byType.containsKey(Codebook.class)) {
                     throw new IllegalStateException("initializer '" + tensor
                             + "' carries both an affine quantization and a codebook");
+                }
+                if (byType.containsKey(HalfPrecision.class)
+                        && (byType.containsKey(AffineQuantization.class) || byType.containsKey(Codebook.class))) {
+                    throw new IllegalStateException("initializer '" + tensor
+                            + "' carries float16 storage and an integer quantization");
                 }
                 if (checked.get(tensor) == w) {
                     continue;

@@ -45,7 +45,8 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * A model quantized otherwise (QuantizeLinear, QLinearConv, ConvInteger, MatMulInteger, ...) is refused as already
  * quantized, naming the ops and nodes. A {@code Gather} of a constant 1-D float codebook by constant integer indices
  * (the exporter's form of a {@link dev.condense.api.model.Codebook}) becomes a float initializer with its codebook
- * ({@link CodebookWeights}).
+ * ({@link CodebookWeights}), and float16 weights ({@code Cast(to=FLOAT)} of a FLOAT16 initializer) as float32 initializers
+ * annotated {@link dev.condense.api.model.HalfPrecision} ({@link HalfWeights}).
  *
  * <p>Unsupported content is reported all at once before anything is converted: every unsupported op type and
  * tensor element type with its count and first location ({@link UnsupportedContent}).
@@ -85,8 +86,10 @@ public final class OnnxImporter {
         GraphProto graph = model.getGraph();
         DequantizedWeights dequantized = DequantizedWeights.find(graph);
         CodebookWeights codebooks = CodebookWeights.find(graph);
-        String unsupported = UnsupportedContent.describe(graph, i -> dequantized.folds(i) || codebooks.folds(i),
-                t -> dequantized.drops(t) || codebooks.drops(t));
+        HalfWeights halves = HalfWeights.find(graph);
+        String unsupported = UnsupportedContent.describe(graph,
+                i -> dequantized.folds(i) || codebooks.folds(i) || halves.folds(i),
+                t -> dequantized.drops(t) || codebooks.drops(t) || halves.drops(t));
         if (unsupported != null) {
             throw new OnnxFormatException(file + ": " + unsupported);
         }
@@ -96,7 +99,7 @@ public final class OnnxImporter {
         Map<String, INDArray> inits = new LinkedHashMap<>();
         Map<String, TensorAnnotation> quantized = new LinkedHashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            if (dequantized.drops(t.getName()) || codebooks.drops(t.getName())) {
+            if (dequantized.drops(t.getName()) || codebooks.drops(t.getName()) || halves.drops(t.getName())) {
                 continue;
             }
             inits.put(t.getName(), OnnxTensors.fromProto(t, file + ": initializer '" + Quote.cut(t.getName()) + "'"));
@@ -115,9 +118,9 @@ public final class OnnxImporter {
             NodeProto np = graph.getNode(i);
             String name = np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName();
             String where = file + ": node '" + Quote.cut(name) + "' (" + np.getOpType() + ")";
-            if (dequantized.folds(i) || codebooks.folds(i)) {
+            if (dequantized.folds(i) || codebooks.folds(i) || halves.folds(i)) {
                 DequantizedWeights.Folded f = dequantized.folds(i) ? dequantized.fold(i, opset, where)
-                        : codebooks.fold(i, where);
+                        : halves.folds(i) ? halves.fold(i, where) : codebooks.fold(i, where);
                 if (f == null) {
                     continue; // the Cast of a codebook's indices, folded with its Gather
                 }

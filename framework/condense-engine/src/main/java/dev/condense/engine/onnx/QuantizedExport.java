@@ -2,6 +2,7 @@ package dev.condense.engine.onnx;
 
 import dev.condense.api.model.AffineQuantization;
 import dev.condense.api.model.Codebook;
+import dev.condense.api.model.HalfPrecision;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.TensorAnnotation;
@@ -32,6 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code w.gather}: {@code Gather(w.codebook, w.indices.int32, axis=0) -> w}. About a quarter of the float
  *       bytes; ONNX Runtime folds the constant Cast and Gather when it loads the model, so inference runs on a float
  *       weight at float speed (checked by OnnxExporterQuantizedTest on ORT's optimized graph).</li>
+ *   <li>{@link HalfPrecision}: {@code w.float16} (FLOAT16, {@code w}'s shape: half the bytes) and {@code w.cast}:
+ *       {@code Cast(w.float16, to=FLOAT) -> w}; the values are the IR's exactly (they are float16 values), and ONNX
+ *       Runtime folds the constant Cast at load, so inference runs at float speed.</li>
  * </ul>
  * Masks are not written (the values already hold the zeros). The nodes come first in the graph, in initializer
  * order, so every consumer of {@code w} still reads {@code w}. A generated name already used by the graph gets a
@@ -64,6 +68,8 @@ final class QuantizedExport {
                     e.affine(w.getKey(), w.getValue(), q);
                 } else if (a instanceof Codebook c) {
                     e.codebook(w.getKey(), c);
+                } else if (a instanceof HalfPrecision) {
+                    e.half(w.getKey(), w.getValue());
                 }
             }
         }
@@ -126,6 +132,13 @@ final class QuantizedExport {
                 .build());
         nodes.add(NodeProto.newBuilder().setName(fresh(w + ".gather")).setOpType("Gather").addInput(centroids)
                 .addInput(wide).addOutput(w).addAttribute(OnnxAttributes.toProto("axis", 0L)).build());
+    }
+
+    private void half(String w, INDArray value) {
+        String stored = fresh(w + ".float16");
+        replaced.put(w, List.of(OnnxTensors.toProto(stored, value.castTo(DataType.FLOAT16))));
+        nodes.add(NodeProto.newBuilder().setName(fresh(w + ".cast")).setOpType("Cast").addInput(stored).addOutput(w)
+                .addAttribute(OnnxAttributes.toProto("to", (long) TensorProto.DataType.FLOAT_VALUE)).build());
     }
 
     private String fresh(String base) {

@@ -51,6 +51,9 @@ public record OptimizedGraph(Map<String, Integer> nodeTypes) {
                 opts.setInterOpNumThreads(1);
                 opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 opts.setOptimizedModelFilePath(out.toString());
+                // ORT warns on stderr that an optimized model with NCHWc layouts is hardware specific: known, and it
+                // is only read here, never run; the console stays the CLI's own
+                opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
                 OrtEnvironment.getEnvironment().createSession(model.toAbsolutePath().toString(), opts).close();
             }
             try (InputStream in = Files.newInputStream(out)) {
