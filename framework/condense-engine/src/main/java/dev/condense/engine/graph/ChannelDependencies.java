@@ -29,7 +29,7 @@ import java.util.Set;
  * channels are never pruned).
  */
 public final class ChannelDependencies {
-    private static final Set<String> PASS_THROUGH = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Clip", "Dropout",
+    private static final Set<String> PASS_THROUGH = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Sign", "Clip", "Dropout",
             "Identity", "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization", "Resize");
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div");
 

@@ -40,7 +40,7 @@ final class OpSpecs {
         for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
             put(new OpSpec(op, 2, 2));
         }
-        for (String op : new String[] {"Relu", "Sigmoid", "Tanh", "Identity", "GlobalAveragePool"}) {
+        for (String op : new String[] {"Relu", "Sigmoid", "Tanh", "Sign", "Identity", "GlobalAveragePool"}) {
             put(new OpSpec(op, 1, 1));
         }
         put(new OpSpec("LeakyRelu", 1, 1).attr("alpha", FLOAT).check(finite("alpha")));

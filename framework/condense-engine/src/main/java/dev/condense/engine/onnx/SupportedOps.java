@@ -22,7 +22,7 @@ public final class SupportedOps {
             "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Flatten",
             "Identity", "Softmax", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
             "Reshape", "Transpose", "Concat", "Pad", "Dropout", "HardSigmoid", "Slice", "Squeeze", "Resize",
-            "ConvTranspose")));
+            "ConvTranspose", "Sign")));
 
     /** Ops the importer evaluates away when their inputs are static. */
     public static final SortedSet<String> FOLDED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(

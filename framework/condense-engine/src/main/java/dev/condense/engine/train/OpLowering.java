@@ -31,6 +31,7 @@ final class OpLowering {
             case "LeakyRelu" -> sd.nn.leakyRelu(name, a.get(0), n.floatAttr("alpha", 0.01));
             case "Sigmoid" -> sd.nn.sigmoid(name, a.get(0));
             case "Tanh" -> sd.math.tanh(name, a.get(0));
+            case "Sign" -> sd.math.sign(name, a.get(0));
             case "Clip" -> clip(c, n, a);
             case "HardSigmoid" -> sd.math.clipByValue(name, a.get(0).mul(n.floatAttr("alpha", 0.2))
                     .add(n.floatAttr("beta", 0.5)), 0.0, 1.0);

@@ -30,6 +30,7 @@ class OpParityTest {
                 Arguments.of("LeakyRelu", GraphFixtures.over(img).op("LeakyRelu", Map.of("alpha", 0.2)).build()),
                 Arguments.of("Sigmoid", GraphFixtures.over(img).op("Sigmoid", Map.of()).build()),
                 Arguments.of("Tanh", GraphFixtures.over(img).op("Tanh", Map.of()).build()),
+                Arguments.of("Sign", GraphFixtures.over(img).op("Sign", Map.of()).build()),
                 Arguments.of("Clip", GraphFixtures.over(img).init("lo", Nd4j.scalar(-0.5f)).init("hi", Nd4j.scalar(0.7f))
                         .op("Clip", Map.of(), "lo", "hi").build()),
                 Arguments.of("Conv", conv(1, 6, Map.of("pads", new long[] {1, 0, 2, 1}, "strides", new long[] {2, 1},
