@@ -23,7 +23,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * the same layout and one updater over it: one optimizer step is one native updater op (e.g. libnd4j's
  * {@code adam_updater}, in place) and one subtraction for all weights, instead of one of each per weight.
  *
- * <p>Layout: the floating-point {@link VariableType#VARIABLE}s of the graph in its variable order, each flattened in
+ * <p>Layout: the {@link #trainable} variables of the graph in its variable order (by name), each flattened in
  * 'c' order, back to back; buffers are {@code [1, n]} with {@code n} the total element count of that data type. After
  * {@link #of} every such variable's array (in the graph and in its gradient function) is a {@code 'c'}-ordered view
  * of the weight buffer with the variable's shape, so hooks that change a weight in place ({@link MaskProjection},
@@ -45,18 +45,33 @@ final class FlatParameters {
     }
 
     /**
-     * Moves every trainable floating-point variable of {@code sd} into a flat buffer (values kept) and sets up the
-     * updater of {@code cfg} over it.
+     * The trainable variables of {@code sd}: floating-point {@link VariableType#VARIABLE}s that have a gradient in
+     * {@code grad}, in the graph's variable order (by name). A variable the loss does not reach has no gradient and
+     * is not trained, as in SameDiff's own training session.
+     */
+    static List<String> trainable(SameDiff sd, SameDiff grad) {
+        List<String> out = new ArrayList<>();
+        for (Variable v : sd.getVariables().values()) {
+            SDVariable var = v.getVariable();
+            if (var.getVariableType() == VariableType.VARIABLE && var.dataType().isFPType()
+                    && grad.hasVariable(var.name()) && grad.getVariable(var.name()).getGradient() != null) {
+                out.add(var.name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Moves the {@link #trainable} variables of {@code sd} into flat buffers (values kept) and sets up the updater of
+     * {@code cfg} over them.
      *
      * @param grad the gradient function of {@code sd}; its copies of the variables are pointed at the same views
      */
     static FlatParameters of(SameDiff sd, SameDiff grad, TrainingConfig cfg) {
         Map<DataType, List<SDVariable>> byType = new LinkedHashMap<>();
-        for (Variable v : sd.getVariables().values()) {
-            SDVariable var = v.getVariable();
-            if (var.getVariableType() == VariableType.VARIABLE && var.dataType().isFPType()) {
-                byType.computeIfAbsent(var.dataType(), t -> new ArrayList<>()).add(var);
-            }
+        for (String name : trainable(sd, grad)) {
+            SDVariable var = sd.getVariable(name);
+            byType.computeIfAbsent(var.dataType(), t -> new ArrayList<>()).add(var);
         }
         FlatParameters flat = new FlatParameters();
         holdViews(sd);

@@ -72,11 +72,7 @@ final class TrainingLoop {
         FlatParameters flat = FlatParameters.of(sd, grad, cfg);
         Map<String, String> gradToVar = new LinkedHashMap<>();
         for (String name : flat.names()) {
-            SDVariable g = grad.getVariable(name).getGradient();
-            if (g == null) {
-                throw new IllegalStateException("no gradient is defined for trainable variable '" + name + "'");
-            }
-            gradToVar.put(g.name(), name);
+            gradToVar.put(grad.getVariable(name).getGradient().name(), name);
         }
         List<String> gradNames = new ArrayList<>(gradToVar.keySet());
         InferenceSession session = new InferenceSession(grad);

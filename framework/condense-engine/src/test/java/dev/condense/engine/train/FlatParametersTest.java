@@ -55,7 +55,7 @@ class FlatParametersTest {
         }
         SameDiff grad = sd.getFunction("grad");
         FlatParameters flat = FlatParameters.of(sd, grad, sd.getTrainingConfig());
-        assertEquals(java.util.List.of("w1", "b1", "w2"), flat.names());
+        assertEquals(java.util.List.of("b1", "w1", "w2"), flat.names(), "by name, as SameDiff keeps variables");
         for (var e : before.entrySet()) {
             INDArray now = sd.getArrForVarName(e.getKey());
             assertTrue(now.isView(), e.getKey());
