@@ -1,37 +1,41 @@
 package dev.condense.engine.train;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
-import org.nd4j.autodiff.samediff.internal.TrainingSession;
-import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
- * The epoch loop of {@code SameDiff.fit} (ND4J 1.0.0-M2.1), driving SameDiff's {@link TrainingSession} directly so
- * that gradient buffers are reused. {@code fit} never hands the weight gradients back to the session's array cache:
- * every iteration allocates them anew, and ND4J zero-fills each new native buffer; for LeNet-300-100 that fill was
- * 14-18% of training time (async-profiler, docs/benchmarks.md). Here every gradient the session applied is returned
- * to the session's {@link SessionMemMgr} once the iteration is over, so the next iteration takes it from the cache.
+ * The epoch loop of {@code SameDiff.fit} (ND4J 1.0.0-M2.1), driving SameDiff's {@link InferenceSession} directly:
+ * each iteration computes every weight's gradient (one session {@code output} call over the gradient function),
+ * copies them into one flat gradient buffer ({@link FlatParameters}) and takes one optimizer step over all weights,
+ * which are views of one flat weight buffer. {@code fit}'s {@code TrainingSession} instead runs the updater and a
+ * subtraction per weight as each gradient appears (6 native updater ops and 6 subtractions per LeNet-300-100 step,
+ * a quarter of its time, docs/benchmarks.md) and computes every regularizer's score per weight whenever listeners
+ * are attached.
  *
- * <p>Everything else follows {@code fit}: the same updater state per variable, the same iteration and epoch
- * counters (Adam's bias correction and the learning-rate schedules read them), the same listener calls, so the
- * arithmetic, and so the trained weights, are the same bit for bit ({@code TrainingLoopTest}).
+ * <p>The returned gradients go back to the session's {@link SessionMemMgr} after the copy, so the next iteration
+ * reuses their buffers ({@code fit} never does, and ND4J zero-fills each new buffer). The iteration and epoch
+ * counters and the listener calls (op execution, {@code iterationDone} after the update, epoch start and end) follow
+ * {@code fit}; the updater state is per element as in {@code fit}, so the trained weights equal {@code fit}'s up to
+ * float rounding (bit for bit on the planted MLP and BN fixtures of {@code TrainingLoopTest}).
  */
 final class TrainingLoop {
     /** The key under which SameDiff stores the gradient function ({@code SameDiff.GRAD_FN_KEY}, not public). */
@@ -42,7 +46,8 @@ final class TrainingLoop {
 
     /**
      * Trains {@code sd} (training config set, gradient function created) for {@code epochs} passes over
-     * {@code batches}; one feature and one label placeholder, as mapped in the training config.
+     * {@code batches}; one feature and one label placeholder, as mapped in the training config. The trainable
+     * variables' arrays are replaced by views of one flat buffer (same values) before the first step.
      */
     static void run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners) {
         run(sd, batches, epochs, listeners, BatchFeeds.NONE);
@@ -64,14 +69,17 @@ final class TrainingLoop {
             throw new IllegalStateException("the gradient function must be created before training");
         }
         grad.setTrainingConfig(cfg);
-        TrainingSession session = new TrainingSession(grad);
-        @SuppressWarnings("rawtypes") // TrainingSession.trainingIteration takes ND4J's raw Map<String, GradientUpdater>
-        Map<String, GradientUpdater> updaters = updaters(sd, cfg);
-        GradientRecycler recycler = new GradientRecycler();
-        List<Listener> all = new ArrayList<>(listeners);
-        all.add(recycler);
+        FlatParameters flat = FlatParameters.of(sd, grad, cfg);
+        Map<String, String> gradToVar = new LinkedHashMap<>();
+        for (String name : flat.names()) {
+            gradToVar.put(grad.getVariable(name).getGradient().name(), name);
+        }
+        List<String> gradNames = new ArrayList<>(gradToVar.keySet());
+        InferenceSession session = new InferenceSession(grad);
+        List<Listener> active = listeners.stream().filter(l -> l.isActive(Operation.TRAINING)).toList();
         String feature = cfg.getDataSetFeatureMapping().get(0);
         String label = cfg.getDataSetLabelMapping().get(0);
+        Loss noLoss = new Loss(sd.getLossVariables(), new double[sd.getLossVariables().size()]);
         At at = At.builder().epoch(cfg.getEpochCount()).iteration(cfg.getIterationCount()).trainingThreadNum(0)
                 .javaThreadNum(Thread.currentThread().getId()).operation(Operation.TRAINING).build();
         if (!batches.hasNext()) {
@@ -89,9 +97,15 @@ final class TrainingLoop {
                 placeholders.put(feature, ds.getFeatures());
                 placeholders.put(label, ds.getLabels());
                 placeholders.putAll(feeds.of(ds.getFeatures()));
-                session.trainingIteration(cfg, placeholders, updaters.keySet(), updaters, batch, sd.getLossVariables(),
-                        all, at);
-                recycler.returnTo(session.getMmgr());
+                Map<String, INDArray> grads = session.output(gradNames, placeholders, batch, gradNames, active, at);
+                for (var g : grads.entrySet()) {
+                    flat.gradient(gradToVar.get(g.getKey()), g.getValue());
+                }
+                release(session.getMmgr(), grads.values());
+                flat.step(cfg, at.iteration(), at.epoch());
+                for (Listener l : active) {
+                    l.iterationDone(sd, at, batch, noLoss);
+                }
                 cfg.incrementIterationCount();
             }
             long millis = System.currentTimeMillis() - start;
@@ -103,47 +117,14 @@ final class TrainingLoop {
         }
     }
 
-    /** As {@code SameDiff.initializeTraining}: one updater with its own state view per floating-point variable. */
-    @SuppressWarnings("rawtypes") // ND4J's IUpdater.instantiate returns, and TrainingSession takes, the raw type
-    private static Map<String, GradientUpdater> updaters(SameDiff sd, TrainingConfig cfg) {
-        Map<String, GradientUpdater> out = new LinkedHashMap<>();
-        for (Variable v : sd.getVariables().values()) {
-            if (v.getVariable().getVariableType() != VariableType.VARIABLE || !v.getVariable().dataType().isFPType()) {
-                continue;
+    /** Hands the step's gradient arrays back to the session's memory manager, each once, never a view. */
+    private static void release(SessionMemMgr mmgr, Collection<INDArray> grads) {
+        Set<Long> seen = new HashSet<>();
+        for (INDArray a : grads) {
+            boolean cached = mmgr instanceof ArrayCacheMemoryMgr c && c.getLruCache().contains(a.getId());
+            if (!cached && !a.isView() && !a.wasClosed() && seen.add(a.getId())) {
+                mmgr.release(a);
             }
-            INDArray arr = v.getVariable().getArr();
-            long size = cfg.getUpdater().stateSize(arr.length());
-            INDArray view = size == 0 ? null : Nd4j.createUninitialized(arr.dataType(), 1, size);
-            GradientUpdater u = cfg.getUpdater().instantiate(view, false);
-            u.setStateViewArray(view, arr.shape(), arr.ordering(), true);
-            out.put(v.getName(), u);
-        }
-        return out;
-    }
-
-    /** Collects each gradient as the session applies it, and hands them to the memory manager afterwards. */
-    private static final class GradientRecycler extends BaseListener {
-        private final List<INDArray> applied = new ArrayList<>();
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return operation == Operation.TRAINING;
-        }
-
-        @Override
-        public void preUpdate(SameDiff sd, At at, Variable v, INDArray update) {
-            applied.add(update);
-        }
-
-        void returnTo(SessionMemMgr mmgr) {
-            for (INDArray a : applied) {
-                // the session itself releases a gradient that feeds no other op: never release an array twice
-                boolean cached = mmgr instanceof ArrayCacheMemoryMgr c && c.getLruCache().contains(a.getId());
-                if (!cached && !a.isView() && !a.wasClosed()) {
-                    mmgr.release(a);
-                }
-            }
-            applied.clear();
         }
     }
 }
