@@ -1,0 +1,163 @@
+package dev.condense.engine.onnx.quant;
+
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.runtime.OrtRunner;
+import dev.condense.engine.zoo.Zoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.ValueInfoProto;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A hand-built QDQ model, as a straightforward post-training quantizer writes one (and as ORT's QDQ format lays it
+ * out): weights of Conv/Gemm int8 symmetric per output channel behind a DequantizeLinear, biases left float;
+ * activations uint8 per tensor from the min/max (widened to contain 0) of the float model on calibration rows,
+ * QuantizeLinear + DequantizeLinear on the normalized input and on the outputs of Conv/Gemm (unless a Relu reads
+ * them), Relu, Add and GlobalAveragePool; MaxPool, Flatten and Reshape outputs share their input's parameters.
+ */
+final class QdqFixture {
+    private static final Set<String> OWN_RANGE = Set.of("Div", "Conv", "Gemm", "MatMul", "Relu", "Add",
+            "GlobalAveragePool", "Sigmoid");
+    private static final Set<String> SHARED = Set.of("MaxPool", "Flatten", "Reshape");
+
+    private QdqFixture() {
+    }
+
+    /** The float ONNX model of zoo model {@code id} (seed {@code seed}). */
+    static ModelProto zoo(String id, long seed) {
+        return new OnnxExporter().toProto(Zoo.build(id, seed));
+    }
+
+    /** The QDQ form of {@code m}, calibrated on {@code rows} in ONNX Runtime; {@code dir} holds scratch files. */
+    static ModelProto qdq(ModelProto m, INDArray rows, Path dir) throws IOException {
+        GraphProto g = m.getGraph();
+        Map<String, String> producerOp = new HashMap<>();
+        Map<String, Integer> readers = new HashMap<>();
+        Map<String, String> soleReaderOp = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            n.getOutputList().forEach(o -> producerOp.put(n.getOutput(0), n.getOpType()));
+            for (String in : n.getInputList()) {
+                readers.merge(in, 1, Integer::sum);
+                soleReaderOp.put(in, n.getOpType());
+            }
+        }
+        List<String> quantized = new ArrayList<>();
+        Map<String, String> sharesWith = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            String y = n.getOutput(0);
+            boolean reluNext = readers.getOrDefault(y, 0) == 1 && "Relu".equals(soleReaderOp.get(y));
+            if (OWN_RANGE.contains(n.getOpType()) && !reluNext) {
+                quantized.add(y);
+            } else if (SHARED.contains(n.getOpType()) && quantized.contains(n.getInput(0))) {
+                quantized.add(y);
+                sharesWith.put(y, sharesWith.getOrDefault(n.getInput(0), n.getInput(0)));
+            }
+        }
+        Map<String, float[]> ranges = ranges(m, quantized, rows, dir);
+        Map<String, String> rename = new HashMap<>();
+        GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
+        Map<String, TensorProto> inits = new LinkedHashMap<>();
+        g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Set<String> outputs = new java.util.HashSet<>();
+        g.getOutputList().forEach(v -> outputs.add(v.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            NodeProto.Builder nb = n.toBuilder();
+            for (int k = 0; k < nb.getInputCount(); k++) {
+                nb.setInput(k, rename.getOrDefault(nb.getInput(k), nb.getInput(k)));
+            }
+            if ((n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")) && inits.containsKey(n.getInput(1))) {
+                String w = n.getInput(1);
+                weight(b, inits, w);
+            }
+            String y = n.getOutput(0);
+            if (!quantized.contains(y)) {
+                b.addNode(nb);
+                continue;
+            }
+            String raw = outputs.contains(y) ? y + ".float" : y;
+            String dq = outputs.contains(y) ? y : y + ".dq";
+            b.addNode(nb.setOutput(0, raw));
+            String key = sharesWith.getOrDefault(y, y);
+            float[] r = ranges.get(key);
+            double scale = Math.max(r[1] - Math.min(0, r[0]), 1e-8) / 255.0;
+            int zp = (int) Math.max(0, Math.min(255, Math.rint(-Math.min(0, r[0]) / scale)));
+            String s = key + ".act_scale";
+            String z = key + ".act_zero_point";
+            inits.putIfAbsent(s, QTensors.float32(s, new long[0], new float[] {(float) scale}));
+            inits.putIfAbsent(z, QTensors.bytes(z, new long[0], TensorProto.DataType.UINT8_VALUE, new int[] {zp}));
+            b.addNode(NodeProto.newBuilder().setName(y + ".quantize").setOpType("QuantizeLinear").addInput(raw)
+                    .addInput(s).addInput(z).addOutput(y + ".q"));
+            b.addNode(NodeProto.newBuilder().setName(y + ".dequantize").setOpType("DequantizeLinear")
+                    .addInput(y + ".q").addInput(s).addInput(z).addOutput(dq));
+            if (!dq.equals(y)) {
+                rename.put(y, dq);
+            }
+        }
+        inits.values().forEach(b::addInitializer);
+        return m.toBuilder().setGraph(b).build();
+    }
+
+    /** Replaces float weight {@code w} by int8 {@code w.quantized} (symmetric, per output channel) and a DQ -> w. */
+    private static void weight(GraphProto.Builder b, Map<String, TensorProto> inits, String w) {
+        TensorProto t = inits.remove(w);
+        float[] v = QTensors.floats(t);
+        int c = (int) t.getDims(0);
+        int per = v.length / c;
+        float[] scale = new float[c];
+        int[] q = new int[v.length];
+        for (int k = 0; k < c; k++) {
+            float max = 0;
+            for (int i = 0; i < per; i++) {
+                max = Math.max(max, Math.abs(v[k * per + i]));
+            }
+            scale[k] = max > 0 ? max / 127f : 1f;
+            for (int i = 0; i < per; i++) {
+                q[k * per + i] = (int) Math.max(-127, Math.min(127, Math.rint(v[k * per + i] / scale[k])));
+            }
+        }
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        inits.put(w + ".quantized", QTensors.bytes(w + ".quantized", dims, TensorProto.DataType.INT8_VALUE, q));
+        inits.put(w + ".scale", QTensors.float32(w + ".scale", new long[] {c}, scale));
+        inits.put(w + ".zero_point", QTensors.bytes(w + ".zero_point", new long[] {c}, TensorProto.DataType.INT8_VALUE,
+                new int[c]));
+        b.addNode(NodeProto.newBuilder().setName(w + ".dequantize").setOpType("DequantizeLinear")
+                .addInput(w + ".quantized").addInput(w + ".scale").addInput(w + ".zero_point").addOutput(w)
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0)));
+    }
+
+    /** min and max of each named tensor of {@code m} over {@code rows}, from ONNX Runtime. */
+    private static Map<String, float[]> ranges(ModelProto m, List<String> tensors, INDArray rows, Path dir)
+            throws IOException {
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        Set<String> outs = new java.util.HashSet<>();
+        g.getOutputList().forEach(v -> outs.add(v.getName()));
+        for (String t : tensors) {
+            if (!outs.contains(t)) {
+                g.addOutput(ValueInfoProto.newBuilder().setName(t));
+            }
+        }
+        Path f = dir.resolve("calibration.onnx");
+        Files.write(f, m.toBuilder().setGraph(g).build().toByteArray());
+        Map<String, float[]> r = new HashMap<>();
+        try (OrtRunner ort = new OrtRunner(f, 1)) {
+            Map<String, INDArray> all = ort.runAll(Map.of(m.getGraph().getInput(0).getName(), rows));
+            for (String t : tensors) {
+                INDArray a = all.get(t);
+                r.put(t, new float[] {a.minNumber().floatValue(), a.maxNumber().floatValue()});
+            }
+        }
+        return r;
+    }
+}
