@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
 import dev.condense.engine.runtime.OptimizedGraph;
 import dev.condense.engine.runtime.OrtRunner;
+import dev.condense.engine.zoo.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +26,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The integer-only rewrite of hand-built QDQ models ({@link QdqFixture}): ONNX Runtime's outputs of the integer model
+ * The integer-only rewrite of hand-built QDQ models ({@link ReferenceQdq}): ONNX Runtime's outputs of the integer model
  * against the QDQ model's (within one step of the output's quantization), the ops written, ORT's optimized graph of
  * the result, and the located refusal of a float op between quantized tensors.
  */
 class IntegerOnlyExportTest {
     @TempDir
     Path dir;
+
+    private static ModelProto zoo(String id, long seed) {
+        return new OnnxExporter().toProto(Zoo.build(id, seed));
+    }
 
     private static INDArray rows(long seed, int n) {
         Nd4j.getRandom().setSeed(seed);
@@ -60,7 +66,7 @@ class IntegerOnlyExportTest {
     }
 
     private void matchesQdq(String zoo, Map<String, Long> expected) throws Exception {
-        ModelProto qdq = QdqFixture.qdq(QdqFixture.zoo(zoo, 3), rows(11, 64), dir);
+        ModelProto qdq = ReferenceQdq.qdq(zoo(zoo, 3), rows(11, 64), dir);
         ModelProto ints = IntegerOnlyExport.rewrite(qdq, zoo);
         Map<String, Long> ops = ops(ints);
         expected.forEach((op, count) -> assertEquals(count, ops.getOrDefault(op, 0L), op + " in " + ops));
@@ -90,7 +96,7 @@ class IntegerOnlyExportTest {
 
     @Test
     void aFloatOpBetweenQuantizedTensorsIsRefusedByName() throws Exception {
-        ModelProto f = QdqFixture.zoo("lenet-300-100", 3);
+        ModelProto f = zoo("lenet-300-100", 3);
         var g = f.getGraph().toBuilder();
         for (int i = 0; i < g.getNodeCount(); i++) {
             if (g.getNode(i).getOpType().equals("Relu")) {
@@ -98,7 +104,7 @@ class IntegerOnlyExportTest {
                 break;
             }
         }
-        ModelProto qdq = QdqFixture.qdq(f.toBuilder().setGraph(g).build(), rows(11, 16), dir);
+        ModelProto qdq = ReferenceQdq.qdq(f.toBuilder().setGraph(g).build(), rows(11, 16), dir);
         var e = assertThrows(OnnxFormatException.class, () -> IntegerOnlyExport.rewrite(qdq, "m.onnx"));
         assertTrue(e.getMessage().startsWith("m.onnx: integer-only export: node '"), e.getMessage());
         assertTrue(e.getMessage().contains("(Sigmoid) would compute in float"), e.getMessage());
@@ -107,7 +113,7 @@ class IntegerOnlyExportTest {
     @Test
     void aFloatModelHasNothingToRewrite() {
         var e = assertThrows(OnnxFormatException.class,
-                () -> IntegerOnlyExport.rewrite(QdqFixture.zoo("lenet-300-100", 3), "f.onnx"));
+                () -> IntegerOnlyExport.rewrite(zoo("lenet-300-100", 3), "f.onnx"));
         assertTrue(e.getMessage().contains("would compute in float") || e.getMessage().contains("no quantized layer"),
                 e.getMessage());
     }

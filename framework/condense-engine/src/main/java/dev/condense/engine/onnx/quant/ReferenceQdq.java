@@ -1,8 +1,6 @@
 package dev.condense.engine.onnx.quant;
 
-import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.runtime.OrtRunner;
-import dev.condense.engine.zoo.Zoo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,27 +19,24 @@ import onnx.Onnx.ValueInfoProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A hand-built QDQ model, as a straightforward post-training quantizer writes one (and as ORT's QDQ format lays it
- * out): weights of Conv/Gemm int8 symmetric per output channel behind a DequantizeLinear, biases left float;
+ * The yardstick QDQ model of issue 14 ("what a straightforward QDQ graph gets"), built from a float ONNX model for
+ * tests and benchmarks of the exporters; not the quantize stage (which works on the IR with calibrator plugins). As a
+ * straightforward post-training quantizer writes one (and as ORT's QDQ format lays it out): weights of Conv/Gemm int8 symmetric per output channel behind a DequantizeLinear, biases left float;
  * activations uint8 per tensor from the min/max (widened to contain 0) of the float model on calibration rows,
  * QuantizeLinear + DequantizeLinear on the normalized input and on the outputs of Conv/Gemm (unless a Relu reads
- * them), Relu, Add and GlobalAveragePool; MaxPool, Flatten and Reshape outputs share their input's parameters.
+ * them), Relu, Sigmoid, Add and GlobalAveragePool; MaxPool, Flatten and Reshape outputs share their input's parameters.
+ * BatchNormalization is not folded here: give it a BN-free model (LeNet-5, LeNet-300-100).
  */
-final class QdqFixture {
+public final class ReferenceQdq {
     private static final Set<String> OWN_RANGE = Set.of("Div", "Conv", "Gemm", "MatMul", "Relu", "Add",
             "GlobalAveragePool", "Sigmoid");
     private static final Set<String> SHARED = Set.of("MaxPool", "Flatten", "Reshape");
 
-    private QdqFixture() {
-    }
-
-    /** The float ONNX model of zoo model {@code id} (seed {@code seed}). */
-    static ModelProto zoo(String id, long seed) {
-        return new OnnxExporter().toProto(Zoo.build(id, seed));
+    private ReferenceQdq() {
     }
 
     /** The QDQ form of {@code m}, calibrated on {@code rows} in ONNX Runtime; {@code dir} holds scratch files. */
-    static ModelProto qdq(ModelProto m, INDArray rows, Path dir) throws IOException {
+    public static ModelProto qdq(ModelProto m, INDArray rows, Path dir) throws IOException {
         GraphProto g = m.getGraph();
         Map<String, String> producerOp = new HashMap<>();
         Map<String, Integer> readers = new HashMap<>();
