@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The yardstick QDQ model of issue 14 ("what a straightforward QDQ graph gets"), built from a float ONNX model for
  * tests and benchmarks of the exporters; not the quantize stage (which works on the IR with calibrator plugins). As a
- * straightforward post-training quantizer writes one (and as ORT's QDQ format lays it out): weights of Conv/Gemm int8 symmetric per output channel behind a DequantizeLinear, biases left float;
+ * straightforward post-training quantizer writes one (and as ORT's QDQ format lays it out): weights of Conv/Gemm
+ * int8 symmetric per output channel behind a DequantizeLinear, biases INT32 with scale {@code x_scale * w_scale[c]} behind a DequantizeLinear;
  * activations uint8 per tensor from the min/max (widened to contain 0) of the float model on calibration rows,
  * QuantizeLinear + DequantizeLinear on the normalized input and on the outputs of Conv/Gemm (unless a Relu reads
  * them), Relu, Sigmoid, Add and GlobalAveragePool; MaxPool, Flatten and Reshape outputs share their input's parameters.
@@ -62,6 +63,7 @@ public final class ReferenceQdq {
         }
         Map<String, float[]> ranges = ranges(m, quantized, rows, dir);
         Map<String, String> rename = new HashMap<>();
+        Map<String, Float> actScale = new HashMap<>();
         GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
         Map<String, TensorProto> inits = new LinkedHashMap<>();
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
@@ -73,8 +75,11 @@ public final class ReferenceQdq {
                 nb.setInput(k, rename.getOrDefault(nb.getInput(k), nb.getInput(k)));
             }
             if ((n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")) && inits.containsKey(n.getInput(1))) {
-                String w = n.getInput(1);
-                weight(b, inits, w);
+                float[] ws = weight(b, inits, n.getInput(1));
+                Float xs = actScale.get(nb.getInput(0));
+                if (n.getInputCount() > 2 && xs != null && inits.containsKey(n.getInput(2))) {
+                    bias(b, inits, n.getInput(2), xs, ws);
+                }
             }
             String y = n.getOutput(0);
             if (!quantized.contains(y)) {
@@ -99,13 +104,38 @@ public final class ReferenceQdq {
             if (!dq.equals(y)) {
                 rename.put(y, dq);
             }
+            actScale.put(dq, (float) scale);
         }
         inits.values().forEach(b::addInitializer);
         return m.toBuilder().setGraph(b).build();
     }
 
-    /** Replaces float weight {@code w} by int8 {@code w.quantized} (symmetric, per output channel) and a DQ -> w. */
-    private static void weight(GraphProto.Builder b, Map<String, TensorProto> inits, String w) {
+    /**
+     * Replaces float bias {@code bias} by INT32 {@code bias.quantized} with scale {@code x_scale * w_scale[c]} (zero
+     * point 0) and a DQ -> bias: the form ONNX Runtime's QDQ fusion needs (with a float bias it leaves the layer in
+     * float, measured in docs/benchmarks.md).
+     */
+    private static void bias(GraphProto.Builder b, Map<String, TensorProto> inits, String bias, float xs, float[] ws) {
+        TensorProto t = inits.remove(bias);
+        float[] v = QTensors.floats(t);
+        float[] scale = new float[v.length];
+        int[] q = new int[v.length];
+        for (int c = 0; c < v.length; c++) {
+            scale[c] = xs * ws[c];
+            q[c] = (int) Math.rint(v[c] / scale[c]);
+        }
+        inits.put(bias + ".quantized", QTensors.int32(bias + ".quantized", new long[] {v.length}, q));
+        inits.put(bias + ".scale", QTensors.float32(bias + ".scale", new long[] {v.length}, scale));
+        b.addNode(NodeProto.newBuilder().setName(bias + ".dequantize").setOpType("DequantizeLinear")
+                .addInput(bias + ".quantized").addInput(bias + ".scale").addOutput(bias)
+                .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0)));
+    }
+
+    /**
+     * Replaces float weight {@code w} by int8 {@code w.quantized} (symmetric, per output channel) and a DQ -> w;
+     * returns the scales.
+     */
+    private static float[] weight(GraphProto.Builder b, Map<String, TensorProto> inits, String w) {
         TensorProto t = inits.remove(w);
         float[] v = QTensors.floats(t);
         int c = (int) t.getDims(0);
@@ -130,6 +160,7 @@ public final class ReferenceQdq {
         b.addNode(NodeProto.newBuilder().setName(w + ".dequantize").setOpType("DequantizeLinear")
                 .addInput(w + ".quantized").addInput(w + ".scale").addInput(w + ".zero_point").addOutput(w)
                 .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0)));
+        return scale;
     }
 
     /** min and max of each named tensor of {@code m} over {@code rows}, from ONNX Runtime. */
