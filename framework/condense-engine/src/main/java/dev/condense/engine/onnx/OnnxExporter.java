@@ -47,7 +47,11 @@ public final class OnnxExporter {
      * atomically onto {@code file}, so a reader never sees a partial model.
      */
     public void write(ModelGraph g, Path file) {
-        byte[] bytes = toBytes(g);
+        write(toBytes(g), file);
+    }
+
+    /** Writes {@code bytes} (a serialized model) to {@code file} through a temporary file and an atomic move. */
+    public static void write(byte[] bytes, Path file) {
         Path abs = file.toAbsolutePath();
         try {
             Files.createDirectories(abs.getParent());

@@ -35,7 +35,8 @@ public record OptimizedGraph(Map<String, Integer> nodeTypes) {
 
     /** Float compute kernels that an int8 model should not keep (their presence means float math). */
     private static final Set<String> FLOAT_COMPUTE = Set.of("Conv", "Gemm", "MatMul", "com.microsoft:FusedConv",
-            "com.microsoft:FusedGemm", "com.microsoft:FusedMatMul", "com.microsoft:NchwcConv", "ConvTranspose");
+            "com.microsoft:FusedGemm", "com.microsoft:FusedMatMul", "com.microsoft:NchwcConv", "ConvTranspose",
+            "com.microsoft.nchwc:Conv");
 
     /**
      * Opens {@code model} in ONNX Runtime with {@code intraOpThreads} threads and reads the optimized graph back.

@@ -13,9 +13,12 @@ import dev.condense.kernel.stage.StageKind;
 import dev.condense.kernel.stage.StageSpec;
 import java.util.List;
 
-/** {@code export: {format}}, format defaulting to {@code onnx} (so {@code - export} is valid). */
+/**
+ * {@code export: {format, quantized}}, format defaulting to {@code onnx} and quantized to {@code qdq} (so
+ * {@code - export} is valid).
+ */
 public final class ExportKind implements StageKind {
-    private static final List<String> KEYS = List.of("format");
+    private static final List<String> KEYS = List.of("format", "quantized");
 
     @Override
     public String id() {
@@ -31,6 +34,7 @@ public final class ExportKind implements StageKind {
     public ObjectNode schema(ObjectNode defs) {
         ObjectNode export = object("write the model");
         props(export).set("format", orVar(oneOfStrings(ExportStageSpec.FORMATS).put("default", "onnx")));
+        props(export).set("quantized", orVar(oneOfStrings(ExportStageSpec.QUANTIZED).put("default", "qdq")));
         defs.set("export-body", export);
         return ref("export-body");
     }
@@ -38,6 +42,7 @@ public final class ExportKind implements StageKind {
     @Override
     public StageSpec parse(NodeRef body, Location at) {
         return body.expectObject(KEYS).construct(() -> new ExportStageSpec(
-                body.optional("format").map(NodeRef::asText).orElse("onnx"), at));
+                body.optional("format").map(NodeRef::asText).orElse("onnx"),
+                body.optional("quantized").map(NodeRef::asText).orElse("qdq"), at));
     }
 }

@@ -8,17 +8,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed {@code export: {format}}.
+ * A parsed {@code export: {format, quantized}}.
  *
- * @param format the output format; only {@code onnx} for now
+ * @param format    the output format; only {@code onnx} for now
+ * @param quantized the form of quantized layers: {@code qdq} (QuantizeLinear/DequantizeLinear around float ops,
+ *                  which ONNX Runtime fuses into integer kernels where it can) or {@code integer} (integer-only
+ *                  operators: QLinearConv, QGemm, ...; an op that cannot run in integers is an error)
  */
-public record ExportStageSpec(String format, Location location) implements StageSpec {
+public record ExportStageSpec(String format, String quantized, Location location) implements StageSpec {
     /** The formats the kernel writes. */
     public static final List<String> FORMATS = List.of("onnx");
+    /** The forms of quantized layers. */
+    public static final List<String> QUANTIZED = List.of("qdq", "integer");
 
     public ExportStageSpec {
         if (!FORMATS.contains(format)) {
             throw new IllegalArgumentException("format must be one of " + FORMATS + ", was " + format);
+        }
+        if (!QUANTIZED.contains(quantized)) {
+            throw new IllegalArgumentException("quantized must be one of " + QUANTIZED + ", was " + quantized);
         }
         Objects.requireNonNull(location, "location");
     }
@@ -30,6 +38,6 @@ public record ExportStageSpec(String format, Location location) implements Stage
 
     @Override
     public PlannedStage plan(PlanContext context) {
-        return new ExportStep(format, location, context.recipe().output().resolvedDir());
+        return new ExportStep(format, quantized, location, context.recipe().output().resolvedDir());
     }
 }

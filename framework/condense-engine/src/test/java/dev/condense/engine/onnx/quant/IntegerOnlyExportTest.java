@@ -1,0 +1,120 @@
+package dev.condense.engine.onnx.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.engine.runtime.OptimizedGraph;
+import dev.condense.engine.runtime.OrtRunner;
+import dev.condense.engine.zoo.Zoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The integer-only rewrite of hand-built QDQ models ({@link ReferenceQdq}): ONNX Runtime's outputs of the integer model
+ * against the QDQ model's (within one step of the output's quantization), the ops written, ORT's optimized graph of
+ * the result, and the located refusal of a float op between quantized tensors.
+ */
+class IntegerOnlyExportTest {
+    @TempDir
+    Path dir;
+
+    private static ModelProto zoo(String id, long seed) {
+        return new OnnxExporter().toProto(Zoo.build(id, seed));
+    }
+
+    private static INDArray rows(long seed, int n) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.FLOAT, n, 1, 28, 28);
+    }
+
+    private static Map<String, Long> ops(ModelProto m) {
+        return m.getGraph().getNodeList().stream().collect(Collectors.groupingBy(
+                n -> (n.getDomain().isEmpty() ? "" : n.getDomain() + ":") + n.getOpType(), Collectors.counting()));
+    }
+
+    private INDArray run(ModelProto m, String file, INDArray x) throws Exception {
+        Path f = dir.resolve(file);
+        Files.write(f, m.toByteArray());
+        try (OrtRunner r = new OrtRunner(f, 1)) {
+            return r.run(x);
+        }
+    }
+
+    private static float outputStep(ModelProto qdq) {
+        String out = qdq.getGraph().getOutput(0).getName();
+        NodeProto dq = qdq.getGraph().getNodeList().stream().filter(n -> n.getOutput(0).equals(out)).findFirst()
+                .orElseThrow();
+        TensorProto s = qdq.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(dq.getInput(1)))
+                .findFirst().orElseThrow();
+        return QTensors.floats(s)[0];
+    }
+
+    private void matchesQdq(String zoo, Map<String, Long> expected) throws Exception {
+        ModelProto qdq = ReferenceQdq.qdq(zoo(zoo, 3), rows(11, 64), dir);
+        ModelProto ints = IntegerOnlyExport.rewrite(qdq, zoo);
+        Map<String, Long> ops = ops(ints);
+        expected.forEach((op, count) -> assertEquals(count, ops.getOrDefault(op, 0L), op + " in " + ops));
+        for (String fl : List.of("Conv", "Gemm", "MatMul", "Relu")) {
+            assertFalse(ops.containsKey(fl), "no float " + fl + ": " + ops);
+        }
+        INDArray x = rows(12, 32);
+        INDArray a = run(qdq, "qdq.onnx", x);
+        INDArray b = run(ints, "int.onnx", x);
+        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+        assertTrue(diff <= outputStep(qdq) * 1.0001, "max difference " + diff + " > one output step "
+                + outputStep(qdq));
+        OptimizedGraph og = OptimizedGraph.of(dir.resolve("int.onnx"), 1);
+        assertEquals(0, og.floatComputeNodes(), og.summary());
+    }
+
+    @Test
+    void lenet5BecomesQLinearConvAndQGemm() throws Exception {
+        matchesQdq("lenet-5", Map.of("QLinearConv", 2L, "com.microsoft:QGemm", 2L, "MaxPool", 2L, "Flatten", 1L,
+                "QuantizeLinear", 1L, "DequantizeLinear", 1L));
+    }
+
+    @Test
+    void lenet300100IsThreeQGemms() throws Exception {
+        matchesQdq("lenet-300-100", Map.of("com.microsoft:QGemm", 3L, "QuantizeLinear", 1L, "DequantizeLinear", 1L));
+    }
+
+    @Test
+    void aFloatOpBetweenQuantizedTensorsIsRefusedByName() throws Exception {
+        ModelProto f = zoo("lenet-300-100", 3);
+        var g = f.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("Relu")) {
+                g.setNode(i, g.getNode(i).toBuilder().setOpType("Sigmoid"));
+                break;
+            }
+        }
+        ModelProto qdq = ReferenceQdq.qdq(f.toBuilder().setGraph(g).build(), rows(11, 16), dir);
+        var e = assertThrows(OnnxFormatException.class, () -> IntegerOnlyExport.rewrite(qdq, "m.onnx"));
+        assertTrue(e.getMessage().startsWith("m.onnx: integer-only export: node '"), e.getMessage());
+        assertTrue(e.getMessage().contains("(Sigmoid) would compute in float"), e.getMessage());
+    }
+
+    @Test
+    void aFloatModelHasNothingToRewrite() {
+        var e = assertThrows(OnnxFormatException.class,
+                () -> IntegerOnlyExport.rewrite(zoo("lenet-300-100", 3), "f.onnx"));
+        assertTrue(e.getMessage().contains("would compute in float") || e.getMessage().contains("no quantized layer"),
+                e.getMessage());
+    }
+}

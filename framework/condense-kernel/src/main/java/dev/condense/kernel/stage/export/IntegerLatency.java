@@ -1,0 +1,62 @@
+package dev.condense.kernel.stage.export;
+
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.runtime.InterleavedLatency;
+import dev.condense.engine.runtime.LatencyComparison;
+import dev.condense.kernel.run.StageRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import onnx.Onnx.ModelProto;
+
+/**
+ * The batch-128 latency of an integer-only model.onnx against the QDQ form of the same graph, timed interleaved in
+ * ONNX Runtime with one intra-op thread (CPU time of the calling thread; {@link InterleavedLatency}), reported as
+ * {@code latency_b128_ms_median} (the written file), {@code latency_b128_qdq_ms_median} and
+ * {@code speedup_vs_qdq} with its quartiles and verdict. The QDQ form goes to a scratch file that is deleted.
+ */
+final class IntegerLatency {
+    static final int BATCH = 128;
+    private static final InterleavedLatency.Plan PLAN = new InterleavedLatency.Plan(3, 11, 4, 20);
+
+    private IntegerLatency() {
+    }
+
+    static void report(ModelProto qdq, Path written, ModelGraph graph, StageRun run) {
+        long[] shape = graph.inputs().get(0).shape().clone();
+        shape[0] = BATCH;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 1) {
+                return; // no concrete input shape to time with
+            }
+        }
+        Path scratch = null;
+        try {
+            scratch = Files.createTempFile("condense-qdq-", ".onnx");
+            Files.write(scratch, qdq.toByteArray());
+            LatencyComparison c = InterleavedLatency.measure(scratch, written, shape, PLAN, 1).ratio();
+            run.context().report("latency_b128_ms_median", round(c.model().medianMillis()));
+            run.context().report("latency_b128_qdq_ms_median", round(c.reference().medianMillis()));
+            run.context().report("speedup_vs_qdq", round(c.speedupMedian()));
+            run.context().report("speedup_vs_qdq_iqr", String.format(Locale.ROOT, "%.2f-%.2f", c.speedupQ1(),
+                    c.speedupQ3()));
+            run.context().report("speedup_vs_qdq_verdict", c.verdict().text());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the QDQ form for timing: " + e.getMessage(), e);
+        } finally {
+            if (scratch != null) {
+                try {
+                    Files.deleteIfExists(scratch);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
