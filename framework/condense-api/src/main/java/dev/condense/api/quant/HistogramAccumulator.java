@@ -1,0 +1,121 @@
+package dev.condense.api.quant;
+
+import dev.condense.api.quant.Calibrator.ClipRange;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A two-pass {@link Calibrator.Accumulator} that chooses the range from a {@link ValueHistogram}: pass 0 finds the
+ * extremes, pass 1 counts the values in {@code bins} equal bins over {@code [-A, A]}, {@code A = max(|min|, |max|)}
+ * (libnd4j's {@code histogram_fixed_width} op; counts accumulate as exact whole numbers). Since the bins are fixed
+ * before they are filled and counts add exactly, the histogram and so the range depend only on the rows, not on the
+ * batch size or order. Retains {@code bins} counts and a few scalars, whatever the number of rows.
+ *
+ * <p>Subclasses choose the range from the histogram ({@link #choose}); the result is then intersected with the
+ * observed range widened to contain 0, so post-ReLU tensors get {@code min == 0}.
+ */
+public abstract class HistogramAccumulator implements Calibrator.Accumulator {
+    private final int bins;
+    private double lo = Double.POSITIVE_INFINITY;
+    private double hi = Double.NEGATIVE_INFINITY;
+    private boolean filling;
+    private INDArray counts;
+
+    /** @param bins number of histogram bins, even, in [2, 2^20] */
+    protected HistogramAccumulator(int bins) {
+        if (bins < 2 || bins % 2 != 0 || bins > (1 << 20)) {
+            throw new IllegalArgumentException("bins must be even and in [2, 1048576], was " + bins);
+        }
+        this.bins = bins;
+    }
+
+    @Override
+    public final int passes() {
+        return 2;
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code pass} is not 0 or 1, or a value is NaN or infinite
+     * @throws IllegalStateException    when pass 1 starts before any pass-0 value, or pass 0 resumes after pass 1 began
+     */
+    @Override
+    public final void observe(int pass, INDArray values) {
+        if (pass != 0 && pass != 1) {
+            throw new IllegalArgumentException("histogram calibration has passes 0 and 1, got pass " + pass);
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        if (pass == 0) {
+            if (filling) {
+                throw new IllegalStateException("pass 0 values arrived after pass 1 began");
+            }
+            double min = values.minNumber().doubleValue();
+            double max = values.maxNumber().doubleValue();
+            if (!Double.isFinite(min) || !Double.isFinite(max) || values.isNaN().any()) {
+                throw new IllegalArgumentException("calibration values must be finite, saw [" + min + ", " + max + "]");
+            }
+            lo = Math.min(lo, min);
+            hi = Math.max(hi, max);
+            return;
+        }
+        if (lo > hi) {
+            throw new IllegalStateException("pass 1 began before pass 0 observed any value");
+        }
+        filling = true;
+        double a = absMax();
+        if (a == 0) {
+            return;
+        }
+        if (counts == null) {
+            counts = Nd4j.zeros(DataType.INT64, bins);
+        }
+        INDArray out = Nd4j.create(DataType.INT64, bins);
+        DynamicCustomOp op = DynamicCustomOp.builder("histogram_fixed_width")
+                .addInputs(values.castTo(DataType.DOUBLE).reshape(values.length()),
+                        Nd4j.createFromArray(-a, a))
+                .addIntegerArguments(bins)
+                .addOutputs(out)
+                .build();
+        Nd4j.exec(op);
+        counts.addi(out);
+    }
+
+    private double absMax() {
+        return Math.max(Math.abs(lo), Math.abs(hi));
+    }
+
+    /**
+     * @throws IllegalStateException before pass 1 has observed a value
+     */
+    @Override
+    public final ClipRange range(int bits, boolean symmetric) {
+        if (bits < 2 || bits > 8) {
+            throw new IllegalArgumentException("bits must be in [2, 8], was " + bits);
+        }
+        if (!filling) {
+            throw new IllegalStateException("the range of a histogram calibration needs both passes observed");
+        }
+        double a = absMax();
+        if (a == 0) {
+            return symmetric ? new ClipRange(-1, 1) : new ClipRange(0, 1);
+        }
+        ValueHistogram h = new ValueHistogram(counts.toDoubleVector(), a, lo, hi);
+        ClipRange chosen = choose(h, bits, symmetric);
+        if (symmetric) {
+            double t = Math.min(a, Math.max(-chosen.min(), chosen.max()));
+            return new ClipRange(-t, t);
+        }
+        double min = Math.max(chosen.min(), Math.min(0, lo));
+        double max = Math.min(chosen.max(), Math.max(0, hi));
+        return max > min ? new ClipRange(min, max) : new ClipRange(Math.min(0, lo), Math.max(0, hi));
+    }
+
+    /**
+     * The clipping range for {@code bits}-bit quantization chosen from {@code h} (symmetric about 0 when
+     * {@code symmetric}); the caller intersects it with the observed range widened to contain 0.
+     */
+    protected abstract ClipRange choose(ValueHistogram h, int bits, boolean symmetric);
+}
