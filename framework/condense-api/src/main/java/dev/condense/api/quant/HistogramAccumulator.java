@@ -8,27 +8,28 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A two-pass {@link Calibrator.Accumulator} that chooses the range from a {@link ValueHistogram}: pass 0 finds the
- * extremes, pass 1 counts the values in {@code bins} equal bins over {@code [-A, A]}, {@code A = max(|min|, |max|)}
- * (libnd4j's {@code histogram_fixed_width} op; counts accumulate as exact whole numbers). Since the bins are fixed
+ * extremes, pass 1 counts the values in equal bins, {@code n} per side, over {@code [0, A]} when no value is negative
+ * and over {@code [-A, A]} otherwise, {@code A = max(|min|, |max|)} (libnd4j's {@code histogram_fixed_width} op;
+ * counts accumulate as exact whole numbers). Since the bins are fixed
  * before they are filled and counts add exactly, the histogram and so the range depend only on the rows, not on the
- * batch size or order. Retains {@code bins} counts and a few scalars, whatever the number of rows.
+ * batch size or order. Retains at most {@code 2n} counts and a few scalars, whatever the number of rows.
  *
  * <p>Subclasses choose the range from the histogram ({@link #choose}); the result is then intersected with the
  * observed range widened to contain 0, so post-ReLU tensors get {@code min == 0}.
  */
 public abstract class HistogramAccumulator implements Calibrator.Accumulator {
-    private final int bins;
+    private final int binsPerSide;
     private double lo = Double.POSITIVE_INFINITY;
     private double hi = Double.NEGATIVE_INFINITY;
     private boolean filling;
     private INDArray counts;
 
-    /** @param bins number of histogram bins, even, in [2, 2^20] */
-    protected HistogramAccumulator(int bins) {
-        if (bins < 2 || bins % 2 != 0 || bins > (1 << 20)) {
-            throw new IllegalArgumentException("bins must be even and in [2, 1048576], was " + bins);
+    /** @param binsPerSide histogram bins per side of 0 ({@code n}), in [1, 2^20] */
+    protected HistogramAccumulator(int binsPerSide) {
+        if (binsPerSide < 1 || binsPerSide > (1 << 20)) {
+            throw new IllegalArgumentException("bins per side must be in [1, 1048576], was " + binsPerSide);
         }
-        this.bins = bins;
+        this.binsPerSide = binsPerSide;
     }
 
     @Override
@@ -69,13 +70,14 @@ public abstract class HistogramAccumulator implements Calibrator.Accumulator {
         if (a == 0) {
             return;
         }
+        int bins = lo >= 0 ? binsPerSide : 2 * binsPerSide;
         if (counts == null) {
             counts = Nd4j.zeros(DataType.INT64, bins);
         }
         INDArray out = Nd4j.create(DataType.INT64, bins);
         DynamicCustomOp op = DynamicCustomOp.builder("histogram_fixed_width")
                 .addInputs(values.castTo(DataType.DOUBLE).reshape(values.length()),
-                        Nd4j.createFromArray(-a, a))
+                        Nd4j.createFromArray(lo >= 0 ? 0 : -a, a))
                 .addIntegerArguments(bins)
                 .addOutputs(out)
                 .build();

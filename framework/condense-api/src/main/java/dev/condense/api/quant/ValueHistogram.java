@@ -3,9 +3,10 @@ package dev.condense.api.quant;
 import java.util.Arrays;
 
 /**
- * A histogram of a tensor's calibration values over {@code [-absMax, absMax]}: {@code counts.length} (even) equal bins
- * of width {@code 2 absMax / bins}, so 0 is the edge between bins {@code bins/2 - 1} and {@code bins/2}. Values equal to
- * {@code absMax} fall in the last bin. Also carries the exact extremes, which the bins only bound.
+ * A histogram of a tensor's calibration values in equal bins: over {@code [0, absMax]} when no value is negative
+ * ({@code min >= 0}: {@code n} bins), otherwise over {@code [-absMax, absMax]} ({@code 2n} bins, 0 the edge between
+ * bins {@code n - 1} and {@code n}); {@code n} is the bins per side. Values equal to {@code absMax} fall in the last
+ * bin. Also carries the exact extremes, which the bins only bound.
  *
  * @param counts values per bin ({@code >= 0}, whole numbers); not copied: treat as read-only
  * @param absMax {@code max(|min|, |max|)}, {@code > 0}
@@ -15,17 +16,32 @@ import java.util.Arrays;
 public record ValueHistogram(double[] counts, double absMax, double min, double max) {
 
     public ValueHistogram {
-        if (counts.length < 2 || counts.length % 2 != 0) {
-            throw new IllegalArgumentException("a value histogram needs an even number of bins >= 2, got " + counts.length);
-        }
         if (!(absMax > 0) || !Double.isFinite(absMax) || min > max) {
             throw new IllegalArgumentException("invalid histogram range: absMax " + absMax + ", min " + min + ", max " + max);
         }
+        if (counts.length < 1 || (min < 0 && counts.length % 2 != 0)) {
+            throw new IllegalArgumentException("a signed value histogram needs an even number of bins, got " + counts.length);
+        }
     }
 
-    /** Bin width in the tensor's units. */
+    /** Whether no observed value is negative (then the bins cover {@code [0, absMax]}). */
+    public boolean nonNegative() {
+        return min >= 0;
+    }
+
+    /** The lower edge of the first bin: 0 or {@code -absMax}. */
+    public double lowerEdge() {
+        return nonNegative() ? 0 : -absMax;
+    }
+
+    /** Bins per side: {@code n}. */
+    public int binsPerSide() {
+        return nonNegative() ? counts.length : counts.length / 2;
+    }
+
+    /** Bin width in the tensor's units: {@code absMax / n}. */
     public double binWidth() {
-        return 2 * absMax / counts.length;
+        return absMax / binsPerSide();
     }
 
     /** Total count. */
@@ -33,26 +49,21 @@ public record ValueHistogram(double[] counts, double absMax, double min, double 
         return Arrays.stream(counts).sum();
     }
 
-    /** Counts of the non-negative half: {@code bins/2} bins over {@code [0, absMax]} (bin i covers {@code [i w, (i+1) w)}). */
+    /** Counts of the non-negative values: {@code n} bins over {@code [0, absMax]} (bin i covers {@code [i w, (i+1) w)}). */
     public double[] positiveHalf() {
-        return Arrays.copyOfRange(counts, counts.length / 2, counts.length);
+        return Arrays.copyOfRange(counts, counts.length - binsPerSide(), counts.length);
     }
 
-    /**
-     * Counts of {@code |x|}: {@code bins/2} bins over {@code [0, absMax]}, bin i holding the values of bins
-     * {@code bins/2 + i} and {@code bins/2 - 1 - i}.
-     */
+    /** Counts of {@code |x|}: {@code n} bins over {@code [0, absMax]}. */
     public double[] folded() {
+        if (nonNegative()) {
+            return counts.clone();
+        }
         int half = counts.length / 2;
         double[] f = new double[half];
         for (int i = 0; i < half; i++) {
             f[i] = counts[half + i] + counts[half - 1 - i];
         }
         return f;
-    }
-
-    /** Whether no observed value is negative. */
-    public boolean nonNegative() {
-        return min >= 0;
     }
 }

@@ -26,7 +26,7 @@ class HistogramAccumulatorTest {
 
     @Test
     void plantedValuesLandInTheirBinsAcrossBatches() {
-        Capture c = new Capture(8); // bins of width 1 over [-4, 4]
+        Capture c = new Capture(4); // 8 bins of width 1 over [-4, 4]
         float[] a = {-4f, -0.5f, 0f, 0.25f};
         float[] b = {1.5f, 3.99f, 4f, -2.5f};
         c.observe(0, Nd4j.createFromArray(a));
@@ -42,11 +42,14 @@ class HistogramAccumulatorTest {
 
     @Test
     void nonNegativeDataClipsTheLowerEndToZero() {
-        Capture c = new Capture(4);
-        c.observe(0, Nd4j.createFromArray(0f, 2f));
-        c.observe(1, Nd4j.createFromArray(0f, 2f));
+        Capture c = new Capture(4); // 4 bins of width 0.5 over [0, 2]
+        c.observe(0, Nd4j.createFromArray(0f, 2f, 0.6f));
+        c.observe(1, Nd4j.createFromArray(0f, 2f, 0.6f));
         assertEquals(new ClipRange(0, 2), c.range(8, false));
         assertEquals(new ClipRange(-2, 2), c.range(8, true));
+        assertArrayEquals(new double[] {1, 1, 0, 1}, c.seen.counts());
+        assertArrayEquals(new double[] {1, 1, 0, 1}, c.seen.folded());
+        assertEquals(0.5, c.seen.binWidth(), 0.0);
     }
 
     @Test
@@ -57,6 +60,6 @@ class HistogramAccumulatorTest {
         assertThrows(IllegalStateException.class, () -> c.range(8, false));
         c.observe(1, Nd4j.createFromArray(1f));
         assertThrows(IllegalStateException.class, () -> c.observe(0, Nd4j.createFromArray(1f)));
-        assertThrows(IllegalArgumentException.class, () -> new Capture(3));
+        assertThrows(IllegalArgumentException.class, () -> new Capture(0));
     }
 }

@@ -45,8 +45,8 @@ final class Percentiles {
         double[] counts = h.counts();
         int upper = firstBinReaching(counts, 1 - cut);
         int lower = cut == 0 ? firstNonEmpty(counts) : firstBinExceeding(counts, cut);
-        double min = Math.min(0, -h.absMax() + lower * w);
-        double max = Math.max(0, -h.absMax() + (upper + 1) * w);
+        double min = Math.min(0, h.lowerEdge() + lower * w);
+        double max = Math.max(0, h.lowerEdge() + (upper + 1) * w);
         return max > min ? new ClipRange(min, max) : new ClipRange(Math.min(0, h.min()), Math.max(0, h.max()));
     }
 

@@ -29,26 +29,34 @@ class PercentileCalibratorTest extends CalibratorContract<PercentileParams> {
 
     @Override
     protected long maxRetainedValues() {
-        return 512 + 16;
+        return 2 * 512 + 16;
     }
 
     @Override
     protected List<Supplier<? extends Record>> invalidParams() {
         return List.of(() -> new PercentileParams(49.0, null), () -> new PercentileParams(100.5, null),
-                () -> new PercentileParams(null, 100), () -> new PercentileParams(null, 1025));
+                () -> new PercentileParams(null, 100), () -> new PercentileParams(null, 65537));
     }
 
-    /** 1000 values 0..999 (bins of width 1 over [-1000, 1000]): the 99th percentile of |x| is the bin of 989. */
+    /** Values 0..999, one per bin of width 1 over [0, 1000]: the 99th percentile is the bin of 989. */
     @Test
-    void plantedPercentileOfAbsoluteValues() {
-        double[] counts = new double[2000];
-        for (int i = 1000; i < 2000; i++) {
-            counts[i] = 1;
-        }
+    void plantedPercentileOfNonNegativeValues() {
+        double[] counts = new double[1000];
+        java.util.Arrays.fill(counts, 1);
         ValueHistogram h = new ValueHistogram(counts, 1000, 0, 999);
         assertEquals(new ClipRange(-990, 990), Percentiles.range(h, 99.0, true));
         assertEquals(new ClipRange(0, 995), Percentiles.range(h, 99.0, false), "0.5% cut from each tail");
         assertEquals(new ClipRange(0, 1000), Percentiles.range(h, 100.0, false));
+    }
+
+    /** One value per bin of width 1 over [-1000, 1000]: |x| has 2 per bin; each tail loses 0.5%, 10 bins. */
+    @Test
+    void plantedPercentileOfSignedValues() {
+        double[] counts = new double[2000];
+        java.util.Arrays.fill(counts, 1);
+        ValueHistogram h = new ValueHistogram(counts, 1000, -1000, 999.5);
+        assertEquals(new ClipRange(-990, 990), Percentiles.range(h, 99.0, true));
+        assertEquals(new ClipRange(-990, 990), Percentiles.range(h, 99.0, false));
     }
 
     /** One outlier of 1000 among 9999 N(0, 1) values: 99.9% clips it, min/max would not. */
