@@ -70,15 +70,20 @@ public final class OnnxExporter {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(g.name());
         QuantizedExport quantized = QuantizedExport.of(g);
         quantized.nodes().forEach(graph::addNode);
+        ActivationQdq activations = ActivationQdq.of(g, quantized.names());
+        activations.inputNodes().forEach(graph::addNode);
         for (Node n : g.nodes()) {
             NodeProto.Builder np = NodeProto.newBuilder().setName(n.name()).setOpType(n.opType())
-                    .addAllInput(n.inputs()).addAllOutput(n.outputs());
+                    .addAllOutput(n.outputs());
+            n.inputs().forEach(i -> np.addInput(activations.read(i)));
             for (Map.Entry<String, Object> a : new TreeMap<>(n.attributes()).entrySet()) {
                 np.addAttribute(OnnxAttributes.toProto(a.getKey(), a.getValue()));
             }
             graph.addNode(np);
+            n.outputs().forEach(o -> activations.after(o).forEach(graph::addNode));
         }
         g.initializers().forEach((name, value) -> quantized.initializers(name, value).forEach(graph::addInitializer));
+        activations.initializers().forEach(graph::addInitializer);
         g.inputs().forEach(v -> graph.addInput(valueInfo(v)));
         g.outputs().forEach(v -> graph.addOutput(valueInfo(v)));
         return ModelProto.newBuilder()

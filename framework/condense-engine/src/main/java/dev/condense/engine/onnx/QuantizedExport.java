@@ -70,6 +70,17 @@ final class QuantizedExport {
         return e;
     }
 
+    /** The names this export generated (nodes and tensors), for later generated names to avoid. */
+    Set<String> names() {
+        Set<String> out = new HashSet<>();
+        nodes.forEach(n -> {
+            out.add(n.getName());
+            out.addAll(n.getOutputList());
+        });
+        replaced.values().forEach(ts -> ts.forEach(t -> out.add(t.getName())));
+        return out;
+    }
+
     /** Nodes to write before the graph's own. */
     List<NodeProto> nodes() {
         return nodes;

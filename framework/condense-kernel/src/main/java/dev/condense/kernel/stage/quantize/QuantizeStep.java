@@ -1,0 +1,141 @@
+package dev.condense.kernel.stage.quantize;
+
+import dev.condense.api.data.DataSplit;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.quant.Calibrator.ClipRange;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
+import dev.condense.engine.quant.ActivationCalibration;
+import dev.condense.engine.quant.MinMaxAccumulator;
+import dev.condense.engine.quant.QdqPlacement;
+import dev.condense.engine.quant.StaticQuantization;
+import dev.condense.engine.text.Quote;
+import dev.condense.kernel.recipe.LayerPattern;
+import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.kernel.run.StageRun;
+import dev.condense.kernel.stage.PlannedStage;
+import dev.condense.kernel.stage.Preview;
+import dev.condense.kernel.stage.ResolvedBodies;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A planned {@code quantize} stage. Static mode: the layers' float activations are calibrated on the first
+ * {@code rows} training rows (min/max) in ONNX Runtime, then weights (per channel or per tensor), activations
+ * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
+ * stays float: weights and biases hold their dequantized values. Node and tensor names and shapes do not change.
+ */
+public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
+
+    @Override
+    public String kind() {
+        return "quantize";
+    }
+
+    @Override
+    public Location location() {
+        return spec.location();
+    }
+
+    @Override
+    public Preview preview(ModelGraph graph) {
+        List<WeightedLayer> layers = layers(graph);
+        List<String> lines = new ArrayList<>();
+        QuantizeStageSpec.Weights w = spec.weights();
+        int wBits = w.reduceRange() ? Math.min(7, w.bits()) : w.bits();
+        String weights = wBits + "-bit " + (w.symmetric() ? "symmetric" : "asymmetric") + " "
+                + (w.perChannel() ? "per-channel" : "per-tensor") + " weights";
+        if (spec.mode().equals("static")) {
+            QdqPlacement p = QdqPlacement.of(graph, layers);
+            var a = spec.activations();
+            lines.add("quantize: static int8, " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ", "
+                    + weights + ", " + p.tensors().size() + " activations " + (a.symmetric() ? "int8 symmetric"
+                    : "uint8 asymmetric") + " (" + p.calibrated().size() + " calibrated by " + a.calibrator()
+                    + " on " + a.rows() + " training rows), QDQ export");
+        } else {
+            lines.add("quantize: dynamic, " + layers.size() + " layers, " + weights
+                    + "; activations quantized by ONNX Runtime at run time");
+        }
+        lines.add("  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source).toList()));
+        return new Preview(graph, lines);
+    }
+
+    @Override
+    public ModelGraph run(ModelGraph graph, StageRun run) {
+        List<WeightedLayer> layers = layers(graph);
+        QuantizeStageSpec.Weights w = spec.weights();
+        var weights = new StaticQuantization.WeightOptions(w.bits(), w.perChannel(), w.symmetric(), w.reduceRange());
+        if (!spec.mode().equals("static")) {
+            throw new RecipeException(spec.location(), "quantize: mode 'dynamic' is not implemented yet");
+        }
+        var a = spec.activations();
+        DataSplit train = run.context().dataset().orElseThrow(() -> new IllegalStateException(
+                "quantize: static mode needs a data set")).train();
+        int rows = (int) Math.min(a.rows(), train.size());
+        QdqPlacement placement = QdqPlacement.of(graph, layers);
+        Map<String, ClipRange> ranges = ActivationCalibration.ranges(graph, train, rows, placement.calibrated(),
+                MinMaxAccumulator::new, a.bits(), a.symmetric(), run.context().workDir());
+        ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
+        run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
+                + " activations, calibrated on " + rows + " rows (" + a.calibrator() + ")");
+        run.context().report("layers", layers.size());
+        run.context().report("activations", placement.tensors().size());
+        run.context().report("calibration_rows", rows);
+        run.context().report("calibrator", a.calibrator());
+        return out;
+    }
+
+    /** The selected layers; located errors for a pattern matching nothing and for an empty selection. */
+    List<WeightedLayer> layers(ModelGraph graph) {
+        List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
+                .filter(l -> l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE).toList();
+        List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
+        for (LayerPattern p : spec.layers().unmatched(names)) {
+            throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
+                    + " matches no quantizable layer; layers: " + String.join(", ", names));
+        }
+        List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
+        if (chosen.isEmpty()) {
+            throw new RecipeException(spec.location(), "quantize: no float Conv, Gemm or MatMul layer to quantize"
+                    + (names.isEmpty() ? " (already quantized, or none in the model)" : " after the layers filter"));
+        }
+        for (WeightedLayer l : chosen) {
+            long[] shape = graph.initializers().get(l.source()).shape();
+            if (spec.weights().perChannel() && shape.length < 2) {
+                throw new RecipeException(spec.location(), "quantize: weight " + Quote.single(l.source())
+                        + " has shape " + java.util.Arrays.toString(shape) + ", no channel axis for per-channel"
+                        + " quantization; use granularity: per-tensor or exclude it");
+            }
+        }
+        return chosen;
+    }
+
+    @Override
+    public Object resolvedBody() {
+        QuantizeStageSpec.Weights w = spec.weights();
+        var a = spec.activations();
+        Object weights = ResolvedBodies.ordered("bits", w.bits(), "granularity",
+                w.perChannel() ? "per-channel" : "per-tensor", "symmetric", w.symmetric(), "reduce-range",
+                w.reduceRange());
+        Map<String, Object> layers = new java.util.LinkedHashMap<>();
+        if (!spec.layers().include().isEmpty()) {
+            layers.put("include", spec.layers().include().stream().map(LayerPattern::pattern).toList());
+        }
+        if (!spec.layers().exclude().isEmpty()) {
+            layers.put("exclude", spec.layers().exclude().stream().map(LayerPattern::pattern).toList());
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("mode", spec.mode());
+        body.put("weights", weights);
+        if (spec.mode().equals("static")) {
+            body.put("activations", ResolvedBodies.ordered("bits", a.bits(), "symmetric", a.symmetric(),
+                    "calibrator", a.calibrator(), "rows", a.rows()));
+        }
+        if (!layers.isEmpty()) {
+            body.put("layers", layers);
+        }
+        return body;
+    }
+}
