@@ -9,6 +9,7 @@ import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.MinMaxAccumulator;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
+import dev.condense.engine.rewrite.BatchNormFolding;
 import dev.condense.engine.text.Quote;
 import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
@@ -22,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A planned {@code quantize} stage. Static mode: the layers' float activations are calibrated on the first
+ * A planned {@code quantize} stage. First every BatchNormalization that directly follows a Conv or Gemm is folded
+ * into it ({@link BatchNormFolding}; the BN nodes go, so the preview predicts the folded graph). Static mode: the layers' float activations are calibrated on the first
  * {@code rows} training rows (min/max) in ONNX Runtime, then weights (per channel or per tensor), activations
  * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
- * stays float: weights and biases hold their dequantized values. Node and tensor names and shapes do not change.
+ * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
  */
 public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
 
@@ -40,7 +42,9 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
     }
 
     @Override
-    public Preview preview(ModelGraph graph) {
+    public Preview preview(ModelGraph input) {
+        BatchNormFolding.Result folded = BatchNormFolding.fold(input);
+        ModelGraph graph = folded.graph();
         List<WeightedLayer> layers = layers(graph);
         List<String> lines = new ArrayList<>();
         QuantizeStageSpec.Weights w = spec.weights();
@@ -58,12 +62,17 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
             lines.add("quantize: dynamic, " + layers.size() + " layers, " + weights
                     + "; activations quantized by ONNX Runtime at run time");
         }
+        if (!folded.folded().isEmpty()) {
+            lines.add("  batch norms folded into their Conv/Gemm first: " + folded.folded().size());
+        }
         lines.add("  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source).toList()));
         return new Preview(graph, lines);
     }
 
     @Override
-    public ModelGraph run(ModelGraph graph, StageRun run) {
+    public ModelGraph run(ModelGraph input, StageRun run) {
+        BatchNormFolding.Result folded = BatchNormFolding.fold(input);
+        ModelGraph graph = folded.graph();
         List<WeightedLayer> layers = layers(graph);
         QuantizeStageSpec.Weights w = spec.weights();
         var weights = new StaticQuantization.WeightOptions(w.bits(), w.perChannel(), w.symmetric(), w.reduceRange());
@@ -80,6 +89,7 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
         ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
         run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
                 + " activations, calibrated on " + rows + " rows (" + a.calibrator() + ")");
+        run.context().report("batch_norms_folded", folded.folded().size());
         run.context().report("layers", layers.size());
         run.context().report("activations", placement.tensors().size());
         run.context().report("calibration_rows", rows);
