@@ -40,7 +40,7 @@ final class ActivationQdq {
     /** The QDQ form of {@code g}'s static activation quantizations; names avoid {@code taken} and the graph's. */
     static ActivationQdq of(ModelGraph g, Set<String> taken) {
         ActivationQdq e = new ActivationQdq();
-        if (g.activationQuantization().isEmpty()) {
+        if (g.activationQuantization().values().stream().allMatch(ActivationQuantization::isDynamic)) {
             return e;
         }
         e.used.addAll(taken);
@@ -56,8 +56,7 @@ final class ActivationQdq {
         g.inputs().forEach(v -> inputs.add(v.name()));
         for (var a : g.activationQuantization().entrySet()) {
             if (a.getValue().isDynamic()) {
-                throw new IllegalStateException("activation '" + a.getKey() + "' is quantized dynamically; the QDQ"
-                        + " export writes static activations only");
+                continue;    // DynamicMatMul writes its run-time quantization
             }
             List<NodeProto> qdq = e.qdq(a.getKey(), a.getValue().affine());
             if (inputs.contains(a.getKey())) {

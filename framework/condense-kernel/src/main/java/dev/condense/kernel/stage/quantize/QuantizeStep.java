@@ -6,6 +6,7 @@ import dev.condense.api.quant.Calibrator.ClipRange;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.quant.ActivationCalibration;
+import dev.condense.engine.quant.DynamicQuantization;
 import dev.condense.engine.quant.MinMaxAccumulator;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
@@ -59,8 +60,14 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
                     : "uint8 asymmetric") + " (" + p.calibrated().size() + " calibrated by " + a.calibrator()
                     + " on " + a.rows() + " training rows), QDQ export");
         } else {
-            lines.add("quantize: dynamic, " + layers.size() + " layers, " + weights
-                    + "; activations quantized by ONNX Runtime at run time");
+            List<WeightedLayer> eligible = DynamicQuantization.eligible(graph, layers);
+            if (eligible.isEmpty()) {
+                throw new RecipeException(spec.location(), "quantize: mode 'dynamic' quantizes Gemm and MatMul"
+                        + " layers and the selection has none (Conv layers need mode: static)");
+            }
+            layers = eligible;
+            lines.add("quantize: dynamic, " + layers.size() + " Gemm/MatMul layer" + (layers.size() == 1 ? "" : "s")
+                    + ", " + weights + "; activations quantized by ONNX Runtime at run time (uint8, per call)");
         }
         if (!folded.folded().isEmpty()) {
             lines.add("  batch norms folded into their Conv/Gemm first: " + folded.folded().size());
@@ -76,8 +83,12 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
         List<WeightedLayer> layers = layers(graph);
         QuantizeStageSpec.Weights w = spec.weights();
         var weights = new StaticQuantization.WeightOptions(w.bits(), w.perChannel(), w.symmetric(), w.reduceRange());
-        if (!spec.mode().equals("static")) {
-            throw new RecipeException(spec.location(), "quantize: mode 'dynamic' is not implemented yet");
+        if (spec.mode().equals("dynamic")) {
+            List<WeightedLayer> eligible = DynamicQuantization.eligible(graph, layers);
+            run.context().log("quantize: dynamic, " + eligible.size() + " Gemm/MatMul layers");
+            run.context().report("batch_norms_folded", folded.folded().size());
+            run.context().report("layers", eligible.size());
+            return DynamicQuantization.apply(graph, layers, weights);
         }
         var a = spec.activations();
         DataSplit train = run.context().dataset().orElseThrow(() -> new IllegalStateException(
