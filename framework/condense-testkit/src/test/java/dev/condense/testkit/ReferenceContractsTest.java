@@ -5,6 +5,7 @@ import dev.condense.api.loss.LossFunction;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
+import dev.condense.api.quant.Calibrator;
 import dev.condense.api.quant.Quantizer;
 import dev.condense.api.stage.Stage;
 import java.util.List;
@@ -23,6 +24,14 @@ class ReferenceContractsTest {
         protected List<java.util.function.Supplier<? extends Record>> invalidParams() {
             return List.of(() -> new ReferenceExtensions.Bits(0), () -> new ReferenceExtensions.Bits(9));
         }
+    }
+
+    @Nested
+    class MinMax extends CalibratorContract<ReferenceExtensions.NoParams> {
+        protected Calibrator<ReferenceExtensions.NoParams> extension() { return new ReferenceExtensions.MinMaxCalibrator(); }
+        protected ReferenceExtensions.NoParams params() { return new ReferenceExtensions.NoParams(); }
+        protected boolean coversObservedExtremes() { return true; }
+        protected long maxRetainedValues() { return 8; }
     }
 
     @Nested

@@ -5,6 +5,7 @@ import dev.condense.api.decomp.Factorization;
 import dev.condense.api.loss.LossFunction;
 import dev.condense.api.loss.LossInputs;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.quant.Calibrator;
 import dev.condense.api.quant.QuantizedTensor;
 import dev.condense.api.quant.Quantizer;
 import dev.condense.api.stage.Stage;
@@ -106,6 +107,46 @@ final class ReferenceExtensions {
             ModelGraph.Builder b = g.toBuilder();
             g.initializers().forEach((k, v) -> b.initializer(k, v.mul(p.factor())));
             return b.build();
+        }
+    }
+
+    record NoParams() {
+    }
+
+    /** One-pass running min/max, widened to contain 0. */
+    static final class MinMaxCalibrator implements Calibrator<NoParams> {
+        public String id() { return "minmax"; }
+        public Class<NoParams> paramsType() { return NoParams.class; }
+        public String summary() { return "Running minimum and maximum"; }
+
+        public Accumulator accumulator(NoParams p) {
+            return new Accumulator() {
+                private double lo = Double.POSITIVE_INFINITY;
+                private double hi = Double.NEGATIVE_INFINITY;
+
+                public int passes() { return 1; }
+
+                public void observe(int pass, INDArray values) {
+                    if (pass != 0) {
+                        throw new IllegalArgumentException("pass must be 0, was " + pass);
+                    }
+                    lo = Math.min(lo, values.minNumber().doubleValue());
+                    hi = Math.max(hi, values.maxNumber().doubleValue());
+                }
+
+                public ClipRange range(int bits, boolean symmetric) {
+                    if (lo > hi) {
+                        throw new IllegalStateException("no values observed");
+                    }
+                    double min = Math.min(0, lo);
+                    double max = Math.max(0, hi);
+                    double abs = Math.max(-min, max);
+                    if (abs == 0) {
+                        return symmetric ? new ClipRange(-1, 1) : new ClipRange(0, 1);
+                    }
+                    return symmetric ? new ClipRange(-abs, abs) : new ClipRange(min, max);
+                }
+            };
         }
     }
 }

@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 1 for calibrators that need only running statistics, 2 for histogram calibrators that fix the histogram's range
  * in pass 0 and fill it in pass 1). Invariants: an accumulator's memory is bounded by its params (histogram bins),
  * never by the number of rows; the same rows give the same range whatever the batch size and order of batches
- * (histograms with a range fixed before they are filled; no per-batch averaging).
+ * (histograms with a range fixed before they are filled; no per-batch averaging). The testkit's
+ * {@code CalibratorContract} checks these invariants for every implementation.
  *
  * @param <P> params record (percentile, bins, ...)
  */
@@ -33,6 +34,8 @@ public interface Calibrator<P extends Record> extends Extension<P> {
          * arrive in order, each over the same rows.
          *
          * @param values float32, any shape (e.g. {@code [N, C, H, W]}); read-only, not retained
+         * @throws IllegalArgumentException when {@code pass} is outside {@code [0, passes())}
+         * @throws IllegalStateException    when a pass arrives before the previous one was observed
          */
         void observe(int pass, INDArray values);
 
@@ -42,6 +45,8 @@ public interface Calibrator<P extends Record> extends Extension<P> {
          *
          * @param bits      2 to 8
          * @param symmetric whether the quantization will be symmetric about zero (then {@code min == -max})
+         * @throws IllegalStateException when the last pass has not been observed (no values at all, or only pass 0
+         *                               of a two-pass accumulator)
          */
         ClipRange range(int bits, boolean symmetric);
     }

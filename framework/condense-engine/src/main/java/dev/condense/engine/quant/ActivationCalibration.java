@@ -1,120 +1,153 @@
 package dev.condense.engine.quant;
 
-import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ModelGraph;
-import dev.condense.api.quant.Calibrator;
+import dev.condense.api.model.ValueInfo;
+import dev.condense.api.quant.Calibrator.Accumulator;
 import dev.condense.api.quant.Calibrator.ClipRange;
+import dev.condense.engine.graph.ShapeInference;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.runtime.OrtRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
-import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
-import onnx.Onnx.TensorProto;
-import onnx.Onnx.TypeProto;
-import onnx.Onnx.ValueInfoProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The calibration runner of static quantization: runs the float model in ONNX Runtime over calibration rows, batch
- * by batch, and streams each requested activation tensor's values into its own {@link Calibrator.Accumulator}
- * (every pass the accumulators ask for, over the same rows in the same order), then asks each for its clip range.
- * The model is exported without activation quantization (the float model) with the requested tensors added as graph
- * outputs, into a scratch file in {@code workDir} that is deleted afterwards. Memory: one batch of every requested
- * tensor at a time, never all rows.
+ * Calibrates activation ranges: runs the FLOAT model over calibration rows batch by batch in ONNX Runtime (the
+ * exported float model with the tapped tensors made graph outputs, so the values are those of the runtime that will
+ * run the quantized model) and feeds each tapped tensor's {@link Accumulator}, once per pass.
+ *
+ * <p>Memory is bounded by the batch size (one batch of inputs and of tapped tensors at a time) plus what the
+ * accumulators retain (their bins), never by the number of rows. Rows are visited in order in every pass; the
+ * accumulators' own invariant (same range whatever the batch split) makes the result independent of the batch size.
  */
 public final class ActivationCalibration {
-    /** Rows per ONNX Runtime call. */
-    static final int BATCH = 128;
-
     private ActivationCalibration() {
     }
 
     /**
-     * @param graph       the float graph (activation quantization, if any, is ignored)
-     * @param rows        the calibration rows: the first {@code count} rows of this split ({@code [N, ...]} features)
-     * @param count       how many rows, 1 to {@code rows.size()}
-     * @param tensors     graph inputs or node outputs (float)
-     * @param accumulator a fresh accumulator per tensor
-     * @param bits        the bits the ranges are for (2 to 8)
-     * @param symmetric   whether the ranges are for symmetric quantization
-     * @param workDir     where the scratch model goes
-     * @return the clip range of each tensor, in {@code tensors}' order
+     * One accumulator per tensor from {@code factory}, fed over {@code rows}, then asked for its range.
+     *
+     * @param graph     a float model with one input
+     * @param rows      calibration rows {@code [N, ...]} as the graph input expects (e.g. {@code DataSplit.features()})
+     * @param tensors   names of the tensors to calibrate: node outputs or the graph input
+     * @param factory   a fresh accumulator per call (e.g. {@code PluginAccumulators.factory(calibrator, params)})
+     * @param batchSize rows per ONNX Runtime call, >= 1
+     * @param bits      quantization bits passed to {@link Accumulator#range}
+     * @param symmetric whether the ranges must be symmetric about 0
+     * @return the range of every tensor, in the order of {@code tensors}
      */
-    public static Map<String, ClipRange> ranges(ModelGraph graph, DataSplit rows, int count, List<String> tensors,
-                                                Supplier<Calibrator.Accumulator> accumulator, int bits,
-                                                boolean symmetric, Path workDir) {
-        if (count < 1 || count > rows.size()) {
-            throw new IllegalArgumentException("calibration rows must be in [1, " + rows.size() + "], was " + count);
-        }
-        Map<String, Calibrator.Accumulator> acc = new LinkedHashMap<>();
-        int passes = 1;
-        for (String t : tensors) {
-            Calibrator.Accumulator a = accumulator.get();
-            if (a.passes() < 1 || a.passes() > 2) {
-                throw new IllegalStateException("a calibrator accumulator needs 1 or 2 passes, not " + a.passes());
-            }
-            passes = Math.max(passes, a.passes());
-            acc.put(t, a);
-        }
-        Path model = workDir.resolve("calibration-" + System.nanoTime() + ".onnx");
-        try {
-            Files.createDirectories(workDir);
-            Files.write(model, withOutputs(graph, tensors).toByteArray());
-            String input = graph.inputs().get(0).name();
-            try (OrtRunner ort = new OrtRunner(model)) {
-                for (int pass = 0; pass < passes; pass++) {
-                    for (int start = 0; start < count; start += BATCH) {
-                        int end = Math.min(count, start + BATCH);
-                        INDArray x = rows.features().get(NDArrayIndex.interval(start, end));
-                        Map<String, INDArray> out = ort.runAll(Map.of(input, x));
-                        for (var e : acc.entrySet()) {
-                            if (pass < e.getValue().passes()) {
-                                INDArray v = e.getKey().equals(input) ? x : out.get(e.getKey());
-                                e.getValue().observe(pass, v);
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("calibration: cannot write " + model, e);
-        } finally {
-            try {
-                Files.deleteIfExists(model);
-            } catch (IOException ignored) {
-                // scratch file in the run's work directory, removed with it
-            }
-        }
+    public static Map<String, ClipRange> calibrate(ModelGraph graph, INDArray rows, List<String> tensors,
+            Supplier<Accumulator> factory, int batchSize, int bits, boolean symmetric) {
+        Map<String, Accumulator> acc = new LinkedHashMap<>();
+        tensors.forEach(t -> acc.put(t, factory.get()));
+        observe(graph, rows, acc, batchSize);
         Map<String, ClipRange> out = new LinkedHashMap<>();
         acc.forEach((t, a) -> out.put(t, a.range(bits, symmetric)));
         return out;
     }
 
-    /** The float model with every tensor of {@code tensors} that is not a graph input or output added as an output. */
-    static ModelProto withOutputs(ModelGraph graph, List<String> tensors) {
-        ModelGraph.Builder b = graph.toBuilder();
-        graph.activationQuantization().keySet().forEach(b::removeActivationQuantization);
-        ModelProto m = new OnnxExporter().toProto(b.build());
-        GraphProto.Builder g = m.getGraph().toBuilder();
-        Set<String> present = new HashSet<>();
-        g.getInputList().forEach(v -> present.add(v.getName()));
-        g.getOutputList().forEach(v -> present.add(v.getName()));
-        for (String t : tensors) {
-            if (present.add(t)) {
-                g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+    /**
+     * Feeds every accumulator all its passes over {@code rows}: pass {@code p} runs the model over all rows in batches
+     * of {@code batchSize} and hands each accumulator with {@code passes() > p} its tensor's values of each batch.
+     * The model runs {@code max passes()} times over the rows.
+     *
+     * @param accumulators by tensor name (node outputs or the graph input); afterwards every one may be asked for a range
+     * @throws IllegalArgumentException when the graph has not exactly one input, a name is not a tensor the graph
+     *                                  computes (an initializer or unknown), {@code rows} is empty or
+     *                                  {@code batchSize < 1}
+     */
+    public static void observe(ModelGraph graph, INDArray rows, Map<String, Accumulator> accumulators, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("calibration batch size must be at least 1, was " + batchSize);
+        }
+        if (graph.inputs().size() != 1) {
+            throw new IllegalArgumentException("calibration needs a model with one input, '" + graph.name() + "' has "
+                    + graph.inputs().size());
+        }
+        if (rows.rank() < 1 || rows.size(0) == 0) {
+            throw new IllegalArgumentException("calibration needs at least one row");
+        }
+        String input = graph.inputs().get(0).name();
+        ModelGraph tapped = withTaps(graph, accumulators.keySet(), input);
+        int passes = accumulators.values().stream().mapToInt(Accumulator::passes).max().orElse(0);
+        if (passes == 0) {
+            return;
+        }
+        Path file = exportTemporary(tapped);
+        try (OrtRunner ort = new OrtRunner(file)) {
+            long n = rows.size(0);
+            for (int p = 0; p < passes; p++) {
+                for (long start = 0; start < n; start += batchSize) {
+                    INDArray batch = rows(rows, start, Math.min(n, start + batchSize));
+                    Map<String, INDArray> values = ort.runAll(Map.of(input, batch));
+                    for (var e : accumulators.entrySet()) {
+                        if (p < e.getValue().passes()) {
+                            e.getValue().observe(p, e.getKey().equals(input) ? batch : values.get(e.getKey()));
+                        }
+                    }
+                }
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
             }
         }
-        return m.toBuilder().setGraph(g).build();
+    }
+
+    /**
+     * {@code graph} with the tapped node outputs added to its outputs (the graph input is fed directly, not tapped).
+     */
+    static ModelGraph withTaps(ModelGraph graph, java.util.Set<String> tensors, String input) {
+        Map<String, long[]> shapes = ShapeInference.infer(graph);
+        List<ValueInfo> outs = new ArrayList<>();
+        for (String t : tensors) {
+            if (t.equals(input)) {
+                continue;
+            }
+            if (graph.initializers().containsKey(t) || graph.producer(t).isEmpty()) {
+                throw new IllegalArgumentException("cannot calibrate '" + t + "': not a tensor that a node of '"
+                        + graph.name() + "' computes" + (graph.initializers().containsKey(t) ? " (it is a weight)" : ""));
+            }
+            long[] shape = shapes.get(t);
+            if (shape == null) {
+                throw new IllegalArgumentException("cannot calibrate '" + t + "': its shape is unknown");
+            }
+            outs.add(new ValueInfo(t, ValueInfo.ElementType.FLOAT, shape));
+        }
+        ModelGraph.Builder b = graph.toBuilder();
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        graph.outputs().forEach(o -> existing.add(o.name()));
+        outs.stream().filter(o -> !existing.contains(o.name())).forEach(b::output);
+        return b.build();
+    }
+
+    private static INDArray rows(INDArray rows, long from, long to) {
+        INDArrayIndex[] idx = new INDArrayIndex[rows.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return rows.get(idx);
+    }
+
+    private static Path exportTemporary(ModelGraph g) {
+        try {
+            Path file = Files.createTempFile("condense-calibration-", ".onnx");
+            Files.write(file, new OnnxExporter().toBytes(g));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the calibration model to a temporary file", e);
+        }
     }
 }

@@ -69,8 +69,8 @@ class StaticQuantizationTest {
         ModelGraph g = Zoo.build("lenet-5", 3);
         List<WeightedLayer> layers = WeightedLayers.stored(g);
         QdqPlacement p = QdqPlacement.of(g, layers);
-        Map<String, ClipRange> ranges = ActivationCalibration.ranges(g, rows(300, 5), 300, p.calibrated(),
-                MinMaxAccumulator::new, 8, false, dir);
+        Map<String, ClipRange> ranges = ActivationCalibration.calibrate(g, rows(300, 5).features(), p.calibrated(),
+                MinMaxAccumulator::new, 128, 8, false);
         ModelGraph q = StaticQuantization.apply(g, layers, p, ranges, 8, false,
                 new StaticQuantization.WeightOptions(8, true, true, false));
 

@@ -4,6 +4,7 @@ import dev.condense.api.decomp.Decomposition;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
+import dev.condense.api.quant.Calibrator;
 import dev.condense.api.quant.Quantizer;
 import dev.condense.api.stage.Stage;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class ExtensionPoints {
     /** Every point, in listing order. */
     public static final List<Class<? extends Extension<?>>> ALL = List.of(
-            cast(ImportanceScorer.class), cast(Quantizer.class), cast(LossFunction.class),
+            cast(ImportanceScorer.class), cast(Quantizer.class), cast(Calibrator.class), cast(LossFunction.class),
             cast(Decomposition.class), cast(Stage.class));
 
     private ExtensionPoints() {

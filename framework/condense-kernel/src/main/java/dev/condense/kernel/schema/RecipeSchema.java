@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.condense.api.extension.Extension;
 import dev.condense.api.loss.LossFunction;
 import dev.condense.api.prune.ImportanceScorer;
+import dev.condense.api.quant.Calibrator;
 import dev.condense.kernel.plan.ExtensionLookup;
 import dev.condense.kernel.stage.StageKinds;
 import java.io.UncheckedIOException;
@@ -16,8 +17,9 @@ import java.util.List;
 
 /**
  * The JSON Schema (draft 2020-12) of recipes, for editors (yaml-language-server completes and checks against it):
- * the built-in structure ({@link BuiltInSchema}) plus, per installed {@link ImportanceScorer} and {@code Stage}, the
- * params of its record ({@link ParamsSchema}). Every scalar also accepts a whole {@code ${var}} reference. Top-level
+ * the built-in structure ({@link BuiltInSchema}) plus, per installed {@link ImportanceScorer}, {@code LossFunction},
+ * {@link Calibrator} and {@code Stage}, the params of its record ({@link ParamsSchema}); a stage kind refers to
+ * {@code #/$defs/scorer}, {@code #/$defs/loss} or {@code #/$defs/calibrator} for a field that names one. Every scalar also accepts a whole {@code ${var}} reference. Top-level
  * keys are not required, since a file may be a partial base for {@code extends}; the loader checks completeness.
  */
 public final class RecipeSchema {
@@ -47,6 +49,7 @@ public final class RecipeSchema {
                 .put("description", "${name} or ${name:-default}: the value of a var"));
         defs.set("scorer", extensions(lookup, ImportanceScorer.class, "an ImportanceScorer id, or {id: {params}}"));
         defs.set("loss", extensions(lookup, LossFunction.class, "a LossFunction id, or {id: {params}}"));
+        defs.set("calibrator", extensions(lookup, Calibrator.class, "a Calibrator id, or {id: {params}}"));
         BuiltInSchema.addDefinitions(defs);
         defs.set("stage", BuiltInSchema.stage(kinds, kinds.plugin().schemas(lookup), defs));
         root.setAll(BuiltInSchema.recipe());

@@ -8,6 +8,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
+import dev.condense.api.quant.Calibrator;
 import dev.condense.api.stage.Stage;
 import dev.condense.api.stage.StageContext;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import java.util.TreeSet;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) a fake stage (search) and a fake loss (soft-label). */
+/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) a fake stage (search) and a fake loss (soft-label) and a fake calibrator (minmax). */
 public final class FakeLookup implements ExtensionLookup {
     private final Map<Class<?>, Map<String, Extension<?>>> byPoint = new HashMap<>();
 
@@ -29,6 +30,7 @@ public final class FakeLookup implements ExtensionLookup {
         add(ImportanceScorer.class, new FakeScorer<>("fpgm", NoParams.class, Set.of(Granularity.FILTER), false));
         add(Stage.class, new SearchStage());
         add(LossFunction.class, new SoftLabel());
+        add(Calibrator.class, new FakeCalibrator());
     }
 
     private void add(Class<?> point, Extension<?> e) {
@@ -132,6 +134,43 @@ public final class FakeLookup implements ExtensionLookup {
         @Override
         public String summary() {
             return "fake search";
+        }
+    }
+
+    /** A fake min/max calibrator: always the range [-1, 1]. */
+    private static final class FakeCalibrator implements Calibrator<NoParams> {
+        @Override
+        public Accumulator accumulator(NoParams params) {
+            return new Accumulator() {
+                @Override
+                public int passes() {
+                    return 1;
+                }
+
+                @Override
+                public void observe(int pass, INDArray values) {
+                }
+
+                @Override
+                public ClipRange range(int bits, boolean symmetric) {
+                    return new ClipRange(-1, 1);
+                }
+            };
+        }
+
+        @Override
+        public String id() {
+            return "minmax";
+        }
+
+        @Override
+        public Class<NoParams> paramsType() {
+            return NoParams.class;
+        }
+
+        @Override
+        public String summary() {
+            return "fake minmax";
         }
     }
 }

@@ -66,6 +66,7 @@ class RecipeSchemaTest {
         assertTrue(stage.at("/anyOf/0/enum").toString().contains("search"));
         assertTrue(stage.at("/anyOf/1/properties").has("distill"));
         assertTrue(schema.at("/$defs/loss").toString().contains("soft-label"), "the installed losses are listed");
+        assertEquals("[\"minmax\"]", schema.at("/$defs/calibrator/anyOf/0/enum").toString(), "the installed calibrators");
         assertEquals("#/$defs/var-ref", schema.at("/properties/seed/anyOf/1/$ref").asText());
         String json = RecipeSchema.json(new FakeLookup());
         assertEquals(schema, JsonMapper.builder().build().readTree(json));

@@ -22,6 +22,7 @@ import dev.condense.kernel.stage.ResolvedBodies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A planned {@code quantize} stage. First every BatchNormalization that directly follows a Conv or Gemm is folded
@@ -31,6 +32,8 @@ import java.util.Map;
  * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
  */
 public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
+    /** Calibration rows per ONNX Runtime call. */
+    static final int CALIBRATION_BATCH = 128;
 
     @Override
     public String kind() {
@@ -95,8 +98,9 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
                 "quantize: static mode needs a data set")).train();
         int rows = (int) Math.min(a.rows(), train.size());
         QdqPlacement placement = QdqPlacement.of(graph, layers);
-        Map<String, ClipRange> ranges = ActivationCalibration.ranges(graph, train, rows, placement.calibrated(),
-                MinMaxAccumulator::new, a.bits(), a.symmetric(), run.context().workDir());
+        Map<String, ClipRange> ranges = ActivationCalibration.calibrate(graph,
+                train.features().get(NDArrayIndex.interval(0, rows)), placement.calibrated(), MinMaxAccumulator::new,
+                CALIBRATION_BATCH, a.bits(), a.symmetric());
         ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
         run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
                 + " activations, calibrated on " + rows + " rows (" + a.calibrator() + ")");
