@@ -24,6 +24,17 @@ class QuantizeRunTest {
 
     @Test
     void pytorchModelWithBatchNormQuantizesAndRunsOnIntegerKernels() throws Exception {
+        run("{rows: 256}");
+    }
+
+    @Test
+    void aCalibratorPluginChoosesTheRanges() throws Exception {
+        run("{rows: 256, calibrator: {percentile: {percentile: 99.9}}}");
+        String resolved = Files.readString(dir.resolve("runs/int8/recipe.resolved.yaml"));
+        assertTrue(resolved.contains("percentile"), resolved);
+    }
+
+    private void run(String activations) throws Exception {
         Path recipe = Recipes.write(dir, "int8.yaml", """
                 recipe: int8
                 seed: 3
@@ -32,11 +43,11 @@ class QuantizeRunTest {
                 stages:
                   - train: {epochs: 1, batch: 64}
                   - evaluate: {metrics: [accuracy, size]}
-                  - quantize: {activations: {rows: 256}}
+                  - quantize: {activations: %s}
                   - evaluate: {metrics: [accuracy, size]}
                   - export
                 output: {dir: runs/int8}
-                """.formatted(FIXTURE));
+                """.formatted(FIXTURE, activations));
         Cli.Result r = Cli.run(dir, "run", recipe.toString());
         assertEquals(0, r.exit(), r.all());
         Path out = dir.resolve("runs/int8");

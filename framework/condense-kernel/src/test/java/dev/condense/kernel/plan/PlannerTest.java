@@ -99,6 +99,15 @@ class PlannerTest {
     }
 
     @Test
+    void quantizeResolvesItsCalibratorAmongInstalledOnes() {
+        Path f = withStage("quantize: {activations: {calibrator: minmx}}");
+        assertError(() -> plan(f), f, 5, 42, "unknown calibrator 'minmx'", "(did you mean 'minmax'?)");
+        Path ok = withStage("quantize: {activations: {calibrator: minmax}}");
+        var step = (dev.condense.kernel.stage.quantize.QuantizeStep) plan(ok).stages().get(0);
+        assertEquals("minmax", step.calibrator().id());
+    }
+
+    @Test
     void scorerParamErrorsAreLocatedAtTheValue() {
         Path norm = withStage("prune: {scorer: {magnitude: {norm: l3}}, sparsity: 0.5}");
         assertError(() -> plan(norm), norm, 5, 40, "norm must be l1 or l2, was l3");

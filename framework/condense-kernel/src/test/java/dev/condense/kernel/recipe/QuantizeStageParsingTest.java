@@ -35,15 +35,17 @@ class QuantizeStageParsingTest {
         assertEquals(new QuantizeStageSpec.Activations(8, false, "minmax", QuantizeStageSpec.DEFAULT_ROWS),
                 q.activations());
         assertTrue(q.layers().test("conv1.weight"));
+        assertEquals(null, q.calibrator());   // the engine's built-in min/max
     }
 
     @Test
     void readsEveryOption() {
         QuantizeStageSpec q = quantize("quantize: {mode: static, weights: {bits: 4, granularity: per-tensor,"
-                + " symmetric: false, reduce-range: true}, activations: {bits: 8, symmetric: true, calibrator: minmax,"
-                + " rows: 64}, layers: {exclude: [conv1.weight]}}");
+                + " symmetric: false, reduce-range: true}, activations: {bits: 8, symmetric: true,"
+                + " calibrator: {percentile: {percentile: 99.9}}, rows: 64}, layers: {exclude: [conv1.weight]}}");
         assertEquals(new QuantizeStageSpec.Weights(4, false, false, true), q.weights());
-        assertEquals(new QuantizeStageSpec.Activations(8, true, "minmax", 64), q.activations());
+        assertEquals(new QuantizeStageSpec.Activations(8, true, "percentile", 64), q.activations());
+        assertEquals("percentile", q.calibrator().id());
         assertFalse(q.layers().test("conv1.weight"));
         assertTrue(q.layers().test("fc1.weight"));
         assertEquals("dynamic", quantize("quantize: {mode: dynamic}").mode());
@@ -56,8 +58,6 @@ class QuantizeStageParsingTest {
                 "bits must be in [2, 8], was 0");
         assertError(() -> RecipeLoader.load(withStage("quantize: {weights: {bits: 33}}")), r, 5, 32,
                 "bits must be in [2, 8], was 33");
-        assertError(() -> RecipeLoader.load(withStage("quantize: {activations: {calibrator: entropy}}")), r, 5, 42,
-                "unknown calibrator 'entropy'", "available: minmax");
         assertError(() -> RecipeLoader.load(withStage("quantize: {activations: {bits: 4}}")), r, 5, 36,
                 "activations are quantized with 8 bits");
         assertError(() -> RecipeLoader.load(withStage("quantize: {mode: qat}")), r, 5, 22, "not supported yet");

@@ -10,6 +10,7 @@ import static dev.condense.kernel.schema.SchemaNodes.ref;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.condense.engine.text.Quote;
+import dev.condense.kernel.recipe.ExtensionRef;
 import dev.condense.kernel.recipe.LayerFilter;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.NodeRef;
@@ -50,7 +51,7 @@ public final class QuantizeKind implements StageKind {
         ObjectNode acts = object("how activations are quantized (static mode: calibrated on training rows)");
         props(acts).set("bits", orVar(integer(8, 8).put("default", 8)));
         props(acts).set("symmetric", orVar(NODES.objectNode().put("type", "boolean").put("default", false)));
-        props(acts).set("calibrator", orVar(oneOfStrings(QuantizeStageSpec.CALIBRATORS).put("default", "minmax")));
+        props(acts).set("calibrator", ref("calibrator"));
         props(acts).set("rows", orVar(integer(1, null).put("default", QuantizeStageSpec.DEFAULT_ROWS)));
         ObjectNode q = object("post-training int8 quantization (QDQ export)");
         props(q).set("mode", orVar(oneOfStrings(QuantizeStageSpec.MODES).put("default", "static")));
@@ -81,14 +82,15 @@ public final class QuantizeKind implements StageKind {
         int aBits = 8;
         boolean aSym = false;
         String calibrator = "minmax";
+        ExtensionRef calibratorRef = null;
         int rows = QuantizeStageSpec.DEFAULT_ROWS;
         var a = body.optional("activations");
         if (a.isPresent()) {
             a.get().expectObject(ACTIVATION_KEYS);
             aBits = a.get().optional("bits").map(QuantizeKind::activationBits).orElse(8);
             aSym = a.get().optional("symmetric").map(QuantizeKind::bool).orElse(false);
-            calibrator = a.get().optional("calibrator").map(c -> choice(c, QuantizeStageSpec.CALIBRATORS))
-                    .orElse("minmax");
+            calibratorRef = a.get().optional("calibrator").map(c -> ExtensionRef.read(c, "a calibrator")).orElse(null);
+            calibrator = calibratorRef == null ? "minmax" : calibratorRef.id();
             rows = a.get().optional("rows").map(r -> r.asInt(1, Integer.MAX_VALUE)).orElse(QuantizeStageSpec.DEFAULT_ROWS);
             if (mode.equals("dynamic")) {
                 throw a.get().fail("activations are quantized at run time in dynamic mode (uint8, per tensor, each"
@@ -98,7 +100,8 @@ public final class QuantizeKind implements StageKind {
         LayerFilter layers = body.optional("layers").map(LayerFilter::read).orElse(LayerFilter.ALL);
         var weights = new QuantizeStageSpec.Weights(wBits, granularity.equals("per-channel"), wSym, reduce);
         var activations = new QuantizeStageSpec.Activations(aBits, aSym, calibrator, rows);
-        return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, layers, at));
+        ExtensionRef ref = calibratorRef;
+        return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, ref, layers, at));
     }
 
     private static String mode(NodeRef n) {

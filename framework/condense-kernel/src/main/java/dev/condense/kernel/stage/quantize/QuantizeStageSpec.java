@@ -1,5 +1,7 @@
 package dev.condense.kernel.stage.quantize;
 
+import dev.condense.api.quant.Calibrator;
+import dev.condense.kernel.recipe.ExtensionRef;
 import dev.condense.kernel.recipe.LayerFilter;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.stage.PlanContext;
@@ -15,14 +17,14 @@ import java.util.Objects;
  *                    {@code dynamic} (weights; ONNX Runtime quantizes the activations of Gemm/MatMul at run time)
  * @param weights     the weight grid
  * @param activations the activation grid and its calibration (static mode)
+ * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
+ *                    {@code {id: {params}}}), or null for the built-in min/max
  * @param layers      which layers (named by their weight initializer) are quantized
  */
-public record QuantizeStageSpec(String mode, Weights weights, Activations activations, LayerFilter layers,
-                                Location location) implements StageSpec {
+public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
+                                LayerFilter layers, Location location) implements StageSpec {
     public static final List<String> MODES = List.of("static", "dynamic");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
-    /** Calibrators the stage runs itself; calibrator plugins are not wired yet. */
-    public static final List<String> CALIBRATORS = List.of("minmax");
     public static final int DEFAULT_ROWS = 512;
 
     /**
@@ -42,7 +44,7 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
     /**
      * @param bits       8 (QuantizeLinear's narrowest type)
      * @param symmetric  int8 with zero point 0 (else uint8 with a zero point, ONNX Runtime's default)
-     * @param calibrator the id of the range calibrator
+     * @param calibrator the id of the range calibrator ({@code minmax} when none is written: the engine's own)
      * @param rows       calibration rows: the first {@code rows} training rows
      */
     public record Activations(int bits, boolean symmetric, String calibrator, int rows) {
@@ -50,10 +52,7 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
             if (bits != 8) {
                 throw new IllegalArgumentException("activations.bits must be 8, was " + bits);
             }
-            if (!CALIBRATORS.contains(calibrator)) {
-                throw new IllegalArgumentException("activations.calibrator must be one of " + CALIBRATORS + ", was "
-                        + calibrator);
-            }
+            Objects.requireNonNull(calibrator, "calibrator");
             if (rows < 1) {
                 throw new IllegalArgumentException("activations.rows must be >= 1, was " + rows);
             }
@@ -81,6 +80,10 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
             context.requireData(location, "static quantization calibrates activations on training rows: add a data"
                     + " section to the recipe, or use mode: dynamic");
         }
-        return new QuantizeStep(this);
+        if (calibrator == null || mode.equals("dynamic")) {
+            return new QuantizeStep(this, null, null);
+        }
+        Calibrator<?> resolved = context.resolve(Calibrator.class, calibrator, "calibrator");
+        return new QuantizeStep(this, resolved, context.bind(calibrator, resolved.paramsType()));
     }
 }

@@ -22,6 +22,9 @@ import dev.condense.kernel.stage.ResolvedBodies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import dev.condense.api.quant.Calibrator;
+import dev.condense.kernel.plugin.PluginAccumulators;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -31,7 +34,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
  * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
  */
-public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
+public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Record calibratorParams)
+        implements PlannedStage {
     /** Calibration rows per ONNX Runtime call. */
     static final int CALIBRATION_BATCH = 128;
 
@@ -99,7 +103,7 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
         int rows = (int) Math.min(a.rows(), train.size());
         QdqPlacement placement = QdqPlacement.of(graph, layers);
         Map<String, ClipRange> ranges = ActivationCalibration.calibrate(graph,
-                train.features().get(NDArrayIndex.interval(0, rows)), placement.calibrated(), MinMaxAccumulator::new,
+                train.features().get(NDArrayIndex.interval(0, rows)), placement.calibrated(), accumulators(),
                 CALIBRATION_BATCH, a.bits(), a.symmetric());
         ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
         run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
@@ -110,6 +114,11 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
         run.context().report("calibration_rows", rows);
         run.context().report("calibrator", a.calibrator());
         return out;
+    }
+
+    /** The resolved calibrator's accumulators (through the plugin guard), or the engine's min/max. */
+    private Supplier<Calibrator.Accumulator> accumulators() {
+        return calibrator == null ? MinMaxAccumulator::new : PluginAccumulators.factory(calibrator, calibratorParams);
     }
 
     /** The selected layers; located errors for a pattern matching nothing and for an empty selection. */
@@ -155,8 +164,14 @@ public record QuantizeStep(QuantizeStageSpec spec) implements PlannedStage {
         body.put("mode", spec.mode());
         body.put("weights", weights);
         if (spec.mode().equals("static")) {
-            body.put("activations", ResolvedBodies.ordered("bits", a.bits(), "symmetric", a.symmetric(),
-                    "calibrator", a.calibrator(), "rows", a.rows()));
+            // no calibrator key: the engine's built-in min/max (so a replay needs no calibrator plugin)
+            Map<String, Object> acts = new java.util.LinkedHashMap<>(ResolvedBodies.ordered("bits", a.bits(),
+                    "symmetric", a.symmetric(), "rows", a.rows()));
+            if (calibrator != null) {
+                acts.put("calibrator", ResolvedBodies.ordered(calibrator.id(),
+                        ResolvedBodies.recordToMap(calibratorParams)));
+            }
+            body.put("activations", acts);
         }
         if (!layers.isEmpty()) {
             body.put("layers", layers);
