@@ -38,6 +38,7 @@ public final class ModelGraph {
     private final Map<String, INDArray> initializers;
     private final Map<String, List<TensorAnnotation>> annotations;
     private final Map<String, INDArray> masks;
+    private final Map<String, ActivationQuantization> activations;
     /** Lazily built; a benign race at most builds it twice, and {@link TensorIndex} is immutable. */
     private volatile TensorIndex index;
 
@@ -57,6 +58,7 @@ public final class ModelGraph {
         });
         this.annotations = Collections.unmodifiableMap(ann);
         this.masks = Collections.unmodifiableMap(m);
+        this.activations = Collections.unmodifiableMap(new LinkedHashMap<>(b.activations));
     }
 
     public static Builder builder(String name) {
@@ -92,6 +94,14 @@ public final class ModelGraph {
     /** Every annotated initializer's annotations, in insertion order (tensors without one are absent). */
     public Map<String, List<TensorAnnotation>> annotations() {
         return annotations;
+    }
+
+    /**
+     * How activation tensors (graph inputs and node outputs) are quantized at export, by tensor name in insertion
+     * order; absent means float. {@link Builder#build()} checks each names a graph input or a node output.
+     */
+    public Map<String, ActivationQuantization> activationQuantization() {
+        return activations;
     }
 
     /** The annotation of {@code type} on {@code tensor}, if it carries one. */
@@ -136,6 +146,7 @@ public final class ModelGraph {
             b.annotations.put(tensor, byType);
             b.checked.put(tensor, initializers.get(tensor));
         });
+        b.activations.putAll(activations);
         return b;
     }
 
@@ -152,6 +163,7 @@ public final class ModelGraph {
         private final List<Node> nodes = new ArrayList<>();
         private final Map<String, INDArray> initializers = new LinkedHashMap<>();
         private final Map<String, Map<Class<?>, TensorAnnotation>> annotations = new LinkedHashMap<>();
+        private final Map<String, ActivationQuantization> activations = new LinkedHashMap<>();
         /** Annotated tensors whose value (this very array) already agreed with their unchanged annotations. */
         private final Map<String, INDArray> checked = new java.util.HashMap<>();
 
@@ -217,6 +229,18 @@ public final class ModelGraph {
             return this;
         }
 
+        /** Quantizes activation {@code tensor} (a graph input or node output) at export, replacing an earlier one. */
+        public Builder quantizeActivation(String tensor, ActivationQuantization quantization) {
+            activations.put(tensor, java.util.Objects.requireNonNull(quantization, "quantization"));
+            return this;
+        }
+
+        /** Leaves activation {@code tensor} in float at export. */
+        public Builder removeActivationQuantization(String tensor) {
+            activations.remove(tensor);
+            return this;
+        }
+
         public ModelGraph build() {
             java.util.Set<String> known = new java.util.HashSet<>(initializers.keySet());
             inputs.forEach(v -> known.add(v.name()));
@@ -240,6 +264,13 @@ public final class ModelGraph {
                 }
             }
             checkAnnotations();
+            for (String a : activations.keySet()) {
+                if (initializers.containsKey(a) || !known.contains(a)) {
+                    throw new IllegalStateException("activation quantization of '" + a + "': "
+                            + (initializers.containsKey(a) ? "an initializer is not an activation (annotate weights"
+                            + " with AffineQuantization)" : "no graph input or node output has that name"));
+                }
+            }
             return new ModelGraph(this);
         }
 

@@ -72,17 +72,28 @@ public final class OnnxExporter {
     /** The ONNX ModelProto of {@code g}. */
     public ModelProto toProto(ModelGraph g) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(g.name());
-        QuantizedExport quantized = QuantizedExport.of(g);
+        DynamicMatMul dynamic = DynamicMatMul.of(g);
+        QuantizedExport quantized = QuantizedExport.of(g, dynamic.weights());
         quantized.nodes().forEach(graph::addNode);
+        ActivationQdq activations = ActivationQdq.of(g, quantized.names());
+        activations.inputNodes().forEach(graph::addNode);
         for (Node n : g.nodes()) {
+            if (dynamic.replaces(n)) {
+                dynamic.nodes(n).forEach(graph::addNode);
+                continue;
+            }
             NodeProto.Builder np = NodeProto.newBuilder().setName(n.name()).setOpType(n.opType())
-                    .addAllInput(n.inputs()).addAllOutput(n.outputs());
+                    .addAllOutput(n.outputs());
+            n.inputs().forEach(i -> np.addInput(activations.read(i)));
             for (Map.Entry<String, Object> a : new TreeMap<>(n.attributes()).entrySet()) {
                 np.addAttribute(OnnxAttributes.toProto(a.getKey(), a.getValue()));
             }
             graph.addNode(np);
+            n.outputs().forEach(o -> activations.after(o).forEach(graph::addNode));
         }
-        g.initializers().forEach((name, value) -> quantized.initializers(name, value).forEach(graph::addInitializer));
+        g.initializers().forEach((name, value) -> (dynamic.weights().contains(name) ? dynamic.initializers(name)
+                : quantized.initializers(name, value)).forEach(graph::addInitializer));
+        activations.initializers().forEach(graph::addInitializer);
         g.inputs().forEach(v -> graph.addInput(valueInfo(v)));
         g.outputs().forEach(v -> graph.addOutput(valueInfo(v)));
         return ModelProto.newBuilder()

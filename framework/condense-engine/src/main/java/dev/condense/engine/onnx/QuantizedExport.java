@@ -51,6 +51,11 @@ final class QuantizedExport {
 
     /** The quantized form of every affine- or codebook-annotated initializer of {@code g}. */
     static QuantizedExport of(ModelGraph g) {
+        return of(g, Set.of());
+    }
+
+    /** As {@link #of(ModelGraph)}, leaving out the initializers in {@code skip} (written by another form). */
+    static QuantizedExport of(ModelGraph g, Set<String> skip) {
         QuantizedExport e = new QuantizedExport();
         if (g.annotations().isEmpty()) {
             return e;
@@ -63,6 +68,9 @@ final class QuantizedExport {
             e.used.addAll(n.outputs());
         }
         for (var w : g.initializers().entrySet()) {
+            if (skip.contains(w.getKey())) {
+                continue;
+            }
             for (TensorAnnotation a : g.annotations().getOrDefault(w.getKey(), List.of())) {
                 if (a instanceof AffineQuantization q) {
                     e.affine(w.getKey(), w.getValue(), q);
@@ -74,6 +82,17 @@ final class QuantizedExport {
             }
         }
         return e;
+    }
+
+    /** The names this export generated (nodes and tensors), for later generated names to avoid. */
+    Set<String> names() {
+        Set<String> out = new HashSet<>();
+        nodes.forEach(n -> {
+            out.add(n.getName());
+            out.addAll(n.getOutputList());
+        });
+        replaced.values().forEach(ts -> ts.forEach(t -> out.add(t.getName())));
+        return out;
     }
 
     /** Nodes to write before the graph's own. */

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The checkpoint a run stores after each completed stage, in {@code .checkpoint/} of its partial directory: the graph
- * as ONNX (float32 raw data, so it round-trips bit for bit), its masks in ND4J's binary format, and the run state
+ * as ONNX (float32 raw data, so it round-trips bit for bit; activations written float, their quantization in
+ * {@link CheckpointActivations#FILE}, since the importer reads no QuantizeLinear), its masks in ND4J's binary format, and the run state
  * (completed stage count, stage reports, evaluations, the plan's hash). A checkpoint is written to
  * {@code .checkpoint.new/} and renamed over the old one, so a kill leaves either the old or the new one, whole.
  */
@@ -44,7 +45,10 @@ final class Checkpoints {
         Path fresh = partial.resolve(DIR + ".new");
         FileTrees.deleteQuietly(fresh);
         Files.createDirectories(fresh);
-        new OnnxExporter().write(graph, fresh.resolve("graph.onnx"));
+        ModelGraph.Builder floatActivations = graph.toBuilder();
+        graph.activationQuantization().keySet().forEach(floatActivations::removeActivationQuantization);
+        new OnnxExporter().write(floatActivations.build(), fresh.resolve("graph.onnx"));
+        CheckpointActivations.write(graph, fresh.resolve(CheckpointActivations.FILE));
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(fresh.resolve("masks.bin"))))) {
             out.writeInt(graph.masks().size());
             for (var m : graph.masks().entrySet()) {
@@ -81,6 +85,7 @@ final class Checkpoints {
                 g.mask(name, mask);
             }
         }
+        CheckpointActivations.read(dir.resolve(CheckpointActivations.FILE), g);
         RunState state = JSON.readValue(dir.resolve("state.json").toFile(), new TypeReference<RunState>() { });
         return Optional.of(new Saved(g.build(), state));
     }

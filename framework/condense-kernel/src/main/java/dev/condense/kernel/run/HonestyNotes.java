@@ -49,9 +49,11 @@ final class HonestyNotes {
         ModelStats s = ModelStats.of(graph);
         long zeros = s.denseParams() - s.nonzeros();
         long params0 = ((Number) initial.get("dense_params")).longValue();
-        if (s.denseParams() < params0) {
-            notes.add(removal(params0, s.denseParams(), ((Number) initial.get("macs_per_sample")).longValue(),
-                    LayerCost.total(graph), evaluations));
+        long macs0 = ((Number) initial.get("macs_per_sample")).longValue();
+        long macs1 = LayerCost.total(graph);
+        // fewer params at the same MACs is BatchNormalization folded into its conv (quantize), not a removal
+        if (s.denseParams() < params0 && macs1 < macs0) {
+            notes.add(removal(params0, s.denseParams(), macs0, macs1, evaluations));
             channelBlocks(graph).ifPresent(notes::add);
         }
         if (!graph.masks().isEmpty()) {

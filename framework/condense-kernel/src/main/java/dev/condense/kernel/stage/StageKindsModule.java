@@ -8,6 +8,7 @@ import dev.condense.kernel.stage.distill.DistillKind;
 import dev.condense.kernel.stage.evaluate.EvaluateKind;
 import dev.condense.kernel.stage.export.ExportKind;
 import dev.condense.kernel.stage.prune.PruneKind;
+import dev.condense.kernel.stage.quantize.QuantizeKind;
 import dev.condense.kernel.stage.train.TrainKind;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class StageKindsModule extends AbstractModule {
                 new TrainKind(),
                 new DistillKind(),
                 new PruneKind(),
+                new QuantizeKind(),
                 new EvaluateKind(),
                 new ExportKind());
     }

@@ -99,6 +99,15 @@ class PlannerTest {
     }
 
     @Test
+    void quantizeResolvesItsCalibratorAmongInstalledOnes() {
+        Path f = withStage("quantize: {activations: {calibrator: minmx}}");
+        assertError(() -> plan(f), f, 5, 42, "unknown calibrator 'minmx'", "(did you mean 'minmax'?)");
+        Path ok = withStage("quantize: {activations: {calibrator: minmax}}");
+        var step = (dev.condense.kernel.stage.quantize.QuantizeStep) plan(ok).stages().get(0);
+        assertEquals("minmax", step.calibrator().id());
+    }
+
+    @Test
     void scorerParamErrorsAreLocatedAtTheValue() {
         Path norm = withStage("prune: {scorer: {magnitude: {norm: l3}}, sparsity: 0.5}");
         assertError(() -> plan(norm), norm, 5, 40, "norm must be l1 or l2, was l3");
@@ -179,7 +188,7 @@ class PlannerTest {
     void unknownStageKindSuggestsBuiltInsAndPlugins() {
         Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
-                "built-in kinds: distill, evaluate, export, prune, train", "plugin stages: search");
+                "built-in kinds: distill, evaluate, export, prune, quantize, train", "plugin stages: search");
         Path serch = withStage("serch: {budget: 2.0}");
         assertError(() -> plan(serch), serch, 5, 5, "(did you mean 'search'?)");
         Path params = withStage("search: {budegt: 2.0}");

@@ -1,0 +1,114 @@
+package dev.condense.engine.onnx;
+
+import dev.condense.api.model.ActivationQuantization;
+import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The ONNX form of a graph's statically quantized activations (QDQ, as ONNX Runtime's quantizer writes it). For an
+ * activation {@code t} (a graph input or node output) with a static {@link ActivationQuantization}, the exporter
+ * writes right after {@code t}'s producer (or before the graph's nodes for an input):
+ * {@code QuantizeLinear(t, t.scale, t.zero_point) -> t.quantized} and
+ * {@code DequantizeLinear(t.quantized, t.scale, t.zero_point) -> t.dequantized} ({@code t.scale} a FLOAT scalar,
+ * {@code t.zero_point} a UINT8 scalar, INT8 when signed), and every node that read {@code t} reads
+ * {@code t.dequantized}; a graph output named {@code t} still reads the float {@code t}. ONNX Runtime's graph
+ * optimizer then fuses {@code DQ -> Conv/Gemm/MatMul -> Q} (with a DequantizeLinear weight) into integer kernels
+ * and drops QDQ pairs around Relu, MaxPool, Flatten and Reshape. Generated names that collide get {@code _1},
+ * {@code _2}, ... Deterministic; a graph with no activation quantization adds nothing.
+ */
+final class ActivationQdq {
+    private final Map<String, String> dequantized = new HashMap<>();
+    private final Map<String, List<NodeProto>> after = new HashMap<>();
+    private final List<NodeProto> atInputs = new ArrayList<>();
+    private final List<TensorProto> initializers = new ArrayList<>();
+    private final Set<String> used = new HashSet<>();
+
+    private ActivationQdq() {
+    }
+
+    /** The QDQ form of {@code g}'s static activation quantizations; names avoid {@code taken} and the graph's. */
+    static ActivationQdq of(ModelGraph g, Set<String> taken) {
+        ActivationQdq e = new ActivationQdq();
+        if (g.activationQuantization().values().stream().allMatch(ActivationQuantization::isDynamic)) {
+            return e;
+        }
+        e.used.addAll(taken);
+        e.used.addAll(g.initializers().keySet());
+        g.inputs().forEach(v -> e.used.add(v.name()));
+        g.outputs().forEach(v -> e.used.add(v.name()));
+        for (Node n : g.nodes()) {
+            e.used.add(n.name());
+            e.used.addAll(n.inputs());
+            e.used.addAll(n.outputs());
+        }
+        Set<String> inputs = new HashSet<>();
+        g.inputs().forEach(v -> inputs.add(v.name()));
+        for (var a : g.activationQuantization().entrySet()) {
+            if (a.getValue().isDynamic()) {
+                continue;    // DynamicMatMul writes its run-time quantization
+            }
+            List<NodeProto> qdq = e.qdq(a.getKey(), a.getValue().affine());
+            if (inputs.contains(a.getKey())) {
+                e.atInputs.addAll(qdq);
+            } else {
+                e.after.put(a.getKey(), qdq);
+            }
+        }
+        return e;
+    }
+
+    /** The name a consumer of activation {@code tensor} reads. */
+    String read(String tensor) {
+        return dequantized.getOrDefault(tensor, tensor);
+    }
+
+    /** Nodes to write before the graph's own (for quantized graph inputs). */
+    List<NodeProto> inputNodes() {
+        return atInputs;
+    }
+
+    /** Nodes to write right after the node that produces {@code tensor}. */
+    List<NodeProto> after(String tensor) {
+        return after.getOrDefault(tensor, List.of());
+    }
+
+    /** The scales and zero points. */
+    List<TensorProto> initializers() {
+        return initializers;
+    }
+
+    private List<NodeProto> qdq(String t, AffineQuantization a) {
+        String scale = fresh(t + ".scale");
+        String zp = fresh(t + ".zero_point");
+        String q = fresh(t + ".quantized");
+        String dq = fresh(t + ".dequantized");
+        initializers.add(OnnxTensors.toProto(scale, Nd4j.scalar(DataType.FLOAT, a.scale().getFloat(0))));
+        initializers.add(OnnxTensors.toProto(zp, Nd4j.scalar(DataType.INT64, a.zeroPoint().getLong(0))
+                .castTo(a.signed() ? DataType.INT8 : DataType.UINT8)));
+        dequantized.put(t, dq);
+        return List.of(
+                NodeProto.newBuilder().setName(fresh(t + ".quantize")).setOpType("QuantizeLinear")
+                        .addInput(t).addInput(scale).addInput(zp).addOutput(q).build(),
+                NodeProto.newBuilder().setName(fresh(t + ".dequantize")).setOpType("DequantizeLinear")
+                        .addInput(q).addInput(scale).addInput(zp).addOutput(dq).build());
+    }
+
+    private String fresh(String base) {
+        String name = base;
+        for (int i = 1; !used.add(name); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+}

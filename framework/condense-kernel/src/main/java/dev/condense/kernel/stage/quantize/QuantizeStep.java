@@ -1,0 +1,181 @@
+package dev.condense.kernel.stage.quantize;
+
+import dev.condense.api.data.DataSplit;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.quant.Calibrator.ClipRange;
+import dev.condense.engine.graph.WeightedLayer;
+import dev.condense.engine.graph.WeightedLayers;
+import dev.condense.engine.quant.ActivationCalibration;
+import dev.condense.engine.quant.DynamicQuantization;
+import dev.condense.engine.quant.MinMaxAccumulator;
+import dev.condense.engine.quant.QdqPlacement;
+import dev.condense.engine.quant.StaticQuantization;
+import dev.condense.engine.rewrite.BatchNormFolding;
+import dev.condense.engine.text.Quote;
+import dev.condense.kernel.recipe.LayerPattern;
+import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.kernel.run.StageRun;
+import dev.condense.kernel.stage.PlannedStage;
+import dev.condense.kernel.stage.Preview;
+import dev.condense.kernel.stage.ResolvedBodies;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import dev.condense.api.quant.Calibrator;
+import dev.condense.kernel.plugin.PluginAccumulators;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A planned {@code quantize} stage. First every BatchNormalization that directly follows a Conv or Gemm is folded
+ * into it ({@link BatchNormFolding}; the BN nodes go, so the preview predicts the folded graph). Static mode: the layers' float activations are calibrated on the first
+ * {@code rows} training rows (min/max) in ONNX Runtime, then weights (per channel or per tensor), activations
+ * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
+ * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
+ */
+public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Record calibratorParams)
+        implements PlannedStage {
+    /** Calibration rows per ONNX Runtime call. */
+    static final int CALIBRATION_BATCH = 128;
+
+    @Override
+    public String kind() {
+        return "quantize";
+    }
+
+    @Override
+    public Location location() {
+        return spec.location();
+    }
+
+    @Override
+    public Preview preview(ModelGraph input) {
+        BatchNormFolding.Result folded = BatchNormFolding.fold(input);
+        ModelGraph graph = folded.graph();
+        List<WeightedLayer> layers = layers(graph);
+        List<String> lines = new ArrayList<>();
+        QuantizeStageSpec.Weights w = spec.weights();
+        int wBits = w.reduceRange() ? Math.min(7, w.bits()) : w.bits();
+        String weights = wBits + "-bit " + (w.symmetric() ? "symmetric" : "asymmetric") + " "
+                + (w.perChannel() ? "per-channel" : "per-tensor") + " weights";
+        if (spec.mode().equals("static")) {
+            QdqPlacement p = QdqPlacement.of(graph, layers);
+            var a = spec.activations();
+            lines.add("quantize: static int8, " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ", "
+                    + weights + ", " + p.tensors().size() + " activations " + (a.symmetric() ? "int8 symmetric"
+                    : "uint8 asymmetric") + " (" + p.calibrated().size() + " calibrated by " + a.calibrator()
+                    + " on " + a.rows() + " training rows), QDQ export");
+        } else {
+            List<WeightedLayer> eligible = DynamicQuantization.eligible(graph, layers);
+            if (eligible.isEmpty()) {
+                throw new RecipeException(spec.location(), "quantize: mode 'dynamic' quantizes Gemm and MatMul"
+                        + " layers and the selection has none (Conv layers need mode: static)");
+            }
+            layers = eligible;
+            lines.add("quantize: dynamic, " + layers.size() + " Gemm/MatMul layer" + (layers.size() == 1 ? "" : "s")
+                    + ", " + weights + "; activations quantized by ONNX Runtime at run time (uint8, per call)");
+        }
+        if (!folded.folded().isEmpty()) {
+            lines.add("  batch norms folded into their Conv/Gemm first: " + folded.folded().size());
+        }
+        lines.add("  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source).toList()));
+        return new Preview(graph, lines);
+    }
+
+    @Override
+    public ModelGraph run(ModelGraph input, StageRun run) {
+        BatchNormFolding.Result folded = BatchNormFolding.fold(input);
+        ModelGraph graph = folded.graph();
+        List<WeightedLayer> layers = layers(graph);
+        QuantizeStageSpec.Weights w = spec.weights();
+        var weights = new StaticQuantization.WeightOptions(w.bits(), w.perChannel(), w.symmetric(), w.reduceRange());
+        if (spec.mode().equals("dynamic")) {
+            List<WeightedLayer> eligible = DynamicQuantization.eligible(graph, layers);
+            run.context().log("quantize: dynamic, " + eligible.size() + " Gemm/MatMul layers");
+            run.context().report("batch_norms_folded", folded.folded().size());
+            run.context().report("layers", eligible.size());
+            return DynamicQuantization.apply(graph, layers, weights);
+        }
+        var a = spec.activations();
+        DataSplit train = run.context().dataset().orElseThrow(() -> new IllegalStateException(
+                "quantize: static mode needs a data set")).train();
+        int rows = (int) Math.min(a.rows(), train.size());
+        QdqPlacement placement = QdqPlacement.of(graph, layers);
+        Map<String, ClipRange> ranges = ActivationCalibration.calibrate(graph,
+                train.features().get(NDArrayIndex.interval(0, rows)), placement.calibrated(), accumulators(),
+                CALIBRATION_BATCH, a.bits(), a.symmetric());
+        ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
+        run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
+                + " activations, calibrated on " + rows + " rows (" + a.calibrator() + ")");
+        run.context().report("batch_norms_folded", folded.folded().size());
+        run.context().report("layers", layers.size());
+        run.context().report("activations", placement.tensors().size());
+        run.context().report("calibration_rows", rows);
+        run.context().report("calibrator", a.calibrator());
+        return out;
+    }
+
+    /** The resolved calibrator's accumulators (through the plugin guard), or the engine's min/max. */
+    private Supplier<Calibrator.Accumulator> accumulators() {
+        return calibrator == null ? MinMaxAccumulator::new : PluginAccumulators.factory(calibrator, calibratorParams);
+    }
+
+    /** The selected layers; located errors for a pattern matching nothing and for an empty selection. */
+    List<WeightedLayer> layers(ModelGraph graph) {
+        List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
+                .filter(l -> l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE).toList();
+        List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
+        for (LayerPattern p : spec.layers().unmatched(names)) {
+            throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
+                    + " matches no quantizable layer; layers: " + String.join(", ", names));
+        }
+        List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
+        if (chosen.isEmpty()) {
+            throw new RecipeException(spec.location(), "quantize: no float Conv, Gemm or MatMul layer to quantize"
+                    + (names.isEmpty() ? " (already quantized, or none in the model)" : " after the layers filter"));
+        }
+        for (WeightedLayer l : chosen) {
+            long[] shape = graph.initializers().get(l.source()).shape();
+            if (spec.weights().perChannel() && shape.length < 2) {
+                throw new RecipeException(spec.location(), "quantize: weight " + Quote.single(l.source())
+                        + " has shape " + java.util.Arrays.toString(shape) + ", no channel axis for per-channel"
+                        + " quantization; use granularity: per-tensor or exclude it");
+            }
+        }
+        return chosen;
+    }
+
+    @Override
+    public Object resolvedBody() {
+        QuantizeStageSpec.Weights w = spec.weights();
+        var a = spec.activations();
+        Object weights = ResolvedBodies.ordered("bits", w.bits(), "granularity",
+                w.perChannel() ? "per-channel" : "per-tensor", "symmetric", w.symmetric(), "reduce-range",
+                w.reduceRange());
+        Map<String, Object> layers = new java.util.LinkedHashMap<>();
+        if (!spec.layers().include().isEmpty()) {
+            layers.put("include", spec.layers().include().stream().map(LayerPattern::pattern).toList());
+        }
+        if (!spec.layers().exclude().isEmpty()) {
+            layers.put("exclude", spec.layers().exclude().stream().map(LayerPattern::pattern).toList());
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("mode", spec.mode());
+        body.put("weights", weights);
+        if (spec.mode().equals("static")) {
+            // no calibrator key: the engine's built-in min/max (so a replay needs no calibrator plugin)
+            Map<String, Object> acts = new java.util.LinkedHashMap<>(ResolvedBodies.ordered("bits", a.bits(),
+                    "symmetric", a.symmetric(), "rows", a.rows()));
+            if (calibrator != null) {
+                acts.put("calibrator", ResolvedBodies.ordered(calibrator.id(),
+                        ResolvedBodies.recordToMap(calibratorParams)));
+            }
+            body.put("activations", acts);
+        }
+        if (!layers.isEmpty()) {
+            body.put("layers", layers);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.condense.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condense.engine.runtime.OptimizedGraph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Static int8 through the distribution on a PyTorch export that keeps its BatchNormalization nodes
+ * ({@code models/bn_cnn.onnx}, made by {@code models/bn_cnn.py}): the quantize stage folds both BNs, calibrates,
+ * and the exported model.onnx runs in ONNX Runtime on integer kernels only, with about the float accuracy.
+ */
+class QuantizeRunTest {
+    static final Path FIXTURE = Path.of("src/test/resources/models/bn_cnn.onnx").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pytorchModelWithBatchNormQuantizesAndRunsOnIntegerKernels() throws Exception {
+        run("{rows: 256}");
+    }
+
+    @Test
+    void aCalibratorPluginChoosesTheRanges() throws Exception {
+        run("{rows: 256, calibrator: {percentile: {percentile: 99.9}}}");
+        String resolved = Files.readString(dir.resolve("runs/int8/recipe.resolved.yaml"));
+        assertTrue(resolved.contains("percentile"), resolved);
+    }
+
+    private void run(String activations) throws Exception {
+        Path recipe = Recipes.write(dir, "int8.yaml", """
+                recipe: int8
+                seed: 3
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 2000, test-limit: 1000}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - quantize: {activations: %s}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - export
+                output: {dir: runs/int8}
+                """.formatted(FIXTURE, activations));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        Path out = dir.resolve("runs/int8");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode quantize = report.get("stages").get(2);
+        assertEquals("quantize", quantize.get("kind").asText());
+        assertEquals(2, quantize.get("batch_norms_folded").asInt());
+        assertEquals(3, quantize.get("layers").asInt());
+        double before = report.get("evaluations").get(0).get("accuracy").asDouble();
+        double after = report.get("evaluations").get(1).get("accuracy").asDouble();
+        assertTrue(before > 0.5, "the float model learned something: " + before);
+        assertTrue(Math.abs(before - after) <= 0.02, "int8 " + after + " vs float " + before);
+
+        OptimizedGraph ort = OptimizedGraph.of(out.resolve("model.onnx"), 1);
+        assertEquals(3, ort.integerNodes(), ort.summary());
+        assertEquals(0, ort.floatComputeNodes(), ort.summary());
+        assertTrue(Files.size(out.resolve("model.onnx")) < Files.size(FIXTURE), "smaller than the float file");
+    }
+}
