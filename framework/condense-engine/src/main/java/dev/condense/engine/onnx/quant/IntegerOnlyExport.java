@@ -128,6 +128,10 @@ public final class IntegerOnlyExport {
             if (q == relu) {
                 relu = null;
             }
+            if (q == null && relu == null && n.getOpType().equals("Gemm") && g.outputs.contains(n.getOutput(0))) {
+                floatOutput(g, i, n);   // the logits: QGemm with a float output
+                continue;
+            }
             if (!g.isQuantize(q) || !g.params(q).perTensor()) {
                 continue;
             }
@@ -153,6 +157,20 @@ public final class IntegerOnlyExport {
             i += out.size() - 1;
             g.reindex();
         }
+    }
+
+    /**
+     * A graph-output Gemm of dequantized input and weight becomes {@code com.microsoft:QGemm} without output scale,
+     * which ONNX Runtime defines to compute in integers and write float32: the quantize stage keeps the logits in
+     * float, and this keeps the last layer an integer kernel too.
+     */
+    private static void floatOutput(QdqGraph g, int i, NodeProto n) {
+        List<NodeProto> made = QLinearNodes.floatGemm(g, n);
+        if (made.isEmpty()) {
+            return;
+        }
+        g.nodes.set(i, made.get(0));
+        g.reindex();
     }
 
     /** The zero point initializer of {@code p} (made, as UINT8 0, when {@code node} has none). */

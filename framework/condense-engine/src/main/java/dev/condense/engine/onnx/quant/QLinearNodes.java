@@ -27,6 +27,11 @@ final class QLinearNodes {
         };
     }
 
+    /** A Gemm of dequantized input and weight as QGemm with a float output (no y_scale), or empty if it is not one. */
+    static List<NodeProto> floatGemm(QdqGraph g, NodeProto n) {
+        return weighted(g, n, null, n.getOutput(0));
+    }
+
     private static List<NodeProto> weighted(QdqGraph g, NodeProto n, QParams y, String out) {
         NodeProto xdq = g.activationDq(n.getInput(0));
         NodeProto wdq = g.weightDq(n.getInput(1));
@@ -58,6 +63,9 @@ final class QLinearNodes {
         NodeProto.Builder b = NodeProto.newBuilder().setName(n.getName())
                 .addInput(xdq.getInput(0)).addInput(x.scaleName()).addInput(IntegerOnlyExport.zeroPoint(g, x, xdq))
                 .addInput(wdq.getInput(0)).addInput(w.scaleName()).addInput(IntegerOnlyExport.zeroPoint(g, w, wdq));
+        if (y == null && !op.equals("Gemm")) {
+            return List.of();
+        }
         switch (op) {
             case "Conv" -> {
                 b.setOpType("QLinearConv").addInput(y.scaleName()).addInput(zp(g, y, n));
@@ -67,8 +75,10 @@ final class QLinearNodes {
                 b.addAllAttribute(n.getAttributeList());
             }
             case "Gemm" -> {
-                b.setOpType("QGemm").setDomain(IntegerOnlyExport.MS).addInput(bias).addInput(y.scaleName())
-                        .addInput(zp(g, y, n));
+                b.setOpType("QGemm").setDomain(IntegerOnlyExport.MS).addInput(bias);
+                if (y != null) {
+                    b.addInput(y.scaleName()).addInput(zp(g, y, n));
+                }
                 for (AttributeProto a : n.getAttributeList()) {
                     if (a.getName().equals("transB")) {
                         b.addAttribute(a);

@@ -94,6 +94,38 @@ class IntegerOnlyExportTest {
         matchesQdq("lenet-300-100", Map.of("com.microsoft:QGemm", 3L, "QuantizeLinear", 1L, "DequantizeLinear", 1L));
     }
 
+    /**
+     * Logits left in float (as the quantize stage leaves them): the last Gemm's output Q/DQ pair removed, the rewrite
+     * writes a QGemm without output scale (integer arithmetic, float32 result) and matches the QDQ model.
+     */
+    @Test
+    void floatLogitsBecomeAQGemmWithAFloatOutput() throws Exception {
+        ModelProto qdq = ReferenceQdq.qdq(zoo("lenet-300-100", 3), rows(11, 64), dir);
+        var g = qdq.getGraph().toBuilder();
+        String out = g.getOutput(0).getName();
+        NodeProto dq = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(out)).findFirst().orElseThrow();
+        NodeProto q = g.getNodeList().stream().filter(n -> n.getOutput(0).equals(dq.getInput(0))).findFirst()
+                .orElseThrow();
+        List<NodeProto> kept = new java.util.ArrayList<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (n.equals(q) || n.equals(dq)) {
+                continue;
+            }
+            kept.add(n.getOutput(0).equals(q.getInput(0)) ? n.toBuilder().setOutput(0, out).build() : n);
+        }
+        ModelProto floatLogits = qdq.toBuilder().setGraph(g.clearNode().addAllNode(kept)).build();
+        ModelProto ints = IntegerOnlyExport.rewrite(floatLogits, "lenet-300-100");
+        Map<String, Long> ops = ops(ints);
+        assertEquals(3L, ops.get("com.microsoft:QGemm"), ops.toString());
+        assertFalse(ops.containsKey("Gemm") || ops.containsKey("DequantizeLinear"), ops.toString());
+        INDArray x = rows(12, 32);
+        INDArray a = run(floatLogits, "float-logits.onnx", x);
+        INDArray b = run(ints, "int-float-logits.onnx", x);
+        double diff = Transforms.abs(a.sub(b)).maxNumber().doubleValue();
+        assertTrue(diff <= 1e-3 * a.amaxNumber().doubleValue(), "max difference " + diff);
+        assertEquals(0, OptimizedGraph.of(dir.resolve("int-float-logits.onnx"), 1).floatComputeNodes());
+    }
+
     @Test
     void aFloatOpBetweenQuantizedTensorsIsRefusedByName() throws Exception {
         ModelProto f = zoo("lenet-300-100", 3);
