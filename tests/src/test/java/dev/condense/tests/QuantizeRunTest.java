@@ -34,7 +34,47 @@ class QuantizeRunTest {
         assertTrue(resolved.contains("percentile"), resolved);
     }
 
+    /** Integer-only export after the stage: the float logits' Gemm becomes a QGemm with float output. */
+    @Test
+    void integerOnlyExportAfterTheStageRunsOnIntegerKernels() throws Exception {
+        run("{rows: 256}", "{quantized: integer}");
+        Path model = dir.resolve("runs/int8/model.onnx");
+        assertTrue(Files.readString(model, java.nio.charset.StandardCharsets.ISO_8859_1).contains("QLinearConv"),
+                "integer-only operators in the file");
+    }
+
+    /** Mode fp16: every layer's weight and bias stored as float16, accuracy unchanged, about half the file. */
+    @Test
+    void fp16ModeHalvesTheWeightBytes() throws Exception {
+        Path recipe = Recipes.write(dir, "fp16.yaml", """
+                recipe: fp16
+                seed: 3
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 2000, test-limit: 1000}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - quantize: {mode: fp16}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - export
+                output: {dir: runs/fp16}
+                """.formatted(FIXTURE));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("runs/fp16/report.json").toFile());
+        JsonNode before = report.get("evaluations").get(0);
+        JsonNode after = report.get("evaluations").get(1);
+        assertTrue(Math.abs(before.get("accuracy").asDouble() - after.get("accuracy").asDouble()) <= 0.002,
+                "fp16 " + after + " vs float " + before);
+        double ratio = before.get("onnx_bytes").asDouble() / after.get("onnx_bytes").asDouble();
+        assertTrue(ratio > 1.6, "file ratio " + ratio);
+    }
+
     private void run(String activations) throws Exception {
+        run(activations, "{}");
+    }
+
+    private void run(String activations, String export) throws Exception {
         Path recipe = Recipes.write(dir, "int8.yaml", """
                 recipe: int8
                 seed: 3
@@ -45,9 +85,9 @@ class QuantizeRunTest {
                   - evaluate: {metrics: [accuracy, size]}
                   - quantize: {activations: %s}
                   - evaluate: {metrics: [accuracy, size]}
-                  - export
+                  - export: %s
                 output: {dir: runs/int8}
-                """.formatted(FIXTURE, activations));
+                """.formatted(FIXTURE, activations, export));
         Cli.Result r = Cli.run(dir, "run", recipe.toString());
         assertEquals(0, r.exit(), r.all());
         Path out = dir.resolve("runs/int8");

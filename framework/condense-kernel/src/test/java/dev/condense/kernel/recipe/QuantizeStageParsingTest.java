@@ -61,6 +61,8 @@ class QuantizeStageParsingTest {
         assertError(() -> RecipeLoader.load(withStage("quantize: {activations: {bits: 4}}")), r, 5, 36,
                 "activations are quantized with 8 bits");
         assertError(() -> RecipeLoader.load(withStage("quantize: {mode: qat}")), r, 5, 22, "not supported yet");
+        assertError(() -> RecipeLoader.load(withStage("quantize: {mode: fp16, weights: {bits: 4}}")), r, 5, 37,
+                "mode fp16 stores the layers' weights and biases as float16");
         assertError(() -> RecipeLoader.load(withStage("quantize: {mode: dynamic, activations: {rows: 8}}")), r, 5, 44,
                 "at run time in dynamic mode");
         assertError(() -> RecipeLoader.load(withStage("quantize: {weights: {granularity: per-row}}")), r, 5, 39,

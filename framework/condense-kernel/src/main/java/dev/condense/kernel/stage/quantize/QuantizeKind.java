@@ -97,6 +97,10 @@ public final class QuantizeKind implements StageKind {
                         + " batch's own range); remove activations or use mode: static");
             }
         }
+        if (mode.equals("fp16") && (w.isPresent() || a.isPresent())) {
+            throw (w.isPresent() ? w.get() : a.get()).fail("mode fp16 stores the layers' weights and biases as"
+                    + " float16 and has no " + (w.isPresent() ? "weights" : "activations") + " options; remove them");
+        }
         LayerFilter layers = body.optional("layers").map(LayerFilter::read).orElse(LayerFilter.ALL);
         var weights = new QuantizeStageSpec.Weights(wBits, granularity.equals("per-channel"), wSym, reduce);
         var activations = new QuantizeStageSpec.Activations(aBits, aSym, calibrator, rows);
@@ -107,7 +111,7 @@ public final class QuantizeKind implements StageKind {
     private static String mode(NodeRef n) {
         String m = n.asText();
         if (m.equals("qat")) {
-            throw n.fail("mode 'qat' (quantization-aware training) is not supported yet; use static or dynamic");
+            throw n.fail("mode 'qat' (quantization-aware training) is not supported yet; use static, dynamic or fp16");
         }
         return choice(n, QuantizeStageSpec.MODES);
     }

@@ -15,6 +15,7 @@ import java.util.Objects;
  *
  * @param mode        {@code static} (weights and activations; activations calibrated on training rows) or
  *                    {@code dynamic} (weights; ONNX Runtime quantizes the activations of Gemm/MatMul at run time)
+ *                    or {@code fp16} (weights and biases stored as float16, computed in float32)
  * @param weights     the weight grid
  * @param activations the activation grid and its calibration (static mode)
  * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
@@ -23,7 +24,7 @@ import java.util.Objects;
  */
 public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
                                 LayerFilter layers, Location location) implements StageSpec {
-    public static final List<String> MODES = List.of("static", "dynamic");
+    public static final List<String> MODES = List.of("static", "dynamic", "fp16");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
 
@@ -80,7 +81,7 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
             context.requireData(location, "static quantization calibrates activations on training rows: add a data"
                     + " section to the recipe, or use mode: dynamic");
         }
-        if (calibrator == null || mode.equals("dynamic")) {
+        if (calibrator == null || !mode.equals("static")) {
             return new QuantizeStep(this, null, null);
         }
         Calibrator<?> resolved = context.resolve(Calibrator.class, calibrator, "calibrator");

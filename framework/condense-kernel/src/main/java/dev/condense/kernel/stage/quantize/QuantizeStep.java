@@ -1,6 +1,7 @@
 package dev.condense.kernel.stage.quantize;
 
 import dev.condense.api.data.DataSplit;
+import dev.condense.api.model.HalfPrecision;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.quant.Calibrator.ClipRange;
 import dev.condense.engine.graph.WeightedLayer;
@@ -51,6 +52,13 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
 
     @Override
     public Preview preview(ModelGraph input) {
+        if (spec.mode().equals("fp16")) {
+            List<WeightedLayer> layers = layers(input);
+            return new Preview(input, List.of("quantize: fp16, " + layers.size() + " layer" + (layers.size() == 1 ? ""
+                    : "s") + ", weights and biases stored as float16 (half their bytes; ONNX Runtime computes in"
+                    + " float32)", "  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source)
+                    .toList())));
+        }
         BatchNormFolding.Result folded = BatchNormFolding.fold(input);
         ModelGraph graph = folded.graph();
         List<WeightedLayer> layers = layers(graph);
@@ -85,6 +93,9 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
 
     @Override
     public ModelGraph run(ModelGraph input, StageRun run) {
+        if (spec.mode().equals("fp16")) {
+            return half(input, run);
+        }
         BatchNormFolding.Result folded = BatchNormFolding.fold(input);
         ModelGraph graph = folded.graph();
         List<WeightedLayer> layers = layers(graph);
@@ -116,6 +127,29 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         return out;
     }
 
+    /**
+     * Mode fp16: each selected layer's weight and bias rounded to float16 (ties to even) and annotated
+     * {@link HalfPrecision}, so export writes FLOAT16 initializers with a Cast (no BN folding: nothing is quantized).
+     */
+    private ModelGraph half(ModelGraph graph, StageRun run) {
+        List<WeightedLayer> layers = layers(graph);
+        ModelGraph.Builder b = graph.toBuilder();
+        int tensors = 0;
+        for (WeightedLayer l : layers) {
+            for (String t : new String[] {l.source(), l.bias()}) {
+                if (t != null && graph.initializers().containsKey(t) && graph.annotations().getOrDefault(t,
+                        List.of()).stream().noneMatch(x -> !(x instanceof dev.condense.api.model.WeightMask))) {
+                    b.initializer(t, HalfPrecision.project(graph.initializers().get(t))).annotate(t, new HalfPrecision());
+                    tensors++;
+                }
+            }
+        }
+        run.context().log("quantize: fp16, " + layers.size() + " layers, " + tensors + " tensors stored as float16");
+        run.context().report("layers", layers.size());
+        run.context().report("float16_tensors", tensors);
+        return b.build();
+    }
+
     /** The resolved calibrator's accumulators (through the plugin guard), or the engine's min/max. */
     private Supplier<Calibrator.Accumulator> accumulators() {
         return calibrator == null ? MinMaxAccumulator::new : PluginAccumulators.factory(calibrator, calibratorParams);
@@ -137,7 +171,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         }
         for (WeightedLayer l : chosen) {
             long[] shape = graph.initializers().get(l.source()).shape();
-            if (spec.weights().perChannel() && shape.length < 2) {
+            if (spec.weights().perChannel() && shape.length < 2 && !spec.mode().equals("fp16")) {
                 throw new RecipeException(spec.location(), "quantize: weight " + Quote.single(l.source())
                         + " has shape " + java.util.Arrays.toString(shape) + ", no channel axis for per-channel"
                         + " quantization; use granularity: per-tensor or exclude it");
@@ -162,7 +196,9 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         }
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("mode", spec.mode());
-        body.put("weights", weights);
+        if (!spec.mode().equals("fp16")) {
+            body.put("weights", weights);
+        }
         if (spec.mode().equals("static")) {
             // no calibrator key: the engine's built-in min/max (so a replay needs no calibrator plugin)
             Map<String, Object> acts = new java.util.LinkedHashMap<>(ResolvedBodies.ordered("bits", a.bits(),
