@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ActivationQuantization;
 import dev.condense.api.model.AffineQuantization;

@@ -8,7 +8,7 @@ import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.DynamicQuantization;
-import dev.condense.engine.quant.MinMaxAccumulator;
+import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
 import dev.condense.engine.rewrite.BatchNormFolding;

@@ -29,6 +29,6 @@ public final class MinMaxCalibrator implements Calibrator<NoParams> {
 
     @Override
     public Accumulator accumulator(NoParams params) {
-        return new MinMaxAccumulator();
+        return new dev.condense.api.quant.MinMaxAccumulator();
     }
 }

@@ -1,14 +1,16 @@
-package dev.condense.plugin.calib.minmax;
+package dev.condense.api.quant;
 
-import dev.condense.api.quant.Calibrator.Accumulator;
 import dev.condense.api.quant.Calibrator.ClipRange;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Running minimum and maximum of one tensor, in one pass; retains two doubles whatever the number of rows. The
- * result depends only on the set of values observed, so not on batch size or order.
+ * Min/max calibration of one tensor: the range is the smallest and largest value over all calibration rows, widened
+ * to contain zero ({@code [-m, m]} with {@code m = max(|min|, |max|)} when symmetric). One pass; the state is two
+ * doubles whatever the number of rows, and the result depends only on the set of values, not on batch size or order.
+ * A tensor that was zero on every row gets {@code [0, 1]} ({@code [-1, 1]} symmetric) so the scale stays positive.
+ * The quantize stage's default when no calibrator plugin is named, and what the {@code calib-minmax} plugin returns.
  */
-final class MinMaxAccumulator implements Accumulator {
+public final class MinMaxAccumulator implements Calibrator.Accumulator {
     private double lo = Double.POSITIVE_INFINITY;
     private double hi = Double.NEGATIVE_INFINITY;
 
@@ -35,17 +37,18 @@ final class MinMaxAccumulator implements Accumulator {
         hi = Math.max(hi, max);
     }
 
-    /**
-     * {@code [min(0, lo), max(0, hi)]}, or {@code [-m, m]} with {@code m = max(|lo|, |hi|)} when symmetric; an all-zero
-     * tensor gets {@code [0, 1]} ({@code [-1, 1]} symmetric) so that the scale stays positive.
-     *
-     * @throws IllegalStateException when nothing was observed
-     */
+    /** @throws IllegalStateException when nothing was observed */
     @Override
     public ClipRange range(int bits, boolean symmetric) {
         if (lo > hi) {
             throw new IllegalStateException("min/max calibration observed no values");
         }
-        return MinMaxRanges.of(lo, hi, symmetric);
+        double min = Math.min(0, lo);
+        double max = Math.max(0, hi);
+        double abs = Math.max(-min, max);
+        if (abs == 0) {
+            return symmetric ? new ClipRange(-1, 1) : new ClipRange(0, 1);
+        }
+        return symmetric ? new ClipRange(-abs, abs) : new ClipRange(min, max);
     }
 }
