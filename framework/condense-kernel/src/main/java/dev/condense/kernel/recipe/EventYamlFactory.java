@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.Reader;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
@@ -41,7 +41,7 @@ final class EventYamlFactory extends YAMLFactory {
             Event next;
             try {
                 next = _yamlParser.peekEvent();
-            } catch (MarkedYAMLException e) { // as Jackson reports it from nextToken: at the current location
+            } catch (YAMLException e) { // marked or not (an unclosed quote can end in a bare one): as Jackson reports it, here
                 throw new JsonParseException(this, e.getMessage(), e);
             }
             return next instanceof AliasEvent a ? a : null;

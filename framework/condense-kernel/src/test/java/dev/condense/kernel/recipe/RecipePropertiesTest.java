@@ -24,12 +24,14 @@ import net.jqwik.api.statistics.Statistics;
  * Property: whatever the text, loading and planning a recipe ends in success or in a {@link RecipeException} located
  * inside the text (line and column within it), never in another exception. Recipes are generated valid
  * ({@link RecipeGenerator}) and then mutated ({@link RecipeMutator}); they are parsed from memory, nothing is written.
+ * Seeds are fixed so that the build is reproducible; a failure found with another seed becomes a plain test (as
+ * {@code YamlReaderTest.unterminatedQuoteBeforeAMappingIsASyntaxError}); change the seed locally to explore further.
  */
 class RecipePropertiesTest {
     private static final Path FILE = Path.of("generated", "recipe.yaml");
     private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261201")
     void generatedRecipesLoadAndPlan(@ForAll("valid") String yaml) {
         try {
             load(yaml);
@@ -38,7 +40,7 @@ class RecipePropertiesTest {
         }
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = "20261201")
     void mutatedRecipesSucceedOrFailAtALocationInTheFile(@ForAll("mutated") String yaml) {
         String outcome = "loaded";
         try {

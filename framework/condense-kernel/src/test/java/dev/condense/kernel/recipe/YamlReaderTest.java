@@ -85,6 +85,13 @@ class YamlReaderTest {
         assertError(() -> YamlReader.read(f), f, 3, 2, "invalid YAML");
     }
 
+    /** SnakeYAML reports this one as a bare YAMLException, without a mark; CI found it through RecipePropertiesTest. */
+    @Test
+    void unterminatedQuoteBeforeAMappingIsASyntaxError() {
+        Path f = write(dir, "r.yaml", "a:\n  b:\n    c:\n      d: \"3\n      e:\n        f: 1\ng:\n  h: \"x\"\n");
+        assertError(() -> YamlReader.read(f), f, 8, 7, "invalid YAML", "simple key");
+    }
+
     @Test
     void duplicateKeysAreRejected() {
         Path f = write(dir, "r.yaml", "a: 1\nb: 2\na: 3\n");
