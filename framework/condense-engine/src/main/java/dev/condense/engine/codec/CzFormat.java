@@ -1,0 +1,313 @@
+package dev.condense.engine.codec;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The {@code model.cz} container, version 1: a compressed model that streams in one pass. Big-endian throughout:
+ *
+ * <pre>
+ * magic     4 bytes  "CNDZ"
+ * version   u16      1
+ * flags     u16      0 (reserved)
+ * skeleton  u32 n, u32 inflated size, n bytes: the ONNX model, zlib-compressed (RFC 1950), with every coded
+ *                    initializer present but empty (name, type and dims kept, no data)
+ * layers    u32 count, then per layer:
+ *             u16 n, n bytes   name (UTF-8)
+ *             u8 rank, rank x i64 dims
+ *             u8 index bits (1-16)
+ *             u32 k, k x f32   the non-zero centroids
+ *             (k+1) x u8       value code lengths (canonical Huffman; symbol k is the filler zero)
+ *             2^bits x u8      gap code lengths
+ *             u32 entries
+ *             u64 bits, ceil(bits/8) bytes   the value stream
+ *             u64 bits, ceil(bits/8) bytes   the gap stream
+ * digest    32 bytes SHA-256 of every byte before it
+ * </pre>
+ *
+ * A reader checks each field as it comes (errors name the byte offset) and the digest at the end, so a changed or
+ * missing byte is always an error; nothing is returned from a container that does not verify.
+ */
+public final class CzFormat {
+    public static final byte[] MAGIC = "CNDZ".getBytes(StandardCharsets.US_ASCII);
+    public static final int VERSION = 1;
+    /** Largest name, rank, centroid count and stream a reader accepts (guards against allocating from garbage). */
+    private static final int MAX_NAME = 4096;
+    private static final int MAX_RANK = 8;
+    private static final int MAX_CENTROIDS = 1 << 16;
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private CzFormat() {
+    }
+
+    /** A decoded container: the ONNX skeleton (inflated) and its coded layers. */
+    public record Container(byte[] skeleton, List<CodedLayer> layers) {
+    }
+
+    /** Writes {@code container}; the caller owns {@code out} (it is flushed, not closed). */
+    public static void write(Container container, OutputStream out) throws IOException {
+        MessageDigest sha = sha256();
+        DataOutputStream data = new DataOutputStream(new DigestOutputStream(out, sha));
+        data.write(MAGIC);
+        data.writeShort(VERSION);
+        data.writeShort(0);
+        byte[] deflated = deflate(container.skeleton());
+        data.writeInt(deflated.length);
+        data.writeInt(container.skeleton().length);
+        data.write(deflated);
+        data.writeInt(container.layers().size());
+        for (CodedLayer layer : container.layers()) {
+            writeLayer(layer, data);
+        }
+        data.flush();
+        out.write(sha.digest());
+        out.flush();
+    }
+
+    private static void writeLayer(CodedLayer layer, DataOutputStream data) throws IOException {
+        byte[] name = layer.name().getBytes(StandardCharsets.UTF_8);
+        data.writeShort(name.length);
+        data.write(name);
+        data.writeByte(layer.shape().length);
+        for (long d : layer.shape()) {
+            data.writeLong(d);
+        }
+        data.writeByte(layer.indexBits());
+        data.writeInt(layer.centroids().length);
+        for (float c : layer.centroids()) {
+            data.writeFloat(c);
+        }
+        for (int l : layer.values().code().lengths()) {
+            data.writeByte(l);
+        }
+        for (int l : layer.gaps().code().lengths()) {
+            data.writeByte(l);
+        }
+        data.writeInt(layer.entries());
+        writeStream(layer.values(), data);
+        writeStream(layer.gaps(), data);
+    }
+
+    private static void writeStream(HuffmanStream s, DataOutputStream data) throws IOException {
+        data.writeLong(s.bitLength());
+        data.write(s.bytes());
+    }
+
+    /**
+     * Reads and verifies a container.
+     *
+     * @param source names the input in error messages (e.g. the file)
+     * @throws CodecException naming {@code source} and the byte offset, if the input is truncated, corrupted, of
+     *                        another version, or fails the digest
+     */
+    public static Container read(InputStream in, String source) throws IOException {
+        MessageDigest sha = sha256();
+        Counting counting = new Counting(in);
+        DataInputStream data = new DataInputStream(new DigestInputStream(counting, sha));
+        Reader r = new Reader(data, counting, source);
+        try {
+            byte[] magic = r.bytes(4, "magic");
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw r.error(0, "not a Condense container (magic " + new String(magic, StandardCharsets.ISO_8859_1)
+                        + ", expected CNDZ)");
+            }
+            int version = data.readUnsignedShort();
+            if (version != VERSION) {
+                throw r.error(4, "container version " + version + ", this Condense reads version " + VERSION);
+            }
+            data.readUnsignedShort();
+            int deflated = r.count(data.readInt(), Integer.MAX_VALUE - 8, "skeleton size");
+            int inflated = r.count(data.readInt(), Integer.MAX_VALUE - 8, "inflated skeleton size");
+            byte[] skeleton = inflate(r.bytes(deflated, "skeleton"), inflated, r);
+            int count = r.count(data.readInt(), 1 << 20, "layer count");
+            List<CodedLayer> layers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                layers.add(readLayer(r, data));
+            }
+            byte[] expected = sha.digest();
+            long at = counting.position;
+            byte[] stored = new byte[32];
+            new DataInputStream(counting).readFully(stored);
+            if (!MessageDigest.isEqual(expected, stored)) {
+                throw r.error(at, "SHA-256 does not match: the container was changed or damaged");
+            }
+            if (counting.read() != -1) {
+                throw r.error(counting.position - 1, "bytes after the digest");
+            }
+            return new Container(skeleton, List.copyOf(layers));
+        } catch (EOFException e) {
+            throw r.error(counting.position, "truncated: the container ends early");
+        }
+    }
+
+    private static CodedLayer readLayer(Reader r, DataInputStream data) throws IOException {
+        String name = new String(r.bytes(r.count(data.readUnsignedShort(), MAX_NAME, "name length"), "name"),
+                StandardCharsets.UTF_8);
+        int rank = r.count(data.readUnsignedByte(), MAX_RANK, "rank of " + name);
+        long[] shape = new long[rank];
+        long elements = 1;
+        for (int d = 0; d < rank; d++) {
+            shape[d] = data.readLong();
+            if (shape[d] < 0 || (elements *= Math.max(shape[d], 1)) > MAX_ELEMENTS) {
+                throw r.error(r.position() - 8, name + ": dimension " + shape[d] + " out of range");
+            }
+        }
+        int bits = data.readUnsignedByte();
+        if (bits < 1 || bits > RelativeIndex.MAX_INDEX_BITS) {
+            throw r.error(r.position() - 1, name + ": index bits " + bits + " outside [1, 16]");
+        }
+        int k = r.count(data.readInt(), MAX_CENTROIDS, name + ": centroid count");
+        float[] centroids = new float[k];
+        for (int c = 0; c < k; c++) {
+            centroids[c] = data.readFloat();
+        }
+        CanonicalHuffman valueCode = r.code(k + 1, name + ": value code");
+        CanonicalHuffman gapCode = r.code(1 << bits, name + ": gap code");
+        int entries = r.count(data.readInt(), Integer.MAX_VALUE - 8, name + ": entries");
+        HuffmanStream values = r.stream(valueCode, entries, name + ": value stream");
+        HuffmanStream gaps = r.stream(gapCode, entries, name + ": gap stream");
+        try {
+            return new CodedLayer(name, shape, centroids, bits, values, gaps);
+        } catch (CodecException e) {
+            throw r.error(r.position(), e.getMessage());
+        }
+    }
+
+    /** Field reading with offsets for errors. */
+    private record Reader(DataInputStream data, Counting counting, String source) {
+        long position() {
+            return counting.position;
+        }
+
+        CodecException error(long at, String message) {
+            return new CodecException(source + ": byte " + at + ": " + message);
+        }
+
+        int count(int value, int max, String what) {
+            if (value < 0 || value > max) {
+                throw error(position() - 4, what + " " + Integer.toUnsignedString(value) + " out of range");
+            }
+            return value;
+        }
+
+        /** {@code n} bytes, allocated as they arrive (a corrupted size cannot allocate more than the input holds). */
+        byte[] bytes(int n, String what) throws IOException {
+            byte[] b = data.readNBytes(n);
+            if (b.length != n) {
+                throw new EOFException(what);
+            }
+            return b;
+        }
+
+        CanonicalHuffman code(int alphabet, String what) throws IOException {
+            long at = position();
+            int[] lengths = new int[alphabet];
+            for (int s = 0; s < alphabet; s++) {
+                lengths[s] = data.readUnsignedByte();
+            }
+            try {
+                return CanonicalHuffman.fromLengths(lengths);
+            } catch (CodecException e) {
+                throw error(at, what + ": " + e.getMessage());
+            }
+        }
+
+        HuffmanStream stream(CanonicalHuffman code, int count, String what) throws IOException {
+            long at = position();
+            long bits = data.readLong();
+            if (bits < 0 || bits > 8L * (Integer.MAX_VALUE - 8) || bits < count) {
+                throw error(at, what + ": " + bits + " bits cannot hold " + count + " symbols");
+            }
+            return new HuffmanStream(code, bytes((int) ((bits + 7) >>> 3), what), bits, count);
+        }
+    }
+
+    private static final class Counting extends FilterInputStream {
+        long position;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            position += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            position += Math.max(n, 0);
+            return n;
+        }
+    }
+
+    private static byte[] deflate(byte[] raw) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try {
+            deflater.setInput(raw);
+            deflater.finish();
+            byte[] buffer = new byte[Math.max(64, raw.length + raw.length / 100 + 64)];
+            int n = 0;
+            while (!deflater.finished()) {
+                if (n == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                n += deflater.deflate(buffer, n, buffer.length - n);
+            }
+            return Arrays.copyOf(buffer, n);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] deflated, int size, Reader r) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(deflated);
+            byte[] out = new byte[size];
+            int n = 0;
+            while (n < size && !inflater.finished()) {
+                int got = inflater.inflate(out, n, size - n);
+                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                n += got;
+            }
+            if (n != size || !inflater.finished()) {
+                throw r.error(16, "the model skeleton does not inflate to its stated " + size + " bytes");
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw r.error(16, "the model skeleton is not valid zlib data: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.condense.engine.codec;
+
+import dev.condense.api.model.Codebook;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.onnx.OnnxExporter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.TensorProto;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Between a model and its {@code model.cz} container: every initializer that carries a {@link Codebook} is stored as a
+ * {@link CodedLayer}; everything else (graph, biases, uncoded weights) travels in the ONNX skeleton, exported as float
+ * (the codebook annotations removed) with the coded initializers left empty.
+ */
+public final class CzModel {
+    private CzModel() {
+    }
+
+    /**
+     * The container of {@code graph}.
+     *
+     * @param indexBits the gap width of each coded layer, by initializer name (1 to 16; the paper: 8 for conv, 5 for
+     *                  fully connected layers)
+     */
+    public static CzFormat.Container encode(ModelGraph graph, ToIntFunction<String> indexBits) {
+        Map<String, CodedLayer> coded = new LinkedHashMap<>();
+        ModelGraph.Builder plain = graph.toBuilder();
+        for (Map.Entry<String, CodedWeight> e : codebooks(graph).entrySet()) {
+            String name = e.getKey();
+            coded.put(name, CodedLayer.encode(name, e.getValue().weight(), e.getValue().codebook(),
+                    indexBits.applyAsInt(name)));
+            plain.removeAnnotation(name, Codebook.class);
+        }
+        ModelProto proto = new OnnxExporter().toProto(plain.build());
+        GraphProto.Builder g = proto.getGraph().toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto t = g.getInitializer(i);
+            if (coded.containsKey(t.getName())) {
+                g.setInitializer(i, t.toBuilder().clearRawData().clearFloatData());
+            }
+        }
+        byte[] skeleton = proto.toBuilder().setGraph(g).build().toByteArray();
+        return new CzFormat.Container(skeleton, List.copyOf(coded.values()));
+    }
+
+    private record CodedWeight(INDArray weight, Codebook codebook) {
+    }
+
+    private static Map<String, CodedWeight> codebooks(ModelGraph graph) {
+        Map<String, CodedWeight> out = new LinkedHashMap<>();
+        graph.initializers().forEach((name, value) -> graph.annotation(name, Codebook.class)
+                .ifPresent(c -> out.put(name, new CodedWeight(value, c))));
+        return out;
+    }
+
+    /**
+     * The ONNX model the container stands for: the skeleton with each coded initializer filled with its decoded
+     * float32 weights (little-endian {@code raw_data}), bit for bit the encoded ones.
+     *
+     * @throws CodecException if a coded layer has no empty float initializer of its name and shape in the skeleton
+     */
+    public static byte[] decode(CzFormat.Container container, String source) {
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(container.skeleton());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CodecException(source + ": the model skeleton is not an ONNX model: " + e.getMessage(), e);
+        }
+        GraphProto.Builder g = proto.getGraph().toBuilder();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            index.put(g.getInitializer(i).getName(), i);
+        }
+        List<String> seen = new ArrayList<>();
+        for (CodedLayer layer : container.layers()) {
+            Integer i = index.get(layer.name());
+            if (i == null || seen.contains(layer.name())) {
+                throw new CodecException(source + ": layer " + layer.name() + (i == null
+                        ? " has no initializer in the model skeleton" : " is stored twice"));
+            }
+            seen.add(layer.name());
+            TensorProto t = g.getInitializer(i);
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || !Arrays.equals(dims, layer.shape())
+                    || !t.getRawData().isEmpty() || t.getFloatDataCount() != 0) {
+                throw new CodecException(source + ": layer " + layer.name() + " does not match its empty float"
+                        + " initializer " + Arrays.toString(dims) + " in the model skeleton");
+            }
+            float[] w = layer.decode().data().asFloat();
+            ByteBuffer raw = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+            raw.asFloatBuffer().put(w);
+            g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw.array())));
+        }
+        return proto.toBuilder().setGraph(g).build().toByteArray();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.condense.engine.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.model.Codebook;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.fixtures.QuantizedWeights;
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.OnnxImporter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+class CzModelTest {
+    @TempDir
+    Path dir;
+
+    /** convNet with fc.w pruned (|w| < 0.15 -> 0) and shared on 8 centroids; conv.w and the bias left float. */
+    static ModelGraph coded() {
+        ModelGraph f = QuantizedWeights.convNet(31);
+        INDArray w = f.initializers().get("fc.w");
+        INDArray centroids = Nd4j.createFromArray(-0.45f, -0.3f, -0.2f, 0f, 0.2f, 0.3f, 0.45f, 0.6f);
+        INDArray idx = Transforms.min(Transforms.max(Transforms.round(w.div(0.15)).add(3), 0), 7)
+                .castTo(DataType.INT32);
+        Codebook book = new Codebook(centroids, idx);
+        return f.toBuilder().initializer("fc.w", book.weights()).annotate("fc.w", book).build();
+    }
+
+    @Test
+    void decodedModelHoldsTheCodedWeightsBitForBitAndEverythingElseAsExported() throws Exception {
+        ModelGraph g = coded();
+        CzFormat.Container c = CzModel.encode(g, name -> 4);
+        assertEquals(List.of("fc.w"), c.layers().stream().map(CodedLayer::name).toList());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CzFormat.write(c, out);
+        byte[] onnx = CzModel.decode(CzFormat.read(new ByteArrayInputStream(out.toByteArray()), "m.cz"), "m.cz");
+        Path file = dir.resolve("decoded.onnx");
+        Files.write(file, onnx);
+        ModelGraph back = new OnnxImporter().read(file);
+        assertArrayEquals(g.initializers().get("fc.w").data().asFloat(),
+                back.initializers().get("fc.w").data().asFloat());
+        ModelGraph plain = g.toBuilder().removeAnnotation("fc.w", Codebook.class).build();
+        assertArrayEquals(new OnnxExporter().toBytes(plain), onnx, "the decoded file is the float export");
+        assertTrue(out.size() < onnx.length, "container " + out.size() + " B, ONNX " + onnx.length + " B");
+    }
+
+    @Test
+    void aSkeletonWithoutTheLayerIsAnError() {
+        CzFormat.Container c = CzModel.encode(coded(), name -> 4);
+        CzFormat.Container other = new CzFormat.Container(
+                CzModel.encode(QuantizedWeights.convNet(1), name -> 4).skeleton(), c.layers());
+        CodecException e = assertThrows(CodecException.class, () -> CzModel.decode(other, "m.cz"));
+        assertTrue(e.getMessage().startsWith("m.cz: layer fc.w"), e.getMessage());
+    }
+}
