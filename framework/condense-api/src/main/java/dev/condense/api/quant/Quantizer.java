@@ -7,7 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Maps a float tensor to a quantized form and back (affine int-k, fp16, binary, k-means codebook).
  *
  * <p>Invariants: {@code dequantize(quantize(x))} has x's shape; quantizing never mutates x; for a scheme with
- * {@code 2^bits} levels the reconstruction takes at most {@code 2^bits} distinct values per scale group.
+ * {@code 2^bits} levels the reconstruction takes at most {@code 2^bits} distinct values per scale group (codebook
+ * schemes of pruned tensors: {@code 2^bits} shared values plus the pruned zeros, which sparse storage keeps apart).
  *
  * @param <P> params record (bits, symmetric, per-channel, ...)
  */
