@@ -31,6 +31,9 @@ final class ReportMarkdown {
             if (s.get("layers") instanceof List<?> rows) {
                 layers(md, s.get("index"), (List<Map<String, Object>>) rows);
             }
+            if (s.get("storage") instanceof List<?> rows) {
+                storage(md, s.get("index"), (List<Map<String, Object>>) rows);
+            }
         }
         md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
         md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms | ORT integer / float conv-matmul kernels |\n");
@@ -109,6 +112,22 @@ final class ReportMarkdown {
                 md.append(" | ").append(l.get(k + "_before")).append(" -> ").append(l.get(k + "_after"));
             }
             md.append(" |\n");
+        }
+    }
+
+    /** An encode stage's Deep Compression table: per coded layer, bytes at each step of the storage coding. */
+    private static void storage(StringBuilder md, Object index, List<Map<String, Object>> rows) {
+        md.append("\n## Encode stage ").append(index).append(": storage (Deep Compression)\n\n");
+        md.append("| layer | params | weights kept | weight bits | index bits | dense float32 B | sparse B |"
+                + " + quantization B | + Huffman B | ratio |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            md.append("| ").append(r.get("layer")).append(" | ").append(r.get("params")).append(" | ")
+                    .append(pct(r.get("kept")));
+            for (String k : List.of("weight_bits", "index_bits", "dense_bytes", "sparse_bytes", "quantized_bytes",
+                    "huffman_bytes")) {
+                md.append(" | ").append(r.get(k) == null ? "-" : r.get(k));
+            }
+            md.append(" | ").append(times(r.get("ratio"))).append(" |\n");
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.condense.kernel.stage.distill.DistillKind;
+import dev.condense.kernel.stage.encode.EncodeKind;
 import dev.condense.kernel.stage.evaluate.EvaluateKind;
 import dev.condense.kernel.stage.export.ExportKind;
 import dev.condense.kernel.stage.prune.PruneKind;
@@ -29,6 +30,7 @@ public final class StageKindsModule extends AbstractModule {
                 new DistillKind(),
                 new PruneKind(),
                 new QuantizeKind(),
+                new EncodeKind(),
                 new EvaluateKind(),
                 new ExportKind());
     }

@@ -1,0 +1,100 @@
+package dev.condense.kernel.stage.encode;
+
+import dev.condense.api.model.Codebook;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.engine.codec.CzFormat;
+import dev.condense.engine.codec.CzModel;
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.OnnxImporter;
+import dev.condense.kernel.recipe.Location;
+import dev.condense.kernel.recipe.RecipeException;
+import dev.condense.kernel.run.StageRun;
+import dev.condense.kernel.stage.PlannedStage;
+import dev.condense.kernel.stage.Preview;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@code model.cz} ({@link CzFormat}): every weight with a {@link Codebook} (k-means weight sharing) as
+ * Huffman-coded relative-index sparse storage, everything else in the zlib-compressed ONNX skeleton. The container is
+ * then read back from disk, verified and decoded, and the decoded model is what the next stage gets (an
+ * {@code evaluate} after {@code encode} runs the model as {@code condense decode} restores it); it has no codebook
+ * annotations or masks, only the float32 weights. Reports the bytes, the storage table ({@link
+ * dev.condense.engine.codec.StorageTable}) and the compression against dense float32 weights.
+ */
+public record EncodeStep(EncodeStageSpec spec, Path outputDir) implements PlannedStage {
+
+    @Override
+    public String kind() {
+        return "encode";
+    }
+
+    @Override
+    public Location location() {
+        return spec.location();
+    }
+
+    /** The codebook-annotated weights of {@code g} with their index bits, in initializer order. */
+    Map<String, Integer> codedLayers(ModelGraph g) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String name : g.initializers().keySet()) {
+            if (g.annotation(name, Codebook.class).isPresent()) {
+                boolean conv = g.consumers(name).stream().map(Node::opType).anyMatch(op -> op.equals("Conv"));
+                out.put(name, conv ? spec.convBits() : spec.fcBits());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Preview preview(ModelGraph graph) {
+        ModelGraph.Builder decoded = graph.toBuilder();
+        graph.annotations().forEach((name, list) -> decoded.removeAnnotation(name, Codebook.class));
+        return new Preview(decoded.build(), List.of("encode: weight-shared layers as Huffman-coded sparse storage"
+                + " (index bits: conv " + spec.convBits() + ", fc " + spec.fcBits() + ") -> "
+                + outputDir.resolve("model.cz")));
+    }
+
+    @Override
+    public ModelGraph run(ModelGraph graph, StageRun run) {
+        Map<String, Integer> layers = codedLayers(graph);
+        if (layers.isEmpty()) {
+            throw new RecipeException(spec.location(), "encode stores weight-shared layers, but no weight has a"
+                    + " codebook here: put a quantize stage with the kmeans quantizer before encode");
+        }
+        CzFormat.Container container = CzModel.encode(graph, layers::get);
+        Path file = run.outputDir().resolve("model.cz");
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            CzFormat.write(container, bytes);
+            OnnxExporter.write(bytes.toByteArray(), file);
+            CzFormat.Container back;
+            try (InputStream in = Files.newInputStream(file)) {
+                back = CzFormat.read(in, "model.cz");
+            }
+            Path decodedFile = run.context().workDir().resolve("encode-decoded.onnx");
+            OnnxExporter.write(CzModel.decode(back, "model.cz"), decodedFile);
+            ModelGraph decoded = new OnnxImporter().read(decodedFile);
+            EncodeReport.report(graph, back, Files.size(file), run.context());
+            return decoded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write or read back " + file, e);
+        }
+    }
+
+    @Override
+    public Object resolvedBody() {
+        Map<String, Object> bits = new LinkedHashMap<>();
+        bits.put("conv", spec.convBits());
+        bits.put("fc", spec.fcBits());
+        return Map.of("index-bits", bits);
+    }
+}
