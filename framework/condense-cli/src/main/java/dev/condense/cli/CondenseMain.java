@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "condense", mixinStandardHelpOptions = true, versionProvider = CondenseMain.Version.class,
         description = "Compresses trained neural networks with recipes of pluggable techniques.",
-        subcommands = {RunCommand.class, WatchCommand.class, ValidateCommand.class, InspectCommand.class, PluginsCommand.class,
+        subcommands = {RunCommand.class, WatchCommand.class, ValidateCommand.class, InspectCommand.class, DecodeCommand.class,
+                PluginsCommand.class,
                 SchemaCommand.class},
         footerHeading = "%nLogging:%n",
         footer = {"Library logging (PF4J, ND4J, ONNX Runtime) stays off the console: a run writes it to condense.log in"

@@ -1,5 +1,6 @@
 package dev.condense.cli;
 
+import dev.condense.engine.codec.CodecException;
 import dev.condense.engine.data.CorruptDataException;
 import dev.condense.engine.data.DataUnavailableException;
 import dev.condense.engine.onnx.OnnxFormatException;
@@ -33,6 +34,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             code = BAD_INPUT;
         } else if (ex instanceof OnnxFormatException) {
             err.println("error: invalid model: " + Quote.message(ex.getMessage()));
+            code = BAD_INPUT;
+        } else if (ex instanceof CodecException) {
+            err.println("error: invalid container: " + Quote.message(ex.getMessage()));
             code = BAD_INPUT;
         } else if (ex instanceof PluginFailureException || ex instanceof DataUnavailableException
                 || ex instanceof CorruptDataException || ex instanceof TrainingDivergedException) {

@@ -1,6 +1,7 @@
 package dev.condense.cli;
 
 import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.codec.CzFormat;
 import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.stats.LayerSummary;
 import dev.condense.engine.text.Quote;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class InspectCommand implements Callable<Integer> {
     static final String ZOO_PREFIX = "zoo:";
 
-    @Parameters(paramLabel = "MODEL", description = "zoo:<id> (e.g. zoo:lenet-5) or a path to an .onnx file.")
+    @Parameters(paramLabel = "MODEL", description = "zoo:<id> (e.g. zoo:lenet-5), a path to an .onnx file, or a model.cz container.")
     String model;
 
     @Spec
@@ -37,6 +38,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!model.startsWith(ZOO_PREFIX) && CzFormat.isContainer(Path.of(model))) {
+            ContainerInspect.print(Path.of(model), spec.commandLine().getOut());
+            return 0;
+        }
         ModelGraph g = model.startsWith(ZOO_PREFIX) ? zoo(model.substring(ZOO_PREFIX.length()))
                 : new OnnxImporter().read(Path.of(model));
         LayerSummary s = LayerSummary.of(g);

@@ -156,6 +156,30 @@ public final class CzFormat {
         }
     }
 
+    /**
+     * Reads and verifies the container file {@code file}.
+     *
+     * @throws CodecException naming the file, if it is missing, unreadable, or not a valid container
+     */
+    public static Container read(java.nio.file.Path file) {
+        try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CodecException(file + ": no such file");
+        } catch (IOException e) {
+            throw new CodecException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when {@code file} starts with the container's magic bytes (false when it cannot be read). */
+    public static boolean isContainer(java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static CodedLayer readLayer(Reader r, DataInputStream data) throws IOException {
         String name = new String(r.bytes(r.count(data.readUnsignedShort(), MAX_NAME, "name length"), "name"),
                 StandardCharsets.UTF_8);
