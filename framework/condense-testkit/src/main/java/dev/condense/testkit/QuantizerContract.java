@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Contract tests for {@link Quantizer}s: the round trip keeps the shape, quantizing never mutates its input, the same
- * input gives the same codes, and a per-tensor scheme with {@code b} bits reconstructs at most {@code 2^b} distinct
- * values.
+ * input gives the same codes, a per-tensor scheme with {@code b} bits reconstructs at most {@code 2^b} distinct
+ * values, and a per-channel one (scales of length {@code x.size(0)}) at most {@code 2^b} per index of axis 0.
  *
  * @param <P> the quantizer's params record
  */
@@ -37,6 +37,25 @@ public abstract class QuantizerContract<P extends Record> extends ExtensionContr
         INDArray back = extension().dequantize(extension().quantize(x, params()));
         assertArrayEquals(x.shape(), back.shape());
         assertEquals(copy, x, "quantize mutated its input");
+    }
+
+    @Test
+    void reconstructionUsesAtMostTwoToTheBitsValuesPerChannel() {
+        INDArray x = sample();
+        QuantizedTensor q = extension().quantize(x, params());
+        if (q.scale() == null || q.scale().length() == 1) {
+            return; // one group: the per-tensor bound below covers it
+        }
+        assertEquals(x.size(0), q.scale().length(), "per-channel scales group along axis 0");
+        INDArray back = extension().dequantize(q).castTo(DataType.DOUBLE);
+        for (long c = 0; c < x.size(0); c++) {
+            Set<Double> distinct = new HashSet<>();
+            for (double v : back.slice(c).dup().data().asDouble()) {
+                distinct.add(v);
+            }
+            assertTrue(distinct.size() <= 1L << q.bits(), distinct.size() + " distinct values in channel " + c
+                    + " with " + q.bits() + " bits");
+        }
     }
 
     @Test

@@ -28,9 +28,14 @@ public final class DynamicQuantization {
     }
 
     public static ModelGraph apply(ModelGraph g, List<WeightedLayer> layers, StaticQuantization.WeightOptions w) {
+        return apply(g, layers, StaticQuantization.grids(w));
+    }
+
+    /** As {@link #apply(ModelGraph, List, StaticQuantization.WeightOptions)}, each weight's grid from {@code grids}. */
+    public static ModelGraph apply(ModelGraph g, List<WeightedLayer> layers, StaticQuantization.Grids grids) {
         ModelGraph.Builder b = g.toBuilder();
         for (WeightedLayer l : eligible(g, layers)) {
-            StaticQuantization.quantizeWeight(b, g, l, w);
+            StaticQuantization.quantizeWeight(b, g, l, grids);
             b.quantizeActivation(l.node().inputs().get(0), ActivationQuantization.dynamic());
         }
         return b.build();

@@ -30,12 +30,31 @@ public final class StaticQuantization {
         }
     }
 
+    /** The grid of a layer's weight {@code w} (its float values): per-layer options, or a quantizer plugin. */
+    @FunctionalInterface
+    public interface Grids {
+        AffineQuantization of(WeightedLayer layer, INDArray w);
+    }
+
+    /** Every layer's grid from {@code o}: {@link WeightGrid} along the layer's {@link #channelAxis}, or per tensor. */
+    public static Grids grids(WeightOptions o) {
+        return (l, w) -> WeightGrid.of(w, o.bits(), o.perChannel() ? channelAxis(l) : AffineQuantization.PER_TENSOR,
+                o.symmetric(), o.reduceRange());
+    }
+
     /**
      * @param ranges the clip range of every tensor of {@code placement.calibrated()}
      */
     public static ModelGraph apply(ModelGraph g, List<WeightedLayer> layers, QdqPlacement placement,
                                    Map<String, ClipRange> ranges, int activationBits, boolean activationSymmetric,
                                    WeightOptions weights) {
+        return apply(g, layers, placement, ranges, activationBits, activationSymmetric, grids(weights));
+    }
+
+    /** As {@link #apply(ModelGraph, List, QdqPlacement, Map, int, boolean, WeightOptions)}, each weight's grid from {@code grids}. */
+    public static ModelGraph apply(ModelGraph g, List<WeightedLayer> layers, QdqPlacement placement,
+                                   Map<String, ClipRange> ranges, int activationBits, boolean activationSymmetric,
+                                   Grids grids) {
         ModelGraph.Builder b = g.toBuilder();
         for (String t : placement.tensors()) {
             ClipRange r = ranges.get(placement.source(t));
@@ -46,7 +65,7 @@ public final class StaticQuantization {
         }
         ModelGraph withActivations = b.build();
         for (WeightedLayer l : layers) {
-            AffineQuantization wq = quantizeWeight(b, g, l, weights);
+            AffineQuantization wq = quantizeWeight(b, g, l, grids);
             ActivationQuantization in = withActivations.activationQuantization().get(l.node().inputs().get(0));
             if (l.bias() != null && in != null) {
                 INDArray bias = g.initializers().get(l.bias());
@@ -59,10 +78,9 @@ public final class StaticQuantization {
     }
 
     /** Annotates and projects the weight of {@code l}; returns its grid. */
-    static AffineQuantization quantizeWeight(ModelGraph.Builder b, ModelGraph g, WeightedLayer l, WeightOptions o) {
+    static AffineQuantization quantizeWeight(ModelGraph.Builder b, ModelGraph g, WeightedLayer l, Grids grids) {
         INDArray w = g.initializers().get(l.source());
-        AffineQuantization q = WeightGrid.of(w, o.bits(), o.perChannel() ? channelAxis(l) : AffineQuantization.PER_TENSOR,
-                o.symmetric(), o.reduceRange());
+        AffineQuantization q = grids.of(l, w);
         b.initializer(l.source(), q.project(w));
         b.annotate(l.source(), q);
         return q;

@@ -1,10 +1,10 @@
 package dev.condense.engine.quant;
 
 import dev.condense.api.model.AffineQuantization;
+import dev.condense.api.quant.AffineWeightGrid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The affine grid of a weight from its own values (min/max, no calibration), per tensor or per output channel (axis
@@ -15,7 +15,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       point {@code round(-min / scale)}.</li>
  * </ul>
  * A channel of zeros gets the smallest normal float as scale. {@code reduceRange} caps the width at 7 bits, for CPUs
- * without VNNI whose 8-bit multiply-add (vpmaddubsw) saturates.
+ * without VNNI whose 8-bit multiply-add (vpmaddubsw) saturates. The computation is {@link AffineWeightGrid}'s (in the
+ * API), shared with the {@code quant-affine} plugin and quantization-aware training.
  */
 public final class WeightGrid {
 
@@ -29,34 +30,7 @@ public final class WeightGrid {
      *                   {@link AffineQuantization#PER_TENSOR}
      */
     public static AffineQuantization of(INDArray w, int bits, int axis, boolean symmetric, boolean reduceRange) {
-        if (bits < 2 || bits > 8) {
-            throw new IllegalArgumentException("weight bits must be in [2, 8], was " + bits);
-        }
-        int b = reduceRange ? Math.min(bits, 7) : bits;
-        if (axis > 1 || (axis == 1 && w.rank() != 2)) {
-            throw new IllegalArgumentException("channel axis " + axis + " of a rank-" + w.rank() + " weight");
-        }
-        boolean perChannel = axis != AffineQuantization.PER_TENSOR;
-        INDArray v = axis == 1 ? w.transpose() : w;
-        long c = perChannel ? v.size(0) : 1;
-        INDArray rows = v.castTo(DataType.DOUBLE).dup('c').reshape('c', c, w.length() / c);
-        INDArray lo = Transforms.min(rows.min(1), 0.0);
-        INDArray hi = Transforms.max(rows.max(1), 0.0);
-        INDArray scale;
-        INDArray zp;
-        if (symmetric) {
-            INDArray m = Transforms.max(Transforms.abs(lo), hi);
-            scale = m.div((1 << (b - 1)) - 1);
-            zp = Nd4j.zeros(DataType.INT64, c);
-        } else {
-            long qmax = (1L << b) - 1;
-            scale = hi.sub(lo).div(qmax);
-            scale = Transforms.max(scale, Float.MIN_NORMAL);
-            zp = Transforms.min(Transforms.max(Transforms.round(lo.neg().div(scale)), 0.0), (double) qmax)
-                    .castTo(DataType.INT64);
-        }
-        scale = Transforms.max(scale.castTo(DataType.FLOAT), Float.MIN_NORMAL);
-        return new AffineQuantization(scale, zp, axis, b, symmetric);
+        return AffineWeightGrid.of(w, bits, axis, symmetric, reduceRange);
     }
 
     /**

@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Drives the per-step and per-epoch phases of the {@link TrainingHook}s from {@link TrainingLoop}: it is the loop's
  * {@link TrainingLoop.BatchFeeds} (each batch: {@link TrainingHook#beforeStep}, whose feeds become placeholders)
  * and a SameDiff listener (after each iteration: the loss check, then {@link TrainingHook#afterStep}; after each
- * epoch: {@link TrainingHook#epochEnd}). It also measures the batch loss, which the run reports and checks.
+ * epoch: {@link TrainingHook#epochEnd}). It hands the hooks' {@link TrainingHook#observed} variables to the step as
+ * their ops execute, and measures the batch loss, which the run reports and checks.
  */
 final class HookRunner extends BaseListener implements TrainingLoop.BatchFeeds {
     private final String logits;
@@ -33,6 +34,7 @@ final class HookRunner extends BaseListener implements TrainingLoop.BatchFeeds {
     private final int batchesPerEpoch;
     private final double lr;
     private final Set<String> runFeeds;
+    private final Set<String> observed = new java.util.HashSet<>();
     private StepState step;
     private int epoch;
     private int batch;
@@ -59,6 +61,7 @@ final class HookRunner extends BaseListener implements TrainingLoop.BatchFeeds {
         this.rows = rows;
         this.batchesPerEpoch = (rows + batch - 1) / batch;
         this.lr = lr;
+        hooks.forEach(h -> observed.addAll(h.observed()));
     }
 
     /** Mean batch loss of the last finished epoch (NaN before the first). */
@@ -110,6 +113,14 @@ final class HookRunner extends BaseListener implements TrainingLoop.BatchFeeds {
      */
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet data, SameDiffOp op, OpContext ctx, INDArray[] outputs) {
+        if (!observed.isEmpty()) {
+            List<String> names = op.getOutputsOfOp();
+            for (int k = 0; k < names.size() && k < outputs.length; k++) {
+                if (observed.contains(names.get(k))) {
+                    step.observe(names.get(k), outputs[k].dup());
+                }
+            }
+        }
         int i = op.getOutputsOfOp().indexOf(logits);
         if (i >= 0 && i < outputs.length) {
             INDArray[] loss = Nd4j.exec(new SoftmaxCrossEntropyLoss(data.getLabels(0), outputs[i], null,

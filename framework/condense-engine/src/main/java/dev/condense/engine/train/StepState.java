@@ -18,6 +18,7 @@ public final class StepState {
     private final int batches;
     private final INDArray features;
     private final Map<String, INDArray> feeds = new LinkedHashMap<>();
+    private final Map<String, INDArray> observed = new java.util.HashMap<>();
     private double loss = Double.NaN;
 
     StepState(SameDiff sd, int epoch, int epochs, int batch, int batches, INDArray features) {
@@ -78,6 +79,18 @@ public final class StepState {
     /** The current array of trainable weight {@code name} (updated in place by the optimizer), or null. */
     public INDArray weight(String name) {
         return sd.getArrForVarName(name);
+    }
+
+    /**
+     * The value this step computed for variable {@code name}, one of the hooks' {@link TrainingHook#observed}
+     * names, or null before it is computed.
+     */
+    public INDArray observed(String name) {
+        return observed.get(name);
+    }
+
+    void observe(String name, INDArray value) {
+        observed.put(name, value);
     }
 
     /** The batch's mean softmax cross-entropy with the true labels; NaN before the step. */

@@ -37,6 +37,15 @@ public interface TrainingHook {
     default void afterStep(StepState step) {
     }
 
+    /**
+     * Names of SameDiff variables (built by this hook's views) whose values it reads after each step through
+     * {@link StepState#observed}; asked once, after lowering and graph build. The variables must be on the loss's
+     * path (SameDiff's training session computes nothing else). The default observes nothing.
+     */
+    default java.util.Set<String> observed() {
+        return java.util.Set.of();
+    }
+
     /** Called after every epoch; the default does nothing. */
     default void epochEnd(EpochSummary epoch) {
     }

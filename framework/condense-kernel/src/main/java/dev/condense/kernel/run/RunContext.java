@@ -63,6 +63,22 @@ public final class RunContext implements StageContext {
     }
 
     /**
+     * Trains {@code graph} as {@link #train(ModelGraph, TrainSpec)} does (masks projected after every step), with
+     * {@code hooks} (e.g. fake quantization) after the mask projection.
+     */
+    public TrainResult train(ModelGraph graph, TrainSpec spec, List<dev.condense.engine.train.TrainingHook> hooks) {
+        Dataset d = requireData("training");
+        trainings++;
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        List<dev.condense.engine.train.TrainingHook> all = new java.util.ArrayList<>();
+        all.add(new MaskProjection(graph.masks()));
+        all.addAll(hooks);
+        all.add(new ProgressHook(progress));
+        return Trainer.fit(graph, d.train(), classes(graph, d), spec, seed + 7919L * trainings, Trainer.CROSS_ENTROPY,
+                all);
+    }
+
+    /**
      * Trains {@code graph} as {@link #train} does (masks projected after every step), distilling from
      * {@code teacher} (fed per batch) with the step's loss. The loss is built inside the loss plugin's class loader.
      */

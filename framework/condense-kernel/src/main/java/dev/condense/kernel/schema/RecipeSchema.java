@@ -50,6 +50,8 @@ public final class RecipeSchema {
         defs.set("scorer", extensions(lookup, ImportanceScorer.class, "an ImportanceScorer id, or {id: {params}}"));
         defs.set("loss", extensions(lookup, LossFunction.class, "a LossFunction id, or {id: {params}}"));
         defs.set("calibrator", extensions(lookup, Calibrator.class, "a Calibrator id, or {id: {params}}"));
+        defs.set("quantizer", extensions(lookup, dev.condense.api.quant.Quantizer.class,
+                "a Quantizer id (its params come from the weights options)"));
         BuiltInSchema.addDefinitions(defs);
         defs.set("stage", BuiltInSchema.stage(kinds, kinds.plugin().schemas(lookup), defs));
         root.setAll(BuiltInSchema.recipe());

@@ -21,10 +21,16 @@ import java.util.Objects;
  * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
  *                    {@code {id: {params}}}), or null for the built-in min/max
  * @param layers      which layers (named by their weight initializer) are quantized
+ * @param qat         the quantization-aware training of {@code mode: qat} (null in the other modes)
+ * @param overrides   per-layer weight options, first match wins (empty: every layer takes {@code weights})
+ * @param quantizer   {@code weights.quantizer} as written (a {@code Quantizer} extension id whose params take the
+ *                    weight options), or null for the engine's built-in affine grid (the same computation as the
+ *                    {@code quant-affine} plugin's)
  */
 public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
-                                LayerFilter layers, Location location) implements StageSpec {
-    public static final List<String> MODES = List.of("static", "dynamic", "fp16");
+                                LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
+                                ExtensionRef quantizer) implements StageSpec {
+    public static final List<String> MODES = List.of("static", "dynamic", "fp16", "qat");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
 
@@ -68,6 +74,16 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(location, "location");
+        if ((qat != null) != mode.equals("qat")) {
+            throw new IllegalArgumentException("a qat body goes with mode qat and only with it (mode " + mode + ")");
+        }
+        overrides = List.copyOf(overrides);
+    }
+
+    /** The weight options of the layer with weight {@code source} and node {@code node}: the first override naming either, else {@link #weights}. */
+    public Weights weightsFor(String source, String node) {
+        return overrides.stream().filter(o -> o.pattern().matches(source) || o.pattern().matches(node)).findFirst()
+                .map(WeightOverride::weights).orElse(weights);
     }
 
     @Override
@@ -77,14 +93,15 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
 
     @Override
     public PlannedStage plan(PlanContext context) {
-        if (mode.equals("static")) {
-            context.requireData(location, "static quantization calibrates activations on training rows: add a data"
-                    + " section to the recipe, or use mode: dynamic");
+        if (mode.equals("static") || mode.equals("qat")) {
+            context.requireData(location, mode + " quantization " + (mode.equals("qat") ? "fine-tunes on" : "calibrates"
+                    + " activations on") + " training rows: add a data section to the recipe, or use mode: dynamic");
         }
+        WeightQuantizer weightQuantizer = quantizer == null ? null : WeightQuantizer.plan(this, context);
         if (calibrator == null || !mode.equals("static")) {
-            return new QuantizeStep(this, null, null);
+            return new QuantizeStep(this, null, null, weightQuantizer);
         }
         Calibrator<?> resolved = context.resolve(Calibrator.class, calibrator, "calibrator");
-        return new QuantizeStep(this, resolved, context.bind(calibrator, resolved.paramsType()));
+        return new QuantizeStep(this, resolved, context.bind(calibrator, resolved.paramsType()), weightQuantizer);
     }
 }

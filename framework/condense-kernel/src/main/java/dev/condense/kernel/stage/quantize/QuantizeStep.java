@@ -11,6 +11,8 @@ import dev.condense.engine.quant.DynamicQuantization;
 import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
+import dev.condense.engine.quant.WeightGrid;
+import dev.condense.api.model.AffineQuantization;
 import dev.condense.engine.rewrite.BatchNormFolding;
 import dev.condense.engine.text.Quote;
 import dev.condense.kernel.recipe.LayerPattern;
@@ -35,8 +37,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
  * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
  */
-public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Record calibratorParams)
-        implements PlannedStage {
+public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Record calibratorParams,
+                           WeightQuantizer weightQuantizer) implements PlannedStage {
     /** Calibration rows per ONNX Runtime call. */
     static final int CALIBRATION_BATCH = 128;
 
@@ -67,7 +69,9 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         int wBits = w.reduceRange() ? Math.min(7, w.bits()) : w.bits();
         String weights = wBits + "-bit " + (w.symmetric() ? "symmetric" : "asymmetric") + " "
                 + (w.perChannel() ? "per-channel" : "per-tensor") + " weights";
-        if (spec.mode().equals("static")) {
+        if (spec.mode().equals("qat")) {
+            lines.add(QatRun.describe(spec, graph, layers, weights));
+        } else if (spec.mode().equals("static")) {
             QdqPlacement p = QdqPlacement.of(graph, layers);
             var a = spec.activations();
             lines.add("quantize: static int8, " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ", "
@@ -88,6 +92,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
             lines.add("  batch norms folded into their Conv/Gemm first: " + folded.folded().size());
         }
         lines.add("  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source).toList()));
+        lines.addAll(WeightOverrides.describe(spec, layers));
         return new Preview(graph, lines);
     }
 
@@ -99,8 +104,11 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         BatchNormFolding.Result folded = BatchNormFolding.fold(input);
         ModelGraph graph = folded.graph();
         List<WeightedLayer> layers = layers(graph);
-        QuantizeStageSpec.Weights w = spec.weights();
-        var weights = new StaticQuantization.WeightOptions(w.bits(), w.perChannel(), w.symmetric(), w.reduceRange());
+        StaticQuantization.Grids weights = grids();
+        if (spec.mode().equals("qat")) {
+            run.context().report("batch_norms_folded", folded.folded().size());
+            return QatRun.run(this, graph, run);
+        }
         if (spec.mode().equals("dynamic")) {
             List<WeightedLayer> eligible = DynamicQuantization.eligible(graph, layers);
             run.context().log("quantize: dynamic, " + eligible.size() + " Gemm/MatMul layers");
@@ -150,6 +158,19 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         return b.build();
     }
 
+    /**
+     * Each layer's weight grid: its options ({@link QuantizeStageSpec#weightsFor}: an override's or the stage's),
+     * computed by the engine's {@link WeightGrid} or, with {@code weights.quantizer}, by that extension.
+     */
+    StaticQuantization.Grids grids() {
+        return (l, w) -> {
+            QuantizeStageSpec.Weights o = spec.weightsFor(l.source(), l.node().name());
+            int axis = o.perChannel() ? StaticQuantization.channelAxis(l) : AffineQuantization.PER_TENSOR;
+            return weightQuantizer == null ? WeightGrid.of(w, o.bits(), axis, o.symmetric(), o.reduceRange())
+                    : weightQuantizer.grid(l.source(), w, o, axis);
+        };
+    }
+
     /** The resolved calibrator's accumulators (through the plugin guard), or the engine's min/max. */
     private Supplier<Calibrator.Accumulator> accumulators() {
         return calibrator == null ? MinMaxAccumulator::new : PluginAccumulators.factory(calibrator, calibratorParams);
@@ -164,6 +185,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
             throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
                     + " matches no quantizable layer; layers: " + String.join(", ", names));
         }
+        WeightOverrides.requireMatches(spec, all);
         List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
         if (chosen.isEmpty()) {
             throw new RecipeException(spec.location(), "quantize: no float Conv, Gemm or MatMul layer to quantize"
@@ -171,10 +193,11 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         }
         for (WeightedLayer l : chosen) {
             long[] shape = graph.initializers().get(l.source()).shape();
-            if (spec.weights().perChannel() && shape.length < 2 && !spec.mode().equals("fp16")) {
-                throw new RecipeException(spec.location(), "quantize: weight " + Quote.single(l.source())
-                        + " has shape " + java.util.Arrays.toString(shape) + ", no channel axis for per-channel"
-                        + " quantization; use granularity: per-tensor or exclude it");
+            if (spec.weightsFor(l.source(), l.node().name()).perChannel() && shape.length < 2
+                    && !spec.mode().equals("fp16")) {
+                throw new RecipeException(WeightOverrides.locationFor(spec, l), "quantize: weight "
+                        + Quote.single(l.source()) + " has shape " + java.util.Arrays.toString(shape)
+                        + ", no channel axis for per-channel quantization; use granularity: per-tensor or exclude it");
             }
         }
         return chosen;
@@ -184,9 +207,11 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
     public Object resolvedBody() {
         QuantizeStageSpec.Weights w = spec.weights();
         var a = spec.activations();
-        Object weights = ResolvedBodies.ordered("bits", w.bits(), "granularity",
-                w.perChannel() ? "per-channel" : "per-tensor", "symmetric", w.symmetric(), "reduce-range",
-                w.reduceRange());
+        Map<String, Object> weights = new java.util.LinkedHashMap<>();
+        if (spec.quantizer() != null) {
+            weights.put("quantizer", spec.quantizer().id());
+        }
+        weights.putAll(WeightOverrides.resolved(w));
         Map<String, Object> layers = new java.util.LinkedHashMap<>();
         if (!spec.layers().include().isEmpty()) {
             layers.put("include", spec.layers().include().stream().map(LayerPattern::pattern).toList());
@@ -198,6 +223,14 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         body.put("mode", spec.mode());
         if (!spec.mode().equals("fp16")) {
             body.put("weights", weights);
+        }
+        if (spec.mode().equals("qat")) {
+            body.put("activations", ResolvedBodies.ordered("bits", a.bits(), "symmetric", a.symmetric(), "rows",
+                    a.rows(), "ranges", spec.qat().ranges(), "decay", spec.qat().decay()));
+            body.put("finetune", ResolvedBodies.train(spec.qat().finetune()));
+        }
+        if (!spec.overrides().isEmpty()) {
+            body.put("overrides", WeightOverrides.resolvedOverrides(spec));
         }
         if (spec.mode().equals("static")) {
             // no calibrator key: the engine's built-in min/max (so a replay needs no calibrator plugin)
