@@ -5,15 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
-import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Shared-weight fine-tuning (Han, Mao and Dally, "Deep Compression", ICLR 2016, section 3.1 and figure 3): the
  * weights of one cluster keep one value while they train. After every optimizer step each cluster's weights are
- * replaced, in place, by their mean (ND4J segment sum and gather): under SGD that is exactly the paper's centroid
+ * replaced, in place, by their mean ({@link Projection}): under SGD that is exactly the paper's centroid
  * update with the cluster's summed gradient divided by its size; under Adam it is the mean of the per-weight steps.
  * The cluster assignment is fixed; a cluster whose centroid is zero (pruned weights) stays zero when the mask is kept
  * applied too ({@link MaskProjection}, listed after this hook).
@@ -25,25 +22,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>After training, {@link #codebook} reads the trained centroids back from the weights.
  */
 public final class SharedWeights implements TrainingHook {
-    private final Map<String, Clusters> clusters = new LinkedHashMap<>();
-
-    /** One weight's fixed assignment: flat int32 indices {@code [n]} and {@code 1 / size} per cluster {@code [k]}. */
-    private record Clusters(INDArray indices, INDArray inverseSizes, int k) {
-    }
+    private final Map<String, Projection> projections = new LinkedHashMap<>();
 
     /** @param codebooks the codebook of each shared weight (indices fixed; centroids are where training starts) */
     public SharedWeights(Map<String, Codebook> codebooks) {
-        codebooks.forEach((name, book) -> {
-            INDArray idx = book.indices().reshape(book.indices().length()).dup();
-            INDArray sizes = Nd4j.exec(new UnsortedSegmentSum(Nd4j.ones(DataType.FLOAT, idx.length()), idx,
-                    book.size()))[0];
-            clusters.put(name, new Clusters(idx, Transforms.max(sizes, 1.0).rdiv(1.0), book.size()));
-        });
+        codebooks.forEach((name, book) -> projections.put(name, projection(book)));
     }
 
     @Override
     public void lower(Lowering lowering) {
-        for (String w : clusters.keySet()) {
+        for (String w : projections.keySet()) {
             if (!lowering.trainable().contains(w)) {
                 throw new IllegalArgumentException("cannot share '" + w + "': not a trainable weight of graph '"
                         + lowering.graph().name() + "'");
@@ -53,18 +41,43 @@ public final class SharedWeights implements TrainingHook {
 
     @Override
     public void afterStep(StepState step) {
-        clusters.forEach((name, c) -> share(step.weight(name), c));
+        projections.forEach((name, p) -> p.apply(step.weight(name)));
     }
 
-    /** {@code w <- mean of w's cluster}, in place. */
-    static void share(INDArray w, INDArray indices, INDArray inverseSizes, int k) {
-        INDArray flat = w.reshape(w.length());
-        INDArray means = Nd4j.exec(new UnsortedSegmentSum(flat, indices, k))[0].muli(inverseSizes);
-        w.assign(Nd4j.exec(new Gather(means, indices, 0))[0].reshape(w.shape()));
+    /** The projection onto the clusters of {@code book} (its indices; its centroids do not matter). */
+    public static Projection projection(Codebook book) {
+        int[] idx = book.indices().castTo(DataType.INT32).dup().reshape(book.indices().length()).data().asInt();
+        return new Projection(idx, book.size());
     }
 
-    private static void share(INDArray w, Clusters c) {
-        share(w, c.indices(), c.inverseSizes(), c.k());
+    /**
+     * {@code w <- mean of w's cluster}, in place: one pass summing each cluster in float64, one pass writing the means
+     * back. This is index bookkeeping over a flat buffer, written as two Java loops on purpose: every ND4J form measured
+     * here cost 40-300x more for LeNet-300-100's fc1 ({@code bench/run.sh SharedWeightsCost}: libnd4j's
+     * unsorted_segment_sum 360 ms, gathers in cluster order 550 ms, two products with the one-hot cluster matrix
+     * 83 ms, these loops about 1 ms).
+     *
+     * @param indices the cluster of each element, in the weight's c order {@code [n]}
+     * @param k       the number of clusters
+     */
+    public record Projection(int[] indices, int k) {
+        public void apply(INDArray w) {
+            float[] values = w.dup('c').data().asFloat();
+            double[] sums = new double[k];
+            int[] sizes = new int[k];
+            for (int i = 0; i < values.length; i++) {
+                sums[indices[i]] += values[i];
+                sizes[indices[i]]++;
+            }
+            float[] means = new float[k];
+            for (int j = 0; j < k; j++) {
+                means[j] = (float) (sums[j] / Math.max(1, sizes[j]));
+            }
+            for (int i = 0; i < values.length; i++) {
+                values[i] = means[indices[i]];
+            }
+            w.assign(Nd4j.createFromArray(values).reshape('c', w.shape()));
+        }
     }
 
     /**

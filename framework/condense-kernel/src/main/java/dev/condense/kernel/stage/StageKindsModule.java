@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
+import dev.condense.kernel.stage.cluster.ClusterKind;
 import dev.condense.kernel.stage.distill.DistillKind;
 import dev.condense.kernel.stage.encode.EncodeKind;
 import dev.condense.kernel.stage.evaluate.EvaluateKind;
@@ -30,6 +31,7 @@ public final class StageKindsModule extends AbstractModule {
                 new DistillKind(),
                 new PruneKind(),
                 new QuantizeKind(),
+                new ClusterKind(),
                 new EncodeKind(),
                 new EvaluateKind(),
                 new ExportKind());

@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Params of k-means weight sharing, bound from the recipe (e.g. {@code quantizer: {kmeans: {bits: 5}}}).
  *
- * @param bits       bits per shared-weight index: {@code 2^bits} centroids for the non-zero weights (255 at 8 bits when
- *                   the layer is pruned, so that with the zero every index fits in a byte); 1 to 8, default 5 (the
- *                   paper: 5 for fully connected, 8 for convolutional layers)
+ * @param bits       bits per shared-weight index: {@code 2^bits} centroids ({@code 2^bits - 1} and the zero when the
+ *                   layer is pruned); 1 to 8, default 5 (the paper: 5 for fully connected, 8 for convolutional layers;
+ *                   6 for LeNet-300-100)
  * @param init       centroid initialization: {@code linear} over [min, max] of the non-zero weights (the paper's best),
  *                   {@code density} (evenly spaced quantiles of the weights' distribution) or {@code random} (distinct
  *                   weights drawn with {@code seed}); default linear

@@ -9,9 +9,10 @@ import org.pf4j.Extension;
 
 /**
  * Recipe id {@code kmeans}: weight sharing by k-means (Han, Mao and Dally, "Deep Compression", ICLR 2016, section
- * 3.1). The non-zero weights of a tensor are clustered into {@code 2^bits} shared values ({@link KmeansClustering});
- * pruned weights stay exactly zero, and zero is not a centroid: when the tensor has zeros, the codebook gets one more
- * entry, 0, after the centroids (and 255 centroids at 8 bits, so that every index fits in a byte).
+ * 3.1). The non-zero weights of a tensor are clustered ({@link KmeansClustering}); pruned weights stay exactly zero,
+ * and zero is not a centroid. A dense tensor gets {@code 2^bits} centroids; a pruned one {@code 2^bits - 1} and the
+ * codebook one more entry, 0, after them: so {@code bits} is the width of a value symbol either way (in sparse
+ * storage the extra symbol marks a filler zero), and every index fits in a byte at 8 bits.
  *
  * <p>Result: codes int32 of x's shape, indices into {@code codebook} (float32 {@code [k]} or {@code [k + 1]} ending in
  * 0); {@code scale} and {@code zeroPoint} null; {@code bits} as given. {@code dequantize} is {@code codebook[codes]}.
@@ -44,10 +45,7 @@ public final class KmeansQuantizer implements Quantizer<KmeansParams> {
     @Override
     public QuantizedTensor quantize(INDArray x, KmeansParams params) {
         boolean pruned = x.eq(0.0).any();
-        int k = 1 << params.bits();
-        if (pruned && k == 256) {
-            k = 255;
-        }
+        int k = (1 << params.bits()) - (pruned ? 1 : 0);
         float[] centroids = KmeansClustering.centroids(x, k, params.init(), params.iterations(), params.seed());
         float[] book = pruned ? java.util.Arrays.copyOf(centroids, centroids.length + 1) : centroids;
         if (book.length == 0) { // no non-zero weight: the codebook is the zero alone

@@ -25,12 +25,12 @@ class KmeansQuantizerTest extends QuantizerContract<KmeansParams> {
         return new KmeansParams(3, null, null, null);
     }
 
-    /** Four distinct non-zero values, each repeated with the zeros between them: 2 bits share them exactly. */
+    /** Three distinct non-zero values, each repeated, zeros between them: 2 bits (3 centroids and the zero). */
     private static INDArray planted() {
         float[] v = new float[60];
-        float[] values = {-1f, 0.5f, 2f, 3f};
+        float[] values = {-1f, 0.5f, 2f};
         for (int i = 0; i < v.length; i++) {
-            v[i] = i % 3 == 0 ? 0f : values[(i * 7) % 4];
+            v[i] = i % 4 == 0 ? 0f : values[(i * 7) % 3];
         }
         return Nd4j.createFromArray(v).reshape(6, 10);
     }
@@ -40,9 +40,9 @@ class KmeansQuantizerTest extends QuantizerContract<KmeansParams> {
         for (String init : new String[] {"linear", "density"}) {
             INDArray x = planted();
             QuantizedTensor q = extension().quantize(x, new KmeansParams(2, init, null, null));
-            assertArrayEquals(new float[] {-1f, 0.5f, 2f, 3f, 0f}, q.codebook().data().asFloat(), init);
+            assertArrayEquals(new float[] {-1f, 0.5f, 2f, 0f}, q.codebook().data().asFloat(), init);
             assertEquals(x, extension().dequantize(q), init + ": shared weights reproduce the planted tensor");
-            assertEquals(4, q.codes().maxNumber().intValue(), "zeros take the index after the centroids");
+            assertEquals(3, q.codes().maxNumber().intValue(), "zeros take the index after the centroids");
         }
     }
 
@@ -75,12 +75,14 @@ class KmeansQuantizerTest extends QuantizerContract<KmeansParams> {
     }
 
     @Test
-    void eightBitsOfAPrunedTensorKeep255CentroidsAndTheZero() {
+    void aPrunedTensorKeepsTwoToTheBitsValuesWithTheZero() {
         INDArray x = Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(6), new long[] {40, 40})
                 .castTo(DataType.FLOAT);
         x.muli(x.gt(0.5).castTo(DataType.FLOAT).add(x.lt(-0.5).castTo(DataType.FLOAT)));
-        QuantizedTensor q = extension().quantize(x, new KmeansParams(8, null, null, null));
-        assertTrue(q.codebook().length() <= 256, "indices fit a byte: " + q.codebook().length());
+        for (int bits : new int[] {3, 8}) {
+            QuantizedTensor q = extension().quantize(x, new KmeansParams(bits, null, null, null));
+            assertEquals(1L << bits, q.codebook().length(), "the centroids and the zero fit " + bits + " bits");
+        }
     }
 
     @Test
