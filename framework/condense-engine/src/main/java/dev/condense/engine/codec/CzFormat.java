@@ -33,8 +33,9 @@ import java.util.zip.Inflater;
  *             u8 rank, rank x i64 dims
  *             u8 index bits (1-16)
  *             u32 k, k x f32   the non-zero centroids
- *             (k+1) x u8       value code lengths (canonical Huffman; symbol k is the filler zero)
- *             2^bits x u8      gap code lengths
+ *             u32 m, m x u8    value code lengths of symbols 0 .. m-1 (canonical Huffman over k+1 symbols,
+ *                              symbol k the filler zero; symbols from m on have none), m <= k+1
+ *             u32 m, m x u8    gap code lengths likewise, over 2^bits symbols
  *             u32 entries
  *             u64 bits, ceil(bits/8) bytes   the value stream
  *             u64 bits, ceil(bits/8) bytes   the gap stream
@@ -93,15 +94,23 @@ public final class CzFormat {
         for (float c : layer.centroids()) {
             data.writeFloat(c);
         }
-        for (int l : layer.values().code().lengths()) {
-            data.writeByte(l);
-        }
-        for (int l : layer.gaps().code().lengths()) {
-            data.writeByte(l);
-        }
+        writeLengths(layer.values().code().lengths(), data);
+        writeLengths(layer.gaps().code().lengths(), data);
         data.writeInt(layer.entries());
         writeStream(layer.values(), data);
         writeStream(layer.gaps(), data);
+    }
+
+    /** The lengths up to the last non-zero one (a small layer's gaps use few of the 2^bits symbols). */
+    private static void writeLengths(int[] lengths, DataOutputStream data) throws IOException {
+        int m = lengths.length;
+        while (m > 0 && lengths[m - 1] == 0) {
+            m--;
+        }
+        data.writeInt(m);
+        for (int i = 0; i < m; i++) {
+            data.writeByte(lengths[i]);
+        }
     }
 
     private static void writeStream(HuffmanStream s, DataOutputStream data) throws IOException {
@@ -241,8 +250,9 @@ public final class CzFormat {
 
         CanonicalHuffman code(int alphabet, String what) throws IOException {
             long at = position();
+            int m = count(data.readInt(), alphabet, what + ": stored lengths");
             int[] lengths = new int[alphabet];
-            for (int s = 0; s < alphabet; s++) {
+            for (int s = 0; s < m; s++) {
                 lengths[s] = data.readUnsignedByte();
             }
             try {

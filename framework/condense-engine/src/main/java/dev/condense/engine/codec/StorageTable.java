@@ -24,7 +24,7 @@ public record StorageTable(List<Row> rows) {
      * @param denseBytes     {@code 4 params}
      * @param sparseBytes    {@code entries (32 + indexBits) / 8}
      * @param quantizedBytes {@code entries (weightBits + indexBits) / 8 + 4k}
-     * @param huffmanBytes   the two coded streams + {@code 4k} codebook + {@code k + 1 + 2^indexBits} code lengths
+     * @param huffmanBytes   the two coded streams + {@code 4k} codebook + the two code tables as stored
      */
     public record Row(String layer, long params, long kept, int centroids, int weightBits, int indexBits,
                       long entries, long denseBytes, long sparseBytes, long quantizedBytes, long huffmanBytes) {
@@ -46,9 +46,20 @@ public record StorageTable(List<Row> rows) {
         long entries = l.entries();
         int weightBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(k));
         int b = l.indexBits();
-        long huffman = l.values().bytes().length + l.gaps().bytes().length + 4L * k + (k + 1) + (1L << b);
+        long huffman = l.values().bytes().length + l.gaps().bytes().length + 4L * k + stored(l.values().code())
+                + stored(l.gaps().code());
         return new Row(l.name(), l.length(), entries - fillers, k, weightBits, b, entries, 4 * l.length(),
                 bytes(entries * (32 + b)), bytes(entries * (weightBits + b)) + 4L * k, huffman);
+    }
+
+    /** Bytes of a code table as {@link CzFormat} stores it: a count and the lengths up to the last used symbol. */
+    private static long stored(CanonicalHuffman code) {
+        int[] lengths = code.lengths();
+        int m = lengths.length;
+        while (m > 0 && lengths[m - 1] == 0) {
+            m--;
+        }
+        return 4 + m;
     }
 
     private static long bytes(long bits) {
