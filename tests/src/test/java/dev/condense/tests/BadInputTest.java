@@ -52,6 +52,21 @@ class BadInputTest {
         return Recipes.write(dir, "bad.yaml", text);
     }
 
+    /** Issue 15: cluster bits out of range, more shared values than weights, encode with nothing to encode. */
+    @Test
+    void deepCompressionStagesCheckTheirInputBeforeAnyWork() throws Exception {
+        String small = Recipes.small("bad", 1000);
+        assertBadInput(replace(small, "  - export: {format: onnx}", "  - cluster: {bits: 0}"), 14, 21,
+                "bits must be in [1, 8]");
+        assertBadInput(replace(small, "  - export: {format: onnx}", "  - cluster: {bits: 17}"), 14, 21,
+                "bits must be in [1, 8]", "was 17");
+        assertBadInput(replace(small, "  - export: {format: onnx}", "  - encode"), 14, 5,
+                "no weight has a codebook", "cluster");
+        String pytorch = replace(small, "model: {zoo: lenet-300-100}", "model: {file: " + QuantizeRunTest.FIXTURE + "}");
+        assertBadInput(replace(pytorch, "  - export: {format: onnx}", "  - cluster: {bits: {conv: 7}}"), 14, 5,
+                "128 shared values", "72 weights");
+    }
+
     @Test
     void missingRecipeFile() throws Exception {
         assertRejected(dir.resolve("nope.yaml"), "nope.yaml");

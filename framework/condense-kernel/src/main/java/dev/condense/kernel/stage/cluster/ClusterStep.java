@@ -124,6 +124,15 @@ public record ClusterStep(ClusterStageSpec spec, Quantizer<?> quantizer, Record 
             throw new RecipeException(spec.location(), "cluster: no float Conv, Gemm or MatMul layer to share"
                     + (names.isEmpty() ? " (already quantized, or none in the model)" : " after the layers filter"));
         }
+        for (WeightedLayer l : chosen) {
+            long params = graph.initializers().get(l.source()).length();
+            int bits = l.kind() == WeightedLayer.Kind.CONV ? spec.convBits() : spec.fcBits();
+            if ((1L << bits) > params) {
+                throw new RecipeException(spec.location(), "cluster: " + bits + " bits give " + (1L << bits)
+                        + " shared values, more than the " + params + " weights of " + Quote.single(l.source())
+                        + "; use fewer bits or exclude the layer");
+            }
+        }
         return chosen;
     }
 

@@ -33,6 +33,13 @@ public record EncodeStageSpec(int convBits, int fcBits, Location location) imple
 
     @Override
     public PlannedStage plan(PlanContext context) {
-        return new EncodeStep(this, context.recipe().output().resolvedDir());
+        boolean clustered = false;
+        for (StageSpec s : context.recipe().stages()) {
+            if (s == this) {
+                break;
+            }
+            clustered |= s instanceof dev.condense.kernel.stage.cluster.ClusterStageSpec;
+        }
+        return new EncodeStep(this, context.recipe().output().resolvedDir(), clustered);
     }
 }

@@ -29,8 +29,14 @@ import java.util.Map;
  * {@code evaluate} after {@code encode} runs the model as {@code condense decode} restores it); it has no codebook
  * annotations or masks, only the float32 weights. Reports the bytes, the storage table ({@link
  * dev.condense.engine.codec.StorageTable}) and the compression against dense float32 weights.
+ *
+ * @param clusteredBefore a {@code cluster} stage comes before this one (else the input model must hold codebooks:
+ *                        checked in preview, before any work)
  */
-public record EncodeStep(EncodeStageSpec spec, Path outputDir) implements PlannedStage {
+public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clusteredBefore) implements PlannedStage {
+
+    private static final String NO_CODEBOOK = "encode stores weight-shared layers, and no weight has a codebook"
+            + " here: put a cluster stage (k-means weight sharing) before encode";
 
     @Override
     public String kind() {
@@ -56,6 +62,9 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir) implements Planne
 
     @Override
     public Preview preview(ModelGraph graph) {
+        if (!clusteredBefore && codedLayers(graph).isEmpty()) {
+            throw new RecipeException(spec.location(), NO_CODEBOOK);
+        }
         ModelGraph.Builder decoded = graph.toBuilder();
         graph.annotations().forEach((name, list) -> decoded.removeAnnotation(name, Codebook.class));
         return new Preview(decoded.build(), List.of("encode: weight-shared layers as Huffman-coded sparse storage"
@@ -67,8 +76,7 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir) implements Planne
     public ModelGraph run(ModelGraph graph, StageRun run) {
         Map<String, Integer> layers = codedLayers(graph);
         if (layers.isEmpty()) {
-            throw new RecipeException(spec.location(), "encode stores weight-shared layers, but no weight has a"
-                    + " codebook here: put a quantize stage with the kmeans quantizer before encode");
+            throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
         CzFormat.Container container = CzModel.encode(graph, layers::get);
         Path file = run.outputDir().resolve("model.cz");
