@@ -26,8 +26,9 @@ import java.util.Map;
  * Writes {@code model.cz} ({@link CzFormat}): every weight with a {@link Codebook} (k-means weight sharing) as
  * Huffman-coded relative-index sparse storage, everything else in the zlib-compressed ONNX skeleton. The container is
  * then read back from disk, verified and decoded, and the decoded model is what the next stage gets (an
- * {@code evaluate} after {@code encode} runs the model as {@code condense decode} restores it); it has no codebook
- * annotations or masks, only the float32 weights. Reports the bytes, the storage table ({@link
+ * {@code evaluate} after {@code encode} runs the model as {@code condense decode} restores it), with the input's
+ * codebooks and masks attached again (the decoded weights equal the coded ones bit for bit, which {@code build()}
+ * checks), so an {@code export} after it writes the codebook form (uint8 indices and a Gather). Reports the bytes, the storage table ({@link
  * dev.condense.engine.codec.StorageTable}) and the compression against dense float32 weights.
  *
  * @param clusteredBefore a {@code cluster} stage comes before this one (else the input model must hold codebooks:
@@ -65,9 +66,7 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
         if (!clusteredBefore && codedLayers(graph).isEmpty()) {
             throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
-        ModelGraph.Builder decoded = graph.toBuilder();
-        graph.annotations().forEach((name, list) -> decoded.removeAnnotation(name, Codebook.class));
-        return new Preview(decoded.build(), List.of("encode: weight-shared layers as Huffman-coded sparse storage"
+        return new Preview(graph, List.of("encode: weight-shared layers as Huffman-coded sparse storage"
                 + " (index bits: conv " + spec.convBits() + ", fc " + spec.fcBits() + ") -> "
                 + outputDir.resolve("model.cz")));
     }
@@ -90,9 +89,13 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
             }
             Path decodedFile = run.context().workDir().resolve("encode-decoded.onnx");
             OnnxExporter.write(CzModel.decode(back, "model.cz"), decodedFile);
-            ModelGraph decoded = new OnnxImporter().read(decodedFile);
+            ModelGraph.Builder decoded = new OnnxImporter().read(decodedFile).toBuilder();
+            for (String name : layers.keySet()) { // the decoded weights are the coded ones bit for bit: build() checks
+                decoded.annotate(name, graph.annotation(name, Codebook.class).orElseThrow());
+            }
+            graph.masks().forEach(decoded::mask);
             EncodeReport.report(graph, back, Files.size(file), run.context());
-            return decoded;
+            return decoded.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write or read back " + file, e);
         }
