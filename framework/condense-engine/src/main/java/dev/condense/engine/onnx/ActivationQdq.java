@@ -32,9 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Relu only, and neither is a graph output: {@code QuantizeLinear} already clamps every negative value of {@code t}
  * to the code of 0, so {@code Q(Relu(t)) = Q(t)} exactly; {@code t} gets the QDQ pair and the readers of {@code r}
  * read {@code t.dequantized}. ONNX Runtime's own QDQ quantizer removes such a Relu the same way
- * ({@code QDQRemovableActivation}); left in, ONNX Runtime 1.20 removes it only after its double-QDQ cleanup has run, so a
- * {@code DequantizeLinear -> QuantizeLinear} pair stays in float between the layer and its readers whenever the Relu
- * output is read twice (a residual block's input: docs/benchmarks.md, "Issue 14: int8 CNN latency").
+ * ({@code QDQRemovableActivation}); left in, ONNX Runtime 1.20 removes it only after its double-QDQ cleanup has
+ * run, so a {@code DequantizeLinear -> QuantizeLinear} pair stays in float between the layer and its readers
+ * whenever the Relu output is read twice (a residual block's input: docs/benchmarks.md, "Issue 14: int8 CNN
+ * latency").
  */
 final class ActivationQdq {
     private final Map<String, String> dequantized = new HashMap<>();
@@ -73,7 +74,8 @@ final class ActivationQdq {
         }
         for (var a : g.activationQuantization().entrySet()) {
             if (a.getValue().isDynamic() || alias.containsKey(a.getKey())) {
-                continue;    // DynamicMatMul writes its run-time quantization; a dropped Relu's output reads its input's
+                // DynamicMatMul writes its run-time quantization; a dropped Relu's output reads its input's pair
+                continue;
             }
             List<NodeProto> qdq = e.qdq(a.getKey(), a.getValue().affine());
             if (inputs.contains(a.getKey())) {

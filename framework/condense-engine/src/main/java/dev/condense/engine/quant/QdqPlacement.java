@@ -77,8 +77,8 @@ public record QdqPlacement(List<String> tensors, Map<String, String> sharedWith)
             }
             if (n.opType().equals("Relu") && chosen.contains(n.output())) {
                 String in = n.inputs().get(0);
-                boolean requantizes = g.producer(in).map(p -> quantized.contains(p) || REQUANTIZING.contains(p.opType()))
-                        .orElse(false);
+                boolean requantizes = g.producer(in)
+                        .map(p -> quantized.contains(p) || REQUANTIZING.contains(p.opType())).orElse(false);
                 if (requantizes && chosen.contains(in) && g.consumers(in).size() == 1
                         && !graphOutputs.contains(in)) {
                     shared.put(in, n.output());
