@@ -124,4 +124,24 @@ class BadInputTest {
         String text = replace(Recipes.small("bad", 1000), "sparsity: {default: 0.9}", "sparsity: {default: 0.9, fc9.weight: 0.5}");
         assertBadInput(text, 11, 32, "fc9.weight", "fc1.weight");
     }
+
+    /**
+     * Issue 14: an integer-only export of a layer the quantize stage leaves in float (ONNX Runtime would compute it in
+     * float between quantized tensors) is a located error at the export stage, found at plan time: before training.
+     */
+    @Test
+    void integerOnlyExportOfALayerTheQuantizeStageLeavesFloat() throws Exception {
+        String text = """
+                recipe: bad
+                seed: 11
+                model: {zoo: lenet-5}
+                data: {dataset: mnist, train-limit: 256, test-limit: 256}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - quantize: {layers: {exclude: [conv2.weight]}}
+                  - export: {format: onnx, quantized: integer}
+                output: {dir: runs/bad}
+                """;
+        assertBadInput(text, 8, 5, "node 'conv2' (Conv) stays float after the quantize stage", "quantized: qdq");
+    }
 }

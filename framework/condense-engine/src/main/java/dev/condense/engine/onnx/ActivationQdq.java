@@ -26,6 +26,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * optimizer then fuses {@code DQ -> Conv/Gemm/MatMul -> Q} (with a DequantizeLinear weight) into integer kernels
  * and drops QDQ pairs around Relu, MaxPool, Flatten and Reshape. Generated names that collide get {@code _1},
  * {@code _2}, ... Deterministic; a graph with no activation quantization adds nothing.
+ *
+ * <p>A Relu is not written at all ({@link #drops}) when its input {@code t} and its output {@code r} carry the same
+ * grid whose zero point is the lowest code of the 8-bit type (0 for uint8, -128 for int8), {@code t} is read by the
+ * Relu only, and neither is a graph output: {@code QuantizeLinear} already clamps every negative value of {@code t}
+ * to the code of 0, so {@code Q(Relu(t)) = Q(t)} exactly; {@code t} gets the QDQ pair and the readers of {@code r}
+ * read {@code t.dequantized}. ONNX Runtime's own QDQ quantizer removes such a Relu the same way
+ * ({@code QDQRemovableActivation}); left in, ONNX Runtime 1.20 removes it only after its double-QDQ cleanup has
+ * run, so a {@code DequantizeLinear -> QuantizeLinear} pair stays in float between the layer and its readers
+ * whenever the Relu output is read twice (a residual block's input: docs/benchmarks.md, "Issue 14: int8 CNN
+ * latency").
  */
 final class ActivationQdq {
     private final Map<String, String> dequantized = new HashMap<>();
@@ -33,6 +43,7 @@ final class ActivationQdq {
     private final List<NodeProto> atInputs = new ArrayList<>();
     private final List<TensorProto> initializers = new ArrayList<>();
     private final Set<String> used = new HashSet<>();
+    private final Set<Node> dropped = new HashSet<>();
 
     private ActivationQdq() {
     }
@@ -54,9 +65,17 @@ final class ActivationQdq {
         }
         Set<String> inputs = new HashSet<>();
         g.inputs().forEach(v -> inputs.add(v.name()));
+        Map<String, String> alias = new java.util.LinkedHashMap<>();   // graph order: a Relu after a Relu resolves
+        for (Node n : g.nodes()) {
+            if (clampsLikeRelu(g, n)) {
+                e.dropped.add(n);
+                alias.put(n.output(), n.inputs().get(0));
+            }
+        }
         for (var a : g.activationQuantization().entrySet()) {
-            if (a.getValue().isDynamic()) {
-                continue;    // DynamicMatMul writes its run-time quantization
+            if (a.getValue().isDynamic() || alias.containsKey(a.getKey())) {
+                // DynamicMatMul writes its run-time quantization; a dropped Relu's output reads its input's pair
+                continue;
             }
             List<NodeProto> qdq = e.qdq(a.getKey(), a.getValue().affine());
             if (inputs.contains(a.getKey())) {
@@ -65,7 +84,32 @@ final class ActivationQdq {
                 e.after.put(a.getKey(), qdq);
             }
         }
+        alias.forEach((r, t) -> e.dequantized.put(r, e.read(t)));
         return e;
+    }
+
+    /** Whether {@code n} is a Relu the export leaves out (see the class comment). */
+    static boolean clampsLikeRelu(ModelGraph g, Node n) {
+        if (!n.opType().equals("Relu") || n.inputs().isEmpty()) {
+            return false;
+        }
+        String t = n.inputs().get(0);
+        ActivationQuantization in = g.activationQuantization().get(t);
+        ActivationQuantization out = g.activationQuantization().get(n.output());
+        if (in == null || out == null || in.isDynamic() || out.isDynamic() || g.consumers(t).size() != 1
+                || g.outputs().stream().anyMatch(v -> v.name().equals(t) || v.name().equals(n.output()))) {
+            return false;
+        }
+        AffineQuantization a = in.affine();
+        AffineQuantization b = out.affine();
+        long lowest = a.signed() ? Byte.MIN_VALUE : 0;
+        return a.signed() == b.signed() && a.scale().getFloat(0) == b.scale().getFloat(0)
+                && a.zeroPoint().getLong(0) == b.zeroPoint().getLong(0) && a.zeroPoint().getLong(0) == lowest;
+    }
+
+    /** Whether the export leaves node {@code n} out (a Relu that the quantization of its input already is). */
+    boolean drops(Node n) {
+        return dropped.contains(n);
     }
 
     /** The name a consumer of activation {@code tensor} reads. */

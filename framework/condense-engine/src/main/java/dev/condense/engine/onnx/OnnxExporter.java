@@ -78,6 +78,9 @@ public final class OnnxExporter {
         ActivationQdq activations = ActivationQdq.of(g, quantized.names());
         activations.inputNodes().forEach(graph::addNode);
         for (Node n : g.nodes()) {
+            if (activations.drops(n)) {
+                continue;
+            }
             if (dynamic.replaces(n)) {
                 dynamic.nodes(n).forEach(graph::addNode);
                 continue;

@@ -22,13 +22,18 @@ import java.util.Set;
  * <ul>
  *   <li>the output of MaxPool, Flatten and Reshape takes its input's grid (ONNX Runtime drops a QDQ pair around
  *       these ops only when both sides agree, and their values are a subset of the input's);</li>
- *   <li>a layer output read only by a Relu takes the Relu output's grid: its zero point is then the lowest code, so
- *       clipping at it is exactly the Relu, and ONNX Runtime fuses the Relu into the layer.</li>
+ *   <li>the output of a layer or of an op with its own output grid ({@link #REQUANTIZING}: the residual Add, average
+ *       pools) read only by a Relu takes the Relu output's grid: its zero point is then the lowest code, so the
+ *       clamp of the integer kernel's output is exactly the Relu, and the export leaves the Relu out (ONNX Runtime's
+ *       quantizer does the same); a residual block's {@code Add -> Relu} then runs as one QLinearAdd, with no
+ *       requantization in float after it.</li>
  * </ul>
  */
 public record QdqPlacement(List<String> tensors, Map<String, String> sharedWith) {
     /** Ops whose output values are some of their input's values: one grid for both sides. */
     public static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape");
+    /** Ops whose integer kernel writes its output on a grid of its own (ONNX Runtime's QLinearAdd, ...). */
+    public static final Set<String> REQUANTIZING = Set.of("Add", "AveragePool", "GlobalAveragePool");
     /** Ops ONNX Runtime runs on 8-bit tensors in a QDQ graph, besides the weighted layers. */
     public static final Set<String> INT8_OPS = Set.of("MaxPool", "Flatten", "Reshape", "Relu", "Add",
             "AveragePool", "GlobalAveragePool");
@@ -72,8 +77,9 @@ public record QdqPlacement(List<String> tensors, Map<String, String> sharedWith)
             }
             if (n.opType().equals("Relu") && chosen.contains(n.output())) {
                 String in = n.inputs().get(0);
-                boolean fromLayer = g.producer(in).map(quantized::contains).orElse(false);
-                if (fromLayer && chosen.contains(in) && g.consumers(in).size() == 1
+                boolean requantizes = g.producer(in)
+                        .map(p -> quantized.contains(p) || REQUANTIZING.contains(p.opType())).orElse(false);
+                if (requantizes && chosen.contains(in) && g.consumers(in).size() == 1
                         && !graphOutputs.contains(in)) {
                     shared.put(in, n.output());
                 }

@@ -77,6 +77,17 @@ public final class StaticQuantization {
         return b.build();
     }
 
+    /**
+     * {@code g} with the weights of {@code layers} projected and annotated as {@link #apply} does it, and nothing
+     * else (no activation or bias grids: those need calibration): what a plan can predict of a static quantization,
+     * i.e. which layers will be quantized.
+     */
+    public static ModelGraph weightsOnly(ModelGraph g, List<WeightedLayer> layers, WeightOptions weights) {
+        ModelGraph.Builder b = g.toBuilder();
+        layers.forEach(l -> quantizeWeight(b, g, l, weights));
+        return b.build();
+    }
+
     /** Annotates and projects the weight of {@code l}; returns its grid. */
     static AffineQuantization quantizeWeight(ModelGraph.Builder b, ModelGraph g, WeightedLayer l, Grids grids) {
         INDArray w = g.initializers().get(l.source());

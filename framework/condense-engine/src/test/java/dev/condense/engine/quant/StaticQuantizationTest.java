@@ -14,6 +14,8 @@ import dev.condense.api.quant.Calibrator.ClipRange;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.quant.IntegerOnlyExport;
+import dev.condense.engine.rewrite.BatchNormFolding;
 import dev.condense.engine.runtime.OptimizedGraph;
 import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.engine.zoo.Zoo;
@@ -89,7 +91,13 @@ class StaticQuantizationTest {
         ModelProto proto = new OnnxExporter().toProto(q);
         long quantizeNodes = proto.getGraph().getNodeList().stream().map(NodeProto::getOpType)
                 .filter("QuantizeLinear"::equals).count();
-        assertEquals(p.tensors().size(), quantizeNodes);
+        long relus = g.nodes().stream().filter(n -> n.opType().equals("Relu")).count();
+        long left = g.nodes().stream().filter(n -> n.opType().equals("Relu")
+                && n.output().equals(p.sharedWith().get(n.inputs().get(0)))).count();
+        assertTrue(left > 0, "LeNet-5's layer Relus share their layer's grid");
+        assertEquals(p.tensors().size() - left, quantizeNodes, "a left-out Relu's output has no QDQ pair of its own");
+        assertEquals(relus - left, proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Relu"))
+                .count());
 
         Path fp = dir.resolve("float.onnx");
         Path int8 = dir.resolve("int8.onnx");
@@ -110,5 +118,62 @@ class StaticQuantizationTest {
         double scale = Transforms.abs(yf).maxNumber().doubleValue();
         assertTrue(err < 0.05 * scale, "max |logit error| " + err + " vs max |logit| " + scale);
         assertTrue(err > 0, "the int8 model computes something else than float");
+    }
+
+    /**
+     * resnet-20-small (seeded, batch norms folded): every residual {@code Add -> Relu} shares the Relu's grid, so
+     * ONNX Runtime's optimized graph is integer kernels from the input's QuantizeLinear to the logits, with no
+     * DequantizeLinear/QuantizeLinear, Relu or float Add between layers; the integer-only rewrite of the same export
+     * is accepted (it refused the requantization after each Add before) and computes what the QDQ model computes.
+     */
+    @Test
+    void resnetRunsInIntegersFromInputToLogitsWithNoRequantizationAfterTheResidualAdds() throws Exception {
+        ModelGraph g = BatchNormFolding.fold(Zoo.build("resnet-20-small", 3)).graph();
+        List<WeightedLayer> layers = WeightedLayers.stored(g);
+        QdqPlacement p = QdqPlacement.of(g, layers);
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Add")) {
+                Node relu = g.consumers(n.output()).get(0);
+                assertEquals("Relu", relu.opType());
+                assertEquals(relu.output(), p.sharedWith().get(n.output()), n.name());
+            }
+        }
+        Map<String, ClipRange> ranges = ActivationCalibration.calibrate(g, rows(64, 5).features(), p.calibrated(),
+                MinMaxAccumulator::new, 64, 8, false);
+        ModelGraph q = StaticQuantization.apply(g, layers, p, ranges, 8, false,
+                new StaticQuantization.WeightOptions(8, true, true, false));
+        Path fp = dir.resolve("resnet-float.onnx");
+        Path int8 = dir.resolve("resnet-int8.onnx");
+        Path ints = dir.resolve("resnet-integer.onnx");
+        new OnnxExporter().write(g, fp);
+        new OnnxExporter().write(q, int8);
+        java.nio.file.Files.write(ints, IntegerOnlyExport.rewrite(new OnnxExporter().toProto(q), "resnet")
+                .toByteArray());
+        long adds = g.nodes().stream().filter(n -> n.opType().equals("Add")).count();
+        for (Path f : List.of(int8, ints)) {
+            OptimizedGraph ort = OptimizedGraph.of(f, 1);
+            Map<String, Integer> t = ort.nodeTypes();
+            assertEquals(layers.size() + adds + 1, ort.integerNodes(), ort.summary());  // + QLinearGlobalAveragePool
+            assertEquals((int) adds, t.getOrDefault("com.microsoft:QLinearAdd", 0), ort.summary());
+            assertEquals(1, t.getOrDefault("QuantizeLinear", 0), "only the input's: " + ort.summary());
+            for (String fl : List.of("DequantizeLinear", "Relu", "Add", "Clip", "GlobalAveragePool")) {
+                assertFalse(t.containsKey(fl), fl + " in " + ort.summary());
+            }
+            assertEquals(0, ort.floatComputeNodes(), ort.summary());
+        }
+        INDArray x = rows(32, 99).features();
+        INDArray yf;
+        INDArray yq;
+        INDArray yi;
+        try (OrtRunner a = new OrtRunner(fp); OrtRunner b = new OrtRunner(int8); OrtRunner c = new OrtRunner(ints)) {
+            yf = a.run(x);
+            yq = b.run(x);
+            yi = c.run(x);
+        }
+        double scale = Transforms.abs(yf).maxNumber().doubleValue();
+        double err = Transforms.abs(yf.sub(yq)).maxNumber().doubleValue();
+        assertTrue(err < 0.1 * scale && err > 0, "max |logit error| " + err + " vs max |logit| " + scale);
+        double diff = Transforms.abs(yq.sub(yi)).maxNumber().doubleValue();
+        assertTrue(diff <= 1e-3 * scale, "integer-only against QDQ: " + diff);
     }
 }

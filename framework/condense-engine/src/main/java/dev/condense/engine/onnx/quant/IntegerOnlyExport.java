@@ -17,7 +17,9 @@ import onnx.Onnx.TensorProto;
  * and every computation integer.
  * <ol>
  *   <li>A DequantizeLinear (per tensor) feeding MaxPool, Flatten, Reshape, Identity or Relu moves below it: those ops
- *       commute with an increasing affine map, so they run on the integers (Relu as {@code Clip(q, zeroPoint)}).</li>
+ *       commute with an increasing affine map, so they run on the integers (Relu as {@code Clip(q, zeroPoint)}, or
+ *       not at all when the zero point is the type's lowest code: a Clip there changes nothing, and it kept ONNX
+ *       Runtime from running the MaxPool after it in NHWC).</li>
  *   <li>A DequantizeLinear followed by a QuantizeLinear with the same parameters cancels (exact).</li>
  *   <li>{@code DQ(x), DQ(w) -> Conv/Gemm/MatMul [-> Relu] -> Q} becomes QLinearConv, {@code com.microsoft:QGemm} or
  *       QLinearMatMul; a bias becomes INT32 with scale {@code x_scale * w_scale[c]} and zero point 0
@@ -73,6 +75,13 @@ public final class IntegerOnlyExport {
                 continue;
             }
             QParams p = g.params(dq);
+            if (n.getOpType().equals("Relu") && p.zeroPoint()[0] == QTensors.qmin(p.type())
+                    && !g.outputs.contains(n.getOutput(0))) {
+                rename(g, n.getOutput(0), dq.getOutput(0));   // every code already is >= the code of 0
+                g.nodes.set(i, null);
+                g.reindex();
+                continue;
+            }
             String ints = g.fresh(n.getOutput(0) + ".int");
             NodeProto.Builder moved = n.toBuilder().setOutput(0, ints).setInput(0, dq.getInput(0));
             if (n.getOpType().equals("Relu")) {

@@ -73,6 +73,7 @@ class IntegerOnlyExportTest {
         for (String fl : List.of("Conv", "Gemm", "MatMul", "Relu")) {
             assertFalse(ops.containsKey(fl), "no float " + fl + ": " + ops);
         }
+
         INDArray x = rows(12, 32);
         INDArray a = run(qdq, "qdq.onnx", x);
         INDArray b = run(ints, "int.onnx", x);
@@ -148,5 +149,57 @@ class IntegerOnlyExportTest {
                 () -> IntegerOnlyExport.rewrite(zoo("lenet-300-100", 3), "f.onnx"));
         assertTrue(e.getMessage().contains("would compute in float") || e.getMessage().contains("no quantized layer"),
                 e.getMessage());
+    }
+
+    private static NodeProto node(String op, List<String> in, String out) {
+        return NodeProto.newBuilder().setName(out + ".node").setOpType(op).addAllInput(in).addOutput(out).build();
+    }
+
+    /**
+     * A Relu between two QDQ pairs of one grid with zero point 0 (the quantize stage's form when the Relu's input has
+     * another reader) changes no code: the rewrite leaves it out rather than writing a {@code Clip(q, 0)}, which
+     * also kept ONNX Runtime from running the MaxPool after it in NHWC.
+     */
+    @Test
+    void aReluOnAGridWithZeroPointAtTheLowestCodeBecomesNothing() throws Exception {
+        var g = onnx.Onnx.GraphProto.newBuilder().setName("relu-grid")
+                .addInitializer(TensorProto.newBuilder().setName("s").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                        .addFloatData(0.05f))
+                .addInitializer(QTensors.bytes("z", new long[0], TensorProto.DataType.UINT8_VALUE, new int[] {0}))
+                .addNode(node("QuantizeLinear", List.of("x", "s", "z"), "xq"))
+                .addNode(node("DequantizeLinear", List.of("xq", "s", "z"), "xd"))
+                .addNode(node("Relu", List.of("xd"), "r"))
+                .addNode(node("QuantizeLinear", List.of("r", "s", "z"), "rq"))
+                .addNode(node("DequantizeLinear", List.of("rq", "s", "z"), "rd"))
+                .addNode(node("MaxPool", List.of("rd"), "p").toBuilder().addAttribute(onnx.Onnx.AttributeProto
+                        .newBuilder().setName("kernel_shape").setType(onnx.Onnx.AttributeProto.AttributeType.INTS)
+                        .addInts(2).addInts(2)).build())
+                .addNode(node("QuantizeLinear", List.of("p", "s", "z"), "pq"))
+                .addNode(node("DequantizeLinear", List.of("pq", "s", "z"), "pd"))
+                .addInitializer(QTensors.bytes("w", new long[] {2, 1, 1, 1}, TensorProto.DataType.INT8_VALUE,
+                        new int[] {1, -1}))
+                .addInitializer(QTensors.bytes("wz", new long[0], TensorProto.DataType.INT8_VALUE, new int[] {0}))
+                .addInitializer(QTensors.bytes("z2", new long[0], TensorProto.DataType.UINT8_VALUE, new int[] {128}))
+                .addInitializer(TensorProto.newBuilder().setName("ws").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                        .addFloatData(0.5f))
+                .addNode(node("DequantizeLinear", List.of("w", "ws", "wz"), "wd"))
+                .addNode(node("Conv", List.of("pd", "wd"), "c"))
+                .addNode(node("QuantizeLinear", List.of("c", "s", "z2"), "cq"))
+                .addNode(node("DequantizeLinear", List.of("cq", "s", "z2"), "y"));
+        var shape = onnx.Onnx.TypeProto.newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
+                .setElemType(TensorProto.DataType.FLOAT_VALUE));
+        g.addInput(onnx.Onnx.ValueInfoProto.newBuilder().setName("x").setType(shape));
+        g.addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName("y").setType(shape));
+        ModelProto qdq = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(onnx.Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).build();
+        ModelProto ints = IntegerOnlyExport.rewrite(qdq, "relu-grid");
+        Map<String, Long> ops = ops(ints);
+        assertEquals(Map.of("QuantizeLinear", 1L, "MaxPool", 1L, "QLinearConv", 1L, "DequantizeLinear", 1L), ops);
+        INDArray x = rows(4, 8).sub(0.5);
+        INDArray a = run(qdq, "relu-qdq.onnx", x);
+        INDArray b = run(ints, "relu-int.onnx", x);
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-7);
+        assertTrue(a.sum(1).amaxNumber().doubleValue() == 0.0, "the two channels are +-(the clamped, pooled input)");
+        assertTrue(a.amaxNumber().doubleValue() > 0);
     }
 }

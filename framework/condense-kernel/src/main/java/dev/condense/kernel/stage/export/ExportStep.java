@@ -5,6 +5,7 @@ import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
 import dev.condense.engine.runtime.OptimizedGraph;
+import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.run.StageRun;
@@ -80,6 +81,10 @@ public record ExportStep(String format, String quantized, Location location, Pat
         }
         run.context().report("ort_kernels", OptimizedGraph.of(file, 1).summary());
         if (quantized.equals("integer")) {
+            // the integer-only file's own accuracy, in ONNX Runtime on the test rows (the evaluate stages measure
+            // the QDQ form of the graph)
+            run.context().dataset().ifPresent(d -> run.context().report("accuracy",
+                    OrtRunner.accuracy(file, d.test(), 256)));
             IntegerLatency.report(proto, file, graph, run);
         }
         return graph;

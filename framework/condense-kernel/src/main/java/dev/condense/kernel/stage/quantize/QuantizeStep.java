@@ -73,6 +73,10 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
             lines.add(QatRun.describe(spec, graph, layers, weights));
         } else if (spec.mode().equals("static")) {
             QdqPlacement p = QdqPlacement.of(graph, layers);
+            // the predicted graph carries the selected layers' weight grids, so later stages see which layers stay
+            // float (export {quantized: integer} refuses those at plan time: IntegerPreflight)
+            graph = StaticQuantization.weightsOnly(graph, layers, new StaticQuantization.WeightOptions(w.bits(),
+                    w.perChannel(), w.symmetric(), w.reduceRange()));
             var a = spec.activations();
             lines.add("quantize: static int8, " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ", "
                     + weights + ", " + p.tensors().size() + " activations " + (a.symmetric() ? "int8 symmetric"
