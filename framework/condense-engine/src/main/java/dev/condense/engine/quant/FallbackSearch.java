@@ -57,21 +57,25 @@ public final class FallbackSearch {
     /**
      * @param probe      the float model and the rows
      * @param layers     every quantized layer (by weight initializer)
-     * @param candidates the layers that may stay float, most sensitive first (a non-empty subset of {@code layers})
+     * @param candidateOrder the layers that may stay float, most sensitive first (a non-empty subset of
+     *                   {@code layers}); asked for only when the all-quantized model is not within tolerance (so a
+     *                   caller can measure sensitivity lazily)
      * @param subsets    the quantization of a subset of {@code layers}
      * @param maxDrop    tolerated accuracy drop in percentage points, {@code >= 0}
      */
-    public static Result search(QuantizationProbe probe, List<String> layers, List<String> candidates,
-                                LayerSubsets subsets, double maxDrop) {
+    public static Result search(QuantizationProbe probe, List<String> layers,
+                                java.util.function.Supplier<List<String>> candidateOrder, LayerSubsets subsets,
+                                double maxDrop) {
         if (!(maxDrop >= 0)) {
             throw new IllegalArgumentException("max-drop must be >= 0, was " + maxDrop);
-        }
-        if (candidates.isEmpty() || !layers.containsAll(candidates)) {
-            throw new IllegalArgumentException("candidates " + candidates + " must be a non-empty subset of " + layers);
         }
         List<Step> steps = new ArrayList<>();
         Step current = measure(probe, layers, List.of(), subsets, maxDrop, "all quantized");
         steps.add(current);
+        List<String> candidates = current.within() ? List.of() : List.copyOf(candidateOrder.get());
+        if (!current.within() && (candidates.isEmpty() || !layers.containsAll(candidates))) {
+            throw new IllegalArgumentException("candidates " + candidates + " must be a non-empty subset of " + layers);
+        }
         List<String> floats = new ArrayList<>();
         for (int i = 0; i < candidates.size() && !current.within(); i++) {
             floats.add(candidates.get(i));

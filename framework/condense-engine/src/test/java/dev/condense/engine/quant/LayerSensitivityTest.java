@@ -108,7 +108,7 @@ class LayerSensitivityTest {
     void fallbackKeepsOnlyTheOutlierLayerInFloat() {
         QuantizationProbe probe = new QuantizationProbe(planted, rows);
         List<String> order = LayerSensitivity.measure(probe, layers, subsets).ranking();
-        FallbackSearch.Result r = FallbackSearch.search(probe, names(), order, subsets, 5.0);
+        FallbackSearch.Result r = FallbackSearch.search(probe, names(), () -> order, subsets, 5.0);
         assertTrue(r.met(), r.toString());
         assertEquals(List.of(sensitive), r.best().floatLayers());
         assertEquals("all quantized", r.steps().get(0).action());
@@ -121,7 +121,7 @@ class LayerSensitivityTest {
     void withoutTheCulpritAmongTheCandidatesTheSmallestDropIsReturned() {
         QuantizationProbe probe = new QuantizationProbe(planted, rows);
         List<String> others = names().stream().filter(n -> !n.equals(sensitive)).toList();
-        FallbackSearch.Result r = FallbackSearch.search(probe, names(), others, subsets, 0.5);
+        FallbackSearch.Result r = FallbackSearch.search(probe, names(), () -> others, subsets, 0.5);
         assertFalse(r.met(), r.toString());
         assertEquals(3, r.steps().size());
         double smallest = r.steps().stream().mapToDouble(FallbackSearch.Step::drop).min().orElseThrow();
@@ -130,12 +130,32 @@ class LayerSensitivityTest {
     }
 
     @Test
+    void withinToleranceAtOnceNeedsNoSensitivity() {
+        QuantizationProbe probe = new QuantizationProbe(planted, rows);
+        FallbackSearch.Result r = FallbackSearch.search(probe, names(), () -> {
+            throw new AssertionError("the order is not needed");
+        }, subsets, 100.0);
+        assertTrue(r.met());
+        assertEquals(1, r.steps().size());
+        assertEquals(List.of(), r.best().floatLayers());
+    }
+
+    @Test
+    void onlyTheMeasuredLayersGetRows() {
+        QuantizationProbe probe = new QuantizationProbe(planted, rows);
+        LayerSensitivity.Table t = LayerSensitivity.measure(probe, layers, layers.subList(1, 3), subsets);
+        assertEquals(List.of(layers.get(1).source(), layers.get(2).source()).stream().sorted().toList(),
+                t.ranking().stream().sorted().toList());
+        assertTrue(t.layers().get(0).allBut().accuracy() < 0.9, "the culprit is still quantized: " + t);
+    }
+
+    @Test
     void pruningRequantizesALayerTheToleranceDoesNotNeed() {
         // candidates in the wrong order: an ordinary layer first, then the culprit; the pruning step quantizes the
         // ordinary one again
         QuantizationProbe probe = new QuantizationProbe(planted, rows);
         String ordinary = layers.get(2).source();
-        FallbackSearch.Result r = FallbackSearch.search(probe, names(), List.of(ordinary, sensitive), subsets, 5.0);
+        FallbackSearch.Result r = FallbackSearch.search(probe, names(), () -> List.of(ordinary, sensitive), subsets, 5.0);
         assertTrue(r.met(), r.toString());
         assertEquals(List.of(sensitive), r.best().floatLayers(), r.toString());
         assertEquals("quantize -" + ordinary, r.steps().get(r.steps().size() - 1).action());

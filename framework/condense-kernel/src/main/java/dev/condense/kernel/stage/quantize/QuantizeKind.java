@@ -23,10 +23,12 @@ import java.util.List;
  * {@code quantize: {mode, weights: {bits, granularity, symmetric, reduce-range}, activations: {bits, symmetric,
  * calibrator, rows}, layers: {include, exclude}}}: post-training int8. Every key has a default, so
  * {@code - quantize} is valid (static, per-channel symmetric int8 weights, uint8 activations calibrated by min/max on
- * 512 training rows). {@code mode: qat} is a located "not yet" error.
+ * 512 training rows). {@code mode: qat} is a located "not yet" error. {@code sensitivity} and {@code fallback}:
+ * {@link QuantizeDiagnosis}.
  */
 public final class QuantizeKind implements StageKind {
-    private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers");
+    private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers", "sensitivity",
+            "fallback");
     private static final List<String> WEIGHT_KEYS = List.of("bits", "granularity", "symmetric", "reduce-range");
     private static final List<String> ACTIVATION_KEYS = List.of("bits", "symmetric", "calibrator", "rows");
 
@@ -58,6 +60,7 @@ public final class QuantizeKind implements StageKind {
         props(q).set("weights", weights);
         props(q).set("activations", acts);
         props(q).set("layers", ref("layers"));
+        QuantizeDiagnosis.schema(props(q));
         defs.set("quantize-body", q);
         return ref("quantize-body");
     }
@@ -105,7 +108,8 @@ public final class QuantizeKind implements StageKind {
         var weights = new QuantizeStageSpec.Weights(wBits, granularity.equals("per-channel"), wSym, reduce);
         var activations = new QuantizeStageSpec.Activations(aBits, aSym, calibrator, rows);
         ExtensionRef ref = calibratorRef;
-        return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, ref, layers, at));
+        QuantizeDiagnosis diagnosis = QuantizeDiagnosis.read(body, mode);
+        return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, ref, layers, at, diagnosis));
     }
 
     private static String mode(NodeRef n) {

@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
  *                    {@code {id: {params}}}), or null for the built-in min/max
  * @param layers      which layers (named by their weight initializer) are quantized
+ * @param diagnosis   the sensitivity table and fallback search ({@link QuantizeDiagnosis#NONE} when not asked for)
  */
 public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
-                                LayerFilter layers, Location location) implements StageSpec {
+                                LayerFilter layers, Location location, QuantizeDiagnosis diagnosis)
+        implements StageSpec {
     public static final List<String> MODES = List.of("static", "dynamic", "fp16");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
@@ -68,6 +70,13 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
         Objects.requireNonNull(activations, "activations");
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(diagnosis, "diagnosis");
+    }
+
+    /** Without diagnosis. */
+    public QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
+                             LayerFilter layers, Location location) {
+        this(mode, weights, activations, calibrator, layers, location, QuantizeDiagnosis.NONE);
     }
 
     @Override
@@ -77,6 +86,11 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
 
     @Override
     public PlannedStage plan(PlanContext context) {
+        if (diagnosis.active() && context.recipe().data().map(d -> d.validation() <= 0).orElse(true)) {
+            throw new dev.condense.kernel.recipe.RecipeException(diagnosis.location(), "quantize: sensitivity and"
+                    + " fallback measure accuracy on validation rows (never test rows): set data.validation to a"
+                    + " fraction in (0, 0.5), e.g. data: {dataset: mnist, validation: 0.1}");
+        }
         if (mode.equals("static")) {
             context.requireData(location, "static quantization calibrates activations on training rows: add a data"
                     + " section to the recipe, or use mode: dynamic");
