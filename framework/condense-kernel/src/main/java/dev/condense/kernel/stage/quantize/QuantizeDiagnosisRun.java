@@ -117,7 +117,7 @@ final class QuantizeDiagnosisRun {
                 : String.join(" ", r.best().floatLayers()));
         ctx.report("fallback_drop_points", round(r.best().drop(), 2));
         String summary = String.format(Locale.ROOT, "quantize: fallback kept %d of %d layers in float (%s), validation"
-                + " accuracy %.2f%% vs float %.2f%% (drop %.2f points, max %s), %d models measured",
+                + " accuracy %.2f%% vs float %.2f%% (drop %.2f points, max %s), %d search steps",
                 r.best().floatLayers().size(), all.size(), r.best().floatLayers().isEmpty() ? "none"
                         : String.join(", ", r.best().floatLayers()), 100 * r.best().score().accuracy(),
                 100 * probe.referenceAccuracy(), r.best().drop(), num(maxDrop), r.steps().size());
