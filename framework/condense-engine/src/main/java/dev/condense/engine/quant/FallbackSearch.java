@@ -35,9 +35,10 @@ public final class FallbackSearch {
      * @param score       accuracy and logit SQNR
      * @param drop        {@code 100 * (float accuracy - accuracy)}, percentage points
      * @param within      {@code drop <= maxDrop}
+     * @param reused      the score was already known (e.g. from the sensitivity table), not measured again
      */
     public record Step(String action, List<String> floatLayers, QuantizationProbe.Score score, double drop,
-                       boolean within) {
+                       boolean within, boolean reused) {
         public Step {
             floatLayers = List.copyOf(floatLayers);
         }
@@ -66,11 +67,22 @@ public final class FallbackSearch {
     public static Result search(QuantizationProbe probe, List<String> layers,
                                 java.util.function.Supplier<List<String>> candidateOrder, LayerSubsets subsets,
                                 double maxDrop) {
+        return search(probe, layers, candidateOrder, subsets, maxDrop, new java.util.HashMap<>());
+    }
+
+    /**
+     * As above, reusing scores already measured: {@code known} maps a set of float layers to its model's score (on
+     * the same probe); {@code candidateOrder} may add to it (e.g. {@link LayerSensitivity.Table#scores}), and every
+     * step measured here is added.
+     */
+    public static Result search(QuantizationProbe probe, List<String> layers,
+                                java.util.function.Supplier<List<String>> candidateOrder, LayerSubsets subsets,
+                                double maxDrop, java.util.Map<Set<String>, QuantizationProbe.Score> known) {
         if (!(maxDrop >= 0)) {
             throw new IllegalArgumentException("max-drop must be >= 0, was " + maxDrop);
         }
         List<Step> steps = new ArrayList<>();
-        Step current = measure(probe, layers, List.of(), subsets, maxDrop, "all quantized");
+        Step current = measure(probe, layers, List.of(), subsets, maxDrop, "all quantized", known);
         steps.add(current);
         List<String> candidates = current.within() ? List.of() : List.copyOf(candidateOrder.get());
         if (!current.within() && (candidates.isEmpty() || !layers.containsAll(candidates))) {
@@ -79,14 +91,14 @@ public final class FallbackSearch {
         List<String> floats = new ArrayList<>();
         for (int i = 0; i < candidates.size() && !current.within(); i++) {
             floats.add(candidates.get(i));
-            current = measure(probe, layers, floats, subsets, maxDrop, "float +" + candidates.get(i));
+            current = measure(probe, layers, floats, subsets, maxDrop, "float +" + candidates.get(i), known);
             steps.add(current);
         }
         if (current.within()) {
             for (int i = floats.size() - 2; i >= 0; i--) {
                 List<String> trial = new ArrayList<>(floats);
                 String back = trial.remove(i);
-                Step s = measure(probe, layers, trial, subsets, maxDrop, "quantize -" + back);
+                Step s = measure(probe, layers, trial, subsets, maxDrop, "quantize -" + back, known);
                 steps.add(s);
                 if (s.within()) {
                     floats = trial;
@@ -102,13 +114,20 @@ public final class FallbackSearch {
     }
 
     private static Step measure(QuantizationProbe probe, List<String> layers, List<String> floats,
-                                LayerSubsets subsets, double maxDrop, String action) {
+                                LayerSubsets subsets, double maxDrop, String action,
+                                java.util.Map<Set<String>, QuantizationProbe.Score> known) {
         Set<String> quantized = new LinkedHashSet<>(layers);
         floats.forEach(quantized::remove);
-        QuantizationProbe.Score score = quantized.isEmpty()
-                ? new QuantizationProbe.Score(probe.referenceAccuracy(), Double.POSITIVE_INFINITY)
-                : probe.score(subsets.quantize(quantized));
+        Set<String> key = Set.copyOf(floats);
+        QuantizationProbe.Score score = known.get(key);
+        boolean reused = score != null;
+        if (score == null) {
+            score = quantized.isEmpty()
+                    ? new QuantizationProbe.Score(probe.referenceAccuracy(), Double.POSITIVE_INFINITY)
+                    : probe.score(subsets.quantize(quantized));
+            known.put(key, score);
+        }
         double drop = 100 * (probe.referenceAccuracy() - score.accuracy());
-        return new Step(action, floats, score, drop, drop <= maxDrop + 1e-9);
+        return new Step(action, floats, score, drop, drop <= maxDrop + 1e-9, reused);
     }
 }

@@ -44,6 +44,23 @@ public final class LayerSensitivity {
             layers = List.copyOf(layers);
         }
 
+        /**
+         * The measured models' scores by their set of float layers, for {@link FallbackSearch}: the empty set (all
+         * quantized), each measured layer alone ("all but"), and all but each measured layer ("only"), where
+         * {@code layers} are all the layers the table was measured over.
+         */
+        public java.util.Map<Set<String>, QuantizationProbe.Score> scores(List<String> layers) {
+            java.util.Map<Set<String>, QuantizationProbe.Score> out = new java.util.HashMap<>();
+            out.put(Set.of(), allQuantized);
+            for (Row r : this.layers) {
+                out.put(Set.of(r.layer()), r.allBut());
+                Set<String> rest = new java.util.HashSet<>(layers);
+                rest.remove(r.layer());
+                out.put(Set.copyOf(rest), r.only());
+            }
+            return out;
+        }
+
         /** The layers' names, most sensitive first. */
         public List<String> ranking() {
             return layers.stream().map(Row::layer).toList();

@@ -130,6 +130,21 @@ class LayerSensitivityTest {
     }
 
     @Test
+    void scoresTheTableMeasuredAreNotMeasuredAgain() {
+        QuantizationProbe probe = new QuantizationProbe(planted, rows);
+        LayerSensitivity.Table t = LayerSensitivity.measure(probe, layers, subsets);
+        int runs = probe.runs();
+        java.util.Map<java.util.Set<String>, QuantizationProbe.Score> known = new java.util.HashMap<>(t.scores(names()));
+        FallbackSearch.Result r = FallbackSearch.search(probe, names(), t::ranking, subsets, 5.0, known);
+        assertEquals(runs, probe.runs(), "all quantized and the first layer alone in float are in the table");
+        assertTrue(r.steps().stream().allMatch(FallbackSearch.Step::reused), r.toString());
+        assertEquals(List.of(sensitive), r.best().floatLayers());
+        FallbackSearch.Result fresh = FallbackSearch.search(probe, names(), t::ranking, subsets, 5.0);
+        assertEquals(r.best().score(), fresh.best().score(), "a reused score is the one measuring again gives");
+        assertFalse(fresh.steps().get(0).reused());
+    }
+
+    @Test
     void withinToleranceAtOnceNeedsNoSensitivity() {
         QuantizationProbe probe = new QuantizationProbe(planted, rows);
         FallbackSearch.Result r = FallbackSearch.search(probe, names(), () -> {

@@ -41,7 +41,8 @@ final class QuantizeDiagnosisMarkdown {
                     + " chosen |\n|---|---|---|---|---|---|---|---|\n");
             for (Map<String, Object> s : (List<Map<String, Object>>) steps) {
                 List<?> floats = (List<?>) s.get("float_layers");
-                md.append("| ").append(s.get("step")).append(" | ").append(s.get("action")).append(" | ")
+                md.append("| ").append(s.get("step")).append(" | ").append(s.get("action"))
+                        .append(Boolean.TRUE.equals(s.get("from_table")) ? " (from the table)" : "").append(" | ")
                         .append(floats.isEmpty() ? "none" : String.join(", ", floats.stream().map(String::valueOf)
                                 .toList())).append(" | ").append(pct(s.get("accuracy"))).append(" | ")
                         .append(String.format(Locale.ROOT, "%.2f", ((Number) s.get("drop_points")).doubleValue()))

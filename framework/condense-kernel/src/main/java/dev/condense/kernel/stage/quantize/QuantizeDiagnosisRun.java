@@ -89,14 +89,19 @@ final class QuantizeDiagnosisRun {
             return subsets.quantize(allSet);
         }
         double maxDrop = d.fallback().maxDrop();
+        Map<Set<String>, QuantizationProbe.Score> known = new java.util.HashMap<>();
+        if (table[0] != null) {
+            known.putAll(table[0].scores(all));
+        }
         FallbackSearch.Result r = FallbackSearch.search(probe, all, () -> {
             if (table[0] == null) {
                 table[0] = LayerSensitivity.measure(probe, layers, candidates, subsets);
                 report(table[0], ctx);
             }
+            known.putAll(table[0].scores(all));
             Set<String> c = new LinkedHashSet<>(candidates.stream().map(WeightedLayer::source).toList());
             return table[0].ranking().stream().filter(c::contains).toList();
-        }, subsets, maxDrop);
+        }, subsets, maxDrop, known);
         List<Map<String, Object>> steps = new ArrayList<>();
         for (int i = 0; i < r.steps().size(); i++) {
             FallbackSearch.Step s = r.steps().get(i);
@@ -109,6 +114,7 @@ final class QuantizeDiagnosisRun {
             m.put("logits_sqnr_db", db(s.score().sqnr()));
             m.put("within", s.within());
             m.put("chosen", s == r.best());
+            m.put("from_table", s.reused());
             steps.add(m);
         }
         ctx.report("fallback", steps);
