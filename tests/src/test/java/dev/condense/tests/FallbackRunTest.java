@@ -79,7 +79,7 @@ class FallbackRunTest {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Quantize stage 2: sensitivity (ONNX Runtime, 300 validation rows"), md);
         assertTrue(md.contains("## Quantize stage 2: fallback search (max drop 1.0 points on 300 validation rows)"), md);
-        assertTrue(md.contains("| 0 | all quantized | none |"), md);
+        assertTrue(md.contains("| 0 | all quantized (from the table) | none |"), md);
         assertTrue(md.contains("**returned**"), md);
         String resolved = Files.readString(out.resolve("recipe.resolved.yaml"));
         assertTrue(resolved.contains("max-drop: 1.0"), resolved);
