@@ -82,9 +82,9 @@ public final class StaticQuantization {
      * else (no activation or bias grids: those need calibration): what a plan can predict of a static quantization,
      * i.e. which layers will be quantized.
      */
-    public static ModelGraph weightsOnly(ModelGraph g, List<WeightedLayer> layers, WeightOptions weights) {
+    public static ModelGraph weightsOnly(ModelGraph g, List<WeightedLayer> layers, Grids grids) {
         ModelGraph.Builder b = g.toBuilder();
-        layers.forEach(l -> quantizeWeight(b, g, l, weights));
+        layers.forEach(l -> quantizeWeight(b, g, l, grids));
         return b.build();
     }
 

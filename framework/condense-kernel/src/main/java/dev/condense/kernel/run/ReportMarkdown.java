@@ -34,6 +34,7 @@ final class ReportMarkdown {
             if (s.get("storage") instanceof List<?> rows) {
                 storage(md, s.get("index"), (List<Map<String, Object>>) rows);
             }
+            QuantizeDiagnosisMarkdown.append(md, s);
         }
         md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
         md.append("| after stage | accuracy | test rows | dense params | nonzeros | sparsity | ONNX bytes | latency b1 ms | latency b128 ms | ORT integer / float conv-matmul kernels |\n");

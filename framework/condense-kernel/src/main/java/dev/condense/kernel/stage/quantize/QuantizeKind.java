@@ -22,13 +22,14 @@ import java.util.List;
 /**
  * {@code quantize: {mode, weights: {quantizer, bits, granularity, symmetric, reduce-range}, activations: {bits,
  * symmetric, calibrator, rows, ranges, decay}, layers: {include, exclude}, overrides: {LAYER: {weights keys}},
- * finetune: {training body}}}: post-training int8, or quantization-aware training with {@code mode: qat} (which
- * needs {@code finetune}). Every other key has a default, so {@code - quantize} is valid (static, per-channel
- * symmetric int8 weights, uint8 activations calibrated by min/max on 512 training rows).
+ * finetune: {training body}, sensitivity, fallback}}: post-training int8, or quantization-aware training with
+ * {@code mode: qat} (which needs {@code finetune}). Every other key has a default, so {@code - quantize} is valid
+ * (static, per-channel symmetric int8 weights, uint8 activations calibrated by min/max on 512 training rows).
+ * {@code sensitivity} and {@code fallback}: {@link QuantizeDiagnosis}.
  */
 public final class QuantizeKind implements StageKind {
     private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers", "overrides",
-            "finetune");
+            "finetune", "sensitivity", "fallback");
     private static final List<String> WEIGHT_KEYS = List.of("quantizer", "bits", "granularity", "symmetric",
             "reduce-range");
     private static final List<String> OVERRIDE_KEYS = List.of("bits", "granularity", "symmetric", "reduce-range");
@@ -77,6 +78,7 @@ public final class QuantizeKind implements StageKind {
         props(q).set("layers", ref("layers"));
         props(q).set("overrides", overrides);
         props(q).set("finetune", ref("train-body"));
+        QuantizeDiagnosis.schema(props(q));
         defs.set("quantize-body", q);
         return ref("quantize-body");
     }
@@ -123,8 +125,9 @@ public final class QuantizeKind implements StageKind {
         QatSpec qat = QatParsing.read(body, a, mode);
         var activations = new QuantizeStageSpec.Activations(aBits, aSym, calibrator, rows);
         ExtensionRef ref = calibratorRef;
+        QuantizeDiagnosis diagnosis = QuantizeDiagnosis.read(body, mode);
         return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, ref, layers, at, qat, overrides,
-                quantizer));
+                quantizer, diagnosis));
     }
 
     /** Reads the weight options of {@code n} ({@code weights} or an override), unset keys from {@code defaults}. */

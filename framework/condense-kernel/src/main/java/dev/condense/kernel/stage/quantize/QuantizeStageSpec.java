@@ -26,10 +26,11 @@ import java.util.Objects;
  * @param quantizer   {@code weights.quantizer} as written (a {@code Quantizer} extension id whose params take the
  *                    weight options), or null for the engine's built-in affine grid (the same computation as the
  *                    {@code quant-affine} plugin's)
+ * @param diagnosis   the sensitivity table and fallback search ({@link QuantizeDiagnosis#NONE} when not asked for)
  */
 public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
                                 LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
-                                ExtensionRef quantizer) implements StageSpec {
+                                ExtensionRef quantizer, QuantizeDiagnosis diagnosis) implements StageSpec {
     public static final List<String> MODES = List.of("static", "dynamic", "fp16", "qat");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
@@ -78,6 +79,15 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
             throw new IllegalArgumentException("a qat body goes with mode qat and only with it (mode " + mode + ")");
         }
         overrides = List.copyOf(overrides);
+        Objects.requireNonNull(diagnosis, "diagnosis");
+    }
+
+    /** Without diagnosis. */
+    public QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
+                             LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
+                             ExtensionRef quantizer) {
+        this(mode, weights, activations, calibrator, layers, location, qat, overrides, quantizer,
+                QuantizeDiagnosis.NONE);
     }
 
     /** The weight options of the layer with weight {@code source} and node {@code node}: the first override naming either, else {@link #weights}. */
@@ -93,6 +103,11 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
 
     @Override
     public PlannedStage plan(PlanContext context) {
+        if (diagnosis.active() && context.recipe().data().map(d -> d.validation() <= 0).orElse(true)) {
+            throw new dev.condense.kernel.recipe.RecipeException(diagnosis.location(), "quantize: sensitivity and"
+                    + " fallback measure accuracy on validation rows (never test rows): set data.validation to a"
+                    + " fraction in (0, 0.5), e.g. data: {dataset: mnist, validation: 0.1}");
+        }
         if (mode.equals("static") || mode.equals("qat")) {
             context.requireData(location, mode + " quantization " + (mode.equals("qat") ? "fine-tunes on" : "calibrates"
                     + " activations on") + " training rows: add a data section to the recipe, or use mode: dynamic");

@@ -8,6 +8,7 @@ import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.DynamicQuantization;
+import dev.condense.engine.quant.LayerSubsets;
 import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
@@ -75,8 +76,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
             QdqPlacement p = QdqPlacement.of(graph, layers);
             // the predicted graph carries the selected layers' weight grids, so later stages see which layers stay
             // float (export {quantized: integer} refuses those at plan time: IntegerPreflight)
-            graph = StaticQuantization.weightsOnly(graph, layers, new StaticQuantization.WeightOptions(w.bits(),
-                    w.perChannel(), w.symmetric(), w.reduceRange()));
+            graph = StaticQuantization.weightsOnly(graph, layers, grids());
             var a = spec.activations();
             lines.add("quantize: static int8, " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + ", "
                     + weights + ", " + p.tensors().size() + " activations " + (a.symmetric() ? "int8 symmetric"
@@ -97,6 +97,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         }
         lines.add("  layers: " + String.join(", ", layers.stream().map(WeightedLayer::source).toList()));
         lines.addAll(WeightOverrides.describe(spec, layers));
+        lines.addAll(QuantizeDiagnosisRun.preview(spec.diagnosis(), layers));
         return new Preview(graph, lines);
     }
 
@@ -118,16 +119,19 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
             run.context().log("quantize: dynamic, " + eligible.size() + " Gemm/MatMul layers");
             run.context().report("batch_norms_folded", folded.folded().size());
             run.context().report("layers", eligible.size());
-            return DynamicQuantization.apply(graph, layers, weights);
+            return spec.diagnosis().active() ? QuantizeDiagnosisRun.run(spec.diagnosis(), graph, eligible,
+                    LayerSubsets.ofDynamic(graph, eligible, weights), run)
+                    : DynamicQuantization.apply(graph, layers, weights);
         }
         var a = spec.activations();
         DataSplit train = run.context().dataset().orElseThrow(() -> new IllegalStateException(
                 "quantize: static mode needs a data set")).train();
         int rows = (int) Math.min(a.rows(), train.size());
         QdqPlacement placement = QdqPlacement.of(graph, layers);
+        // a diagnosis quantizes subsets of the layers, whose placements may calibrate tensors the full one shares
         Map<String, ClipRange> ranges = ActivationCalibration.calibrate(graph,
-                train.features().get(NDArrayIndex.interval(0, rows)), placement.calibrated(), accumulators(),
-                CALIBRATION_BATCH, a.bits(), a.symmetric());
+                train.features().get(NDArrayIndex.interval(0, rows)), spec.diagnosis().active() ? placement.tensors()
+                        : placement.calibrated(), accumulators(), CALIBRATION_BATCH, a.bits(), a.symmetric());
         ModelGraph out = StaticQuantization.apply(graph, layers, placement, ranges, a.bits(), a.symmetric(), weights);
         run.context().log("quantize: " + layers.size() + " layers, " + placement.tensors().size()
                 + " activations, calibrated on " + rows + " rows (" + a.calibrator() + ")");
@@ -136,7 +140,8 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         run.context().report("activations", placement.tensors().size());
         run.context().report("calibration_rows", rows);
         run.context().report("calibrator", a.calibrator());
-        return out;
+        return spec.diagnosis().active() ? QuantizeDiagnosisRun.run(spec.diagnosis(), graph, layers,
+                LayerSubsets.ofStatic(graph, layers, ranges, a.bits(), a.symmetric(), weights), run) : out;
     }
 
     /**
@@ -249,6 +254,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         if (!layers.isEmpty()) {
             body.put("layers", layers);
         }
+        body.putAll(spec.diagnosis().resolved());
         return body;
     }
 }
