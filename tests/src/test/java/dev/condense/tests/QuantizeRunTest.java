@@ -106,4 +106,88 @@ class QuantizeRunTest {
         assertEquals(0, ort.floatComputeNodes(), ort.summary());
         assertTrue(Files.size(out.resolve("model.onnx")) < Files.size(FIXTURE), "smaller than the float file");
     }
+
+    /**
+     * Mode qat on the PyTorch BN fixture: BNs folded, one short epoch of fine-tuning with 4-bit weights (the two
+     * conv layers 8-bit by a {@code re:} override) and 8-bit activations, then a QDQ model that ONNX Runtime runs on integer kernels only.
+     */
+    @Test
+    void qatModeTrainsAndExportsAnIntegerModel() throws Exception {
+        Path recipe = Recipes.write(dir, "qat.yaml", """
+                recipe: qat
+                seed: 3
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 2000, test-limit: 1000}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - quantize:
+                      mode: qat
+                      weights: {bits: 4}
+                      overrides: {"re:[04]\\\\.weight": {bits: 8}}
+                      activations: {rows: 256}
+                      finetune: {epochs: 1, batch: 64, optimizer: {sgd: {lr: 0.002, momentum: 0.9}}}
+                  - evaluate: {metrics: [accuracy, size]}
+                  - export
+                output: {dir: runs/qat}
+                """.formatted(FIXTURE));
+        Cli.Result v = Cli.run(dir, "validate", recipe.toString());
+        assertEquals(0, v.exit(), v.all());
+        assertTrue(v.out().contains("quantize: qat (quantization-aware training), 3 layers"), v.out());
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        Path out = dir.resolve("runs/qat");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode quantize = report.get("stages").get(2);
+        assertEquals(2, quantize.get("batch_norms_folded").asInt());
+        assertEquals(1, quantize.get("epochs").asInt());
+        assertTrue(quantize.get("activation_ranges").size() > 0, quantize.toString());
+        double before = report.get("evaluations").get(0).get("accuracy").asDouble();
+        double after = report.get("evaluations").get(1).get("accuracy").asDouble();
+        assertTrue(before > 0.5 && after > before - 0.05, "qat " + after + " vs float " + before);
+        OptimizedGraph ort = OptimizedGraph.of(out.resolve("model.onnx"), 1);
+        assertEquals(3, ort.integerNodes(), ort.summary());
+        assertEquals(0, ort.floatComputeNodes(), ort.summary());
+    }
+
+    /** {@code weights.quantizer: affine} (the quant-affine plugin) writes the same model as the built-in grid. */
+    @Test
+    void theAffinePluginGivesTheBuiltInGridsBitForBit() throws Exception {
+        byte[][] models = new byte[2][];
+        for (int k = 0; k < 2; k++) {
+            String weights = k == 0 ? "{bits: 4, symmetric: false}" : "{quantizer: affine, bits: 4, symmetric: false}";
+            Path recipe = Recipes.write(dir, "w" + k + ".yaml", """
+                    recipe: w%d
+                    seed: 3
+                    model: {file: %s}
+                    data: {dataset: mnist, train-limit: 500, test-limit: 100}
+                    stages:
+                      - quantize: {weights: %s, overrides: {9.weight: {granularity: per-tensor}}, activations: {rows: 64}}
+                      - export
+                    output: {dir: runs/w%d}
+                    """.formatted(k, FIXTURE, weights, k));
+            Cli.Result r = Cli.run(dir, "run", recipe.toString());
+            assertEquals(0, r.exit(), r.all());
+            models[k] = Files.readAllBytes(dir.resolve("runs/w" + k + "/model.onnx"));
+        }
+        assertTrue(java.util.Arrays.equals(models[0], models[1]), "same bytes with and without the plugin");
+    }
+
+    /** Override errors are located in the recipe and stop the run before any work (exit 2, nothing written). */
+    @Test
+    void anOverrideNamingNoLayerIsALocatedError() throws Exception {
+        Path recipe = Recipes.write(dir, "bad.yaml", """
+                recipe: bad
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 500, test-limit: 100}
+                stages:
+                  - quantize: {overrides: {conv9.weight: {bits: 8}}}
+                output: {dir: runs/bad}
+                """.formatted(FIXTURE));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("bad.yaml:5:28") && r.err().contains("'conv9.weight' matches no quantizable layer"),
+                r.err());
+        assertTrue(!Files.exists(dir.resolve("runs/bad")), "nothing written");
+    }
 }

@@ -37,6 +37,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code rows} training rows (min/max) in ONNX Runtime, then weights (per channel or per tensor), activations
  * ({@link QdqPlacement}) and biases (int32) are annotated ({@link StaticQuantization}); export writes QDQ. The IR
  * stays float: weights and biases hold their dequantized values. Apart from the folded BNs, node and tensor names and shapes do not change.
+ * Mode qat fine-tunes with fake quantization before the same annotation ({@link QatRun}). Each layer's weight grid
+ * follows its options (the stage's or an override's) and comes from {@link #grids()}.
  */
 public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Record calibratorParams,
                            WeightQuantizer weightQuantizer) implements PlannedStage {

@@ -38,7 +38,12 @@ final class WeightOverrides {
             String key = it.next();
             NodeRef body = node.child(key);
             Location at = node.tree().keyAt(body.pointer());
-            LayerPattern pattern = body.construct(() -> new LayerPattern(key, at));
+            LayerPattern pattern;
+            try {
+                pattern = new LayerPattern(key, at);
+            } catch (IllegalArgumentException e) {
+                throw new RecipeException(at, e.getMessage(), e);
+            }
             QuantizeStageSpec.Weights w = QuantizeKind.override(body, defaults);
             out.add(new WeightOverride(pattern, w));
         }
