@@ -23,10 +23,11 @@ import java.util.List;
  * {@code quantize: {mode, weights: {bits, granularity, symmetric, reduce-range}, activations: {bits, symmetric,
  * calibrator, rows}, layers: {include, exclude}}}: post-training int8. Every key has a default, so
  * {@code - quantize} is valid (static, per-channel symmetric int8 weights, uint8 activations calibrated by min/max on
- * 512 training rows). {@code mode: qat} is a located "not yet" error.
+ * 512 training rows). {@code mode: qat} is a located "not yet" error. {@code mode: binary} (XNOR-Net, with a
+ * {@code binary: {finetune, include-first-last}} body) is parsed into a {@link BinaryQuantizeSpec}.
  */
 public final class QuantizeKind implements StageKind {
-    private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers");
+    private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers", "binary");
     private static final List<String> WEIGHT_KEYS = List.of("bits", "granularity", "symmetric", "reduce-range");
     private static final List<String> ACTIVATION_KEYS = List.of("bits", "symmetric", "calibrator", "rows");
 
@@ -58,6 +59,7 @@ public final class QuantizeKind implements StageKind {
         props(q).set("weights", weights);
         props(q).set("activations", acts);
         props(q).set("layers", ref("layers"));
+        props(q).set("binary", BinaryQuantizeSpec.schema());
         defs.set("quantize-body", q);
         return ref("quantize-body");
     }
@@ -66,6 +68,13 @@ public final class QuantizeKind implements StageKind {
     public StageSpec parse(NodeRef body, Location at) {
         body.expectObject(KEYS);
         String mode = body.optional("mode").map(QuantizeKind::mode).orElse("static");
+        if (mode.equals("binary")) {
+            return BinaryQuantizeSpec.read(body, body.required("mode"), at);
+        }
+        if (body.optional("binary").isPresent()) {
+            throw body.optional("binary").get().fail("binary options are for mode: binary; remove them or set"
+                    + " mode: binary");
+        }
         int wBits = 8;
         String granularity = "per-channel";
         boolean wSym = true;
