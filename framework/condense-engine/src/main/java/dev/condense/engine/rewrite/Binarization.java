@@ -57,6 +57,18 @@ public final class Binarization {
                     true);
             b.initializer(w, binary(value)).annotate(w, q);
         }
+        return signs(b.build(), activations);
+    }
+
+    /**
+     * {@code graph} with a {@code Sign} node {@code t.sign} after each of {@code activations} (graph inputs or node
+     * outputs); every former reader of {@code t} reads {@code t.sign} instead. Values, initializers and annotations
+     * are unchanged. A Sign after a node output is placed right after that node, one after a graph input first.
+     *
+     * @throws IllegalArgumentException naming an activation nothing produces
+     */
+    public static ModelGraph signs(ModelGraph graph, Set<String> activations) {
+        ModelGraph.Builder b = graph.toBuilder();
         Set<String> produced = new HashSet<>();
         graph.inputs().forEach(v -> produced.add(v.name()));
         graph.nodes().forEach(n -> produced.addAll(n.outputs()));

@@ -63,4 +63,18 @@ class BinarizationTest {
         var w = assertThrows(IllegalArgumentException.class, () -> Binarization.apply(g, Set.of("fc1.act"), Set.of()));
         assertTrue(w.getMessage().contains("'fc1.act' is not a weight"), w.getMessage());
     }
+
+    @Test
+    void signsAloneAddOneSignPerTensorAndChangeNoValue() {
+        ModelGraph g = MlpBuilder.build("tiny", new long[] {4}, new int[] {16, 2}, 0.5f, 0.3f, 3);
+        String input = g.inputs().get(0).name();
+        ModelGraph s = Binarization.signs(g, Set.of("fc1.act", input));
+        assertEquals(g.nodes().size() + 2, s.nodes().size());
+        assertEquals("Sign", s.nodes().get(0).opType(), "the graph input's Sign comes first");
+        assertEquals(java.util.List.of(input), s.nodes().get(0).inputs());
+        assertTrue(s.consumers("fc1.act").stream().allMatch(n -> n.opType().equals("Sign")), "readers moved");
+        assertEquals(1, s.consumers("fc1.act.sign").size());
+        assertEquals(g.initializers(), s.initializers());
+        assertTrue(s.annotations().isEmpty());
+    }
 }

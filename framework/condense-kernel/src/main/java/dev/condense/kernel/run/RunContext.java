@@ -12,6 +12,7 @@ import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.engine.train.ProgressHook;
 import dev.condense.engine.train.TeacherFeed;
 import dev.condense.engine.train.Trainer;
+import dev.condense.engine.train.TrainingHook;
 import java.util.Collection;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.file.Path;
@@ -53,29 +54,26 @@ public final class RunContext implements StageContext {
 
     @Override
     public TrainResult train(ModelGraph graph, TrainSpec spec) {
+        return train(graph, spec, List.of());
+    }
+
+    /**
+     * Trains {@code graph} as {@link #train(ModelGraph, TrainSpec)} does, with {@code hooks} run after the mask
+     * projection and before the progress hook (fake quantization for qat, {@code XnorBinarization} for binary mode,
+     * {@code SharedWeights} for the cluster stage).
+     */
+    public TrainResult train(ModelGraph graph, TrainSpec spec, List<TrainingHook> hooks) {
         if (dataset == null) {
             throw new IllegalStateException(label + ": training needs a data set; add data: {dataset: ...} to the recipe");
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, seed + 7919L * trainings,
-                Trainer.CROSS_ENTROPY, List.of(new MaskProjection(graph.masks()), new ProgressHook(progress)));
-    }
-
-    /**
-     * Trains {@code graph} as {@link #train(ModelGraph, TrainSpec)} does (masks projected after every step), with
-     * {@code hooks} (e.g. fake quantization) after the mask projection.
-     */
-    public TrainResult train(ModelGraph graph, TrainSpec spec, List<dev.condense.engine.train.TrainingHook> hooks) {
-        Dataset d = requireData("training");
-        trainings++;
-        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        List<dev.condense.engine.train.TrainingHook> all = new java.util.ArrayList<>();
+        List<TrainingHook> all = new java.util.ArrayList<>();
         all.add(new MaskProjection(graph.masks()));
         all.addAll(hooks);
         all.add(new ProgressHook(progress));
-        return Trainer.fit(graph, d.train(), classes(graph, d), spec, seed + 7919L * trainings, Trainer.CROSS_ENTROPY,
-                all);
+        return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, seed + 7919L * trainings,
+                Trainer.CROSS_ENTROPY, all);
     }
 
     /**

@@ -25,11 +25,12 @@ import java.util.List;
  * finetune: {training body}, sensitivity, fallback}}: post-training int8, or quantization-aware training with
  * {@code mode: qat} (which needs {@code finetune}). Every other key has a default, so {@code - quantize} is valid
  * (static, per-channel symmetric int8 weights, uint8 activations calibrated by min/max on 512 training rows).
- * {@code sensitivity} and {@code fallback}: {@link QuantizeDiagnosis}.
+ * {@code sensitivity} and {@code fallback}: {@link QuantizeDiagnosis}. {@code mode: binary} (XNOR-Net, with a
+ * {@code binary: {finetune, include-first-last}} body) is parsed into a {@link BinaryQuantizeSpec}.
  */
 public final class QuantizeKind implements StageKind {
     private static final List<String> KEYS = List.of("mode", "weights", "activations", "layers", "overrides",
-            "finetune", "sensitivity", "fallback");
+            "finetune", "sensitivity", "fallback", "binary");
     private static final List<String> WEIGHT_KEYS = List.of("quantizer", "bits", "granularity", "symmetric",
             "reduce-range");
     private static final List<String> OVERRIDE_KEYS = List.of("bits", "granularity", "symmetric", "reduce-range");
@@ -79,6 +80,7 @@ public final class QuantizeKind implements StageKind {
         props(q).set("overrides", overrides);
         props(q).set("finetune", ref("train-body"));
         QuantizeDiagnosis.schema(props(q));
+        props(q).set("binary", BinaryQuantizeSpec.schema());
         defs.set("quantize-body", q);
         return ref("quantize-body");
     }
@@ -87,6 +89,13 @@ public final class QuantizeKind implements StageKind {
     public StageSpec parse(NodeRef body, Location at) {
         body.expectObject(KEYS);
         String mode = body.optional("mode").map(QuantizeKind::mode).orElse("static");
+        if (mode.equals("binary")) {
+            return BinaryQuantizeSpec.read(body, body.required("mode"), at);
+        }
+        if (body.optional("binary").isPresent()) {
+            throw body.optional("binary").get().fail("binary options are for mode: binary; remove them or set"
+                    + " mode: binary");
+        }
         var w = body.optional("weights");
         w.ifPresent(n -> n.expectObject(WEIGHT_KEYS));
         var weights = w.map(n -> weights(n, new QuantizeStageSpec.Weights(8, true, true, false)))

@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param mode        {@code static} (weights and activations; activations calibrated on training rows) or
  *                    {@code dynamic} (weights; ONNX Runtime quantizes the activations of Gemm/MatMul at run time)
- *                    or {@code fp16} (weights and biases stored as float16, computed in float32)
+ *                    or {@code fp16} (weights and biases stored as float16, computed in float32); {@code binary}
+ *                    is listed for the schema and the parser, which gives it its own {@link BinaryQuantizeSpec}
  * @param weights     the weight grid
  * @param activations the activation grid and its calibration (static mode)
  * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
@@ -31,7 +32,7 @@ import java.util.Objects;
 public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
                                 LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
                                 ExtensionRef quantizer, QuantizeDiagnosis diagnosis) implements StageSpec {
-    public static final List<String> MODES = List.of("static", "dynamic", "fp16", "qat");
+    public static final List<String> MODES = List.of("static", "dynamic", "fp16", "qat", "binary");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
 
