@@ -9,6 +9,8 @@ import dev.condense.api.prune.Granularity;
 import dev.condense.api.prune.ImportanceScorer;
 import dev.condense.api.prune.ScoringRequest;
 import dev.condense.api.quant.Calibrator;
+import dev.condense.api.quant.QuantizedTensor;
+import dev.condense.api.quant.Quantizer;
 import dev.condense.api.stage.Stage;
 import dev.condense.api.stage.StageContext;
 import java.util.HashMap;
@@ -20,7 +22,7 @@ import java.util.TreeSet;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) a fake stage (search) and a fake loss (soft-label) and a fake calibrator (minmax). */
+/** An in-memory {@link ExtensionLookup} with fake scorers (magnitude, snip, fpgm) a fake stage (search) and a fake loss (soft-label), a fake calibrator (minmax) and a fake codebook quantizer (kmeans). */
 public final class FakeLookup implements ExtensionLookup {
     private final Map<Class<?>, Map<String, Extension<?>>> byPoint = new HashMap<>();
 
@@ -31,6 +33,7 @@ public final class FakeLookup implements ExtensionLookup {
         add(Stage.class, new SearchStage());
         add(LossFunction.class, new SoftLabel());
         add(Calibrator.class, new FakeCalibrator());
+        add(Quantizer.class, new FakeKmeans());
     }
 
     private void add(Class<?> point, Extension<?> e) {
@@ -171,6 +174,46 @@ public final class FakeLookup implements ExtensionLookup {
         @Override
         public String summary() {
             return "fake minmax";
+        }
+    }
+
+    /** Params of the fake k-means quantizer: bits 1 to 8, an initialization name. */
+    public record KmeansParams(Integer bits, String init) {
+        public KmeansParams {
+            bits = bits == null ? 5 : bits;
+            if (bits < 1 || bits > 8) {
+                throw new IllegalArgumentException("bits must be in [1, 8], was " + bits);
+            }
+        }
+    }
+
+    /** A fake codebook quantizer: every weight on one centroid, its mean. */
+    private static final class FakeKmeans implements Quantizer<KmeansParams> {
+        @Override
+        public QuantizedTensor quantize(INDArray x, KmeansParams params) {
+            return new QuantizedTensor(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.INT32,
+                    x.shape()), null, null, org.nd4j.linalg.factory.Nd4j.createFromArray(x.meanNumber().floatValue()),
+                    params.bits(), id());
+        }
+
+        @Override
+        public INDArray dequantize(QuantizedTensor q) {
+            return q.codes().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).add(q.codebook().getFloat(0));
+        }
+
+        @Override
+        public String id() {
+            return "kmeans";
+        }
+
+        @Override
+        public Class<KmeansParams> paramsType() {
+            return KmeansParams.class;
+        }
+
+        @Override
+        public String summary() {
+            return "fake kmeans";
         }
     }
 }

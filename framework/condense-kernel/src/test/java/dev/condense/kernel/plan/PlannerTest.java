@@ -2,6 +2,8 @@ package dev.condense.kernel.plan;
 
 import dev.condense.kernel.stage.distill.DistillStep;
 import dev.condense.kernel.stage.evaluate.EvaluateStep;
+import dev.condense.kernel.stage.cluster.ClusterStep;
+import dev.condense.kernel.stage.encode.EncodeStep;
 import dev.condense.kernel.stage.export.ExportStep;
 import dev.condense.kernel.stage.prune.PruneStep;
 import dev.condense.kernel.stage.train.TrainStep;
@@ -55,7 +57,8 @@ class PlannerTest {
         assertEquals(Optional.of(new DataSpec("mnist", 0.0, 0, 0)), p.data());
         assertTrue(p.outputDir().isAbsolute());
         assertTrue(p.outputDir().endsWith(Path.of("runs", "quickstart")), p.outputDir().toString());
-        assertEquals(List.of("train", "evaluate", "prune", "evaluate", "export"), p.stages().stream().map(PlannedStage::kind).toList());
+        assertEquals(List.of("train", "evaluate", "prune", "evaluate", "cluster", "encode", "evaluate", "export"),
+                p.stages().stream().map(PlannedStage::kind).toList());
 
         TrainStep train = assertInstanceOf(TrainStep.class, p.stages().get(0));
         assertEquals(new TrainSpec(8, 128, OptimizerSpec.adam(1e-3), 0), train.spec());
@@ -73,7 +76,11 @@ class PlannerTest {
         EvaluateStep evaluate = assertInstanceOf(EvaluateStep.class, p.stages().get(3));
         assertEquals(List.of("accuracy", "size", "latency"), evaluate.metrics());
         assertEquals(256, evaluate.batch());
-        assertEquals("onnx", assertInstanceOf(ExportStep.class, p.stages().get(4)).format());
+        ClusterStep cluster = assertInstanceOf(ClusterStep.class, p.stages().get(4));
+        assertEquals(6, cluster.spec().fcBits());
+        assertEquals(new FakeLookup.KmeansParams(6, null), cluster.fcParams());
+        assertEquals(5, assertInstanceOf(EncodeStep.class, p.stages().get(5)).spec().fcBits());
+        assertEquals("onnx", assertInstanceOf(ExportStep.class, p.stages().get(7)).format());
     }
 
     @Test
@@ -188,7 +195,7 @@ class PlannerTest {
     void unknownStageKindSuggestsBuiltInsAndPlugins() {
         Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
-                "built-in kinds: distill, evaluate, export, prune, quantize, train", "plugin stages: search");
+                "built-in kinds: cluster, distill, encode, evaluate, export, prune, quantize, train", "plugin stages: search");
         Path serch = withStage("serch: {budget: 2.0}");
         assertError(() -> plan(serch), serch, 5, 5, "(did you mean 'search'?)");
         Path params = withStage("search: {budegt: 2.0}");
