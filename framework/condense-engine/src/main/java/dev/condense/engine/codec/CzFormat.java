@@ -171,6 +171,9 @@ public final class CzFormat {
      * @throws CodecException naming the file, if it is missing, unreadable, or not a valid container
      */
     public static Container read(java.nio.file.Path file) {
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new CodecException(file + ": not a regular file"); // a FIFO or device would block or never end
+        }
         try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
             return read(in, file.toString());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -180,8 +183,14 @@ public final class CzFormat {
         }
     }
 
-    /** True when {@code file} starts with the container's magic bytes (false when it cannot be read). */
+    /**
+     * True when {@code file} is a regular file that starts with the container's magic bytes (false when it cannot be
+     * read; a FIFO or device is never opened, so this never blocks).
+     */
     public static boolean isContainer(java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return false;
+        }
         try (InputStream in = java.nio.file.Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
         } catch (IOException e) {
