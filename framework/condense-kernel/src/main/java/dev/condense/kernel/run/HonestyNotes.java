@@ -60,9 +60,16 @@ final class HonestyNotes {
             notes.add(String.format(Locale.ROOT, "Pruning here is unstructured masking: %d of %d parameters (%.1f%%) are"
                     + " zero, but no parameter was removed; the graph's shapes are unchanged.",
                     zeros, s.denseParams(), 100.0 * zeros / s.denseParams()));
-            notes.add("model.onnx stores every weight as dense float32, zeros included: element sparsity does not make"
+            boolean coded = graph.masks().keySet().stream().anyMatch(
+                    w -> !graph.annotations().getOrDefault(w, List.of()).stream()
+                            .allMatch(a -> a instanceof dev.condense.api.model.WeightMask));
+            notes.add(coded
+                    ? "model.onnx stores the pruned weights in their quantized or shared-weight form, zeros included (ONNX"
+                    + " has no sparse storage): its size comes from fewer bits per weight, not from the sparsity, and"
+                    + " ONNX Runtime computes the zeros; the sparse storage is model.cz's (an encode stage)."
+                    : "model.onnx stores every weight as dense float32, zeros included: element sparsity does not make"
                     + " the file smaller nor ONNX Runtime faster. Compare onnx_bytes before and after pruning in the"
-                    + " evaluations table; a smaller file needs structured pruning or storage coding (quantize + encode).");
+                    + " evaluations table; a smaller file needs structured pruning or storage coding (cluster + encode).");
         }
         quantizedButFloat(graph, evaluations).ifPresent(notes::add);
         if (!exported) {
