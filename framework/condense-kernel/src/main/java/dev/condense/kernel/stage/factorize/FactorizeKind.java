@@ -1,7 +1,6 @@
 package dev.condense.kernel.stage.factorize;
 
 import static dev.condense.kernel.schema.SchemaNodes.object;
-import static dev.condense.kernel.schema.SchemaNodes.orVar;
 import static dev.condense.kernel.schema.SchemaNodes.props;
 import static dev.condense.kernel.schema.SchemaNodes.ref;
 
@@ -37,8 +36,7 @@ public final class FactorizeKind implements StageKind {
     public ObjectNode schema(ObjectNode defs) {
         ObjectNode c = object("low-rank factorization: each selected layer is replaced by its factors when its MACs"
                 + " drop");
-        props(c).set("decomposition", orVar(object("a decomposition id with its rank rule, e.g."
-                + " {svd: {rank: 32}} or {svd: {energy: 0.9}}")));
+        props(c).set("decomposition", ref("decomposition"));
         props(c).set("layers", ref("layers"));
         c.putArray("required").add("decomposition");
         defs.set("factorize-body", c);
