@@ -7,6 +7,7 @@ import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.rewrite.GemmFactorization;
 import dev.condense.engine.text.Quote;
+import dev.condense.kernel.plugin.PluginCallException;
 import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
@@ -97,14 +98,28 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         return new Outcome(g, rows);
     }
 
+    /**
+     * The plugin's factorization; an {@link IllegalArgumentException} from it (the params do not fit this layer,
+     * such as a rank above its full rank) is a located error at the decomposition, other failures name the plugin.
+     */
     private Factorization decompose(WeightedLayer l, org.nd4j.linalg.api.ndarray.INDArray w) {
         try {
             return PluginCalls.in(decomposition, () -> call(w));
+        } catch (PluginCallException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw badInput(l, w, bad);
+            }
+            throw e;
         } catch (IllegalArgumentException e) {
-            throw new RecipeException(spec.decomposition().location(), "decomposition "
-                    + Quote.single(decomposition.id()) + " on layer " + Quote.single(l.source()) + " "
-                    + java.util.Arrays.toString(w.shape()) + ": " + e.getMessage(), e);
+            throw badInput(l, w, e);
         }
+    }
+
+    private RecipeException badInput(WeightedLayer l, org.nd4j.linalg.api.ndarray.INDArray w,
+                                     IllegalArgumentException e) {
+        return new RecipeException(spec.decomposition().location(), "decomposition "
+                + Quote.single(decomposition.id()) + " on layer " + Quote.single(l.source()) + " "
+                + java.util.Arrays.toString(w.shape()) + ": " + e.getMessage(), e);
     }
 
     @SuppressWarnings("unchecked")
