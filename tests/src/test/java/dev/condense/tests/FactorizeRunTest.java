@@ -93,5 +93,12 @@ class FactorizeRunTest {
                 r.err());
         assertFalse(r.all().contains("\tat "), r.all());
         assertFalse(Files.exists(dir.resolve("runs")), "nothing written");
+
+        Path override = Recipes.write(dir, "override.yaml", RECIPE.formatted(16, "fc2.weight")
+                .replace("include: [fc2.weight]}", "include: [fc2.weight]}, overrides: {fc2.weight: {rank: 0}}"));
+        Cli.Result o = Cli.run(dir, "run", override.toString());
+        assertEquals(2, o.exit(), o.all());
+        assertTrue(o.err().contains("override.yaml:5:") && o.err().contains("rank must be >= 1, was 0"), o.err());
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing written");
     }
 }

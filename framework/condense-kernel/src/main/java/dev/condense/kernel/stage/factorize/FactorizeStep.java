@@ -32,8 +32,18 @@ import java.util.Map;
  * another. Bad input (a decomposition refusing its params on a layer, such as a rank above the layer's full rank; a
  * pattern matching no layer; no factorizable layer) is a located error from the preview, before any work.
  */
-public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposition, Record params)
-        implements PlannedStage {
+public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposition, Record params,
+                            List<RankOverride.Bound> overrides) implements PlannedStage {
+
+    public FactorizeStep {
+        overrides = List.copyOf(overrides);
+    }
+
+    /** The params of layer {@code l}: the first override naming its weight or node, else the stage's. */
+    Record paramsFor(WeightedLayer l) {
+        return overrides.stream().filter(o -> o.pattern().matches(l.source()) || o.pattern().matches(l.node().name()))
+                .findFirst().map(RankOverride.Bound::params).orElse(params);
+    }
 
     @Override
     public String kind() {
@@ -77,7 +87,7 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
             var w = GemmFactorization.weight(graph, l.node());
             long out = w.size(0);
             long in = w.size(1);
-            Factorization f = decompose(l, w);
+            Factorization f = decompose(l, w, paramsFor(l));
             if (!f.layout().equals(Factorization.GEMM_UV) || f.factors().size() != 2) {
                 throw new RecipeException(spec.decomposition().location(), "decomposition "
                         + Quote.single(decomposition.id()) + " gave layout " + Quote.single(f.layout())
@@ -102,9 +112,9 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
      * The plugin's factorization; an {@link IllegalArgumentException} from it (the params do not fit this layer,
      * such as a rank above its full rank) is a located error at the decomposition, other failures name the plugin.
      */
-    private Factorization decompose(WeightedLayer l, org.nd4j.linalg.api.ndarray.INDArray w) {
+    private Factorization decompose(WeightedLayer l, org.nd4j.linalg.api.ndarray.INDArray w, Record p) {
         try {
-            return PluginCalls.in(decomposition, () -> call(w));
+            return PluginCalls.in(decomposition, () -> call(w, p));
         } catch (PluginCallException e) {
             if (e.getCause() instanceof IllegalArgumentException bad) {
                 throw badInput(l, w, bad);
@@ -123,8 +133,8 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
     }
 
     @SuppressWarnings("unchecked")
-    private <P extends Record> Factorization call(org.nd4j.linalg.api.ndarray.INDArray w) {
-        return ((Decomposition<P>) decomposition).decompose(w, (P) params);
+    private <P extends Record> Factorization call(org.nd4j.linalg.api.ndarray.INDArray w, Record p) {
+        return ((Decomposition<P>) decomposition).decompose(w, (P) p);
     }
 
     /** The selected Gemm/MatMul layers with float weights; located errors for unmatched patterns or none left. */
@@ -144,6 +154,14 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
             throw new RecipeException(spec.location(), "factorize: no float Gemm or MatMul layer with its own"
                     + " weight to factorize" + (names.isEmpty() ? " in the model" : " after the layers filter"));
         }
+        for (RankOverride.Bound o : overrides) {
+            if (chosen.stream().noneMatch(l -> o.pattern().matches(l.source())
+                    || o.pattern().matches(l.node().name()))) {
+                throw new RecipeException(o.pattern().location(), "overrides pattern " + Quote.single(o.pattern()
+                        .pattern()) + " names no layer this stage factorizes; layers: " + String.join(", ",
+                        chosen.stream().map(WeightedLayer::source).toList()));
+            }
+        }
         return chosen;
     }
 
@@ -160,6 +178,11 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         }
         if (!layers.isEmpty()) {
             body.put("layers", layers);
+        }
+        if (!overrides.isEmpty()) {
+            Map<String, Object> byLayer = new LinkedHashMap<>();
+            overrides.forEach(o -> byLayer.put(o.pattern().pattern(), ResolvedBodies.recordToMap(o.params())));
+            body.put("overrides", byLayer);
         }
         return body;
     }

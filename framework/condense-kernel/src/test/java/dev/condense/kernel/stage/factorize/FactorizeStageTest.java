@@ -83,7 +83,10 @@ class FactorizeStageTest {
     }
 
     private FactorizeStep step(String body, int rank) {
-        return new FactorizeStep(spec(body), new TestSvd(), new Rank(rank));
+        FactorizeStageSpec spec = spec(body);
+        List<RankOverride.Bound> overrides = spec.overrides().stream().map(o -> new RankOverride.Bound(o.pattern(),
+                new Rank(o.params().node().get("rank").asInt()))).toList();
+        return new FactorizeStep(spec, new TestSvd(), new Rank(rank), overrides);
     }
 
     /** LeNet-300-100 with fc1 and fc2 of exact rank 10 (seeded products). */
@@ -175,5 +178,23 @@ class FactorizeStageTest {
         assertEquals(4, nothing.location().line(), nothing.getMessage());
         assertTrue(nothing.detail().contains("'conv1.weight' matches no layer to factorize; factorizable layers:"
                 + " fc1.weight, fc2.weight, fc3.weight"), nothing.getMessage());
+    }
+
+    @Test
+    void anOverrideSetsALayersRankAndMustNameAFactorizedLayer() {
+        FactorizeStep step = step("{decomposition: {test-svd: {rank: 10}}, layers: {exclude: [fc3.weight]},"
+                + " overrides: {fc1.weight: {rank: 16}}}", 10);
+        Preview p = step.preview(planted());
+        assertEquals("  'fc1.weight' [300, 784] rank 16: MACs 235200 -> 17344", p.lines().get(1));
+        assertEquals("  'fc2.weight' [100, 300] rank 10: MACs 30000 -> 4000", p.lines().get(2));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resolved = (Map<String, Object>) step.resolvedBody();
+        assertEquals("{fc1.weight={rank=16}}", resolved.get("overrides").toString());
+        RecipeException unmatched = assertThrows(RecipeException.class, () -> step("{decomposition: {test-svd:"
+                + " {rank: 10}}, layers: {exclude: [fc3.weight]}, overrides: {fc3.weight: {rank: 2}}}", 10)
+                .preview(planted()));
+        assertEquals(4, unmatched.location().line(), unmatched.getMessage());
+        assertTrue(unmatched.detail().contains("overrides pattern 'fc3.weight' names no layer this stage factorizes"),
+                unmatched.getMessage());
     }
 }
