@@ -25,7 +25,8 @@ import java.util.Map;
  * A planned {@code factorize} stage: each selected Gemm/MatMul layer's weight, seen as {@code [out, in]}
  * ({@link GemmFactorization#weight}), is decomposed by the {@link Decomposition} extension into the
  * {@link Factorization#GEMM_UV} factors and the node replaced by two ({@link GemmFactorization#apply}) when that
- * lowers its MACs, {@code r * (in + out) < out * in}; otherwise the layer stays and the report says why.
+ * lowers its MACs, {@code r * (in + out) < out * in}; otherwise, or when the weight carries a pruning mask (its
+ * factors would be dense), the layer stays and the report says why.
  *
  * <p>Preview decomposes the weights it sees, so with a rank rule the predicted graph has the run's names and
  * shapes; with an energy rule the rank comes from the weights before any earlier training and the run may choose
@@ -87,6 +88,11 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
             var w = GemmFactorization.weight(graph, l.node());
             long out = w.size(0);
             long in = w.size(1);
+            if (graph.masks().containsKey(l.source())) {
+                rows.add(new LayerRow(l.node().name(), l.source(), out, in, Math.min(out, in), out * in, out * in,
+                        "a pruned (masked) weight: its factors would be dense and drop the mask"));
+                continue;
+            }
             Factorization f = decompose(l, w, paramsFor(l));
             if (!f.layout().equals(Factorization.GEMM_UV) || f.factors().size() != 2) {
                 throw new RecipeException(spec.decomposition().location(), "decomposition "

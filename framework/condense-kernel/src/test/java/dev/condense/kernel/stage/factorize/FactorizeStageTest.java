@@ -197,4 +197,19 @@ class FactorizeStageTest {
         assertTrue(unmatched.detail().contains("overrides pattern 'fc3.weight' names no layer this stage factorizes"),
                 unmatched.getMessage());
     }
+
+    @Test
+    void aPrunedLayerIsSkippedWithTheReason() {
+        ModelGraph g = planted();
+        INDArray mask = g.initializers().get("fc2.weight").ulike().assign(1);
+        mask.putScalar(0, 0, 0);
+        ModelGraph masked = g.toBuilder().initializer("fc2.weight", g.initializers().get("fc2.weight").mul(mask))
+                .mask("fc2.weight", mask).build();
+        Preview p = step("{decomposition: {test-svd: {rank: 10}}, layers: {exclude: [fc3.weight]}}", 10)
+                .preview(masked);
+        assertEquals("factorize: 1 of 2 layers by test-svd", p.lines().get(0));
+        assertTrue(p.lines().get(2).contains("'fc2.weight' [100, 300] rank 100: skipped, a pruned (masked) weight"),
+                p.lines().get(2));
+        assertTrue(p.graph().masks().containsKey("fc2.weight"), "the pruned layer keeps its mask");
+    }
 }
