@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Contract tests for {@link Decomposition}s, on a planted weight whose exact rank is known: the reconstruction has
- * the weight's shape, recovers an exactly low-rank weight to float32 rounding when the params allow that rank, never
- * mutates the weight, and is deterministic.
+ * the weight's shape, recovers an exactly low-rank weight to float32 rounding when the params allow that rank, the
+ * factors at that rank hold fewer values than the weight, neither decomposing nor reconstructing mutates its input,
+ * and decomposing is deterministic.
  *
  * @param <P> the decomposition's params record
  */
@@ -47,6 +48,27 @@ public abstract class DecompositionContract<P extends Record> extends ExtensionC
         double rel = back.sub(w).norm2Number().doubleValue() / w.norm2Number().doubleValue();
         assertTrue(rel < 1e-4, "relative reconstruction error " + rel);
         assertEquals(copy, w, "decompose mutated the weight");
+    }
+
+    @Test
+    void factorsAtThePlantedRankAreSmallerThanTheWeight() {
+        INDArray w = plantedWeight();
+        Factorization f = extension().decompose(w, params());
+        long values = f.factors().stream().mapToLong(INDArray::length).sum();
+        assertTrue(values < w.length(), f.layout() + ": " + values + " factor values for a weight of " + w.length());
+        for (INDArray factor : f.factors()) {
+            assertTrue(factor.rank() >= 1 && factor.length() > 0, "an empty factor in layout " + f.layout());
+        }
+    }
+
+    @Test
+    void reconstructingDoesNotMutateTheFactors() {
+        Factorization f = extension().decompose(plantedWeight(), params());
+        java.util.List<INDArray> copies = f.factors().stream().map(INDArray::dup).toList();
+        extension().reconstruct(f);
+        for (int i = 0; i < copies.size(); i++) {
+            assertEquals(copies.get(i), f.factors().get(i), "reconstruct mutated factor " + i);
+        }
     }
 
     @Test

@@ -78,11 +78,11 @@ final class ReferenceExtensions {
             int r = (int) Math.min(p.rank(), k);
             INDArray us = u.getColumns(java.util.stream.IntStream.range(0, r).toArray()).mulRowVector(s.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, r)));
             INDArray v = vt.getRows(java.util.stream.IntStream.range(0, r).toArray());
-            return new Factorization(List.of(us.castTo(DataType.FLOAT), v.castTo(DataType.FLOAT)), "gemm-uv");
+            return new Factorization(List.of(v.castTo(DataType.FLOAT), us.castTo(DataType.FLOAT)), Factorization.GEMM_UV);
         }
 
         public INDArray reconstruct(Factorization f) {
-            return f.factors().get(0).mmul(f.factors().get(1));
+            return f.factors().get(1).mmul(f.factors().get(0)); // [out, r] x [r, in]
         }
     }
 

@@ -6,15 +6,25 @@ import java.util.List;
  * The result of factorizing one weight tensor.
  *
  * @param factors the factor tensors, in the order the layout documents
- * @param layout  how the engine rewrites the node, e.g. {@code gemm-uv} (two Gemms: [r,in] then [out,r]) or
+ * @param layout  how the engine rewrites the node, e.g. {@link #GEMM_UV} (two Gemms: [r,in] then [out,r]) or
  *                {@code conv-tucker2} (1x1, core kxk, 1x1)
  */
 public record Factorization(List<org.nd4j.linalg.api.ndarray.INDArray> factors, String layout) {
+
+    /**
+     * Layout of a Gemm weight {@code W [out, in]} split into two Gemms, in the order the data flows: factors
+     * {@code V [r, in]} (the first Gemm, {@code transB = 1}) then {@code U [out, r]} (the second, which keeps the
+     * bias), with {@code W ~ U V}.
+     */
+    public static final String GEMM_UV = "gemm-uv";
 
     public Factorization {
         factors = List.copyOf(factors);
         if (factors.isEmpty()) {
             throw new IllegalArgumentException("a factorization has at least one factor");
+        }
+        if (layout == null || layout.isBlank()) {
+            throw new IllegalArgumentException("a factorization names its layout (e.g. " + GEMM_UV + ")");
         }
     }
 }

@@ -191,6 +191,24 @@ public final class ModelGraph {
             return this;
         }
 
+        /**
+         * Replaces the node named {@code name} by {@code replacements}, in order, at its position (so a replacement
+         * that reads what the node read and writes what it wrote keeps the topological order); initializers are not
+         * touched.
+         *
+         * @throws IllegalArgumentException when no node has that name
+         */
+        public Builder replaceNode(String name, List<Node> replacements) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).name().equals(name)) {
+                    nodes.remove(i);
+                    nodes.addAll(i, replacements);
+                    return this;
+                }
+            }
+            throw new IllegalArgumentException("no node named '" + name + "' to replace");
+        }
+
         public Builder clearNodes() {
             nodes.clear();
             return this;

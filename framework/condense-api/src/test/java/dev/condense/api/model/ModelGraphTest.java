@@ -180,4 +180,16 @@ class ModelGraphTest {
     private static List<String> names(List<Node> nodes) {
         return nodes.stream().map(Node::name).toList();
     }
+
+    @Test
+    void aNodeIsReplacedInPlaceBySeveral() {
+        ModelGraph g = diamond().toBuilder().replaceNode("square", List.of(
+                node("square.a", "Mul", List.of("y", "y"), "y2"), node("square.b", "Abs", List.of("y2"), "z")))
+                .build();
+        assertEquals(List.of("relu", "square.a", "square.b", "sum"), names(g.nodes()));
+        assertEquals("square.b", g.producer("z").orElseThrow().name());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> diamond().toBuilder().replaceNode("cube", List.of()));
+        assertTrue(e.getMessage().contains("'cube'"), e.getMessage());
+    }
 }

@@ -111,13 +111,13 @@ final class HonestyNotes {
     }
 
     /**
-     * Structured removal: what got smaller, with the file bytes of the first and last evaluations and the last
+     * Structured removal or low-rank factorization (both shrink the graph's shapes): what got smaller, with the file bytes of the first and last evaluations and the last
      * evaluation's latency and speed-up against the input model (timed interleaved).
      */
     private static String removal(long params0, long params1, long macs0, long macs1,
                                   List<Map<String, Object>> evaluations) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Structured pruning physically removed %d of %d"
-                + " parameters (%.1f%%) and cut MACs per sample from %d to %d (%.1f%% fewer): the graph's shapes are"
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Structured pruning or factorization"
+                + " physically removed %d of %d parameters (%.1f%%) and cut MACs per sample from %d to %d (%.1f%% fewer): the graph's shapes are"
                 + " smaller, so the exported file is smaller and ONNX Runtime does less work.",
                 params0 - params1, params0, 100.0 * (params0 - params1) / params0, macs0, macs1,
                 100.0 * (macs0 - macs1) / Math.max(1, macs0)));

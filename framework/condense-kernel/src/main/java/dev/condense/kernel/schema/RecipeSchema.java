@@ -52,6 +52,8 @@ public final class RecipeSchema {
         defs.set("calibrator", extensions(lookup, Calibrator.class, "a Calibrator id, or {id: {params}}"));
         defs.set("quantizer", extensions(lookup, dev.condense.api.quant.Quantizer.class,
                 "a Quantizer id (its params come from the weights options)"));
+        defs.set("decomposition", extensions(lookup, dev.condense.api.decomp.Decomposition.class,
+                "a Decomposition id with its params (the rank rule), e.g. {svd: {rank: 32}}"));
         BuiltInSchema.addDefinitions(defs);
         defs.set("stage", BuiltInSchema.stage(kinds, kinds.plugin().schemas(lookup), defs));
         root.setAll(BuiltInSchema.recipe());

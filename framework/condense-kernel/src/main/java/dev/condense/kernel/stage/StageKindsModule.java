@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import dev.condense.kernel.stage.cluster.ClusterKind;
+import dev.condense.kernel.stage.factorize.FactorizeKind;
 import dev.condense.kernel.stage.distill.DistillKind;
 import dev.condense.kernel.stage.encode.EncodeKind;
 import dev.condense.kernel.stage.evaluate.EvaluateKind;
@@ -33,6 +34,7 @@ public final class StageKindsModule extends AbstractModule {
                 new QuantizeKind(),
                 new ClusterKind(),
                 new EncodeKind(),
+                new FactorizeKind(),
                 new EvaluateKind(),
                 new ExportKind());
     }

@@ -195,7 +195,8 @@ class PlannerTest {
     void unknownStageKindSuggestsBuiltInsAndPlugins() {
         Path f = withStage("pruen: {scorer: magnitude, sparsity: 0.5}");
         assertError(() -> plan(f), f, 5, 5, "unknown stage kind 'pruen'", "(did you mean 'prune'?)",
-                "built-in kinds: cluster, distill, encode, evaluate, export, prune, quantize, train", "plugin stages: search");
+                "built-in kinds: cluster, distill, encode, evaluate, export, factorize, prune, quantize, train",
+                "plugin stages: search");
         Path serch = withStage("serch: {budget: 2.0}");
         assertError(() -> plan(serch), serch, 5, 5, "(did you mean 'search'?)");
         Path params = withStage("search: {budegt: 2.0}");

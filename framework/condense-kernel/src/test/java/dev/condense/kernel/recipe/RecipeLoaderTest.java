@@ -186,7 +186,7 @@ class RecipeLoaderTest {
     void unknownNamesSuggestAndList() {
         Path kind = withStage("Train: {epochs: 1}");
         assertError(() -> RecipeLoader.load(kind), kind, 5, 5, "unknown stage kind 'Train'", "(did you mean 'train'?)",
-                "built-in kinds: cluster, distill, encode, evaluate, export, prune, quantize, train");
+                "built-in kinds: cluster, distill, encode, evaluate, export, factorize, prune, quantize, train");
         Path optimizer = withStage("train: {epochs: 1, optimizer: {adamw: {lr: 0.1}}}");
         assertError(() -> RecipeLoader.load(optimizer), optimizer, 5, 36, "unknown optimizer 'adamw'",
                 "(did you mean 'adam'?)", "available: adam, sgd");

@@ -64,8 +64,8 @@ class StageKindExtensionTest {
     @Test
     void aKindRegisteredByATestModuleParsesPlansPreviewsRunsAndIsResolved() throws Exception {
         Kernel kernel = kernel();
-        assertEquals(List.of("cluster", "distill", "encode", "evaluate", "export", "prune", "quantize", "rename",
-                "train"), List.copyOf(kernel.kinds().ids()));
+        assertEquals(List.of("cluster", "distill", "encode", "evaluate", "export", "factorize", "prune", "quantize",
+                "rename", "train"), List.copyOf(kernel.kinds().ids()));
         Kernel.Validation v = kernel.validate(recipe());
         assertEquals(List.of("rename", "export"), v.plan().stages().stream().map(PlannedStage::kind).toList());
         assertEquals("rename: fc3.weight -> head.weight", v.previews().get(0).lines().get(0));
