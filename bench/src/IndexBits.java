@@ -40,7 +40,7 @@ public final class IndexBits {
                     org.nd4j.linalg.factory.Nd4j.createFromArray(idx).reshape(w.shape()));
             StringBuilder line = new StringBuilder(layer.name() + " (now " + layer.indexBits() + " bits):");
             for (int b = 2; b <= 12; b++) {
-                CodedLayer again = CodedLayer.encode(layer.name(), w, book, b);
+                CodedLayer again = CodedLayer.encode(layer.name(), w, book, layer.precision(), b);
                 StorageTable.Row r = StorageTable.of(List.of(again)).rows().get(0);
                 double saving = 1 - (double) (again.values().bitLength() + again.gaps().bitLength())
                         / (r.entries() * (r.weightBits() + r.indexBits()));

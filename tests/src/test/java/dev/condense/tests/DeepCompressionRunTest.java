@@ -41,6 +41,8 @@ class DeepCompressionRunTest {
                   - evaluate: {metrics: [accuracy, size]}
                   - encode
                   - evaluate: {metrics: [accuracy, size]}
+                  - encode: {codebook: float16}
+                  - evaluate: {metrics: [accuracy]}
                 output: {dir: runs/dc}
                 """.formatted(QuantizeRunTest.FIXTURE));
         Cli.Result r = Cli.run(dir, "run", recipe.toString());
@@ -53,7 +55,7 @@ class DeepCompressionRunTest {
     void theDecodedModelIsTheClusteredOneAndTheContainerIsSmall() throws Exception {
         JsonNode encode = report.get("stages").get(4);
         assertEquals("encode", encode.get("kind").asText());
-        assertEquals(Files.size(out.resolve("model.cz")), encode.get("cz_bytes").asLong());
+        assertEquals("float32", encode.get("codebook").asText());
         assertEquals(3, encode.get("coded_layers").asInt(), "two convolutions and the Gemm");
         assertTrue(encode.get("compression").asDouble() > 5,
                 "dense float32 over model.cz (5k parameters: the graph and the float biases weigh): " + encode);
@@ -62,6 +64,28 @@ class DeepCompressionRunTest {
         assertEquals(clustered.get("accuracy").asDouble(), decoded.get("accuracy").asDouble(),
                 "the same weights, decoded from model.cz");
         assertTrue(Files.readString(out.resolve("report.md")).contains("storage (Deep Compression)"));
+    }
+
+    /** The second encode stores float16 centroids: 2 bytes less per centroid, the same entries, a version-2 file. */
+    @Test
+    void float16CodebooksMakeTheContainerSmallerAndChangeAccuracyLittle() throws Exception {
+        JsonNode f32 = report.get("stages").get(4);
+        JsonNode f16 = report.get("stages").get(6);
+        assertEquals("float16", f16.get("codebook").asText());
+        assertEquals(Files.size(out.resolve("model.cz")), f16.get("cz_bytes").asLong(), "the last encode's file");
+        long centroids = 0;
+        for (JsonNode row : f32.get("storage")) {
+            if (!row.get("layer").asText().startsWith("total")) {
+                centroids += (1L << row.get("weight_bits").asInt()) - 1; // 4 bits: 15 non-zero centroids at most
+            }
+        }
+        long saved = f32.get("cz_bytes").asLong() - f16.get("cz_bytes").asLong();
+        assertTrue(saved > 0 && saved <= 2 * centroids, "saved " + saved + " B of at most " + centroids + " centroids");
+        byte[] head = Files.readAllBytes(out.resolve("model.cz"));
+        assertEquals(2, head[5], "a container with float16 centroids is version 2");
+        double before = report.get("evaluations").get(1).get("accuracy").asDouble();
+        double after = report.get("evaluations").get(2).get("accuracy").asDouble();
+        assertEquals(before, after, 0.005, "centroids rounded to float16 change accuracy little");
     }
 
     @Test

@@ -12,15 +12,19 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param name      the initializer's name in the model
  * @param shape     its shape
- * @param centroids the non-zero centroids, float32, {@code k >= 0} of them, distinct
+ * @param centroids the non-zero centroids, float32, {@code k >= 0} of them
+ * @param precision how the centroids are stored; every centroid is exactly a value of it
  * @param indexBits width of a gap in fixed-width storage, 1 to 16
  * @param values    value symbols {@code 0 .. k} (k: filler zero), Huffman-coded
  * @param gaps      gaps {@code 0 .. 2^indexBits - 1}, Huffman-coded, as many as values
  */
-public record CodedLayer(String name, long[] shape, float[] centroids, int indexBits, HuffmanStream values,
-                         HuffmanStream gaps) {
+public record CodedLayer(String name, long[] shape, float[] centroids, CentroidPrecision precision, int indexBits,
+                         HuffmanStream values, HuffmanStream gaps) {
 
     public CodedLayer {
+        if (!precision.holds(centroids)) {
+            throw new CodecException(name + ": centroids that " + precision.id() + " does not hold exactly");
+        }
         if (values.count() != gaps.count()) {
             throw new CodecException(name + ": " + values.count() + " values but " + gaps.count() + " gaps");
         }
@@ -39,9 +43,11 @@ public record CodedLayer(String name, long[] shape, float[] centroids, int index
      * centroids are renumbered in their codebook order.
      *
      * @param weight    the initializer, float32, equal to {@code codebook.weights()}
+     * @param codebook  its codebook, whose centroids {@code precision} holds exactly ({@link CzModel#projected})
      * @param indexBits gap width, 1 to 16
      */
-    public static CodedLayer encode(String name, INDArray weight, Codebook codebook, int indexBits) {
+    public static CodedLayer encode(String name, INDArray weight, Codebook codebook, CentroidPrecision precision,
+                                    int indexBits) {
         float[] all = codebook.centroids().data().asFloat();
         int[] renumber = new int[all.length];
         float[] kept = new float[all.length];
@@ -58,8 +64,13 @@ public record CodedLayer(String name, long[] shape, float[] centroids, int index
             flat[i] = renumber[indices[i]];
         }
         RelativeIndex sparse = RelativeIndex.encode(flat, k, indexBits);
-        return new CodedLayer(name, weight.shape(), Arrays.copyOf(kept, k), indexBits,
+        return new CodedLayer(name, weight.shape(), Arrays.copyOf(kept, k), precision, indexBits,
                 HuffmanStream.encode(sparse.values(), k + 1), HuffmanStream.encode(sparse.gaps(), 1 << indexBits));
+    }
+
+    /** A float32 layer (container version 1's only kind). */
+    public static CodedLayer encode(String name, INDArray weight, Codebook codebook, int indexBits) {
+        return encode(name, weight, codebook, CentroidPrecision.FLOAT32, indexBits);
     }
 
     /** Elements of the tensor. */

@@ -1,5 +1,6 @@
 package dev.condense.engine.codec;
 
+import dev.condense.engine.onnx.Half;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -20,11 +21,13 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The {@code model.cz} container, version 1: a compressed model that streams in one pass. Big-endian throughout:
+ * The {@code model.cz} container, versions 1 and 2: a compressed model that streams in one pass. Big-endian
+ * throughout:
  *
  * <pre>
  * magic     4 bytes  "CNDZ"
- * version   u16      1
+ * version   u16      1, or 2 when a layer stores float16 centroids (a writer writes the lowest version that holds
+ *                    the container, so float32-only containers stay version 1)
  * flags     u16      0 (reserved)
  * skeleton  u32 n, u32 inflated size, n bytes: the ONNX model, zlib-compressed (RFC 1950), with every coded
  *                    initializer present but empty (name, type and dims kept, no data)
@@ -32,7 +35,8 @@ import java.util.zip.Inflater;
  *             u16 n, n bytes   name (UTF-8)
  *             u8 rank, rank x i64 dims
  *             u8 index bits (1-16)
- *             u32 k, k x f32   the non-zero centroids
+ *             version 2 only: u8 centroid precision, 0 float32, 1 float16 ({@link CentroidPrecision})
+ *             u32 k, k x f32 (or k x binary16)   the non-zero centroids
  *             u32 m, m x u8    value code lengths of symbols 0 .. m-1 (canonical Huffman over k+1 symbols,
  *                              symbol k the filler zero; symbols from m on have none), m <= k+1
  *             u32 m, m x u8    gap code lengths likewise, over 2^bits symbols
@@ -47,7 +51,8 @@ import java.util.zip.Inflater;
  */
 public final class CzFormat {
     public static final byte[] MAGIC = "CNDZ".getBytes(StandardCharsets.US_ASCII);
-    public static final int VERSION = 1;
+    /** The newest version this class reads and writes. */
+    public static final int VERSION = 2;
     /** Largest name, rank, centroid count and stream a reader accepts (guards against allocating from garbage). */
     private static final int MAX_NAME = 4096;
     private static final int MAX_RANK = 8;
@@ -66,7 +71,8 @@ public final class CzFormat {
         MessageDigest sha = sha256();
         DataOutputStream data = new DataOutputStream(new DigestOutputStream(out, sha));
         data.write(MAGIC);
-        data.writeShort(VERSION);
+        int version = container.layers().stream().allMatch(l -> l.precision() == CentroidPrecision.FLOAT32) ? 1 : 2;
+        data.writeShort(version);
         data.writeShort(0);
         byte[] deflated = deflate(container.skeleton());
         data.writeInt(deflated.length);
@@ -74,14 +80,14 @@ public final class CzFormat {
         data.write(deflated);
         data.writeInt(container.layers().size());
         for (CodedLayer layer : container.layers()) {
-            writeLayer(layer, data);
+            writeLayer(layer, version, data);
         }
         data.flush();
         out.write(sha.digest());
         out.flush();
     }
 
-    private static void writeLayer(CodedLayer layer, DataOutputStream data) throws IOException {
+    private static void writeLayer(CodedLayer layer, int version, DataOutputStream data) throws IOException {
         byte[] name = layer.name().getBytes(StandardCharsets.UTF_8);
         data.writeShort(name.length);
         data.write(name);
@@ -90,9 +96,16 @@ public final class CzFormat {
             data.writeLong(d);
         }
         data.writeByte(layer.indexBits());
+        if (version >= 2) {
+            data.writeByte(layer.precision().code());
+        }
         data.writeInt(layer.centroids().length);
         for (float c : layer.centroids()) {
-            data.writeFloat(c);
+            if (layer.precision() == CentroidPrecision.FLOAT16) {
+                data.writeShort(Half.bits(c));
+            } else {
+                data.writeFloat(c);
+            }
         }
         writeLengths(layer.values().code().lengths(), data);
         writeLengths(layer.gaps().code().lengths(), data);
@@ -137,8 +150,8 @@ public final class CzFormat {
                         + ", expected CNDZ)");
             }
             int version = data.readUnsignedShort();
-            if (version != VERSION) {
-                throw r.error(4, "container version " + version + ", this Condense reads version " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw r.error(4, "container version " + version + ", this Condense reads versions 1 to " + VERSION);
             }
             data.readUnsignedShort();
             int deflated = r.count(data.readInt(), Integer.MAX_VALUE - 8, "skeleton size");
@@ -147,7 +160,7 @@ public final class CzFormat {
             int count = r.count(data.readInt(), 1 << 20, "layer count");
             List<CodedLayer> layers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                layers.add(readLayer(r, data));
+                layers.add(readLayer(r, data, version));
             }
             byte[] expected = sha.digest();
             long at = counting.position;
@@ -198,7 +211,7 @@ public final class CzFormat {
         }
     }
 
-    private static CodedLayer readLayer(Reader r, DataInputStream data) throws IOException {
+    private static CodedLayer readLayer(Reader r, DataInputStream data, int version) throws IOException {
         String name = new String(r.bytes(r.count(data.readUnsignedShort(), MAX_NAME, "name length"), "name"),
                 StandardCharsets.UTF_8);
         int rank = r.count(data.readUnsignedByte(), MAX_RANK, "rank of " + name);
@@ -214,10 +227,18 @@ public final class CzFormat {
         if (bits < 1 || bits > RelativeIndex.MAX_INDEX_BITS) {
             throw r.error(r.position() - 1, name + ": index bits " + bits + " outside [1, 16]");
         }
+        CentroidPrecision precision = CentroidPrecision.FLOAT32;
+        if (version >= 2) {
+            int code = data.readUnsignedByte();
+            precision = CentroidPrecision.ofCode(code);
+            if (precision == null) {
+                throw r.error(r.position() - 1, name + ": centroid precision " + code + " (0 float32, 1 float16)");
+            }
+        }
         int k = r.count(data.readInt(), MAX_CENTROIDS, name + ": centroid count");
         float[] centroids = new float[k];
         for (int c = 0; c < k; c++) {
-            centroids[c] = data.readFloat();
+            centroids[c] = precision == CentroidPrecision.FLOAT16 ? Half.toFloat(data.readShort()) : data.readFloat();
         }
         CanonicalHuffman valueCode = r.code(k + 1, name + ": value code");
         CanonicalHuffman gapCode = r.code(1 << bits, name + ": gap code");
@@ -225,7 +246,7 @@ public final class CzFormat {
         HuffmanStream values = r.stream(valueCode, entries, name + ": value stream");
         HuffmanStream gaps = r.stream(gapCode, entries, name + ": gap stream");
         try {
-            return new CodedLayer(name, shape, centroids, bits, values, gaps);
+            return new CodedLayer(name, shape, centroids, precision, bits, values, gaps);
         } catch (CodecException e) {
             throw r.error(r.position(), e.getMessage());
         }

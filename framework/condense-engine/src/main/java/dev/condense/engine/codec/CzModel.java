@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
@@ -35,12 +36,24 @@ public final class CzModel {
      *                  fully connected layers)
      */
     public static CzFormat.Container encode(ModelGraph graph, ToIntFunction<String> indexBits) {
+        return encode(graph, indexBits, name -> CentroidPrecision.FLOAT32);
+    }
+
+    /**
+     * The container of {@code graph}, each coded layer's centroids stored at {@code precision} of its name; a float16
+     * layer is coded from {@link #projected} centroids, so its decoded weights are those of
+     * {@code projected(codebook, FLOAT16).weights()}, not the graph's own.
+     */
+    public static CzFormat.Container encode(ModelGraph graph, ToIntFunction<String> indexBits,
+                                            Function<String, CentroidPrecision> precision) {
         Map<String, CodedLayer> coded = new LinkedHashMap<>();
         ModelGraph.Builder plain = graph.toBuilder();
         for (Map.Entry<String, CodedWeight> e : codebooks(graph).entrySet()) {
             String name = e.getKey();
-            coded.put(name, CodedLayer.encode(name, e.getValue().weight(), e.getValue().codebook(),
-                    indexBits.applyAsInt(name)));
+            CentroidPrecision p = precision.apply(name);
+            Codebook book = projected(e.getValue().codebook(), p);
+            INDArray weight = p == CentroidPrecision.FLOAT32 ? e.getValue().weight() : book.weights();
+            coded.put(name, CodedLayer.encode(name, weight, book, p, indexBits.applyAsInt(name)));
             plain.removeAnnotation(name, Codebook.class);
         }
         ModelProto proto = new OnnxExporter().toProto(plain.build());
@@ -53,6 +66,15 @@ public final class CzModel {
         }
         byte[] skeleton = proto.toBuilder().setGraph(g).build().toByteArray();
         return new CzFormat.Container(skeleton, List.copyOf(coded.values()));
+    }
+
+    /** {@code codebook} with its centroids as {@code precision} stores them ({@link CentroidPrecision#project}). */
+    public static Codebook projected(Codebook codebook, CentroidPrecision precision) {
+        if (precision == CentroidPrecision.FLOAT32) {
+            return codebook;
+        }
+        float[] c = precision.project(codebook.centroids().toFloatVector());
+        return new Codebook(org.nd4j.linalg.factory.Nd4j.createFromArray(c), codebook.indices());
     }
 
     private record CodedWeight(INDArray weight, Codebook codebook) {

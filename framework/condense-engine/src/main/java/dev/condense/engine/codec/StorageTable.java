@@ -23,8 +23,9 @@ public record StorageTable(List<Row> rows) {
      * @param entries        stored entries (kept weights plus fillers)
      * @param denseBytes     {@code 4 params}
      * @param sparseBytes    {@code entries (32 + indexBits) / 8}
-     * @param quantizedBytes {@code entries (weightBits + indexBits) / 8 + 4k}
-     * @param huffmanBytes   the two coded streams + {@code 4k} codebook + the two code tables as stored
+     * @param quantizedBytes {@code entries (weightBits + indexBits) / 8 + 4k} (float32 centroids, or {@code 2k} float16)
+     * @param huffmanBytes   the two coded streams + the codebook ({@code 4k} or {@code 2k}) + the two code tables as
+     *                       stored
      */
     public record Row(String layer, long params, long kept, int centroids, int weightBits, int indexBits,
                       long entries, long denseBytes, long sparseBytes, long quantizedBytes, long huffmanBytes) {
@@ -46,10 +47,11 @@ public record StorageTable(List<Row> rows) {
         long entries = l.entries();
         int weightBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(k));
         int b = l.indexBits();
-        long huffman = l.values().bytes().length + l.gaps().bytes().length + 4L * k + stored(l.values().code())
+        long codebook = (long) l.precision().bytes() * k;
+        long huffman = l.values().bytes().length + l.gaps().bytes().length + codebook + stored(l.values().code())
                 + stored(l.gaps().code());
         return new Row(l.name(), l.length(), entries - fillers, k, weightBits, b, entries, 4 * l.length(),
-                bytes(entries * (32 + b)), bytes(entries * (weightBits + b)) + 4L * k, huffman);
+                bytes(entries * (32 + b)), bytes(entries * (weightBits + b)) + codebook, huffman);
     }
 
     /** Bytes of a code table as {@link CzFormat} stores it: a count and the lengths up to the last used symbol. */

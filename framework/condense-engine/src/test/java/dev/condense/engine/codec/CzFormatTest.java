@@ -104,4 +104,62 @@ class CzFormatTest {
                 new ByteArrayInputStream("ONNX and more bytes".getBytes(StandardCharsets.UTF_8)), "m.cz"));
         assertTrue(e.getMessage().contains("not a Condense container"), e.getMessage());
     }
+
+    /** The planted layer with float16 centroids: 0.1 is not a binary16 value, so it is rounded before coding. */
+    static CodedLayer plantedHalf(String name) {
+        Codebook book = new Codebook(Nd4j.createFromArray(0.1f, 0f, -1.5f),
+                Nd4j.createFromArray(new int[] {0, 1, 1, 2, 1, 0, 1, 1, 1, 2, 1, 1}).reshape(3, 4));
+        Codebook half = CzModel.projected(book, CentroidPrecision.FLOAT16);
+        return CodedLayer.encode(name, half.weights(), half, CentroidPrecision.FLOAT16, 4);
+    }
+
+    @Test
+    void float32ContainersStayVersionOneAndFloat16OnesAreVersionTwo() throws IOException {
+        byte[] v1 = bytes(container());
+        assertEquals(1, ((v1[4] & 0xff) << 8) | (v1[5] & 0xff));
+        CzFormat.Container mixed = new CzFormat.Container(new byte[] {1, 2, 3},
+                List.of(planted("a", 3), plantedHalf("h")));
+        byte[] v2 = bytes(mixed);
+        assertEquals(2, ((v2[4] & 0xff) << 8) | (v2[5] & 0xff));
+        CzFormat.Container back = CzFormat.read(new ByteArrayInputStream(v2), "m.cz");
+        assertEquals(CentroidPrecision.FLOAT32, back.layers().get(0).precision());
+        assertEquals(CentroidPrecision.FLOAT16, back.layers().get(1).precision());
+        // 0.1f rounds to binary16 0x2E66 = 0.0999755859375; -1.5 is exact
+        assertArrayEquals(new float[] {0.0999755859375f, -1.5f}, back.layers().get(1).centroids());
+        assertArrayEquals(new float[] {0.0999755859375f, 0, 0, -1.5f, 0, 0.0999755859375f, 0, 0, 0, -1.5f, 0, 0},
+                back.layers().get(1).decode().data().asFloat());
+        assertArrayEquals(planted("a", 3).decode().data().asFloat(), back.layers().get(0).decode().data().asFloat());
+        // the same layers all float32: a version-1 file, longer by the layer byte's absence minus 2 bytes a centroid
+        CzFormat.Container asFloat = new CzFormat.Container(new byte[] {1, 2, 3},
+                List.of(planted("a", 3), CodedLayer.encode("h", plantedHalf("h").decode(),
+                        new Codebook(Nd4j.createFromArray(0.0999755859375f, 0f, -1.5f),
+                                Nd4j.createFromArray(new int[] {0, 1, 1, 2, 1, 0, 1, 1, 1, 2, 1, 1}).reshape(3, 4)),
+                        4)));
+        assertEquals(bytes(asFloat).length + 2 /* precision bytes */ - 2 * 2 /* two centroids, 2 bytes less */,
+                v2.length);
+        StorageTable.Row row = StorageTable.of(List.of(plantedHalf("h"))).rows().get(0);
+        assertEquals((row.entries() * (2 + 4) + 7) / 8 + 2 * 2, row.quantizedBytes(), "2-bit values, 4-bit gaps, 2 x 2 B");
+    }
+
+    @Test
+    void aFloat16LayerRefusesCentroidsThatAreNotFloat16Values() {
+        CodedLayer good = plantedHalf("h");
+        CodecException e = assertThrows(CodecException.class, () -> new CodedLayer("h", good.shape(),
+                new float[] {0.1f, -1.5f}, CentroidPrecision.FLOAT16, 4, good.values(), good.gaps()));
+        assertTrue(e.getMessage().contains("float16 does not hold"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownCentroidPrecisionIsALocatedError() throws IOException {
+        byte[] v2 = bytes(new CzFormat.Container(new byte[] {1, 2, 3}, List.of(plantedHalf("h"))));
+        // layer count at 4+2+2+4+4+deflated; find the precision byte: after name (u16 + 1 byte) rank (u8) dims (2 x i64)
+        // index bits (u8)
+        int deflated = ((v2[8] & 0xff) << 24) | ((v2[9] & 0xff) << 16) | ((v2[10] & 0xff) << 8) | (v2[11] & 0xff);
+        int at = 16 + deflated + 4 + 2 + 1 + 1 + 16 + 1;
+        assertEquals(1, v2[at]);
+        v2[at] = 7;
+        CodecException e = assertThrows(CodecException.class,
+                () -> CzFormat.read(new ByteArrayInputStream(v2), "m.cz"));
+        assertEquals("m.cz: byte " + at + ": h: centroid precision 7 (0 float32, 1 float16)", e.getMessage());
+    }
 }

@@ -63,4 +63,28 @@ class CzModelTest {
         CodecException e = assertThrows(CodecException.class, () -> CzModel.decode(other, "m.cz"));
         assertTrue(e.getMessage().startsWith("m.cz: layer fc.w"), e.getMessage());
     }
+
+    @Test
+    void float16CodebooksDecodeToTheRoundedCentroidsBitForBit() throws Exception {
+        ModelGraph g = coded();
+        CzFormat.Container c = CzModel.encode(g, name -> 4, name -> CentroidPrecision.FLOAT16);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CzFormat.write(c, out);
+        Path file = dir.resolve("decoded16.onnx");
+        Files.write(file, CzModel.decode(CzFormat.read(new ByteArrayInputStream(out.toByteArray()), "m.cz"), "m.cz"));
+        float[] decoded = new OnnxImporter().read(file).initializers().get("fc.w").data().asFloat();
+        Codebook book = g.annotation("fc.w", Codebook.class).orElseThrow();
+        float[] expected = CzModel.projected(book, CentroidPrecision.FLOAT16).weights().data().asFloat();
+        assertArrayEquals(expected, decoded);
+        float[] original = g.initializers().get("fc.w").data().asFloat();
+        boolean changed = false;
+        for (int i = 0; i < original.length; i++) {
+            assertEquals(original[i], decoded[i], Math.abs(original[i]) * 0x1p-11f, "within float16 rounding at " + i);
+            changed |= original[i] != decoded[i];
+        }
+        assertTrue(changed, "-0.45, -0.3, 0.2, 0.3 and 0.45 are not binary16 values: some weight must change");
+        ByteArrayOutputStream out32 = new ByteArrayOutputStream();
+        CzFormat.write(CzModel.encode(g, name -> 4), out32);
+        assertEquals(out32.size() + 1 - 7 * 2, out.size(), "one precision byte, 7 non-zero centroids 2 bytes less");
+    }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.kernel.stage.cluster.ClusterStageSpec;
+import dev.condense.engine.codec.CentroidPrecision;
 import dev.condense.kernel.stage.encode.EncodeStageSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class DeepCompressionStageParsingTest {
         EncodeStageSpec e = assertInstanceOf(EncodeStageSpec.class, stage("encode"));
         assertEquals(8, e.convBits());
         assertEquals(5, e.fcBits());
+        assertEquals(CentroidPrecision.FLOAT32, e.codebook());
     }
 
     @Test
@@ -56,6 +58,11 @@ class DeepCompressionStageParsingTest {
         EncodeStageSpec e = assertInstanceOf(EncodeStageSpec.class, stage("encode: {index-bits: 12}"));
         assertEquals(12, e.convBits());
         assertEquals(12, e.fcBits());
+        EncodeStageSpec half = assertInstanceOf(EncodeStageSpec.class,
+                stage("encode: {index-bits: {conv: 6, fc: 8}, codebook: float16}"));
+        assertEquals(6, half.convBits());
+        assertEquals(8, half.fcBits());
+        assertEquals(CentroidPrecision.FLOAT16, half.codebook());
     }
 
     @Test
@@ -69,5 +76,7 @@ class DeepCompressionStageParsingTest {
         assertError(() -> RecipeLoader.load(withStage("encode: {index-bits: 0}")), r, 5, 26, "0");
         assertError(() -> RecipeLoader.load(withStage("encode: {index-bits: {conv: 17}}")), r, 5, 33, "17");
         assertError(() -> RecipeLoader.load(withStage("encode: {codec: zip}")), r, 5, 14, "unknown key 'codec'");
+        assertError(() -> RecipeLoader.load(withStage("encode: {codebook: float8}")), r, 5, 24,
+                "codebook must be one of [float32, float16], not 'float8'");
     }
 }

@@ -2,24 +2,30 @@ package dev.condense.kernel.stage.encode;
 
 import static dev.condense.kernel.schema.SchemaNodes.integer;
 import static dev.condense.kernel.schema.SchemaNodes.object;
+import static dev.condense.kernel.schema.SchemaNodes.oneOfStrings;
 import static dev.condense.kernel.schema.SchemaNodes.orVar;
 import static dev.condense.kernel.schema.SchemaNodes.props;
 import static dev.condense.kernel.schema.SchemaNodes.ref;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.condense.engine.codec.CentroidPrecision;
 import dev.condense.engine.codec.RelativeIndex;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.NodeRef;
 import dev.condense.kernel.stage.StageKind;
 import dev.condense.kernel.stage.StageSpec;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code encode: {index-bits: {conv: 8, fc: 5}}}: Deep Compression's storage coding into {@code model.cz}. Bare
- * {@code - encode} takes the paper's index widths; {@code index-bits: 6} sets both.
+ * {@code encode: {index-bits: {conv: 8, fc: 5}, codebook: float16}}: Deep Compression's storage coding into
+ * {@code model.cz}. Bare {@code - encode} takes the paper's index widths and float32 codebooks; {@code index-bits: 6}
+ * sets both widths.
  */
 public final class EncodeKind implements StageKind {
-    private static final List<String> KEYS = List.of("index-bits");
+    private static final List<String> KEYS = List.of("index-bits", "codebook");
+    private static final List<String> PRECISIONS = Arrays.stream(CentroidPrecision.values())
+            .map(CentroidPrecision::id).toList();
     private static final List<String> BITS_KEYS = List.of("conv", "fc");
 
     @Override
@@ -42,6 +48,10 @@ public final class EncodeKind implements StageKind {
         bits.remove("type");
         bits.putArray("oneOf").add(integer(1, RelativeIndex.MAX_INDEX_BITS)).add(perKind);
         props(encode).set("index-bits", orVar(bits));
+        ObjectNode codebook = oneOfStrings(PRECISIONS);
+        codebook.put("description", "how the shared values (centroids) are stored; float16 rounds them")
+                .put("default", CentroidPrecision.FLOAT32.id());
+        props(encode).set("codebook", orVar(codebook));
         defs.set("encode-body", encode);
         return ref("encode-body");
     }
@@ -60,6 +70,13 @@ public final class EncodeKind implements StageKind {
             conv = bits.asInt(1, RelativeIndex.MAX_INDEX_BITS);
             fc = conv;
         }
-        return new EncodeStageSpec(conv, fc, at);
+        CentroidPrecision codebook = CentroidPrecision.FLOAT32;
+        NodeRef book = body.optional("codebook").orElse(null);
+        if (book != null) {
+            String id = book.asText();
+            codebook = Arrays.stream(CentroidPrecision.values()).filter(p -> p.id().equals(id)).findFirst()
+                    .orElseThrow(() -> book.fail("codebook must be one of " + PRECISIONS + ", not '" + id + "'"));
+        }
+        return new EncodeStageSpec(conv, fc, codebook, at);
     }
 }

@@ -2,6 +2,7 @@ package dev.condense.kernel.stage.encode;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
+import dev.condense.engine.codec.CentroidPrecision;
 import dev.condense.engine.codec.CzFormat;
 import dev.condense.engine.codec.StorageTable;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ final class EncodeReport {
     private EncodeReport() {
     }
 
-    static void report(ModelGraph graph, CzFormat.Container container, long fileBytes, StageContext context) {
+    static void report(ModelGraph graph, CzFormat.Container container, long fileBytes, CentroidPrecision codebook,
+                       StageContext context) {
         StorageTable table = StorageTable.of(container.layers());
         long dense = graph.initializers().values().stream().filter(a -> a.dataType().isFPType())
                 .mapToLong(INDArray::length).sum() * 4;
@@ -25,6 +27,7 @@ final class EncodeReport {
         context.report("dense_float32_bytes", dense);
         context.report("compression", round(dense / (double) fileBytes));
         context.report("coded_layers", table.rows().size());
+        context.report("codebook", codebook.id());
         context.report("huffman_saving", round(table.huffmanSaving(container.layers())));
         context.report("skeleton_bytes", container.skeleton().length);
         List<Map<String, Object>> rows = new ArrayList<>();

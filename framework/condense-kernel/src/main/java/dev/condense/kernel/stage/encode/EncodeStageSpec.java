@@ -1,5 +1,6 @@
 package dev.condense.kernel.stage.encode;
 
+import dev.condense.engine.codec.CentroidPrecision;
 import dev.condense.engine.codec.RelativeIndex;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.stage.PlanContext;
@@ -12,8 +13,11 @@ import java.util.Objects;
  *
  * @param convBits relative-index bits of convolution weights, 1 to 16 (the paper: 8)
  * @param fcBits   relative-index bits of Gemm/MatMul weights, 1 to 16 (the paper: 5)
+ * @param codebook how the shared values are stored: float32 (the default) or float16 (the coded weights are then
+ *                 the centroids rounded to float16, and the stages after encode see those)
  */
-public record EncodeStageSpec(int convBits, int fcBits, Location location) implements StageSpec {
+public record EncodeStageSpec(int convBits, int fcBits, CentroidPrecision codebook, Location location)
+        implements StageSpec {
     public static final int PAPER_CONV_BITS = 8;
     public static final int PAPER_FC_BITS = 5;
 
@@ -23,6 +27,7 @@ public record EncodeStageSpec(int convBits, int fcBits, Location location) imple
                 throw new IllegalArgumentException("index bits must be in [1, 16], was " + b);
             }
         }
+        Objects.requireNonNull(codebook, "codebook");
         Objects.requireNonNull(location, "location");
     }
 

@@ -67,7 +67,8 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
             throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
         return new Preview(graph, List.of("encode: weight-shared layers as Huffman-coded sparse storage"
-                + " (index bits: conv " + spec.convBits() + ", fc " + spec.fcBits() + ") -> "
+                + " (index bits: conv " + spec.convBits() + ", fc " + spec.fcBits() + "; " + spec.codebook().id()
+                + " codebooks) -> "
                 + outputDir.resolve("model.cz")));
     }
 
@@ -77,7 +78,7 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
         if (layers.isEmpty()) {
             throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
-        CzFormat.Container container = CzModel.encode(graph, layers::get);
+        CzFormat.Container container = CzModel.encode(graph, layers::get, name -> spec.codebook());
         Path file = run.outputDir().resolve("model.cz");
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -91,10 +92,11 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
             OnnxExporter.write(CzModel.decode(back, "model.cz"), decodedFile);
             ModelGraph.Builder decoded = new OnnxImporter().read(decodedFile).toBuilder();
             for (String name : layers.keySet()) { // the decoded weights are the coded ones bit for bit: build() checks
-                decoded.annotate(name, graph.annotation(name, Codebook.class).orElseThrow());
+                decoded.annotate(name, CzModel.projected(graph.annotation(name, Codebook.class).orElseThrow(),
+                        spec.codebook()));
             }
             graph.masks().forEach(decoded::mask);
-            EncodeReport.report(graph, back, Files.size(file), run.context());
+            EncodeReport.report(graph, back, Files.size(file), spec.codebook(), run.context());
             return decoded.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write or read back " + file, e);
@@ -106,6 +108,9 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
         Map<String, Object> bits = new LinkedHashMap<>();
         bits.put("conv", spec.convBits());
         bits.put("fc", spec.fcBits());
-        return Map.of("index-bits", bits);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("index-bits", bits);
+        body.put("codebook", spec.codebook().id());
+        return body;
     }
 }
