@@ -43,8 +43,8 @@ final class HonestyNotes {
                 + "the file is smaller, the arithmetic is float. Integer kernels need quantized activations too.");
     }
 
-    static List<String> of(ModelGraph graph, Map<?, ?> initial, List<Map<String, Object>> evaluations,
-                           boolean exported) {
+    static List<String> of(ModelGraph before, ModelGraph graph, Map<?, ?> initial,
+                           List<Map<String, Object>> evaluations, boolean exported) {
         List<String> notes = new ArrayList<>();
         ModelStats s = ModelStats.of(graph);
         long zeros = s.denseParams() - s.nonzeros();
@@ -54,7 +54,7 @@ final class HonestyNotes {
         // fewer params at the same MACs is BatchNormalization folded into its conv (quantize), not a removal
         if (s.denseParams() < params0 && macs1 < macs0) {
             notes.add(removal(params0, s.denseParams(), macs0, macs1, evaluations));
-            channelBlocks(graph).ifPresent(notes::add);
+            channelBlocks(before, graph).ifPresent(notes::add);
         }
         if (!graph.masks().isEmpty()) {
             notes.add(String.format(Locale.ROOT, "Pruning here is unstructured masking: %d of %d parameters (%.1f%%) are"
@@ -87,27 +87,39 @@ final class HonestyNotes {
     }
 
     /**
-     * After structured removal: the convs whose output channel count is not a multiple of {@value #BLOCK}. ONNX
-     * Runtime's x86 conv kernels work on blocks of 8 (AVX2) or 16 (AVX-512) channels; other counts pad to whole blocks
-     * or leave the blocked layout, so fewer MACs need not mean less time (measured in docs/benchmarks.md: vgg-small
-     * with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as fast, at 16/16/32/32 1.86-1.93x as fast with
-     * one intra-op thread).
+     * After structured removal or factorization: the convs whose output channel count changed (or that are new, as a
+     * factorization's rank convs are) and is not a multiple of {@value #BLOCK}; convs the run left as they were are
+     * not named, whatever their width. ONNX Runtime's x86 conv kernels work on blocks of 8 (AVX2) or 16 (AVX-512)
+     * channels; other counts pad to whole blocks or leave the blocked layout, so fewer MACs need not mean less time
+     * (measured in docs/benchmarks.md: vgg-small with 47.6% fewer MACs at 12/23/23/45 channels ran 0.85-0.94x as
+     * fast, at 16/16/32/32 1.86-1.93x as fast with one intra-op thread).
+     *
+     * @param before the run's input model
+     * @param after  its output
      */
-    static Optional<String> channelBlocks(ModelGraph graph) {
+    static Optional<String> channelBlocks(ModelGraph before, ModelGraph after) {
+        java.util.Map<String, Long> was = new java.util.HashMap<>();
+        for (WeightedLayer l : WeightedLayers.stored(before)) {
+            if (l.kind() == WeightedLayer.Kind.CONV) {
+                was.put(l.source(), before.initializers().get(l.source()).size(0));
+            }
+        }
         List<String> off = new ArrayList<>();
-        for (WeightedLayer l : WeightedLayers.stored(graph)) {
-            INDArray w = graph.initializers().get(l.source());
-            if (l.kind() == WeightedLayer.Kind.CONV && w.size(0) % BLOCK != 0) {
-                off.add(l.source() + " " + w.size(0));
+        for (WeightedLayer l : WeightedLayers.stored(after)) {
+            long out = after.initializers().get(l.source()).size(0);
+            Long old = was.get(l.source());
+            if (l.kind() == WeightedLayer.Kind.CONV && out % BLOCK != 0 && (old == null || old != out)) {
+                off.add(l.source() + " " + (old == null ? out + " (new)" : old + " -> " + out));
             }
         }
         if (off.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("Conv output channels not a multiple of " + BLOCK + " after removal: " + String.join(", ", off)
-                + ". ONNX Runtime's x86 conv kernels work on blocks of 8 or 16 channels; other counts pad to whole"
-                + " blocks or leave the blocked layout, so fewer MACs need not run faster. Choose per-layer sparsities"
-                + " that keep multiples of 16, and check the last evaluation's latency_b128_speedup and its verdict.");
+        return Optional.of("Conv output channels not a multiple of " + BLOCK + " after removal or factorization: "
+                + String.join(", ", off) + ". ONNX Runtime's x86 conv kernels work on blocks of 8 or 16 channels; other"
+                + " counts pad to whole blocks or leave the blocked layout, so fewer MACs need not run faster. Choose"
+                + " per-layer sparsities or ranks that keep multiples of 16, and check the last evaluation's"
+                + " latency_b128_speedup and its verdict.");
     }
 
     /**

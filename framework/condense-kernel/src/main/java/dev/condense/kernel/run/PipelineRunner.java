@@ -106,7 +106,7 @@ public final class PipelineRunner {
             report.put("final", last);
             report.put("removed_params", (long) ((Map<?, ?>) report.get("initial")).get("dense_params")
                     - (long) last.get("dense_params"));
-            report.put("notes", HonestyNotes.of(graph, (Map<?, ?>) report.get("initial"), evaluations,
+            report.put("notes", HonestyNotes.of(input, graph, (Map<?, ?>) report.get("initial"), evaluations,
                     Files.exists(dir.temp().resolve("model.onnx"))));
             ResolvedRecipe.write(plan, dir.temp().resolve("recipe.resolved.yaml"));
             Provenance.write(dir.temp().resolve("provenance.yaml"), plan, data, pluginZips.get(), version);

@@ -19,7 +19,15 @@ class HonestyNotesTest {
     @Test
     void blockAlignedConvsGiveNoNote() {
         // vgg-small: 16 / 32 / 32 / 64 filters
-        assertEquals(Optional.empty(), HonestyNotes.channelBlocks(Zoo.build("vgg-small", 1)));
+        ModelGraph g = Zoo.build("vgg-small", 1);
+        assertEquals(Optional.empty(), HonestyNotes.channelBlocks(g, g));
+    }
+
+    @Test
+    void offBlockConvsTheRunDidNotChangeAreNotNamed() {
+        // resnet-20-small's stem and stage 1 are 8 channels wide: the model's own design, not something a run did
+        ModelGraph g = Zoo.build("resnet-20-small", 1);
+        assertEquals(Optional.empty(), HonestyNotes.channelBlocks(g, g));
     }
 
     @Test
@@ -27,8 +35,8 @@ class HonestyNotesTest {
         ModelGraph g = Zoo.build("vgg-small", 1).toBuilder()
                 .initializer("b1.conv1.weight", Nd4j.zeros(DataType.FLOAT, 12, 1, 3, 3))
                 .initializer("b2.conv2.weight", Nd4j.zeros(DataType.FLOAT, 45, 32, 3, 3)).build();
-        String note = HonestyNotes.channelBlocks(g).orElseThrow();
-        assertTrue(note.contains("b1.conv1.weight 12, b2.conv2.weight 45"), note);
+        String note = HonestyNotes.channelBlocks(Zoo.build("vgg-small", 1), g).orElseThrow();
+        assertTrue(note.contains("b1.conv1.weight 16 -> 12, b2.conv2.weight 64 -> 45"), note);
         assertTrue(!note.contains("b1.conv2.weight") && note.contains("multiples of 16"), note);
     }
 
