@@ -41,6 +41,22 @@ public record LayerFilter(List<LayerPattern> include, List<LayerPattern> exclude
         return patterns().stream().filter(p -> layers.stream().noneMatch(p::matches)).toList();
     }
 
+    /**
+     * Refuses, at its location, the first pattern matching none of {@code layers}: "{@code what} pattern 'P' matches
+     * no {@code target}; {@code listName}: a, b".
+     *
+     * @param what     the filter's name in the message, e.g. "layers" or "fallback layers"
+     * @param target   what the layers are, e.g. "layer to cluster"
+     * @param listName the list's name, e.g. "layers"
+     * @throws RecipeException for the first unmatched pattern
+     */
+    public void requireMatches(Collection<String> layers, String what, String target, String listName) {
+        for (LayerPattern p : unmatched(layers)) {
+            throw new RecipeException(p.location(), what + " pattern " + dev.condense.engine.text.Quote.single(
+                    p.pattern()) + " matches no " + target + "; " + listName + ": " + String.join(", ", layers));
+        }
+    }
+
     /** Reads {@code {include: [patterns], exclude: [patterns]}}; each list, when given, is not empty. */
     public static LayerFilter read(NodeRef node) {
         node.expectObject(List.of("include", "exclude"));

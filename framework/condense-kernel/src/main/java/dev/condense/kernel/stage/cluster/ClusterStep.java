@@ -9,14 +9,12 @@ import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.text.Quote;
 import dev.condense.engine.train.SharedWeights;
-import dev.condense.kernel.plugin.PluginCalls;
-import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.RecipeException;
-import dev.condense.kernel.run.PluginFailureException;
 import dev.condense.kernel.run.StageRun;
 import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.stage.Preview;
+import dev.condense.kernel.stage.QuantizerCalls;
 import dev.condense.kernel.stage.ResolvedBodies;
 import dev.condense.kernel.stage.Trainings;
 import java.util.ArrayList;
@@ -91,23 +89,12 @@ public record ClusterStep(ClusterStageSpec spec, Quantizer<?> quantizer, Record 
 
     private Codebook codebook(WeightedLayer l, INDArray w) {
         Record params = l.kind() == WeightedLayer.Kind.CONV ? convParams : fcParams;
-        QuantizedTensor q;
-        try {
-            q = PluginCalls.in(quantizer, () -> quantize(w, params));
-        } catch (RuntimeException e) {
-            throw new PluginFailureException("quantizer '" + quantizer.id() + "' failed on weight " + l.source()
-                    + ": " + e, e);
-        }
+        QuantizerCalls calls = new QuantizerCalls(quantizer);
+        QuantizedTensor q = calls.quantize(l.source(), w, params);
         if (q.codebook() == null) {
-            throw new PluginFailureException("quantizer '" + quantizer.id() + "' gave weight " + l.source()
-                    + " no codebook (a cluster stage needs a codebook quantizer such as kmeans)", null);
+            throw calls.unusable(l.source(), "no codebook (a cluster stage needs a codebook quantizer such as kmeans)");
         }
         return new Codebook(q.codebook(), q.codes());
-    }
-
-    @SuppressWarnings("unchecked")
-    private <P extends Record> QuantizedTensor quantize(INDArray w, Record p) {
-        return ((Quantizer<P>) quantizer).quantize(w, (P) p);
     }
 
     /** The selected Conv, Gemm and MatMul layers with float weights; located errors as the quantize stage's. */
@@ -115,10 +102,7 @@ public record ClusterStep(ClusterStageSpec spec, Quantizer<?> quantizer, Record 
         List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
                 .filter(l -> l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE).toList();
         List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
-        for (LayerPattern p : spec.layers().unmatched(names)) {
-            throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
-                    + " matches no layer to cluster; layers: " + String.join(", ", names));
-        }
+        spec.layers().requireMatches(names, "layers", "layer to cluster", "layers");
         List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
         if (chosen.isEmpty()) {
             throw new RecipeException(spec.location(), "cluster: no float Conv, Gemm or MatMul layer to share"

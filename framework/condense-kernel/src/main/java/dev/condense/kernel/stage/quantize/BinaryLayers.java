@@ -5,7 +5,6 @@ import dev.condense.api.model.Node;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.text.Quote;
-import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.RecipeException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -36,10 +35,7 @@ record BinaryLayers(List<WeightedLayer> layers, Set<String> weights, Set<String>
                         && graph.annotations().getOrDefault(l.source(), List.of()).isEmpty())
                 .toList();
         List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
-        for (LayerPattern p : spec.layers().unmatched(names)) {
-            throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
-                    + " matches no float layer; layers: " + String.join(", ", names));
-        }
+        spec.layers().requireMatches(names, "layers", "float layer", "layers");
         List<String> kept = spec.includeFirstLast() || all.isEmpty() ? List.of()
                 : List.copyOf(new LinkedHashSet<>(List.of(all.get(0).source(), all.get(all.size() - 1).source())));
         List<WeightedLayer> chosen = all.stream()

@@ -9,12 +9,12 @@ import dev.condense.api.train.TrainResult;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.rewrite.Binarization;
 import dev.condense.engine.train.XnorBinarization;
-import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.run.StageRun;
 import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.stage.Preview;
+import dev.condense.kernel.stage.QuantizerCalls;
 import dev.condense.kernel.stage.ResolvedBodies;
 import dev.condense.kernel.stage.Trainings;
 import java.util.ArrayList;
@@ -74,10 +74,11 @@ record BinaryQuantizeStep(BinaryQuantizeSpec spec, Quantizer<?> quantizer, Recor
         long weights = 0;
         long packed = 0;
         long scales = 0;
+        QuantizerCalls calls = new QuantizerCalls(quantizer);
         for (WeightedLayer l : sel.layers()) {
             INDArray w = graph.initializers().get(l.source());
-            QuantizedTensor q = PluginCalls.in(quantizer, () -> quantize(quantizer, w, params));
-            INDArray value = PluginCalls.in(quantizer, () -> quantizer.dequantize(q)).castTo(DataType.FLOAT);
+            QuantizedTensor q = calls.quantize(l.source(), w, params);
+            INDArray value = calls.dequantize(l.source(), q).castTo(DataType.FLOAT);
             check(q, value, w, l.source());
             int axis = q.scale().length() == 1 ? AffineQuantization.PER_TENSOR : 0;
             b.initializer(l.source(), value).annotate(l.source(),
@@ -104,11 +105,6 @@ record BinaryQuantizeStep(BinaryQuantizeSpec spec, Quantizer<?> quantizer, Recor
         ctx.report("binary_storage_ratio", Math.round(400.0 * weights / (packed + scales)) / 100.0);
         ctx.report("binary_export", "expanded for ONNX Runtime: int8 codes with a DequantizeLinear per weight");
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <P extends Record> QuantizedTensor quantize(Quantizer<P> q, INDArray w, Record params) {
-        return q.quantize(w, (P) params);
     }
 
     /** The quantizer's result must be binary: codes +-1 in the weight's shape, one positive scale per channel. */

@@ -7,8 +7,6 @@ import dev.condense.engine.quant.FallbackSearch;
 import dev.condense.engine.quant.LayerSensitivity;
 import dev.condense.engine.quant.LayerSubsets;
 import dev.condense.engine.quant.QuantizationProbe;
-import dev.condense.engine.text.Quote;
-import dev.condense.kernel.recipe.LayerPattern;
 import dev.condense.kernel.recipe.RecipeException;
 import dev.condense.kernel.run.StageRun;
 import java.util.ArrayList;
@@ -36,10 +34,7 @@ final class QuantizeDiagnosisRun {
      */
     static List<WeightedLayer> candidates(QuantizeDiagnosis.Fallback f, List<WeightedLayer> layers) {
         List<String> names = layers.stream().map(WeightedLayer::source).toList();
-        for (LayerPattern p : f.layers().unmatched(names)) {
-            throw new RecipeException(p.location(), "fallback layers pattern " + Quote.single(p.pattern())
-                    + " matches no layer this stage quantizes; quantized layers: " + String.join(", ", names));
-        }
+        f.layers().requireMatches(names, "fallback layers", "layer this stage quantizes", "quantized layers");
         List<WeightedLayer> c = layers.stream().filter(l -> f.layers().test(l.source())).toList();
         if (c.isEmpty()) {
             throw new RecipeException(f.location(), "fallback: no layer can stay float: the fallback layers filter"

@@ -192,10 +192,7 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
                 .filter(l -> l.kind() != WeightedLayer.Kind.CONV_TRANSPOSE).toList();
         List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
-        for (LayerPattern p : spec.layers().unmatched(names)) {
-            throw new RecipeException(p.location(), "layers pattern " + Quote.single(p.pattern())
-                    + " matches no quantizable layer; layers: " + String.join(", ", names));
-        }
+        spec.layers().requireMatches(names, "layers", "quantizable layer", "layers");
         WeightOverrides.requireMatches(spec, all);
         List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
         if (chosen.isEmpty()) {

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.condense.api.model.AffineQuantization;
 import dev.condense.api.quant.QuantizedTensor;
 import dev.condense.api.quant.Quantizer;
-import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.kernel.recipe.NodeRef;
-import dev.condense.kernel.run.PluginFailureException;
 import dev.condense.kernel.stage.PlanContext;
+import dev.condense.kernel.stage.QuantizerCalls;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,21 +51,12 @@ record WeightQuantizer(Quantizer<?> quantizer, Map<QuantizeStageSpec.Weights, Re
     /** The grid of weight {@code w} with options {@code o}, channel axis {@code axis} (or per tensor). */
     AffineQuantization grid(String name, INDArray w, QuantizeStageSpec.Weights o, int axis) {
         INDArray oriented = axis == 1 ? w.transpose().dup('c') : w;
-        QuantizedTensor q;
-        try {
-            q = PluginCalls.in(quantizer, () -> quantize(oriented, params.get(o)));
-        } catch (RuntimeException e) {
-            throw new PluginFailureException("quantizer '" + quantizer.id() + "' failed on weight " + name + ": " + e, e);
-        }
+        QuantizerCalls calls = new QuantizerCalls(quantizer);
+        QuantizedTensor q = calls.quantize(name, oriented, params.get(o));
         if (q.scale() == null || q.zeroPoint() == null) {
-            throw new PluginFailureException("quantizer '" + quantizer.id() + "' gave weight " + name + " no affine"
-                    + " scale and zero point (a quantize stage's weights need an affine scheme)", null);
+            throw calls.unusable(name, "no affine scale and zero point (a quantize stage's weights need an affine"
+                    + " scheme)");
         }
         return new AffineQuantization(q.scale(), q.zeroPoint(), axis, q.bits(), o.symmetric());
-    }
-
-    @SuppressWarnings("unchecked")
-    private <P extends Record> QuantizedTensor quantize(INDArray w, Record p) {
-        return ((Quantizer<P>) quantizer).quantize(w, (P) p);
     }
 }
