@@ -1,5 +1,6 @@
 package dev.condense.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,8 @@ class BinaryQuantizeRunTest {
               - train: {epochs: 1, batch: 64}
               - quantize: {mode: binary, binary: {finetune: {epochs: 1, batch: 64}}}
               - evaluate: {metrics: [accuracy, size]}
+              - encode
+              - evaluate: {metrics: [accuracy]}
               - export
             output: {dir: runs/xnor}
             """;
@@ -67,6 +70,31 @@ class BinaryQuantizeRunTest {
         }
         INDArray conv1 = g.initializers().get("conv1.weight");
         assertTrue(conv1.slice(0).dup().data().asFloat().length > 2, "the first layer stays float");
+
+        // encode: the binarized layers' codes one bit each in model.cz, decoding to the exported model
+        JsonNode encode = report.get("stages").get(3);
+        assertEquals("encode", encode.get("kind").asText());
+        JsonNode packed = encode.get("binarized");
+        assertEquals(2, packed.size(), packed.toString());
+        assertEquals(25_000 / 8, packed.get(0).get("packed_bytes").asLong(), packed.toString());
+        assertEquals(400_000 / 8, packed.get(1).get("packed_bytes").asLong(), packed.toString());
+        long cz = Files.size(out.resolve("model.cz"));
+        assertEquals(cz, encode.get("cz_bytes").asLong());
+        assertTrue(cz < 4 * 431_080 / 15, "float32 conv1, fc2 and the biases in the skeleton, 1 bit for the rest: "
+                + cz + " B");
+        assertEquals(accuracy, report.get("evaluations").get(1).get("accuracy").asDouble(),
+                "the model decoded from model.cz is the binarized one");
+        Cli.Result d = Cli.run(dir, "decode", out.resolve("model.cz").toString(), "-o", "decoded.onnx");
+        assertEquals(0, d.exit(), d.all());
+        ModelGraph decoded = new OnnxImporter().read(dir.resolve("decoded.onnx"));
+        assertEquals(g.initializers().keySet(), decoded.initializers().keySet());
+        g.initializers().forEach((name, value) -> assertArrayEquals(value.data().asFloat(),
+                decoded.initializers().get(name).data().asFloat(), name + ": decode(model.cz) holds model.onnx's values"));
+        assertEquals(g.annotations().keySet(), decoded.annotations().keySet(), "the same weights stored as int8 codes");
+        Cli.Result inspect = Cli.run(dir, "inspect", out.resolve("model.cz").toString());
+        assertEquals(0, inspect.exit(), inspect.all());
+        assertTrue(inspect.out().contains("version 2") && inspect.out().contains("2 binarized layers")
+                && inspect.out().contains("50,000 bytes at one bit each"), inspect.out());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.condense.cli;
 
 import dev.condense.engine.codec.CzFormat;
+import dev.condense.engine.codec.SignLayer;
 import dev.condense.engine.codec.StorageTable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,9 +24,21 @@ final class ContainerInspect {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.printf(Locale.ROOT, "container %s: version %d, %,d bytes, SHA-256 verified; %d coded layers; model"
-                + " skeleton (graph, biases, uncoded weights) %,d bytes before zlib%n", file, CzFormat.VERSION, bytes,
-                c.layers().size(), c.skeleton().length);
+        out.printf(Locale.ROOT, "container %s: version %d, %,d bytes, SHA-256 verified; %d coded layers%s; model"
+                + " skeleton (graph, biases, scales, uncoded weights) %,d bytes before zlib%n", file,
+                CzFormat.versionFor(c), bytes, c.layers().size(), c.signs().isEmpty() ? ""
+                        : ", " + c.signs().size() + " binarized layers", c.skeleton().length);
+        if (!table.rows().isEmpty()) {
+            codedTable(table, c, out);
+        }
+        for (SignLayer l : c.signs()) {
+            out.printf(Locale.ROOT, "binarized %s: %,d weights, %,d bytes at one bit each (float32: %,d bytes, %.1fx)%n",
+                    l.name(), l.length(), l.packed().length, 4 * l.length(), 4.0 * l.length() / l.packed().length);
+        }
+        out.flush();
+    }
+
+    private static void codedTable(StorageTable table, CzFormat.Container c, PrintWriter out) {
         String fmt = "%-28s %10s %8s %6s %6s %12s %12s %12s %12s %8s%n";
         out.printf(Locale.ROOT, fmt, "layer", "params", "kept", "w bits", "i bits", "dense B", "sparse B",
                 "+quant B", "+Huffman B", "ratio");
@@ -41,7 +54,6 @@ final class ContainerInspect {
                 String.format(Locale.ROOT, "%.1fx", (double) t[2] / t[5]));
         out.printf(Locale.ROOT, "Huffman coding saves %.1f%% over fixed-width codes of the same entries%n",
                 100 * table.huffmanSaving(c.layers()));
-        out.flush();
     }
 
     private static String group(long v) {

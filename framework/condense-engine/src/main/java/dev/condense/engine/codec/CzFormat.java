@@ -26,8 +26,8 @@ import java.util.zip.Inflater;
  *
  * <pre>
  * magic     4 bytes  "CNDZ"
- * version   u16      1, or 2 when a layer stores float16 centroids (a writer writes the lowest version that holds
- *                    the container, so float32-only containers stay version 1)
+ * version   u16      1, or 2 when a layer stores float16 centroids or the model has binarized layers (a writer
+ *                    writes the lowest version that holds the container, so float32 codebook containers stay version 1)
  * flags     u16      0 (reserved)
  * skeleton  u32 n, u32 inflated size, n bytes: the ONNX model, zlib-compressed (RFC 1950), with every coded
  *                    initializer present but empty (name, type and dims kept, no data)
@@ -43,6 +43,10 @@ import java.util.zip.Inflater;
  *             u32 entries
  *             u64 bits, ceil(bits/8) bytes   the value stream
  *             u64 bits, ceil(bits/8) bytes   the gap stream
+ * signs     version 2 only: u32 count, then per binarized layer ({@link SignLayer}):
+ *             u16 n, n bytes   name (UTF-8) of the int8 code initializer
+ *             u8 rank, rank x i64 dims
+ *             ceil(elements/8) bytes   the codes, one bit each (1: +1, 0: -1, most significant bit first)
  * digest    32 bytes SHA-256 of every byte before it
  * </pre>
  *
@@ -62,8 +66,17 @@ public final class CzFormat {
     private CzFormat() {
     }
 
-    /** A decoded container: the ONNX skeleton (inflated) and its coded layers. */
-    public record Container(byte[] skeleton, List<CodedLayer> layers) {
+    /** A decoded container: the ONNX skeleton (inflated), its coded layers and its binarized ones. */
+    public record Container(byte[] skeleton, List<CodedLayer> layers, List<SignLayer> signs) {
+        public Container {
+            layers = List.copyOf(layers);
+            signs = List.copyOf(signs);
+        }
+
+        /** A container without binarized layers. */
+        public Container(byte[] skeleton, List<CodedLayer> layers) {
+            this(skeleton, layers, List.of());
+        }
     }
 
     /** Writes {@code container}; the caller owns {@code out} (it is flushed, not closed). */
@@ -71,7 +84,7 @@ public final class CzFormat {
         MessageDigest sha = sha256();
         DataOutputStream data = new DataOutputStream(new DigestOutputStream(out, sha));
         data.write(MAGIC);
-        int version = container.layers().stream().allMatch(l -> l.precision() == CentroidPrecision.FLOAT32) ? 1 : 2;
+        int version = versionFor(container);
         data.writeShort(version);
         data.writeShort(0);
         byte[] deflated = deflate(container.skeleton());
@@ -82,19 +95,39 @@ public final class CzFormat {
         for (CodedLayer layer : container.layers()) {
             writeLayer(layer, version, data);
         }
+        if (version >= 2) {
+            data.writeInt(container.signs().size());
+            for (SignLayer layer : container.signs()) {
+                writeHead(layer.name(), layer.shape(), data);
+                data.write(layer.packed());
+            }
+        }
         data.flush();
         out.write(sha.digest());
         out.flush();
     }
 
-    private static void writeLayer(CodedLayer layer, int version, DataOutputStream data) throws IOException {
-        byte[] name = layer.name().getBytes(StandardCharsets.UTF_8);
+    /**
+     * The version {@link #write} writes for {@code container}: the lowest that holds it (2 with float16 centroids or
+     * binarized layers, else 1). A container read from a file has the file's version, as this writer wrote it.
+     */
+    public static int versionFor(Container container) {
+        return container.signs().isEmpty()
+                && container.layers().stream().allMatch(l -> l.precision() == CentroidPrecision.FLOAT32) ? 1 : 2;
+    }
+
+    private static void writeHead(String layerName, long[] shape, DataOutputStream data) throws IOException {
+        byte[] name = layerName.getBytes(StandardCharsets.UTF_8);
         data.writeShort(name.length);
         data.write(name);
-        data.writeByte(layer.shape().length);
-        for (long d : layer.shape()) {
+        data.writeByte(shape.length);
+        for (long d : shape) {
             data.writeLong(d);
         }
+    }
+
+    private static void writeLayer(CodedLayer layer, int version, DataOutputStream data) throws IOException {
+        writeHead(layer.name(), layer.shape(), data);
         data.writeByte(layer.indexBits());
         if (version >= 2) {
             data.writeByte(layer.precision().code());
@@ -162,6 +195,15 @@ public final class CzFormat {
             for (int i = 0; i < count; i++) {
                 layers.add(readLayer(r, data, version));
             }
+            List<SignLayer> signs = new ArrayList<>();
+            if (version >= 2) {
+                int n = r.count(data.readInt(), 1 << 20, "binarized layer count");
+                for (int i = 0; i < n; i++) {
+                    Head h = readHead(r, data);
+                    long bytes = (h.elements() + 7) / 8;
+                    signs.add(new SignLayer(h.name(), h.shape(), r.bytes((int) bytes, h.name() + ": signs")));
+                }
+            }
             byte[] expected = sha.digest();
             long at = counting.position;
             byte[] stored = new byte[32];
@@ -172,7 +214,7 @@ public final class CzFormat {
             if (counting.read() != -1) {
                 throw r.error(counting.position - 1, "bytes after the digest");
             }
-            return new Container(skeleton, List.copyOf(layers));
+            return new Container(skeleton, layers, signs);
         } catch (EOFException e) {
             throw r.error(counting.position, "truncated: the container ends early");
         }
@@ -211,7 +253,11 @@ public final class CzFormat {
         }
     }
 
-    private static CodedLayer readLayer(Reader r, DataInputStream data, int version) throws IOException {
+    /** A layer's name and shape, with its element count (at most {@code MAX_ELEMENTS}). */
+    private record Head(String name, long[] shape, long elements) {
+    }
+
+    private static Head readHead(Reader r, DataInputStream data) throws IOException {
         String name = new String(r.bytes(r.count(data.readUnsignedShort(), MAX_NAME, "name length"), "name"),
                 StandardCharsets.UTF_8);
         int rank = r.count(data.readUnsignedByte(), MAX_RANK, "rank of " + name);
@@ -219,10 +265,17 @@ public final class CzFormat {
         long elements = 1;
         for (int d = 0; d < rank; d++) {
             shape[d] = data.readLong();
-            if (shape[d] < 0 || (elements *= Math.max(shape[d], 1)) > MAX_ELEMENTS) {
+            if (shape[d] < 0 || shape[d] > MAX_ELEMENTS || (elements = elements * shape[d]) > MAX_ELEMENTS) {
                 throw r.error(r.position() - 8, name + ": dimension " + shape[d] + " out of range");
             }
         }
+        return new Head(name, shape, elements);
+    }
+
+    private static CodedLayer readLayer(Reader r, DataInputStream data, int version) throws IOException {
+        Head head = readHead(r, data);
+        String name = head.name();
+        long[] shape = head.shape();
         int bits = data.readUnsignedByte();
         if (bits < 1 || bits > RelativeIndex.MAX_INDEX_BITS) {
             throw r.error(r.position() - 1, name + ": index bits " + bits + " outside [1, 16]");

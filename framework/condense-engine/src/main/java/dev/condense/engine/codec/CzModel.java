@@ -1,5 +1,6 @@
 package dev.condense.engine.codec;
 
+import dev.condense.api.model.AffineQuantization;
 import dev.condense.api.model.Codebook;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
@@ -17,13 +18,16 @@ import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.protobuf.ByteString;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 
 /**
  * Between a model and its {@code model.cz} container: every initializer that carries a {@link Codebook} is stored as a
- * {@link CodedLayer}; everything else (graph, biases, uncoded weights) travels in the ONNX skeleton, exported as float
- * (the codebook annotations removed) with the coded initializers left empty.
+ * {@link CodedLayer}, every binarized weight (an {@link AffineQuantization} whose codes are all +1 or -1: XNOR-Net)
+ * as a {@link SignLayer} of its int8 codes; everything else (graph, biases, scales, other weights) travels in the ONNX
+ * skeleton, exported as float (the codebook annotations removed; binarized weights as int8 codes and a
+ * DequantizeLinear) with the coded initializers left empty.
  */
 public final class CzModel {
     private CzModel() {
@@ -58,14 +62,36 @@ public final class CzModel {
         }
         ModelProto proto = new OnnxExporter().toProto(plain.build());
         GraphProto.Builder g = proto.getGraph().toBuilder();
+        Map<String, SignLayer> signs = new LinkedHashMap<>();
+        for (Map.Entry<String, AffineQuantization> e : binarized(graph).entrySet()) {
+            String codes = g.getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear")
+                    && n.getOutputList().contains(e.getKey())).map(n -> n.getInput(0)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no DequantizeLinear exported for " + e.getKey()));
+            signs.put(codes, SignLayer.of(codes, e.getValue().quantize(graph.initializers().get(e.getKey()))));
+        }
         for (int i = 0; i < g.getInitializerCount(); i++) {
             TensorProto t = g.getInitializer(i);
-            if (coded.containsKey(t.getName())) {
-                g.setInitializer(i, t.toBuilder().clearRawData().clearFloatData());
+            if (coded.containsKey(t.getName()) || signs.containsKey(t.getName())) {
+                g.setInitializer(i, t.toBuilder().clearRawData().clearFloatData().clearInt32Data());
             }
         }
         byte[] skeleton = proto.toBuilder().setGraph(g).build().toByteArray();
-        return new CzFormat.Container(skeleton, List.copyOf(coded.values()));
+        return new CzFormat.Container(skeleton, List.copyOf(coded.values()), List.copyOf(signs.values()));
+    }
+
+    /**
+     * The binarized weights of {@code graph} by name: signed grids of at most 2 bits, zero points 0, on which every
+     * weight's code is +1 or -1 (what the binary quantize stage writes).
+     */
+    public static Map<String, AffineQuantization> binarized(ModelGraph graph) {
+        Map<String, AffineQuantization> out = new LinkedHashMap<>();
+        graph.initializers().forEach((name, value) -> graph.annotation(name, AffineQuantization.class)
+                .filter(a -> a.bits() <= 2 && a.signed() && a.zeroPoint().amaxNumber().longValue() == 0)
+                .filter(a -> value.length() > 0 && Transforms.abs(a.quantize(value).castTo(
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT), false).neq(1).castTo(
+                        org.nd4j.linalg.api.buffer.DataType.INT64).sumNumber().longValue() == 0)
+                .ifPresent(a -> out.put(name, a)));
+        return out;
     }
 
     /** {@code codebook} with its centroids as {@code precision} stores them ({@link CentroidPrecision#project}). */
@@ -124,6 +150,22 @@ public final class CzModel {
             ByteBuffer raw = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
             raw.asFloatBuffer().put(w);
             g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw.array())));
+        }
+        for (SignLayer layer : container.signs()) {
+            Integer i = index.get(layer.name());
+            if (i == null || seen.contains(layer.name())) {
+                throw new CodecException(source + ": binarized layer " + layer.name() + (i == null
+                        ? " has no initializer in the model skeleton" : " is stored twice"));
+            }
+            seen.add(layer.name());
+            TensorProto t = g.getInitializer(i);
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            if (t.getDataType() != TensorProto.DataType.INT8_VALUE || !Arrays.equals(dims, layer.shape())
+                    || !t.getRawData().isEmpty() || t.getInt32DataCount() != 0) {
+                throw new CodecException(source + ": binarized layer " + layer.name() + " does not match its empty"
+                        + " int8 initializer " + Arrays.toString(dims) + " in the model skeleton");
+            }
+            g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(layer.int8())));
         }
         return proto.toBuilder().setGraph(g).build().toByteArray();
     }

@@ -135,7 +135,8 @@ class CzFormatTest {
                         new Codebook(Nd4j.createFromArray(0.0999755859375f, 0f, -1.5f),
                                 Nd4j.createFromArray(new int[] {0, 1, 1, 2, 1, 0, 1, 1, 1, 2, 1, 1}).reshape(3, 4)),
                         4)));
-        assertEquals(bytes(asFloat).length + 2 /* precision bytes */ - 2 * 2 /* two centroids, 2 bytes less */,
+        assertEquals(bytes(asFloat).length + 2 /* precision bytes */ + 4 /* binarized-layer count */
+                - 2 * 2 /* two centroids, 2 bytes less */,
                 v2.length);
         StorageTable.Row row = StorageTable.of(List.of(plantedHalf("h"))).rows().get(0);
         assertEquals((row.entries() * (2 + 4) + 7) / 8 + 2 * 2, row.quantizedBytes(), "2-bit values, 4-bit gaps, 2 x 2 B");
@@ -161,5 +162,27 @@ class CzFormatTest {
         CodecException e = assertThrows(CodecException.class,
                 () -> CzFormat.read(new ByteArrayInputStream(v2), "m.cz"));
         assertEquals("m.cz: byte " + at + ": h: centroid precision 7 (0 float32, 1 float16)", e.getMessage());
+    }
+
+    @Test
+    void binarizedLayersRoundTripAndEveryChangedByteIsAnError() throws IOException {
+        SignLayer signs = SignLayer.of("w.quantized", Nd4j.createFromArray(new byte[] {1, -1, -1, 1, 1, 1, -1, 1, -1, -1})
+                .reshape(2, 5));
+        assertEquals(2, signs.packed().length);
+        CzFormat.Container c = new CzFormat.Container(new byte[] {9, 8, 7}, List.of(planted("a", 3)), List.of(signs));
+        byte[] good = bytes(c);
+        assertEquals(2, ((good[4] & 0xff) << 8) | (good[5] & 0xff));
+        CzFormat.Container back = CzFormat.read(new ByteArrayInputStream(good), "m.cz");
+        assertArrayEquals(new byte[] {1, -1, -1, 1, 1, 1, -1, 1, -1, -1}, back.signs().get(0).int8());
+        assertArrayEquals(new long[] {2, 5}, back.signs().get(0).shape());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x04;
+            expectError(bad, "byte " + i + " changed");
+            expectError(Arrays.copyOf(good, i), "truncated to " + i);
+        }
+        CodecException e = assertThrows(CodecException.class,
+                () -> SignLayer.of("t", Nd4j.createFromArray(new byte[] {1, 0, -1})));
+        assertTrue(e.getMessage().contains("+1 and -1 only"), e.getMessage());
     }
 }

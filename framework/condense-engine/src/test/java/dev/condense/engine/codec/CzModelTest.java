@@ -85,6 +85,49 @@ class CzModelTest {
         assertTrue(changed, "-0.45, -0.3, 0.2, 0.3 and 0.45 are not binary16 values: some weight must change");
         ByteArrayOutputStream out32 = new ByteArrayOutputStream();
         CzFormat.write(CzModel.encode(g, name -> 4), out32);
-        assertEquals(out32.size() + 1 - 7 * 2, out.size(), "one precision byte, 7 non-zero centroids 2 bytes less");
+        assertEquals(out32.size() + 1 + 4 - 7 * 2, out.size(),
+                "one precision byte, the binarized-layer count (u32, version 2), 7 non-zero centroids 2 bytes less");
+    }
+
+    /** {@link #coded()} with conv.w binarized as XNOR-Net does: sign(w) times the channel's mean |w|. */
+    static ModelGraph binarized() {
+        ModelGraph g = coded();
+        INDArray w = g.initializers().get("conv.w");
+        INDArray alpha = Transforms.abs(w, true).reshape(4, 18).mean(1);
+        INDArray sign = Transforms.sign(w, true).addi(w.eq(0).castTo(DataType.FLOAT)); // 0 -> +1
+        INDArray wb = sign.mul(alpha.reshape(4, 1, 1, 1));
+        var a = dev.condense.api.model.AffineQuantization.perChannel(alpha.toFloatVector(), new long[4], 0, 2, true);
+        return g.toBuilder().initializer("conv.w", wb).annotate("conv.w", a).build();
+    }
+
+    @Test
+    void binarizedWeightsAreStoredOneBitEachAndDecodeToTheSameExport() throws Exception {
+        ModelGraph g = binarized();
+        assertEquals(List.of("conv.w"), List.copyOf(CzModel.binarized(g).keySet()));
+        CzFormat.Container c = CzModel.encode(g, name -> 4);
+        assertEquals(1, c.signs().size());
+        assertEquals(9, c.signs().get(0).packed().length, "72 signs in 9 bytes");
+        assertEquals(2, CzFormat.versionFor(c));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CzFormat.write(c, out);
+        CzFormat.Container back = CzFormat.read(new ByteArrayInputStream(out.toByteArray()), "m.cz");
+        byte[] onnx = CzModel.decode(back, "m.cz");
+        ModelGraph plain = g.toBuilder().removeAnnotation("fc.w", Codebook.class).build();
+        assertArrayEquals(new OnnxExporter().toBytes(plain), onnx,
+                "the decoded file is the export: int8 codes and DequantizeLinear for conv.w, float fc.w");
+        Path file = dir.resolve("binary.onnx");
+        Files.write(file, onnx);
+        assertArrayEquals(g.initializers().get("conv.w").data().asFloat(),
+                new OnnxImporter().read(file).initializers().get("conv.w").data().asFloat());
+    }
+
+    @Test
+    void aWeightWhoseCodesAreNotAllPlusOrMinusOneIsNotBinarized() {
+        ModelGraph g = coded();
+        INDArray w = g.initializers().get("conv.w");
+        var a = dev.condense.api.model.AffineQuantization.symmetric(w, 2); // codes -1, 0, +1
+        ModelGraph ternary = g.toBuilder().initializer("conv.w", a.project(w)).annotate("conv.w", a).build();
+        assertTrue(CzModel.binarized(ternary).isEmpty());
+        assertTrue(CzModel.encode(ternary, name -> 4).signs().isEmpty());
     }
 }

@@ -34,6 +34,9 @@ final class ReportMarkdown {
             if (s.get("storage") instanceof List<?> rows) {
                 storage(md, s.get("index"), (List<Map<String, Object>>) rows);
             }
+            if (s.get("binarized") instanceof List<?> rows) {
+                binarized(md, s.get("index"), (List<Map<String, Object>>) rows);
+            }
             QuantizeDiagnosisMarkdown.append(md, s);
         }
         md.append("\n## Evaluations (ONNX Runtime, exported model)\n\n");
@@ -129,6 +132,17 @@ final class ReportMarkdown {
                 md.append(" | ").append(r.get(k) == null ? "-" : r.get(k));
             }
             md.append(" | ").append(times(r.get("ratio"))).append(" |\n");
+        }
+    }
+
+    /** An encode stage's binarized layers: one bit per weight against float32. */
+    private static void binarized(StringBuilder md, Object index, List<Map<String, Object>> rows) {
+        md.append("\n## Encode stage ").append(index).append(": binarized layers, one bit per weight\n\n");
+        md.append("| int8 codes in the skeleton | params | dense float32 B | packed B | ratio |\n|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            md.append("| ").append(r.get("codes")).append(" | ").append(r.get("params")).append(" | ")
+                    .append(r.get("dense_bytes")).append(" | ").append(r.get("packed_bytes")).append(" | ")
+                    .append(times(r.get("ratio"))).append(" |\n");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
 import dev.condense.engine.codec.CentroidPrecision;
 import dev.condense.engine.codec.CzFormat;
+import dev.condense.engine.codec.SignLayer;
 import dev.condense.engine.codec.StorageTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,15 +29,30 @@ final class EncodeReport {
         context.report("compression", round(dense / (double) fileBytes));
         context.report("coded_layers", table.rows().size());
         context.report("codebook", codebook.id());
-        context.report("huffman_saving", round(table.huffmanSaving(container.layers())));
         context.report("skeleton_bytes", container.skeleton().length);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (StorageTable.Row r : table.rows()) {
-            rows.add(row(r.layer(), r.params(), r.kept(), r.weightBits(), r.indexBits(), r.denseBytes(),
-                    r.sparseBytes(), r.quantizedBytes(), r.huffmanBytes()));
+        if (!table.rows().isEmpty()) {
+            context.report("huffman_saving", round(table.huffmanSaving(container.layers())));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (StorageTable.Row r : table.rows()) {
+                rows.add(row(r.layer(), r.params(), r.kept(), r.weightBits(), r.indexBits(), r.denseBytes(),
+                        r.sparseBytes(), r.quantizedBytes(), r.huffmanBytes()));
+            }
+            rows.add(row("total (coded layers)", t[0], t[1], null, null, t[2], t[3], t[4], t[5]));
+            context.report("storage", rows);
         }
-        rows.add(row("total (coded layers)", t[0], t[1], null, null, t[2], t[3], t[4], t[5]));
-        context.report("storage", rows);
+        if (!container.signs().isEmpty()) {
+            List<Map<String, Object>> binary = new ArrayList<>();
+            for (SignLayer l : container.signs()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("codes", l.name());
+                m.put("params", l.length());
+                m.put("dense_bytes", 4 * l.length());
+                m.put("packed_bytes", l.packed().length);
+                m.put("ratio", round(4.0 * l.length() / l.packed().length));
+                binary.add(m);
+            }
+            context.report("binarized", binary);
+        }
     }
 
     private static Map<String, Object> row(String layer, long params, long kept, Integer weightBits, Integer indexBits,

@@ -43,7 +43,8 @@ public record EncodeStageSpec(int convBits, int fcBits, CentroidPrecision codebo
             if (s == this) {
                 break;
             }
-            clustered |= s instanceof dev.condense.kernel.stage.cluster.ClusterStageSpec;
+            clustered |= s instanceof dev.condense.kernel.stage.cluster.ClusterStageSpec
+                    || s instanceof dev.condense.kernel.stage.quantize.BinaryQuantizeSpec;
         }
         return new EncodeStep(this, context.recipe().output().resolvedDir(), clustered);
     }

@@ -31,13 +31,17 @@ import java.util.Map;
  * checks), so an {@code export} after it writes the codebook form (uint8 indices and a Gather). Reports the bytes, the storage table ({@link
  * dev.condense.engine.codec.StorageTable}) and the compression against dense float32 weights.
  *
- * @param clusteredBefore a {@code cluster} stage comes before this one (else the input model must hold codebooks:
- *                        checked in preview, before any work)
+ * Binarized weights (XNOR-Net, from a {@code quantize: {mode: binary}} stage) are stored one bit per weight
+ * ({@link dev.condense.engine.codec.SignLayer}), their scales in the skeleton.
+ *
+ * @param clusteredBefore a {@code cluster} or binary {@code quantize} stage comes before this one (else the input
+ *                        model must hold codebooks or binarized weights: checked in preview, before any work)
  */
 public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clusteredBefore) implements PlannedStage {
 
-    private static final String NO_CODEBOOK = "encode stores weight-shared layers, and no weight has a codebook"
-            + " here: put a cluster stage (k-means weight sharing) before encode";
+    private static final String NO_CODEBOOK = "encode stores weight-shared and binarized layers, and no weight has a"
+            + " codebook or binary codes here: put a cluster stage (k-means weight sharing) or a quantize stage with"
+            + " mode binary before encode";
 
     @Override
     public String kind() {
@@ -63,7 +67,7 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
 
     @Override
     public Preview preview(ModelGraph graph) {
-        if (!clusteredBefore && codedLayers(graph).isEmpty()) {
+        if (!clusteredBefore && codedLayers(graph).isEmpty() && CzModel.binarized(graph).isEmpty()) {
             throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
         return new Preview(graph, List.of("encode: weight-shared layers as Huffman-coded sparse storage"
@@ -75,7 +79,7 @@ public record EncodeStep(EncodeStageSpec spec, Path outputDir, boolean clustered
     @Override
     public ModelGraph run(ModelGraph graph, StageRun run) {
         Map<String, Integer> layers = codedLayers(graph);
-        if (layers.isEmpty()) {
+        if (layers.isEmpty() && CzModel.binarized(graph).isEmpty()) {
             throw new RecipeException(spec.location(), NO_CODEBOOK);
         }
         CzFormat.Container container = CzModel.encode(graph, layers::get, name -> spec.codebook());
