@@ -135,8 +135,9 @@ public final class QuantizeKind implements StageKind {
         var activations = new QuantizeStageSpec.Activations(aBits, aSym, calibrator, rows);
         ExtensionRef ref = calibratorRef;
         QuantizeDiagnosis diagnosis = QuantizeDiagnosis.read(body, mode);
-        return body.construct(() -> new QuantizeStageSpec(mode, weights, activations, ref, layers, at, qat, overrides,
-                quantizer, diagnosis));
+        return body.construct(() -> new QuantizeStageSpec(mode,
+                new QuantizeStageSpec.WeightRules(weights, overrides, quantizer),
+                new QuantizeStageSpec.ActivationRules(activations, ref), layers, at, qat, diagnosis));
     }
 
     /** Reads the weight options of {@code n} ({@code weights} or an override), unset keys from {@code defaults}. */

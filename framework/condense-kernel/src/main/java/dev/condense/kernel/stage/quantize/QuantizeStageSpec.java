@@ -17,21 +17,16 @@ import java.util.Objects;
  *                    {@code dynamic} (weights; ONNX Runtime quantizes the activations of Gemm/MatMul at run time)
  *                    or {@code fp16} (weights and biases stored as float16, computed in float32); {@code binary}
  *                    is listed for the schema and the parser, which gives it its own {@link BinaryQuantizeSpec}
- * @param weights     the weight grid
- * @param activations the activation grid and its calibration (static mode)
- * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
- *                    {@code {id: {params}}}), or null for the built-in min/max
+ * @param weightRules the weight grid, its per-layer overrides and the quantizer that computes it
+ *                    ({@link #weights()}, {@link #overrides()}, {@link #quantizer()})
+ * @param activationRules the activation grid and its calibrator ({@link #activations()}, {@link #calibrator()})
  * @param layers      which layers (named by their weight initializer) are quantized
  * @param qat         the quantization-aware training of {@code mode: qat} (null in the other modes)
- * @param overrides   per-layer weight options, first match wins (empty: every layer takes {@code weights})
- * @param quantizer   {@code weights.quantizer} as written (a {@code Quantizer} extension id whose params take the
- *                    weight options), or null for the engine's built-in affine grid (the same computation as the
- *                    {@code quant-affine} plugin's)
  * @param diagnosis   the sensitivity table and fallback search ({@link QuantizeDiagnosis#NONE} when not asked for)
  */
-public record QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
-                                LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
-                                ExtensionRef quantizer, QuantizeDiagnosis diagnosis) implements StageSpec {
+public record QuantizeStageSpec(String mode, WeightRules weightRules, ActivationRules activationRules,
+                                LayerFilter layers, Location location, QatSpec qat, QuantizeDiagnosis diagnosis)
+        implements StageSpec {
     public static final List<String> MODES = List.of("static", "dynamic", "fp16", "qat", "binary");
     public static final List<String> GRANULARITIES = List.of("per-channel", "per-tensor");
     public static final int DEFAULT_ROWS = 512;
@@ -68,33 +63,78 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
         }
     }
 
+    /**
+     * The weight side of the stage.
+     *
+     * @param weights   the weight grid of every layer no override names
+     * @param overrides per-layer weight options, first match wins (empty: every layer takes {@code weights})
+     * @param quantizer {@code weights.quantizer} as written (a {@code Quantizer} extension id whose params take the
+     *                  weight options), or null for the engine's built-in affine grid (the same computation as the
+     *                  {@code quant-affine} plugin's)
+     */
+    public record WeightRules(Weights weights, List<WeightOverride> overrides, ExtensionRef quantizer) {
+        public WeightRules {
+            Objects.requireNonNull(weights, "weights");
+            overrides = List.copyOf(overrides);
+        }
+    }
+
+    /**
+     * The activation side of the stage.
+     *
+     * @param activations the activation grid and its calibration (static mode)
+     * @param calibrator  the {@code activations.calibrator} as written (a {@code Calibrator} extension id, or
+     *                    {@code {id: {params}}}), or null for the built-in min/max
+     */
+    public record ActivationRules(Activations activations, ExtensionRef calibrator) {
+        public ActivationRules {
+            Objects.requireNonNull(activations, "activations");
+        }
+    }
+
     public QuantizeStageSpec {
         if (!MODES.contains(mode)) {
             throw new IllegalArgumentException("mode must be one of " + MODES + ", was " + mode);
         }
-        Objects.requireNonNull(weights, "weights");
-        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(weightRules, "weightRules");
+        Objects.requireNonNull(activationRules, "activationRules");
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(location, "location");
         if ((qat != null) != mode.equals("qat")) {
             throw new IllegalArgumentException("a qat body goes with mode qat and only with it (mode " + mode + ")");
         }
-        overrides = List.copyOf(overrides);
         Objects.requireNonNull(diagnosis, "diagnosis");
     }
 
-    /** Without diagnosis. */
-    public QuantizeStageSpec(String mode, Weights weights, Activations activations, ExtensionRef calibrator,
-                             LayerFilter layers, Location location, QatSpec qat, List<WeightOverride> overrides,
-                             ExtensionRef quantizer) {
-        this(mode, weights, activations, calibrator, layers, location, qat, overrides, quantizer,
-                QuantizeDiagnosis.NONE);
+    /** The weight grid of every layer no override names. */
+    public Weights weights() {
+        return weightRules.weights();
+    }
+
+    /** Per-layer weight options, first match wins. */
+    public List<WeightOverride> overrides() {
+        return weightRules.overrides();
+    }
+
+    /** {@code weights.quantizer} as written, or null for the built-in affine grid. */
+    public ExtensionRef quantizer() {
+        return weightRules.quantizer();
+    }
+
+    /** The activation grid and its calibration. */
+    public Activations activations() {
+        return activationRules.activations();
+    }
+
+    /** {@code activations.calibrator} as written, or null for the built-in min/max. */
+    public ExtensionRef calibrator() {
+        return activationRules.calibrator();
     }
 
     /** The weight options of the layer with weight {@code source} and node {@code node}: the first override naming either, else {@link #weights}. */
     public Weights weightsFor(String source, String node) {
-        return overrides.stream().filter(o -> o.pattern().matches(source) || o.pattern().matches(node)).findFirst()
-                .map(WeightOverride::weights).orElse(weights);
+        return overrides().stream().filter(o -> o.pattern().matches(source) || o.pattern().matches(node)).findFirst()
+                .map(WeightOverride::weights).orElse(weights());
     }
 
     @Override
@@ -113,11 +153,11 @@ public record QuantizeStageSpec(String mode, Weights weights, Activations activa
             context.requireData(location, mode + " quantization " + (mode.equals("qat") ? "fine-tunes on" : "calibrates"
                     + " activations on") + " training rows: add a data section to the recipe, or use mode: dynamic");
         }
-        WeightQuantizer weightQuantizer = quantizer == null ? null : WeightQuantizer.plan(this, context);
-        if (calibrator == null || !mode.equals("static")) {
+        WeightQuantizer weightQuantizer = quantizer() == null ? null : WeightQuantizer.plan(this, context);
+        if (calibrator() == null || !mode.equals("static")) {
             return new QuantizeStep(this, null, null, weightQuantizer);
         }
-        Calibrator<?> resolved = context.resolve(Calibrator.class, calibrator, "calibrator");
-        return new QuantizeStep(this, resolved, context.bind(calibrator, resolved.paramsType()), weightQuantizer);
+        Calibrator<?> resolved = context.resolve(Calibrator.class, calibrator(), "calibrator");
+        return new QuantizeStep(this, resolved, context.bind(calibrator(), resolved.paramsType()), weightQuantizer);
     }
 }
