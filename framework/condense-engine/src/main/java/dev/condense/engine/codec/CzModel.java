@@ -133,40 +133,43 @@ public final class CzModel {
         }
         List<String> seen = new ArrayList<>();
         for (CodedLayer layer : container.layers()) {
-            Integer i = index.get(layer.name());
-            if (i == null || seen.contains(layer.name())) {
-                throw new CodecException(source + ": layer " + layer.name() + (i == null
-                        ? " has no initializer in the model skeleton" : " is stored twice"));
-            }
-            seen.add(layer.name());
-            TensorProto t = g.getInitializer(i);
-            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || !Arrays.equals(dims, layer.shape())
-                    || !t.getRawData().isEmpty() || t.getFloatDataCount() != 0) {
-                throw new CodecException(source + ": layer " + layer.name() + " does not match its empty float"
-                        + " initializer " + Arrays.toString(dims) + " in the model skeleton");
-            }
+            int i = emptySlot(g, index, seen, "layer", layer.name(), layer.shape(), TensorProto.DataType.FLOAT, source);
             float[] w = layer.decode().data().asFloat();
             ByteBuffer raw = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
             raw.asFloatBuffer().put(w);
-            g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw.array())));
+            g.setInitializer(i, g.getInitializer(i).toBuilder().setRawData(ByteString.copyFrom(raw.array())));
         }
         for (SignLayer layer : container.signs()) {
-            Integer i = index.get(layer.name());
-            if (i == null || seen.contains(layer.name())) {
-                throw new CodecException(source + ": binarized layer " + layer.name() + (i == null
-                        ? " has no initializer in the model skeleton" : " is stored twice"));
-            }
-            seen.add(layer.name());
-            TensorProto t = g.getInitializer(i);
-            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            if (t.getDataType() != TensorProto.DataType.INT8_VALUE || !Arrays.equals(dims, layer.shape())
-                    || !t.getRawData().isEmpty() || t.getInt32DataCount() != 0) {
-                throw new CodecException(source + ": binarized layer " + layer.name() + " does not match its empty"
-                        + " int8 initializer " + Arrays.toString(dims) + " in the model skeleton");
-            }
-            g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(layer.int8())));
+            int i = emptySlot(g, index, seen, "binarized layer", layer.name(), layer.shape(),
+                    TensorProto.DataType.INT8, source);
+            g.setInitializer(i, g.getInitializer(i).toBuilder().setRawData(ByteString.copyFrom(layer.int8())));
         }
         return proto.toBuilder().setGraph(g).build().toByteArray();
+    }
+
+    /**
+     * The index in {@code g} of the empty initializer stored layer {@code name} fills: of that name, {@code type} and
+     * {@code shape}, with no data, and not filled before ({@code seen}).
+     *
+     * @throws CodecException naming {@code source} and the layer otherwise
+     */
+    private static int emptySlot(GraphProto.Builder g, Map<String, Integer> index, List<String> seen, String kind,
+                                 String name, long[] shape, TensorProto.DataType type, String source) {
+        String what = kind + " " + name;
+        Integer i = index.get(name);
+        if (i == null || seen.contains(name)) {
+            throw new CodecException(source + ": " + what + (i == null ? " has no initializer in the model skeleton"
+                    : " is stored twice"));
+        }
+        seen.add(name);
+        TensorProto t = g.getInitializer(i);
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        if (t.getDataType() != type.getNumber() || !Arrays.equals(dims, shape) || !t.getRawData().isEmpty()
+                || t.getFloatDataCount() != 0 || t.getInt32DataCount() != 0) {
+            throw new CodecException(source + ": " + what + " does not match its empty "
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + " initializer " + Arrays.toString(dims)
+                    + " in the model skeleton");
+        }
+        return i;
     }
 }
