@@ -101,4 +101,32 @@ class FactorizeRunTest {
         assertTrue(o.err().contains("override.yaml:5:") && o.err().contains("rank must be >= 1, was 0"), o.err());
         assertFalse(Files.exists(dir.resolve("runs")), "nothing written");
     }
+
+    /** The decomp-als plugin through the same stage: ridge ALS factors of fc1, exported as two Gemms. */
+    @Test
+    void regularizedAlsFactorizesThroughTheSameStage() throws Exception {
+        Path recipe = Recipes.write(dir, "als.yaml", """
+                recipe: als
+                seed: 3
+                model: {zoo: lenet-300-100}
+                stages:
+                  - factorize: {decomposition: {als: {rank: 16, lambda: 0.01, iterations: 20}}, layers: {include: [fc1.weight]}}
+                  - export
+                output: {dir: runs/als}
+                """);
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("runs/als/report.json").toFile());
+        JsonNode stage = report.get("stages").get(0);
+        assertEquals(1, stage.get("factorized").asInt(), stage.toString());
+        assertEquals(16L * (784 + 300), stage.get("layers").get(0).get("macs_after").asLong());
+        ModelGraph f = new OnnxImporter().read(dir.resolve("runs/als/model.onnx"));
+        INDArray uv = f.initializers().get("fc1.u.weight").mmul(f.initializers().get("fc1.v.weight"));
+        INDArray w = Zoo.build("lenet-300-100", 3).initializers().get("fc1.weight");
+        double rel = uv.sub(w).norm2Number().doubleValue() / w.norm2Number().doubleValue();
+        assertTrue(rel > 0 && rel < 1, "a rank-16 approximation of the seeded weight, relative error " + rel);
+        Cli.Result info = Cli.run(dir, "plugins", "info", "als");
+        assertEquals(0, info.exit(), info.all());
+        assertTrue(info.out().contains("Hastie"), info.out());
+    }
 }

@@ -63,13 +63,16 @@ public record CpuFeatures(String vendor, Set<String> flags) {
 
     /**
      * The core the launcher asks OpenBLAS for on this CPU, or empty to leave OpenBLAS's own detection alone:
-     * SkylakeX at level 4 (any vendor: OpenBLAS 0.3.19 knows neither current Intel Xeons nor AMD Zen 4 and falls
-     * back to Prescott or Zen), Haswell at level 3 on Intel only (on AMD it detects Zen, AVX2 kernels already).
+     * Haswell at level 4 (any vendor: OpenBLAS 0.3.19 knows neither current Intel Xeons nor AMD Zen 4 and falls
+     * back to Prescott or Zen) and at level 3 on Intel (on AMD it detects Zen, AVX2 kernels already). Never
+     * SkylakeX or Cooperlake: their AVX-512 kernels in 0.3.19 return wrong double-precision LAPACK results
+     * ({@code dposv}, {@code dsyevd}, {@code dgesdd}; measured, docs/benchmarks.md), which the factorization plugins
+     * call; their sgemm gain over Haswell was 1.01x on AMD Zen 4 and 1.5x on an AVX-512 Xeon.
      */
     public Optional<String> launcherCore() {
         int level = level();
         if (level == 4) {
-            return Optional.of("SkylakeX");
+            return Optional.of("Haswell");
         }
         return level == 3 && vendor.equals("GenuineIntel") ? Optional.of("Haswell") : Optional.empty();
     }

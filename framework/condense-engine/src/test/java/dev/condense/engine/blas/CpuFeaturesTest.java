@@ -25,11 +25,11 @@ class CpuFeaturesTest {
     }
 
     @Test
-    void avx512XeonGetsSkylakeX() {
+    void avx512XeonGetsHaswellNotTheWrongSkylakeX() {
         CpuFeatures cpu = CpuFeatures.parse(cpuinfo("GenuineIntel",
                 "fpu sse sse2 ssse3 sse4_2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni"));
         assertEquals(4, cpu.level());
-        assertEquals(Optional.of("SkylakeX"), cpu.launcherCore());
+        assertEquals(Optional.of("Haswell"), cpu.launcherCore());
     }
 
     @Test
@@ -40,9 +40,9 @@ class CpuFeaturesTest {
     }
 
     @Test
-    void amdAvx2IsLeftToOpenBlasAndZen4GetsSkylakeX() {
+    void amdAvx2IsLeftToOpenBlasAndZen4GetsHaswell() {
         assertEquals(Optional.empty(), CpuFeatures.parse(cpuinfo("AuthenticAMD", "avx avx2 fma")).launcherCore());
-        assertEquals(Optional.of("SkylakeX"), CpuFeatures.parse(cpuinfo("AuthenticAMD",
+        assertEquals(Optional.of("Haswell"), CpuFeatures.parse(cpuinfo("AuthenticAMD",
                 "avx avx2 fma avx512f avx512dq avx512ifma avx512cd avx512bw avx512vl avx512_bf16")).launcherCore());
     }
 
@@ -58,11 +58,17 @@ class CpuFeaturesTest {
         BlasCore prescott = new BlasCore("OpenBLAS", "0.3.19", "Prescott", 4, Optional.empty());
         assertTrue(prescott.fallback());
         assertTrue(prescott.describe().contains("generic fallback core"), prescott.describe());
-        assertTrue(prescott.describe().contains("OPENBLAS_CORETYPE=SkylakeX"), prescott.describe());
-        assertTrue(new BlasCore("OpenBLAS", "0.3.19", "Zen", 4, Optional.empty()).fallback());
-        BlasCore chosen = new BlasCore("OpenBLAS", "0.3.19", "SkylakeX", 4, Optional.of("SkylakeX"));
+        assertTrue(prescott.describe().contains("OPENBLAS_CORETYPE=Haswell"), prescott.describe());
+        assertFalse(new BlasCore("OpenBLAS", "0.3.19", "Zen", 4, Optional.empty()).fallback(), "AVX2 is the best"
+                + " correct level");
+        BlasCore chosen = new BlasCore("OpenBLAS", "0.3.19", "Haswell", 4, Optional.of("Haswell"));
         assertFalse(chosen.fallback());
-        assertEquals("OpenBLAS 0.3.19, core SkylakeX (OPENBLAS_CORETYPE=SkylakeX)", chosen.describe());
+        assertFalse(chosen.unsafe());
+        assertEquals("OpenBLAS 0.3.19, core Haswell (OPENBLAS_CORETYPE=Haswell)", chosen.describe());
+        BlasCore skylake = new BlasCore("OpenBLAS", "0.3.19", "SkylakeX", 4, Optional.of("SkylakeX"));
+        assertTrue(skylake.unsafe() && !skylake.fallback());
+        assertTrue(skylake.describe().contains("wrong double-precision LAPACK results"), skylake.describe());
+        assertTrue(new BlasCore("OpenBLAS", "0.3.19", "Sandybridge", 4, Optional.empty()).fallback());
         assertFalse(new BlasCore("OpenBLAS", "0.3.19", "Zen", 3, Optional.empty()).fallback());
         assertFalse(new BlasCore("OpenBLAS", "0.3.19", "unknown", 4, Optional.empty()).fallback());
     }

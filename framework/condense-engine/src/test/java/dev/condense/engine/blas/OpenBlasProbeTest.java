@@ -108,4 +108,42 @@ class OpenBlasProbeTest {
             assertTrue(blas.describe().contains("OPENBLAS_CORETYPE=" + requested), blas.describe());
         }
     }
+
+    /**
+     * Double-precision LAPACK on the chosen core: a Cholesky solve ({@code dposv}, r = 32 with 300 right-hand sides,
+     * the size of an ALS step) and a symmetric eigendecomposition ({@code dsyevd}, n = 128, a Tucker HOSVD Gram
+     * matrix). OpenBLAS 0.3.19's SkylakeX and Cooperlake cores failed both here (residuals 1e2-1e6 and ~10), which is
+     * why the launcher no longer picks them.
+     */
+    @Test
+    void doublePrecisionLapackOnTheChosenCoreIsCorrect() {
+        var rng = Nd4j.getRandomFactory().getNewRandomInstance(5);
+        int r = 32;
+        int k = 300;
+        INDArray m = Nd4j.randn(rng, new long[] {r, 3 * r}).castTo(DataType.DOUBLE);
+        INDArray a = m.mmul(m.transpose()).addi(Nd4j.eye(r).castTo(DataType.DOUBLE).muli(0.01));
+        INDArray b = Nd4j.randn(rng, new long[] {r, k}).castTo(DataType.DOUBLE);
+        double[] av = a.dup('c').data().asDouble();
+        double[] bv = b.dup('c').data().asDouble();
+        int info = org.bytedeco.openblas.global.openblas.LAPACKE_dposv(org.bytedeco.openblas.global.openblas
+                .LAPACK_ROW_MAJOR, (byte) 'U', r, k, av, r, bv, k);
+        assertEquals(0, info, "dposv info");
+        double residual = a.mmul(Nd4j.create(bv, new long[] {r, k}, 'c')).subi(b).norm2Number().doubleValue()
+                / b.norm2Number().doubleValue();
+        String core = OpenBlasProbe.current().core();
+        assertTrue(residual < 1e-10, "dposv relative residual " + residual + " on core " + core);
+
+        int n = 128;
+        INDArray g = Nd4j.randn(rng, new long[] {n, n}).castTo(DataType.DOUBLE);
+        INDArray sym = g.mmul(g.transpose());
+        double[] q = sym.dup('c').data().asDouble();
+        double[] w = new double[n];
+        info = org.bytedeco.openblas.global.openblas.LAPACKE_dsyevd(org.bytedeco.openblas.global.openblas
+                .LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', n, q, n, w);
+        assertEquals(0, info, "dsyevd info");
+        INDArray vectors = Nd4j.create(q, new long[] {n, n}, 'c');
+        INDArray back = vectors.mmul(Nd4j.diag(Nd4j.createFromArray(w))).mmul(vectors.transpose());
+        double error = back.subi(sym).norm2Number().doubleValue() / sym.norm2Number().doubleValue();
+        assertTrue(error < 1e-10, "dsyevd relative reconstruction error " + error + " on core " + core);
+    }
 }

@@ -83,6 +83,9 @@ final class HonestyNotes {
             notes.add("Training and BLAS calls ran on " + blas.library() + " " + blas.version() + "'s "
                     + blas.fallbackNote() + ".");
         }
+        if (blas.unsafe()) {
+            notes.add("BLAS calls ran on " + blas.library() + " " + blas.version() + "'s " + blas.unsafeNote() + ".");
+        }
         return notes;
     }
 

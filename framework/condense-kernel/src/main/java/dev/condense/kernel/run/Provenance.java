@@ -56,6 +56,7 @@ public final class Provenance {
         blasInfo.put("version", blas.version());
         blasInfo.put("core", blas.core());
         blasInfo.put("generic_fallback", blas.fallback());
+        blasInfo.put("wrong_double_lapack", blas.unsafe());
         env.put("blas", blasInfo);
         dev.condense.engine.blas.CpuFeatures.current().ifPresent(cpu -> env.put("cpu", Map.of("vendor", cpu.vendor(),
                 "instruction_sets", cpu.instructionSets())));
