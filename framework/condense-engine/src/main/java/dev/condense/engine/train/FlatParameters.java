@@ -132,6 +132,15 @@ final class FlatParameters {
         return List.copyOf(gradViews.keySet());
     }
 
+    /** The view of the flat gradient buffer that holds variable {@code name}'s gradient (shaped as the variable). */
+    INDArray gradientView(String name) {
+        INDArray view = gradViews.get(name);
+        if (view == null) {
+            throw new IllegalArgumentException("not a trainable variable: " + name);
+        }
+        return view;
+    }
+
     /** Copies the step's gradient of variable {@code name} (shaped as the variable) into the flat gradient buffer. */
     void gradient(String name, INDArray grad) {
         INDArray view = gradViews.get(name);

@@ -63,6 +63,17 @@ final class TrainingLoop {
 
     /** As {@link #run(SameDiff, ShuffledBatches, int, List)}, with extra placeholders fed per batch. */
     static void run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds) {
+        run(sd, batches, epochs, listeners, feeds, true);
+    }
+
+    /**
+     * As {@link #run(SameDiff, ShuffledBatches, int, List, BatchFeeds)}; {@code planned} false runs every step in
+     * SameDiff's session instead of an {@link OpPlan} (for comparison).
+     *
+     * @return the number of steps that ran from a plan
+     */
+    static int run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds,
+                    boolean planned) {
         TrainingConfig cfg = sd.getTrainingConfig();
         SameDiff grad = sd.getFunction(GRAD_FN);
         if (grad == null) {
@@ -75,6 +86,9 @@ final class TrainingLoop {
             gradToVar.put(grad.getVariable(name).getGradient().name(), name);
         }
         List<String> gradNames = new ArrayList<>(gradToVar.keySet());
+        Map<String, INDArray> gradViews = new LinkedHashMap<>();
+        gradToVar.forEach((g, v) -> gradViews.put(g, flat.gradientView(v)));
+        StepPlans plans = new StepPlans(grad, gradViews, planned);
         InferenceSession session = new InferenceSession(grad);
         List<Listener> active = listeners.stream().filter(l -> l.isActive(Operation.TRAINING)).toList();
         String feature = cfg.getDataSetFeatureMapping().get(0);
@@ -85,6 +99,7 @@ final class TrainingLoop {
         if (!batches.hasNext()) {
             batches.reset();
         }
+        int plannedSteps = 0;
         for (int e = 0; e < epochs; e++) {
             at.setEpoch(cfg.getEpochCount());
             long start = System.currentTimeMillis();
@@ -97,11 +112,26 @@ final class TrainingLoop {
                 placeholders.put(feature, ds.getFeatures());
                 placeholders.put(label, ds.getLabels());
                 placeholders.putAll(feeds.of(ds.getFeatures()));
-                Map<String, INDArray> grads = session.output(gradNames, placeholders, batch, gradNames, active, at);
-                for (var g : grads.entrySet()) {
-                    flat.gradient(gradToVar.get(g.getKey()), g.getValue());
+                OpPlan plan = plans.plan(placeholders);
+                if (plan != null) {
+                    plan.run(grad, placeholders, active, at, batch);
+                    plannedSteps++;
+                } else {
+                    OpRecorder recorder = plans.recorder(placeholders);
+                    List<Listener> watching = new ArrayList<>(active);
+                    if (recorder != null) {
+                        watching.add(recorder);
+                    }
+                    Map<String, INDArray> grads = session.output(gradNames, placeholders, batch, gradNames, watching,
+                            at);
+                    for (var g : grads.entrySet()) {
+                        flat.gradient(gradToVar.get(g.getKey()), g.getValue());
+                    }
+                    release(session.getMmgr(), grads.values());
+                    if (recorder != null) {
+                        plans.recorded(recorder, placeholders);
+                    }
                 }
-                release(session.getMmgr(), grads.values());
                 flat.step(cfg, at.iteration(), at.epoch());
                 for (Listener l : active) {
                     l.iterationDone(sd, at, batch, noLoss);
@@ -115,6 +145,7 @@ final class TrainingLoop {
                 batches.reset();
             }
         }
+        return plannedSteps;
     }
 
     /** Hands the step's gradient arrays back to the session's memory manager, each once, never a view. */
