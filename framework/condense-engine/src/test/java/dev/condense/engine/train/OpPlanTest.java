@@ -11,10 +11,13 @@ import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.fixtures.GraphFixtures;
 import dev.condense.engine.zoo.MlpBuilder;
+import dev.condense.engine.zoo.Zoo;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -62,6 +65,19 @@ class OpPlanTest {
             }
         }
         assertEquals(session.finalLoss(), plan.finalLoss());
+    }
+
+    /** Every zoo model's step is planned (no fallback to the session): two batches, the second runs the plan. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet-300-100", "lenet-5", "resnet-20-small", "vgg-small"})
+    void zooModelStepsArePlanned(String model) {
+        ModelGraph g = Zoo.build(model, 1);
+        long[] in = g.inputs().get(0).shape();
+        DataSplit d = data(8, java.util.Arrays.copyOfRange(in, 1, in.length), 10, 3);
+        AtomicInteger planned = new AtomicInteger(-1);
+        Trainer.fit(g, d, 10, new TrainSpec(1, 4, OptimizerSpec.adam(1e-3), 0), 1, Trainer.CROSS_ENTROPY, List.of(),
+                true, planned::set);
+        assertEquals(1, planned.get(), model);
     }
 
     @Test
