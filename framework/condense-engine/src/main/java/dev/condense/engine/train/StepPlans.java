@@ -7,16 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link OpPlan}s of one training run, one per set of placeholder shapes (the full batch and the last, shorter
  * one): the first step of each shape runs in SameDiff's session while an {@link OpRecorder} watches, and is planned
- * from that recording; later steps of that shape run the plan. If a recording cannot be planned, the reason is
- * logged once and every step of the run stays in the session.
+ * from that recording; later steps of that shape run the plan. If a recording cannot be planned, or a planned step
+ * fails in a native op, the reason is logged once and every further step of the run runs in the session.
  */
 final class StepPlans {
     private static final Logger LOG = LoggerFactory.getLogger(StepPlans.class);
@@ -55,10 +58,32 @@ final class StepPlans {
             plans.put(key(placeholders), plan);
             LOG.debug("training step planned for {}: {} ops, {} matmul_bp as matmul", key(placeholders), plan.size(),
                     plan.rewritten());
-        } catch (OpPlan.Unplannable e) {
-            enabled = false;
-            LOG.warn("training runs in SameDiff's session: {}", e.getMessage());
+        } catch (OpPlan.Unplannable | RuntimeException e) {
+            disable(e);
         }
+    }
+
+    /**
+     * Runs {@code plan}'s step; if a native op fails, logs why, stops planning and returns false, so the caller runs
+     * the step in the session (no weight has changed yet: the plan only writes gradients and its own outputs).
+     */
+    boolean run(OpPlan plan, Map<String, INDArray> placeholders, List<Listener> listeners, At at,
+                MultiDataSet batch) {
+        try {
+            plan.run(grad, placeholders, listeners, at, batch);
+            return true;
+        } catch (TrainingDivergedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            disable(e);
+            return false;
+        }
+    }
+
+    private void disable(Exception e) {
+        enabled = false;
+        plans.clear();
+        LOG.warn("training runs in SameDiff's session: {}", e.getMessage());
     }
 
     private static String key(Map<String, INDArray> placeholders) {

@@ -118,8 +118,7 @@ final class TrainingLoop {
                     placeholders.put(label, ds.getLabels());
                     placeholders.putAll(feeds.of(ds.getFeatures()));
                     OpPlan plan = plans.plan(placeholders);
-                    if (plan != null) {
-                        plan.run(grad, placeholders, active, at, batch);
+                    if (plan != null && plans.run(plan, placeholders, active, at, batch)) {
                         plannedSteps++;
                     } else {
                         OpRecorder recorder = plans.recorder(placeholders);

@@ -2,6 +2,10 @@ package dev.condense.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ModelGraph;
@@ -18,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -78,6 +85,27 @@ class OpPlanTest {
         Trainer.fit(g, d, 10, new TrainSpec(1, 4, OptimizerSpec.adam(1e-3), 0), 1, Trainer.CROSS_ENTROPY, List.of(),
                 true, planned::set);
         assertEquals(1, planned.get(), model);
+    }
+
+    /** A recording that cannot be planned (here: no op computes the gradient) leaves every later step to the session. */
+    @Test
+    void anUnplannableRecordingKeepsTheSession() {
+        StepPlans plans = new StepPlans(SameDiff.create(), Map.of("w-grad", Nd4j.zeros(DataType.FLOAT, 3)), true);
+        Map<String, INDArray> feeds = Map.of("x", Nd4j.zeros(DataType.FLOAT, 2, 3));
+        OpRecorder recorder = plans.recorder(feeds);
+        assertNotNull(recorder);
+        plans.recorded(recorder, feeds);
+        assertNull(plans.plan(feeds));
+        assertNull(plans.recorder(feeds), "no further recordings");
+    }
+
+    /** Ops SameDiff's session treats specially are not planned. */
+    @Test
+    void sessionOnlyOpsAreRefused() {
+        SameDiffOp assign = SameDiffOp.builder().name("a").op(new Assign()).inputsToOp(List.of("x", "y"))
+                .outputsOfOp(List.of("z")).build();
+        OpPlan.Unplannable e = assertThrows(OpPlan.Unplannable.class, () -> PlanSupport.check(assign));
+        assertTrue(e.getMessage().contains("Assign"), e.getMessage());
     }
 
     @Test
