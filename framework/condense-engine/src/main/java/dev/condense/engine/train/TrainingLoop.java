@@ -103,6 +103,7 @@ final class TrainingLoop {
         if (!batches.hasNext()) {
             batches.reset();
         }
+        batches.reuseArrays();
         int plannedSteps = 0;
         try {
             for (int e = 0; e < epochs; e++) {
