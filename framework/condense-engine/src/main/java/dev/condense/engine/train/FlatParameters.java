@@ -16,7 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainable weights of a SameDiff graph as views of one flat buffer per data type, with a flat gradient buffer of
@@ -30,15 +33,17 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * {@link WeightProjection}) change the buffer. The updater state (Adam's m and v, momentum's v) is one element per
  * weight element, as with one updater per weight; every updater and regularization ND4J offers here (Adam, SGD,
  * Nesterov momentum, L2, weight decay) is elementwise, so the flat step computes per element what the per-weight
- * steps computed. Unlike SameDiff's {@code TrainingSession}, which updates a weight as soon as its gradient is
+ * steps computed. Adam over float32 runs as {@link OrtAdam} (the same arithmetic, bit for bit, on ONNX Runtime's
+ * vectorized kernels) unless ONNX Runtime cannot run it. Unlike SameDiff's {@code TrainingSession}, which updates a weight as soon as its gradient is
  * produced, the step runs after the last gradient, so every gradient of a step is taken at the same weights.
  */
-final class FlatParameters {
+final class FlatParameters implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FlatParameters.class);
     private final List<Group> groups = new ArrayList<>();
     private final Map<String, INDArray> gradViews = new LinkedHashMap<>();
 
-    /** One data type's weights, gradients and updater. */
-    private record Group(INDArray params, INDArray grads, GradientUpdater<?> updater) {
+    /** One data type's weights, gradients and updater ({@code adam} set: Adam on ONNX Runtime instead). */
+    private record Group(INDArray params, INDArray grads, GradientUpdater<?> updater, OrtAdam adam) {
     }
 
     private FlatParameters() {
@@ -96,13 +101,31 @@ final class FlatParameters {
                 flat.gradViews.put(var.name(), slice(grads, offset, len, old.shape()));
                 offset += len;
             }
+            OrtAdam adam = vectorAdam(cfg, grads);
+            if (adam != null) {
+                flat.groups.add(new Group(params, grads, null, adam));
+                continue;
+            }
             long size = cfg.getUpdater().stateSize(n);
             INDArray state = size == 0 ? null : Nd4j.createUninitialized(e.getKey(), 1, size);
             GradientUpdater<?> u = cfg.getUpdater().instantiate(state, false);
             u.setStateViewArray(state, params.shape(), 'c', true);
-            flat.groups.add(new Group(params, grads, u));
+            flat.groups.add(new Group(params, grads, u, null));
         }
         return flat;
+    }
+
+    /** Adam over a float32 group on ONNX Runtime ({@link OrtAdam}), or null (libnd4j's updater), reason logged. */
+    private static OrtAdam vectorAdam(TrainingConfig cfg, INDArray grads) {
+        if (!(cfg.getUpdater() instanceof Adam adam) || grads.dataType() != DataType.FLOAT) {
+            return null;
+        }
+        try {
+            return OrtAdam.over(adam, grads);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Adam runs in libnd4j's adam_updater: {}", e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -132,6 +155,15 @@ final class FlatParameters {
         return List.copyOf(gradViews.keySet());
     }
 
+    /** The view of the flat gradient buffer that holds variable {@code name}'s gradient (shaped as the variable). */
+    INDArray gradientView(String name) {
+        INDArray view = gradViews.get(name);
+        if (view == null) {
+            throw new IllegalArgumentException("not a trainable variable: " + name);
+        }
+        return view;
+    }
+
     /** Copies the step's gradient of variable {@code name} (shaped as the variable) into the flat gradient buffer. */
     void gradient(String name, INDArray grad) {
         INDArray view = gradViews.get(name);
@@ -151,7 +183,11 @@ final class FlatParameters {
         double lr = cfg.getUpdater().hasLearningRate() ? cfg.getUpdater().getLearningRate(iteration, epoch) : 1.0;
         for (Group g : groups) {
             regularize(regs, Regularization.ApplyStep.BEFORE_UPDATER, g, lr, iteration, epoch);
-            g.updater().applyUpdater(g.grads(), iteration, epoch);
+            if (g.adam() != null) {
+                g.adam().apply(iteration, epoch);
+            } else {
+                g.updater().applyUpdater(g.grads(), iteration, epoch);
+            }
             regularize(regs, Regularization.ApplyStep.POST_UPDATER, g, lr, iteration, epoch);
             if (cfg.isMinimize()) {
                 g.params().subi(g.grads());
@@ -159,6 +195,12 @@ final class FlatParameters {
                 g.params().addi(g.grads());
             }
         }
+    }
+
+    /** Releases the native resources of the updaters (ONNX Runtime's Adam session). */
+    @Override
+    public void close() {
+        groups.stream().filter(g -> g.adam() != null).forEach(g -> g.adam().close());
     }
 
     private static void regularize(List<Regularization> regs, Regularization.ApplyStep when, Group g, double lr,

@@ -17,6 +17,7 @@ public final class StepState {
     private final int batch;
     private final int batches;
     private final INDArray features;
+    private INDArray featuresCopy;
     private final Map<String, INDArray> feeds = new LinkedHashMap<>();
     private final Map<String, INDArray> observed = new java.util.HashMap<>();
     private double loss = Double.NaN;
@@ -50,9 +51,15 @@ public final class StepState {
         return batches;
     }
 
-    /** The batch's features {@code [N, ...]} as the student sees them (after augmentation); never mutate. */
+    /**
+     * The batch's features {@code [N, ...]} as the student sees them (after augmentation); never mutate. A copy,
+     * made at the first call, that stays valid after the step (the loop reuses its batch arrays).
+     */
     public INDArray features() {
-        return features;
+        if (featuresCopy == null) {
+            featuresCopy = features.dup();
+        }
+        return featuresCopy;
     }
 
     /**

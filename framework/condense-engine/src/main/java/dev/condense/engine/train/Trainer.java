@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -49,6 +50,16 @@ public final class Trainer {
      */
     public static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec, long seed,
                                   Function<LossInputs, SDVariable> loss, List<TrainingHook> hooks) {
+        return fit(graph, split, numClasses, spec, seed, loss, hooks, true, steps -> { });
+    }
+
+    /**
+     * As the public {@code fit}; {@code planned} false runs every step in SameDiff's session instead of an
+     * {@link OpPlan}, and {@code plannedSteps} receives the number of steps that ran from a plan.
+     */
+    static TrainResult fit(ModelGraph graph, DataSplit split, int numClasses, TrainSpec spec, long seed,
+                           Function<LossInputs, SDVariable> loss, List<TrainingHook> hooks, boolean planned,
+                           IntConsumer plannedSteps) {
         Objects.requireNonNull(loss, "loss");
         if (spec.epochs() == 0) {
             return new TrainResult(graph, Double.NaN, 0);
@@ -77,7 +88,7 @@ public final class Trainer {
                 spec.batch(), opt.lr(), Set.of(lowered.inputName(), ClassifierLoss.LABEL));
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        TrainingLoop.run(sd, batches, spec.epochs(), List.of(runner, bn), runner);
+        plannedSteps.accept(TrainingLoop.run(sd, batches, spec.epochs(), List.of(runner, bn), runner, planned));
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {

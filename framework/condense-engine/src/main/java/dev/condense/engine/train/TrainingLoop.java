@@ -36,6 +36,10 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * counters and the listener calls (op execution, {@code iterationDone} after the update, epoch start and end) follow
  * {@code fit}; the updater state is per element as in {@code fit}, so the trained weights equal {@code fit}'s up to
  * float rounding (bit for bit on the planted MLP and BN fixtures of {@code TrainingLoopTest}).
+ *
+ * <p>After the first step of each batch shape, whose session run is recorded, the steps of that shape run as an
+ * {@link OpPlan} (the same ops with preallocated outputs, no session; {@link StepPlans}), which computes the same
+ * gradients bit for bit ({@code OpPlanTest}); a step that cannot be planned keeps the session, with a logged reason.
  */
 final class TrainingLoop {
     /** The key under which SameDiff stores the gradient function ({@code SameDiff.GRAD_FN_KEY}, not public). */
@@ -63,6 +67,17 @@ final class TrainingLoop {
 
     /** As {@link #run(SameDiff, ShuffledBatches, int, List)}, with extra placeholders fed per batch. */
     static void run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds) {
+        run(sd, batches, epochs, listeners, feeds, true);
+    }
+
+    /**
+     * As {@link #run(SameDiff, ShuffledBatches, int, List, BatchFeeds)}; {@code planned} false runs every step in
+     * SameDiff's session instead of an {@link OpPlan} (for comparison).
+     *
+     * @return the number of steps that ran from a plan
+     */
+    static int run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds,
+                    boolean planned) {
         TrainingConfig cfg = sd.getTrainingConfig();
         SameDiff grad = sd.getFunction(GRAD_FN);
         if (grad == null) {
@@ -75,6 +90,9 @@ final class TrainingLoop {
             gradToVar.put(grad.getVariable(name).getGradient().name(), name);
         }
         List<String> gradNames = new ArrayList<>(gradToVar.keySet());
+        Map<String, INDArray> gradViews = new LinkedHashMap<>();
+        gradToVar.forEach((g, v) -> gradViews.put(g, flat.gradientView(v)));
+        StepPlans plans = new StepPlans(grad, gradViews, planned);
         InferenceSession session = new InferenceSession(grad);
         List<Listener> active = listeners.stream().filter(l -> l.isActive(Operation.TRAINING)).toList();
         String feature = cfg.getDataSetFeatureMapping().get(0);
@@ -85,36 +103,57 @@ final class TrainingLoop {
         if (!batches.hasNext()) {
             batches.reset();
         }
-        for (int e = 0; e < epochs; e++) {
-            at.setEpoch(cfg.getEpochCount());
-            long start = System.currentTimeMillis();
-            listeners.forEach(l -> l.epochStart(sd, at));
-            while (batches.hasNext()) {
-                DataSet ds = batches.next();
-                MultiDataSet batch = new MultiDataSet(ds.getFeatures(), ds.getLabels());
-                at.setIteration(cfg.getIterationCount());
-                Map<String, INDArray> placeholders = new HashMap<>();
-                placeholders.put(feature, ds.getFeatures());
-                placeholders.put(label, ds.getLabels());
-                placeholders.putAll(feeds.of(ds.getFeatures()));
-                Map<String, INDArray> grads = session.output(gradNames, placeholders, batch, gradNames, active, at);
-                for (var g : grads.entrySet()) {
-                    flat.gradient(gradToVar.get(g.getKey()), g.getValue());
+        batches.reuseArrays();
+        int plannedSteps = 0;
+        try {
+            for (int e = 0; e < epochs; e++) {
+                at.setEpoch(cfg.getEpochCount());
+                long start = System.currentTimeMillis();
+                listeners.forEach(l -> l.epochStart(sd, at));
+                while (batches.hasNext()) {
+                    DataSet ds = batches.next();
+                    MultiDataSet batch = new MultiDataSet(ds.getFeatures(), ds.getLabels());
+                    at.setIteration(cfg.getIterationCount());
+                    Map<String, INDArray> placeholders = new HashMap<>();
+                    placeholders.put(feature, ds.getFeatures());
+                    placeholders.put(label, ds.getLabels());
+                    placeholders.putAll(feeds.of(ds.getFeatures()));
+                    OpPlan plan = plans.plan(placeholders);
+                    if (plan != null && plans.run(plan, placeholders, active, at, batch)) {
+                        plannedSteps++;
+                    } else {
+                        OpRecorder recorder = plans.recorder(placeholders);
+                        List<Listener> watching = new ArrayList<>(active);
+                        if (recorder != null) {
+                            watching.add(recorder);
+                        }
+                        Map<String, INDArray> grads = session.output(gradNames, placeholders, batch, gradNames,
+                                watching, at);
+                        for (var g : grads.entrySet()) {
+                            flat.gradient(gradToVar.get(g.getKey()), g.getValue());
+                        }
+                        release(session.getMmgr(), grads.values());
+                        if (recorder != null) {
+                            plans.recorded(recorder, placeholders);
+                        }
+                    }
+                    flat.step(cfg, at.iteration(), at.epoch());
+                    for (Listener l : active) {
+                        l.iterationDone(sd, at, batch, noLoss);
+                    }
+                    cfg.incrementIterationCount();
                 }
-                release(session.getMmgr(), grads.values());
-                flat.step(cfg, at.iteration(), at.epoch());
-                for (Listener l : active) {
-                    l.iterationDone(sd, at, batch, noLoss);
+                long millis = System.currentTimeMillis() - start;
+                listeners.forEach(l -> l.epochEnd(sd, at, null, millis));
+                cfg.incrementEpochCount();
+                if (e < epochs - 1) {
+                    batches.reset();
                 }
-                cfg.incrementIterationCount();
             }
-            long millis = System.currentTimeMillis() - start;
-            listeners.forEach(l -> l.epochEnd(sd, at, null, millis));
-            cfg.incrementEpochCount();
-            if (e < epochs - 1) {
-                batches.reset();
-            }
+        } finally {
+            flat.close();
         }
+        return plannedSteps;
     }
 
     /** Hands the step's gradient arrays back to the session's memory manager, each once, never a view. */

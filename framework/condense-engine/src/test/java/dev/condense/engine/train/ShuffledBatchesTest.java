@@ -1,6 +1,8 @@
 package dev.condense.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -55,6 +57,34 @@ class ShuffledBatchesTest {
         DataSet c = shifted.next();
         assertEquals(plain.next().getLabels(), c.getLabels());
         assertNotEquals(positions(b), positions(c), "a new epoch draws new offsets");
+    }
+
+    /** Reused batch arrays hold the same batches as new ones, over two epochs and a shorter last batch. */
+    @Test
+    void reusedArraysHoldTheSameBatches() {
+        ShuffledBatches fresh = new ShuffledBatches(planted(), 4, 7, 0, 3, new Augmentation(1));
+        ShuffledBatches reusing = new ShuffledBatches(planted(), 4, 7, 0, 3, new Augmentation(1));
+        reusing.reuseArrays();
+        INDArray firstFull = null;
+        for (int epoch = 0; epoch < 2; epoch++) {
+            while (fresh.hasNext()) {
+                DataSet want = fresh.next();
+                DataSet got = reusing.next();
+                assertEquals(0.0, want.getFeatures().sub(got.getFeatures()).amaxNumber().doubleValue());
+                assertEquals(0.0, want.getLabels().sub(got.getLabels()).amaxNumber().doubleValue());
+                assertEquals(java.util.Arrays.toString(want.getFeatures().shape()),
+                        java.util.Arrays.toString(got.getFeatures().shape()));
+                if (got.getLabels().size(0) == 7) {
+                    if (firstFull == null) {
+                        firstFull = got.getLabels();
+                    }
+                    assertSame(firstFull, got.getLabels(), "one array per batch size");
+                }
+            }
+            assertFalse(reusing.hasNext());
+            fresh.reset();
+            reusing.reset();
+        }
     }
 
     @Test

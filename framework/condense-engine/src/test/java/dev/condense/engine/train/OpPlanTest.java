@@ -1,0 +1,135 @@
+package dev.condense.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condense.api.data.DataSplit;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.train.LrSchedule;
+import dev.condense.api.train.OptimizerSpec;
+import dev.condense.api.train.TrainResult;
+import dev.condense.api.train.TrainSpec;
+import dev.condense.engine.fixtures.GraphFixtures;
+import dev.condense.engine.zoo.MlpBuilder;
+import dev.condense.engine.zoo.Zoo;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A run whose steps execute an {@link OpPlan} trains exactly as the same run in SameDiff's session: same weights, BN
+ * running statistics and last-epoch loss, on a planted MLP (whose first layer's {@code matmul_bp} runs as one
+ * {@code matmul}) and a small CNN with BatchNormalization (conv, BN, ReLU, max pool, dense). The batch size does not
+ * divide the rows, so each run plans two shapes. Tolerance: none, the runs agree bit for bit (the plan runs the
+ * session's ops with the same arguments in the same order, and the rewritten matmul is the GEMM {@code matmul_bp}
+ * runs for the weight gradient).
+ */
+class OpPlanTest {
+
+    private static DataSplit data(int n, long[] features, int classes, long seed) {
+        var rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        long[] shape = new long[features.length + 1];
+        shape[0] = n;
+        System.arraycopy(features, 0, shape, 1, features.length);
+        INDArray x = Nd4j.randn(rng, shape).castTo(DataType.FLOAT);
+        INDArray y = Nd4j.rand(rng, n, 1).muli(classes).castTo(DataType.INT32).castTo(DataType.FLOAT).reshape(n);
+        return new DataSplit(x, y);
+    }
+
+    private static void assertPlannedEqualsSession(ModelGraph g, DataSplit d, int classes, TrainSpec spec) {
+        AtomicInteger none = new AtomicInteger(-1);
+        AtomicInteger planned = new AtomicInteger(-1);
+        TrainResult session = Trainer.fit(g, d, classes, spec, 7, Trainer.CROSS_ENTROPY, List.of(), false, none::set);
+        TrainResult plan = Trainer.fit(g, d, classes, spec, 7, Trainer.CROSS_ENTROPY, List.of(), true, planned::set);
+        int batchesPerEpoch = ((int) d.features().size(0) + spec.batch() - 1) / spec.batch();
+        assertEquals(0, none.get());
+        assertEquals(spec.epochs() * batchesPerEpoch - 2, planned.get(), "all but each shape's first step planned");
+        for (var e : session.graph().initializers().entrySet()) {
+            INDArray got = plan.graph().initializers().get(e.getKey());
+            INDArray diff = e.getValue().castTo(DataType.DOUBLE).sub(got.castTo(DataType.DOUBLE));
+            assertEquals(0.0, diff.amaxNumber().doubleValue(), e.getKey()); // INDArray.equals allows 1e-5
+            if (!e.getKey().endsWith("_m") && !e.getKey().endsWith("_v")) {
+                continue;
+            }
+            assertNotEquals(g.initializers().get(e.getKey()), got, e.getKey() + " running statistic must move");
+        }
+        for (var e : g.initializers().entrySet()) {
+            if (e.getValue().rank() >= 2) {
+                assertNotEquals(e.getValue(), plan.graph().initializers().get(e.getKey()), e.getKey() + " trained");
+            }
+        }
+        assertEquals(session.finalLoss(), plan.finalLoss());
+    }
+
+    /** Every zoo model's step is planned (no fallback to the session): two batches, the second runs the plan. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet-300-100", "lenet-5", "resnet-20-small", "vgg-small"})
+    void zooModelStepsArePlanned(String model) {
+        ModelGraph g = Zoo.build(model, 1);
+        long[] in = g.inputs().get(0).shape();
+        DataSplit d = data(8, java.util.Arrays.copyOfRange(in, 1, in.length), 10, 3);
+        AtomicInteger planned = new AtomicInteger(-1);
+        Trainer.fit(g, d, 10, new TrainSpec(1, 4, OptimizerSpec.adam(1e-3), 0), 1, Trainer.CROSS_ENTROPY, List.of(),
+                true, planned::set);
+        assertEquals(1, planned.get(), model);
+    }
+
+    /** A recording that cannot be planned (here: no op computes the gradient) leaves every later step to the session. */
+    @Test
+    void anUnplannableRecordingKeepsTheSession() {
+        StepPlans plans = new StepPlans(SameDiff.create(), Map.of("w-grad", Nd4j.zeros(DataType.FLOAT, 3)), true);
+        Map<String, INDArray> feeds = Map.of("x", Nd4j.zeros(DataType.FLOAT, 2, 3));
+        OpRecorder recorder = plans.recorder(feeds);
+        assertNotNull(recorder);
+        plans.recorded(recorder, feeds);
+        assertNull(plans.plan(feeds));
+        assertNull(plans.recorder(feeds), "no further recordings");
+    }
+
+    /** Ops SameDiff's session treats specially are not planned. */
+    @Test
+    void sessionOnlyOpsAreRefused() {
+        SameDiffOp assign = SameDiffOp.builder().name("a").op(new Assign()).inputsToOp(List.of("x", "y"))
+                .outputsOfOp(List.of("z")).build();
+        OpPlan.Unplannable e = assertThrows(OpPlan.Unplannable.class, () -> PlanSupport.check(assign));
+        assertTrue(e.getMessage().contains("Assign"), e.getMessage());
+    }
+
+    @Test
+    void plannedMlpStepsTrainAsTheSession() {
+        ModelGraph mlp = MlpBuilder.build("mlp", new long[] {12}, new int[] {32, 16, 3}, 0.1f, 1.2f, 5);
+        OptimizerSpec adam = new OptimizerSpec("adam", 3e-3, 0, 1e-3);
+        assertPlannedEqualsSession(mlp, data(200, new long[] {12}, 3, 2), 3,
+                new TrainSpec(3, 16, adam, 0, LrSchedule.constant()));
+    }
+
+    @Test
+    void plannedCnnWithBatchNormStepsTrainAsTheSession() {
+        ModelGraph cnn = GraphFixtures.over(-1, 2, 6, 6)
+                .init("wc", GraphFixtures.randn(1, 0.4, 4, 2, 3, 3)).init("bc", GraphFixtures.randn(2, 0.1, 4))
+                .op("Conv", Map.of("pads", new long[] {1, 1, 1, 1}), "wc", "bc")
+                .init("bn_s", Nd4j.ones(DataType.FLOAT, 4)).init("bn_b", Nd4j.zeros(DataType.FLOAT, 4))
+                .init("bn_m", Nd4j.zeros(DataType.FLOAT, 4)).init("bn_v", Nd4j.ones(DataType.FLOAT, 4))
+                .op("BatchNormalization", Map.of("momentum", 0.9), "bn_s", "bn_b", "bn_m", "bn_v")
+                .op("Relu", Map.of())
+                .op("MaxPool", Map.of("kernel_shape", new long[] {2, 2}, "strides", new long[] {2, 2}))
+                .op("Flatten", Map.of())
+                .init("wd", GraphFixtures.randn(3, 0.3, 3, 36)).op("Gemm", Map.of("transB", 1L), "wd").build();
+        OptimizerSpec sgd = new OptimizerSpec("sgd", 0.05, 0.9, 5e-4);
+        assertPlannedEqualsSession(cnn, data(52, new long[] {2, 6, 6}, 3, 6), 3,
+                new TrainSpec(3, 8, sgd, 0, LrSchedule.cosine(0.0)));
+    }
+}
