@@ -31,4 +31,13 @@ public interface Decomposition<P extends Record> extends Extension<P> {
      * @return a new array with the original weight's shape
      */
     INDArray reconstruct(Factorization factorization);
+
+    /**
+     * The rank of the weights this decomposition factorizes, which tells the {@code factorize} stage the layers it
+     * may select: 2 for Gemm/MatMul weights {@code [out, in]} (the default), 4 for Conv kernels
+     * {@code [out, in, kH, kW]} of group 1.
+     */
+    default int weightRank() {
+        return 2;
+    }
 }

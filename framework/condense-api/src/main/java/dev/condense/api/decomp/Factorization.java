@@ -18,6 +18,15 @@ public record Factorization(List<org.nd4j.linalg.api.ndarray.INDArray> factors, 
      */
     public static final String GEMM_UV = "gemm-uv";
 
+    /**
+     * Layout of a Conv weight {@code W [out, in, kH, kW]} (group 1) split into three convolutions by a Tucker-2
+     * decomposition of its channel modes, in the order the data flows: factors {@code U_in [in, r1]} (a 1x1 conv from
+     * in to r1 channels), the core {@code [r2, r1, kH, kW]} (a kH x kW conv with the original strides, pads and
+     * dilations) and {@code U_out [out, r2]} (a 1x1 conv to out channels, which keeps the bias), with
+     * {@code W[o, i, y, x] ~ sum_{a, b} U_out[o, a] core[a, b, y, x] U_in[i, b]}.
+     */
+    public static final String CONV_TUCKER2 = "conv-tucker2";
+
     public Factorization {
         factors = List.copyOf(factors);
         if (factors.isEmpty()) {
