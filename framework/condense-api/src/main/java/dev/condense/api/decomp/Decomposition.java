@@ -33,11 +33,23 @@ public interface Decomposition<P extends Record> extends Extension<P> {
     INDArray reconstruct(Factorization factorization);
 
     /**
-     * The rank of the weights this decomposition factorizes, which tells the {@code factorize} stage the layers it
-     * may select: 2 for Gemm/MatMul weights {@code [out, in]} (the default), 4 for Conv kernels
+     * The layout of every factorization this decomposition returns ({@link Factorization#layout()}), which tells the
+     * {@code factorize} stage the layers it may select and how it rewrites them: {@link Factorization#GEMM_UV} (the
+     * default) takes Gemm/MatMul weights {@code [out, in]}, {@link Factorization#CONV_TUCKER2} Conv kernels
      * {@code [out, in, kH, kW]} of group 1.
      */
-    default int weightRank() {
-        return 2;
+    default String layout() {
+        return Factorization.GEMM_UV;
+    }
+
+    /**
+     * {@code params} with its rank rule replaced by these exact ranks, one per factorized mode in the layout's order
+     * ({@code [r]} for {@link Factorization#GEMM_UV}, {@code [r1, r2]} for {@link Factorization#CONV_TUCKER2}); the
+     * {@code factorize} stage's MAC budget ({@code target-macs}) chooses the ranks this way.
+     *
+     * @throws UnsupportedOperationException when this decomposition does not take ranks from a budget (the default)
+     */
+    default P withRanks(P params, long[] ranks) {
+        throw new UnsupportedOperationException("decomposition '" + id() + "' takes no ranks from a MAC budget");
     }
 }

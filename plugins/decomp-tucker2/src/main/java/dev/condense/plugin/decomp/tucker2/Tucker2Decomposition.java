@@ -46,8 +46,17 @@ public final class Tucker2Decomposition implements Decomposition<Tucker2Params> 
     }
 
     @Override
-    public int weightRank() {
-        return 4;
+    public String layout() {
+        return Factorization.CONV_TUCKER2;
+    }
+
+    /** Ranks {@code [r1, r2]}; the sweeps as given. */
+    @Override
+    public Tucker2Params withRanks(Tucker2Params params, long[] ranks) {
+        if (ranks.length != 2) {
+            throw new IllegalArgumentException("tucker2 takes two ranks [r1, r2], got " + Arrays.toString(ranks));
+        }
+        return new Tucker2Params(Math.toIntExact(ranks[0]), Math.toIntExact(ranks[1]), null, null, params.sweeps());
     }
 
     /**
@@ -76,7 +85,7 @@ public final class Tucker2Decomposition implements Decomposition<Tucker2Params> 
                         + fullIn + " / " + fullOut + " (min(in, out kh kw) / min(out, in kh kw)) of a kernel "
                         + Arrays.toString(weight.shape()));
             }
-        } else {
+        } else { // energy or VBMF (the default)
             INDArray sIn = LeadingSubspace.of(Tucker2.unfoldIn(w), 1).values();
             INDArray sOut = LeadingSubspace.of(Tucker2.unfoldOut(w), 1).values();
             r1 = params.energy() != null ? rankForEnergy(sIn, params.energy(), fullIn)

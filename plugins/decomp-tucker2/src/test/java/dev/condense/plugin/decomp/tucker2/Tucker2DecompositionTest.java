@@ -36,8 +36,7 @@ class Tucker2DecompositionTest extends DecompositionContract<Tucker2Params> {
 
     @Override
     protected List<Supplier<? extends Record>> invalidParams() {
-        return List.of(() -> new Tucker2Params(null, null, null, null, null),
-                () -> new Tucker2Params(4, null, null, null, null), () -> new Tucker2Params(4, 4, 0.9, null, null),
+        return List.of(() -> new Tucker2Params(4, null, null, null, null), () -> new Tucker2Params(4, 4, 0.9, null, null),
                 () -> Tucker2Params.ofRanks(0, 4), () -> Tucker2Params.ofEnergy(0.0),
                 () -> Tucker2Params.ofEnergy(1.5), () -> new Tucker2Params(null, null, null, false, null),
                 () -> new Tucker2Params(2, 2, null, null, -1));
@@ -131,6 +130,8 @@ class Tucker2DecompositionTest extends DecompositionContract<Tucker2Params> {
         assertTrue(matrix.getMessage().contains("[8, 4]"), matrix.getMessage());
         assertThrows(IllegalArgumentException.class, () -> extension().reconstruct(
                 new Factorization(List.of(w), Factorization.GEMM_UV)));
-        assertEquals(4, extension().weightRank());
+        assertEquals(Factorization.CONV_TUCKER2, extension().layout());
+        assertEquals(Tucker2Params.ofVbmf(), new Tucker2Params(null, null, null, null, null), "no rule: VBMF");
+        assertEquals(Tucker2Params.ofRanks(3, 4), extension().withRanks(Tucker2Params.ofEnergy(0.5), new long[] {3, 4}));
     }
 }
