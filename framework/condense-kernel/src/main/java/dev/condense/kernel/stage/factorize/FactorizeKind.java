@@ -1,6 +1,7 @@
 package dev.condense.kernel.stage.factorize;
 
 import static dev.condense.kernel.schema.SchemaNodes.NODES;
+import static dev.condense.kernel.schema.SchemaNodes.integer;
 import static dev.condense.kernel.schema.SchemaNodes.object;
 import static dev.condense.kernel.schema.SchemaNodes.props;
 import static dev.condense.kernel.schema.SchemaNodes.ref;
@@ -20,10 +21,11 @@ import java.util.List;
  * kind the decomposition takes (Gemm/MatMul for svd, Conv for tucker2) is split by the {@code Decomposition}
  * extension into the factors of its layout and the node is replaced by the factor layers; a layer whose MACs would
  * not drop is left as it is and reported with the reason. {@code target-macs} (in (0, 1), not with overrides) chooses
- * every layer's ranks for a whole-model MAC budget. No bare form: the decomposition is always written.
+ * every layer's ranks for a whole-model MAC budget, multiples of {@code rank-multiple} (default 1). No bare form: the decomposition is always written.
  */
 public final class FactorizeKind implements StageKind {
-    private static final List<String> KEYS = List.of("decomposition", "layers", "overrides", "target-macs");
+    private static final List<String> KEYS = List.of("decomposition", "layers", "overrides", "target-macs",
+            "rank-multiple");
 
     @Override
     public String id() {
@@ -51,6 +53,9 @@ public final class FactorizeKind implements StageKind {
         target.put("exclusiveMinimum", 0);
         target.put("exclusiveMaximum", 1);
         props(c).set("target-macs", target);
+        ObjectNode multiple = integer(1, null).put("description", "with target-macs: every rank a multiple of this"
+                + " (or the layer's full rank), e.g. 8 or 16 for ONNX Runtime's blocked conv kernels; default 1");
+        props(c).set("rank-multiple", multiple);
         c.putArray("required").add("decomposition");
         defs.set("factorize-body", c);
         return ref("factorize-body");
@@ -66,8 +71,13 @@ public final class FactorizeKind implements StageKind {
             if (!overrides.isEmpty()) {
                 throw n.fail("target-macs chooses every layer's ranks; it does not combine with overrides");
             }
-            return n.construct(() -> new FactorizeStageSpec.TargetMacs(n.asDouble(), n.location()));
+            int multiple = body.optional("rank-multiple").map(m -> m.asInt(1, 4096)).orElse(1);
+            return n.construct(() -> new FactorizeStageSpec.TargetMacs(n.asDouble(), multiple, n.location()));
         }).orElse(null);
+        if (target == null && body.optional("rank-multiple").isPresent()) {
+            throw body.required("rank-multiple").fail("rank-multiple rounds the ranks of target-macs; give"
+                    + " target-macs too");
+        }
         return new FactorizeStageSpec(decomposition, layers, overrides, target, at);
     }
 }

@@ -26,12 +26,16 @@ public record FactorizeStageSpec(ExtensionRef decomposition, LayerFilter layers,
      * {@code target-macs: F}: the factorized model's MACs per sample at most F times the model's before the stage.
      *
      * @param share    F, in (0, 1)
+     * @param multiple {@code rank-multiple}: every rank a multiple of it (or the full rank), >= 1
      * @param location the value's location
      */
-    public record TargetMacs(double share, Location location) {
+    public record TargetMacs(double share, int multiple, Location location) {
         public TargetMacs {
             if (!(share > 0.0 && share < 1.0)) {
                 throw new IllegalArgumentException("target-macs must be in (0, 1), was " + share);
+            }
+            if (multiple < 1) {
+                throw new IllegalArgumentException("rank-multiple must be >= 1, was " + multiple);
             }
             Objects.requireNonNull(location, "location");
         }

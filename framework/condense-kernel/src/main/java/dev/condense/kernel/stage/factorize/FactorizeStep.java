@@ -98,7 +98,7 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         long modelBefore = LayerCost.total(graph);
         Map<String, long[]> budget = spec.targetMacs() == null ? Map.of() : MacBudget.ranks(candidates.stream()
                 .filter(c -> !graph.masks().containsKey(c.layer().source())).toList(), modelBefore,
-                spec.targetMacs().share(), spec.targetMacs().location());
+                spec.targetMacs().share(), spec.targetMacs().multiple(), spec.targetMacs().location());
         ModelGraph g = graph;
         List<LayerRow> rows = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -224,6 +224,7 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         }
         if (spec.targetMacs() != null) {
             body.put("target-macs", spec.targetMacs().share());
+            body.put("rank-multiple", spec.targetMacs().multiple());
         }
         if (!overrides.isEmpty()) {
             Map<String, Object> byLayer = new LinkedHashMap<>();

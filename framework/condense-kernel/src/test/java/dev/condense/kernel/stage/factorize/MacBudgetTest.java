@@ -173,14 +173,23 @@ class MacBudgetTest {
         assertEquals(2 * last.ranks()[0], last.ranks()[1], 1.0, "64 output channels, 32 input: ranks scaled alike");
         assertEquals(1, o.rows().get(0).ranks()[0], "one input channel");
         assertTrue(step.preview(g).lines().get(0).contains("target 0.4"), step.preview(g).lines().get(0));
+        FactorizeStep.Outcome eights = step("{decomposition: test-tucker, target-macs: 0.4, rank-multiple: 8}",
+                new TestTucker(), new Ranks(1, 1)).factorize(g);
+        assertTrue(eights.modelAfter() <= 0.4 * before, eights.modelAfter() + " of " + before);
+        for (LayerRow r : eights.rows().subList(1, 4)) {
+            assertTrue(r.ranks()[0] % 8 == 0 && r.ranks()[1] % 8 == 0, r.toMap().toString());
+        }
     }
 
     @Test
     void ranksAtAScaleAreCeilingsWithinOneAndTheFullRank() {
-        assertArrayEquals(new long[] {1, 1}, MacBudget.ranksAt(0.0, new long[] {16, 32}));
-        assertArrayEquals(new long[] {4, 8}, MacBudget.ranksAt(0.25, new long[] {16, 32}));
-        assertArrayEquals(new long[] {5, 9}, MacBudget.ranksAt(0.26, new long[] {16, 32}));
-        assertArrayEquals(new long[] {16, 32}, MacBudget.ranksAt(1.0, new long[] {16, 32}));
+        assertArrayEquals(new long[] {1, 1}, MacBudget.ranksAt(0.0, new long[] {16, 32}, 1));
+        assertArrayEquals(new long[] {4, 8}, MacBudget.ranksAt(0.25, new long[] {16, 32}, 1));
+        assertArrayEquals(new long[] {5, 9}, MacBudget.ranksAt(0.26, new long[] {16, 32}, 1));
+        assertArrayEquals(new long[] {16, 32}, MacBudget.ranksAt(1.0, new long[] {16, 32}, 1));
+        assertArrayEquals(new long[] {8, 16}, MacBudget.ranksAt(0.26, new long[] {16, 32}, 8));
+        assertArrayEquals(new long[] {8, 8}, MacBudget.ranksAt(0.0, new long[] {16, 32}, 8));
+        assertArrayEquals(new long[] {3, 8}, MacBudget.ranksAt(0.1, new long[] {3, 32}, 8), "capped at the full rank");
     }
 
     @Test
@@ -203,6 +212,9 @@ class MacBudgetTest {
         RecipeException range = assertThrows(RecipeException.class, () -> spec("{decomposition: test-tucker,"
                 + " target-macs: 1.5}"));
         assertTrue(range.detail().contains("target-macs must be in (0, 1)"), range.getMessage());
+        RecipeException alone = assertThrows(RecipeException.class, () -> spec("{decomposition: test-tucker,"
+                + " rank-multiple: 8}"));
+        assertTrue(alone.detail().contains("give target-macs too"), alone.getMessage());
         RecipeException both = assertThrows(RecipeException.class, () -> spec("{decomposition: test-tucker,"
                 + " overrides: {b1.conv2.weight: {rank-in: 2, rank-out: 2}}, target-macs: 0.5}"));
         assertTrue(both.detail().contains("does not combine with overrides"), both.getMessage());
