@@ -21,6 +21,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>MACs per sample, with input {@code [in, H, W]} and output {@code [out, oH, oW]}: from
  * {@code out in kH kW oH oW} to {@code in r1 H W + r2 r1 kH kW oH oW + out r2 oH oW} ({@link #tucker2Macs}).
+ *
+ * <p>The same chain rewrite serves the {@code conv-cp} layout ({@link #applyCp}: 1x1, kH x 1 depthwise, 1 x kW
+ * depthwise, 1x1; Lebedev et al., ICLR 2015) and the {@code conv-separable} layout ({@link #applySeparable}: kH x 1
+ * then 1 x kW; Jaderberg et al., BMVC 2014, scheme 2). Splitting a kH x kW conv into a vertical and a horizontal one
+ * is exact for a separable kernel: the vertical conv takes the vertical stride, dilation and pads (top, bottom), the
+ * horizontal one the horizontal ones, each conv on its own axis; a conv with {@code auto_pad} other than NOTSET is
+ * refused (its pads are not written out).
  */
 public final class ConvFactorization {
 
@@ -87,6 +94,106 @@ public final class ConvFactorization {
                 new Step("in", first, pointwise()),
                 new Step("core", core.castTo(DataType.FLOAT).dup('c'), spatial(n)),
                 new Step("out", last, pointwise())));
+    }
+
+    /** MACs per sample of a CP factorized conv: 1x1, vertical depthwise (output {@code oH x W}), horizontal, 1x1. */
+    public static long cpMacs(long[] kernel, long[] inHw, long[] outHw, long r) {
+        long out = outHw[0] * outHw[1];
+        return kernel[1] * r * inHw[0] * inHw[1] + r * kernel[2] * outHw[0] * inHw[1] + r * kernel[3] * out
+                + kernel[0] * r * out;
+    }
+
+    /** MACs per sample of a separable factorized conv: kH x 1 to K channels (output {@code oH x W}), 1 x kW. */
+    public static long separableMacs(long[] kernel, long[] inHw, long[] outHw, long k) {
+        return k * kernel[1] * kernel[2] * outHw[0] * inHw[1] + kernel[0] * k * kernel[3] * outHw[0] * outHw[1];
+    }
+
+    /**
+     * {@code graph} with conv {@code node} replaced by its CP factors: 1x1 {@code name.in} (in to R), depthwise
+     * {@code name.v} (kH x 1), depthwise {@code name.h} (1 x kW), 1x1 {@code name.out} (R to out, the bias).
+     *
+     * @param uIn  {@code [in, R]}
+     * @param ky   {@code [kH, R]}
+     * @param kx   {@code [kW, R]}
+     * @param uOut {@code [out, R]}
+     */
+    public static ModelGraph applyCp(ModelGraph graph, String node, INDArray uIn, INDArray ky, INDArray kx,
+                                     INDArray uOut) {
+        Node n = find(graph, node);
+        long[] k = weight(graph, n).shape();
+        long r = uIn.size(1);
+        if (uIn.rank() != 2 || ky.rank() != 2 || kx.rank() != 2 || uOut.rank() != 2 || uIn.size(0) != k[1]
+                || ky.size(0) != k[2] || kx.size(0) != k[3] || uOut.size(0) != k[0] || ky.size(1) != r
+                || kx.size(1) != r || uOut.size(1) != r) {
+            throw new IllegalArgumentException("layer '" + node + "' has a kernel " + Arrays.toString(k)
+                    + "; CP factors " + Arrays.toString(uIn.shape()) + ", " + Arrays.toString(ky.shape()) + ", "
+                    + Arrays.toString(kx.shape()) + ", " + Arrays.toString(uOut.shape()) + " are not [" + k[1]
+                    + ", R], [" + k[2] + ", R], [" + k[3] + ", R], [" + k[0] + ", R]");
+        }
+        if (n.intsAttr("kernel_shape", null) == null) {
+            n = withKernelShape(n, k);
+        }
+        Map<String, Object> v = axis(n, 0);
+        v.put("group", r);
+        Map<String, Object> h = axis(n, 1);
+        h.put("group", r);
+        return replace(graph, n, List.of(
+                new Step("in", uIn.castTo(DataType.FLOAT).transpose().dup('c').reshape('c', r, k[1], 1, 1),
+                        pointwise()),
+                new Step("v", ky.castTo(DataType.FLOAT).transpose().dup('c').reshape('c', r, 1, k[2], 1), v),
+                new Step("h", kx.castTo(DataType.FLOAT).transpose().dup('c').reshape('c', r, 1, 1, k[3]), h),
+                new Step("out", uOut.castTo(DataType.FLOAT).dup('c').reshape('c', k[0], r, 1, 1), pointwise())));
+    }
+
+    /**
+     * {@code graph} with conv {@code node} replaced by a vertical conv {@code name.v} (weight {@code [K, in, kH, 1]})
+     * and a horizontal conv {@code name.h} (weight {@code [out, K, 1, kW]}, the bias).
+     */
+    public static ModelGraph applySeparable(ModelGraph graph, String node, INDArray v, INDArray h) {
+        Node n = find(graph, node);
+        long[] k = weight(graph, n).shape();
+        if (v.rank() != 4 || h.rank() != 4 || v.size(1) != k[1] || v.size(2) != k[2] || v.size(3) != 1
+                || h.size(0) != k[0] || h.size(1) != v.size(0) || h.size(2) != 1 || h.size(3) != k[3]) {
+            throw new IllegalArgumentException("layer '" + node + "' has a kernel " + Arrays.toString(k)
+                    + "; separable factors " + Arrays.toString(v.shape()) + " and " + Arrays.toString(h.shape())
+                    + " are not [K, " + k[1] + ", " + k[2] + ", 1] and [" + k[0] + ", K, 1, " + k[3] + "]");
+        }
+        Node m = n.intsAttr("kernel_shape", null) == null ? withKernelShape(n, k) : n;
+        return replace(graph, n, List.of(
+                new Step("v", v.castTo(DataType.FLOAT).dup('c'), axis(m, 0)),
+                new Step("h", h.castTo(DataType.FLOAT).dup('c'), axis(m, 1))));
+    }
+
+    /** {@code n} with {@code kernel_shape} written out from its kernel (ONNX lets a Conv leave it to the weight). */
+    static Node withKernelShape(Node n, long[] kernel) {
+        Map<String, Object> a = new HashMap<>(n.attributes());
+        a.put("kernel_shape", new long[] {kernel[2], kernel[3]});
+        return new Node(n.name(), n.opType(), n.inputs(), n.outputs(), a);
+    }
+
+    /**
+     * The attributes of a conv over one spatial axis of {@code n} (0 vertical, 1 horizontal): its kernel extent,
+     * stride, dilation and two pads on that axis, 1 / 0 on the other.
+     */
+    static Map<String, Object> axis(Node n, int a) {
+        String autoPad = n.attributes().containsKey("auto_pad") ? n.attributes().get("auto_pad").toString() : "NOTSET";
+        if (!autoPad.equals("NOTSET")) {
+            throw new IllegalArgumentException("layer '" + n.name() + "' has auto_pad " + autoPad
+                    + "; only explicit pads are split into vertical and horizontal convs");
+        }
+        long[] kernel = n.intsAttr("kernel_shape", null);
+        if (kernel == null) {
+            throw new IllegalArgumentException("layer '" + n.name() + "' has no kernel_shape");
+        }
+        long[] strides = n.intsAttr("strides", new long[] {1, 1});
+        long[] dilations = n.intsAttr("dilations", new long[] {1, 1});
+        long[] pads = n.intsAttr("pads", new long[] {0, 0, 0, 0});
+        Map<String, Object> m = new HashMap<>();
+        m.put("kernel_shape", a == 0 ? new long[] {kernel[0], 1} : new long[] {1, kernel[1]});
+        m.put("strides", a == 0 ? new long[] {strides[0], 1} : new long[] {1, strides[1]});
+        m.put("dilations", a == 0 ? new long[] {dilations[0], 1} : new long[] {1, dilations[1]});
+        m.put("pads", a == 0 ? new long[] {pads[0], 0, pads[2], 0} : new long[] {0, pads[1], 0, pads[3]});
+        return m;
     }
 
     /** One convolution of a replacement chain: the name suffix, its weight and its attributes. */

@@ -59,6 +59,39 @@ class ConvFactorizationTest {
         return w;
     }
 
+    /** {@code W[o, i, y, x] = sum_r U_out[o, r] U_in[i, r] K_y[y, r] K_x[x, r]}, slice by slice. */
+    static INDArray cpProduct(INDArray uIn, INDArray ky, INDArray kx, INDArray uOut) {
+        INDArray w = Nd4j.zeros(DataType.FLOAT, uOut.size(0), uIn.size(0), ky.size(0), kx.size(0));
+        for (int y = 0; y < ky.size(0); y++) { // a fixture: kH * kW small gemms
+            for (int x = 0; x < kx.size(0); x++) {
+                INDArray scale = ky.getRow(y).mul(kx.getRow(x)).reshape(1, uIn.size(1));
+                w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(y), org.nd4j.linalg.indexing.NDArrayIndex.point(x))
+                        .assign(uOut.mulRowVector(scale).mmul(uIn.transpose()));
+            }
+        }
+        return w;
+    }
+
+    /** {@code W[o, i, y, x] = sum_k H[o, k, 0, x] V[k, i, y, 0]}, slice by slice. */
+    static INDArray separableProduct(INDArray v, INDArray h) {
+        long kh = v.size(2);
+        long kw = h.size(3);
+        INDArray w = Nd4j.zeros(DataType.FLOAT, h.size(0), v.size(1), kh, kw);
+        for (int y = 0; y < kh; y++) { // a fixture: kH * kW small gemms
+            for (int x = 0; x < kw; x++) {
+                INDArray hx = h.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(x));
+                INDArray vy = v.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(y), org.nd4j.linalg.indexing.NDArrayIndex.point(0));
+                w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(y), org.nd4j.linalg.indexing.NDArrayIndex.point(x))
+                        .assign(hx.mmul(vy));
+            }
+        }
+        return w;
+    }
+
     private INDArray ort(ModelGraph g, INDArray x, String file) {
         Path p = dir.resolve(file);
         new OnnxExporter().write(g, p);
@@ -139,6 +172,56 @@ class ConvFactorizationTest {
         ModelGraph p = g.toBuilder().initializer("w", product(uIn, core, uOut)).build();
         assertArrayEquals(ShapeInference.infer(p).get("y"), ShapeInference.infer(f).get("y"));
         INDArray x = randn(rng, 3, 6, 11, 11);
+        assertClose(ort(p, x, "p.onnx"), ort(f, x, "f.onnx"));
+    }
+
+    /** A strided, asymmetrically padded, dilated 3x2 conv with a bias, for the CP and separable chains. */
+    private static ModelGraph oddConv(INDArray w, INDArray b) {
+        return ModelGraph.builder("conv")
+                .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 6, 11, 12}))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 8, -1, -1}))
+                .initializer("w", w).initializer("b", b)
+                .node(new Node("conv", "Conv", List.of("x", "w", "b"), List.of("y"), Map.of(
+                        "kernel_shape", new long[] {3, 2}, "strides", new long[] {2, 3},
+                        "pads", new long[] {1, 2, 0, 1}, "dilations", new long[] {2, 1})))
+                .build();
+    }
+
+    @Test
+    void theCpChainOfFourConvsEqualsItsProduct() {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(29);
+        ModelGraph g = oddConv(randn(rng, 8, 6, 3, 2), randn(rng, 8));
+        INDArray uIn = randn(rng, 6, 5);
+        INDArray ky = randn(rng, 3, 5);
+        INDArray kx = randn(rng, 2, 5);
+        INDArray uOut = randn(rng, 8, 5);
+        ModelGraph f = ConvFactorization.applyCp(g, "conv", uIn, ky, kx, uOut);
+        assertEquals(List.of("conv.in", "conv.v", "conv.h", "conv.out"), f.nodes().stream().map(Node::name).toList());
+        assertEquals(5L, f.nodes().get(1).intAttr("group", 1), "depthwise");
+        ModelGraph p = g.toBuilder().initializer("w", cpProduct(uIn, ky, kx, uOut)).build();
+        long[] out = ShapeInference.infer(p).get("y");
+        assertArrayEquals(out, ShapeInference.infer(f).get("y"));
+        Map<String, Long> macs = new HashMap<>();
+        LayerCost.of(f).forEach(c -> macs.put(c.node(), c.macs()));
+        assertEquals(ConvFactorization.cpMacs(new long[] {8, 6, 3, 2}, new long[] {11, 12}, new long[] {out[2], out[3]},
+                5), LayerCost.total(f), "the cost model agrees with the MAC table");
+        INDArray x = randn(rng, 3, 6, 11, 12);
+        assertClose(ort(p, x, "p.onnx"), ort(f, x, "f.onnx"));
+    }
+
+    @Test
+    void theSeparableChainEqualsItsProduct() {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(31);
+        ModelGraph g = oddConv(randn(rng, 8, 6, 3, 2), randn(rng, 8));
+        INDArray v = randn(rng, 4, 6, 3, 1);
+        INDArray h = randn(rng, 8, 4, 1, 2);
+        ModelGraph f = ConvFactorization.applySeparable(g, "conv", v, h);
+        assertEquals(List.of("conv.v", "conv.h"), f.nodes().stream().map(Node::name).toList());
+        ModelGraph p = g.toBuilder().initializer("w", separableProduct(v, h)).build();
+        long[] out = ShapeInference.infer(p).get("y");
+        assertEquals(ConvFactorization.separableMacs(new long[] {8, 6, 3, 2}, new long[] {11, 12},
+                new long[] {out[2], out[3]}, 4), LayerCost.total(f), "the cost model agrees with the MAC table");
+        INDArray x = randn(rng, 3, 6, 11, 12);
         assertClose(ort(p, x, "p.onnx"), ort(f, x, "f.onnx"));
     }
 

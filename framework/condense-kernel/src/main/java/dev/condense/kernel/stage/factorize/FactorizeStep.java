@@ -24,8 +24,9 @@ import java.util.Map;
 
 /**
  * A planned {@code factorize} stage: each selected layer of the kind the decomposition's layout takes (Gemm/MatMul
- * for {@link Factorization#GEMM_UV}, seen as {@code [out, in]}; 2-d Conv of group 1 for
- * {@link Factorization#CONV_TUCKER2}) is decomposed by the {@link Decomposition} extension and the node replaced by
+ * for {@link Factorization#GEMM_UV}, seen as {@code [out, in]}; 2-d Conv of group 1 for the conv layouts
+ * {@link Factorization#CONV_TUCKER2}, {@link Factorization#CONV_CP} and {@link Factorization#CONV_SEPARABLE}) is
+ * decomposed by the {@link Decomposition} extension and the node replaced by
  * its factors ({@link Candidate#apply}) when that lowers its MACs per sample; otherwise, or when the weight carries a
  * pruning mask (its factors would be dense), the layer stays and the report says why. With {@code target-macs} the
  * ranks come from a whole-model MAC budget ({@link MacBudget}) through {@link Decomposition#withRanks}.
@@ -178,7 +179,7 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
      * the conv layouts), with float weights of their own; located errors for unmatched patterns or none left.
      */
     List<WeightedLayer> layers(ModelGraph graph) {
-        boolean conv = !decomposition.layout().equals(Factorization.GEMM_UV);
+        boolean conv = Candidate.conv(decomposition.layout());
         List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
                 .filter(l -> conv ? l.kind() == WeightedLayer.Kind.CONV && l.node().intAttr("group", 1) == 1
                         && graph.initializers().get(l.source()).rank() == 4
