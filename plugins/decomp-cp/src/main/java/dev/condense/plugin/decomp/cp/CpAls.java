@@ -4,6 +4,7 @@ import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * CP decomposition of a 4-way tensor by alternating least squares (Carroll and Chang 1970, Harshman 1970; Kolda and
@@ -15,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * unfolding {@code W_(m)}, the Khatri-Rao product {@code KR_m} of the other factors (in the unfolding's order) and
  * {@code G_m} the elementwise product of their Gram matrices; then the columns of A_m are normalized and their norms
  * kept as lambda. Unfoldings, Khatri-Rao products (repeat/tile then multiply), Gram matrices and MTTKRP are ND4J array
- * operations and gemms; the R x R symmetric positive definite solve is LAPACK's {@code dposv} in double.
+ * operations and gemms; the R x R solve is a pseudo-inverse from LAPACK's {@code dsyevd} in double.
  */
 final class CpAls {
     private CpAls() {
@@ -86,22 +87,27 @@ final class CpAls {
         return new Result(f, lambda);
     }
 
-    /** {@code B G^-1} for a symmetric positive (semi)definite {@code G [R, R]}: LAPACK dposv, with a tiny ridge. */
+    /**
+     * {@code B G^+} for a symmetric positive semidefinite {@code G [R, R]}: the pseudo-inverse from LAPACK's
+     * {@code dsyevd} in double, eigenvalues below 1e-12 of the largest dropped, so collinear columns (a degenerate
+     * CP step) give the least-norm update instead of a failure.
+     */
     static INDArray solve(INDArray gram, INDArray b) {
         int r = (int) gram.size(0);
-        int rows = (int) b.size(0);
-        double ridge = 1e-12 * Math.max(Nd4j.diag(gram).meanNumber().doubleValue(),
-                Double.MIN_NORMAL);
-        double[] g = gram.add(Nd4j.eye(r).castTo(DataType.DOUBLE).muli(ridge)).dup('c').data().asDouble();
-        // G X^T = B^T, row-major: X^T is [R, rows]
-        double[] rhs = b.castTo(DataType.DOUBLE).transpose().dup('c').data().asDouble();
-        int info = openblas.LAPACKE_dposv(openblas.LAPACK_ROW_MAJOR, (byte) 'U', r, rows, g, r, rhs, rows);
+        double[] g = gram.dup('c').data().asDouble();
+        double[] w = new double[r];
+        int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', r, g, r, w);
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_dposv of the " + r + " x " + r + " CP normal equations failed"
-                    + " with info " + info + (info > 0 ? " (not positive definite: the rank is too high for this"
-                    + " kernel)" : ""));
+            throw new IllegalStateException("LAPACKE_dsyevd of the " + r + " x " + r + " CP normal equations failed"
+                    + " with info " + info);
         }
-        return Nd4j.create(rhs, new long[] {r, rows}, 'c').transpose().castTo(DataType.FLOAT).dup('c');
+        INDArray values = Nd4j.createFromArray(w);
+        double cutoff = 1e-12 * Math.max(values.maxNumber().doubleValue(), Double.MIN_NORMAL);
+        INDArray keep = values.gt(cutoff).castTo(DataType.DOUBLE);
+        INDArray inverse = keep.div(Transforms.max(values, cutoff, true)); // 1 / lambda where kept, else 0
+        INDArray v = Nd4j.create(g, new long[] {r, r}, 'c'); // eigenvectors in the columns
+        INDArray pinv = v.mulRowVector(inverse.reshape(1, r)).mmul(v.transpose());
+        return b.castTo(DataType.DOUBLE).mmul(pinv).castTo(DataType.FLOAT).dup('c');
     }
 
     /** {@code sum_r lambda_r a_r (x) b_r (x) c_r (x) d_r} as a c-ordered tensor. */
