@@ -32,10 +32,10 @@ def tensors():
     core = rng.standard_normal((64, 64, 3, 3))
     a_out = rng.standard_normal((256, 64))
     a_in = rng.standard_normal((256, 64))
-    k = np.einsum("oa,abyx,ib->oiyx", a_out, core, a_in)
+    k = np.einsum("oa,abyx,ib->oiyx", a_out, core, a_in, optimize=True)
     k = k + 0.1 * np.linalg.norm(k) / np.sqrt(k.size) * rng.standard_normal(k.shape)
     factors = [rng.standard_normal((n, 32)) for n in (64, 64, 3, 3)]
-    c = np.einsum("or,ir,yr,xr->oiyx", *factors)
+    c = np.einsum("or,ir,yr,xr->oiyx", *factors, optimize=True)
     c = c + 0.1 * np.linalg.norm(c) / np.sqrt(c.size) * rng.standard_normal(c.shape)
     return svd, k.astype(np.float32), c.astype(np.float32)
 
@@ -55,26 +55,30 @@ def leading(a, r):
 
 def tucker2_ref(w, r1=64, r2=64, sweeps=10, tol=1e-7):
     o, i, kh, kw = w.shape
+    kk = kh * kw
     unfold_out = w.reshape(o, -1)
     unfold_in = w.transpose(1, 0, 2, 3).reshape(i, -1)
+
+    def project_in(u_in):  # W x_1 U_in^T unfolded along the output mode: [o, r1 kk]
+        return (u_in.T @ unfold_in).reshape(-1, o, kk).transpose(1, 0, 2).reshape(o, -1)
+
+    def project_out(u_out):  # W x_0 U_out^T unfolded along the input mode: [i, r2 kk]
+        return (u_out.T @ unfold_out).reshape(-1, i, kk).transpose(1, 0, 2).reshape(i, -1)
+
     u_in, u_out = leading(unfold_in, r1), leading(unfold_out, r2)
-
-    def core_norm(u_in, u_out):
-        return np.linalg.norm(np.einsum("oiyx,oa,ib->abyx", w, u_out, u_in))
-
-    prev = core_norm(u_in, u_out)
+    prev = np.linalg.norm(u_in.T @ project_out(u_out))
     for _ in range(sweeps):
-        y = np.einsum("oiyx,ib->obyx", w, u_in).reshape(o, -1)
-        u_out = leading(y, r2)
-        z = np.einsum("oiyx,oa->iayx", w, u_out).reshape(i, -1)
+        u_out = leading(project_in(u_in), r2)
+        z = project_out(u_out)
         u_in = leading(z, r1)
         norm = np.linalg.norm(u_in.T @ z)
         done = abs(norm - prev) <= tol * norm
         prev = norm
         if done:
             break
-    core = np.einsum("oiyx,oa,ib->abyx", w, u_out, u_in)
-    return np.einsum("abyx,oa,ib->oiyx", core, u_out, u_in)
+    core = (u_in.T @ project_out(u_out)).reshape(r1, r2, kh, kw).transpose(1, 0, 2, 3)
+    t = (u_out @ core.reshape(r2, -1)).reshape(o, r1, kk).transpose(1, 0, 2).reshape(r1, -1)
+    return (u_in @ t).reshape(i, o, kh, kw).transpose(1, 0, 2, 3)
 
 
 def khatri_rao(a, b):
@@ -94,7 +98,7 @@ def cp_als_ref(w, r=32, sweeps=50, seed=0):
             for x in others:
                 gram *= x.T @ x
             f[m] = np.linalg.solve(gram.T, (unf[m] @ kr).T).T
-    return np.einsum("or,ir,yr,xr->oiyx", *f)
+    return np.einsum("or,ir,yr,xr->oiyx", *f, optimize=True)
 
 
 def timed(fn, x):

@@ -16,7 +16,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * unfolding {@code W_(m)}, the Khatri-Rao product {@code KR_m} of the other factors (in the unfolding's order) and
  * {@code G_m} the elementwise product of their Gram matrices; then the columns of A_m are normalized and their norms
  * kept as lambda. Unfoldings, Khatri-Rao products (repeat/tile then multiply), Gram matrices and MTTKRP are ND4J array
- * operations and gemms; the R x R solve is a pseudo-inverse from LAPACK's {@code dsyevd} in double.
+ * operations and gemms; the R x R solve is a pseudo-inverse from LAPACK's {@code ssyevd}.
  */
 final class CpAls {
     private CpAls() {
@@ -70,11 +70,11 @@ final class CpAls {
         for (int s = 0; s < sweeps; s++) {
             for (int m = 0; m < n; m++) {
                 INDArray kr = null;
-                INDArray gram = Nd4j.ones(DataType.DOUBLE, r, r);
+                INDArray gram = Nd4j.ones(DataType.FLOAT, r, r);
                 for (int j = 0; j < n; j++) { // the other modes, in order (3 of them)
                     if (j != m) {
                         kr = kr == null ? f[j] : khatriRao(kr, f[j]);
-                        gram.muli(f[j].transpose().mmul(f[j]).castTo(DataType.DOUBLE));
+                        gram.muli(f[j].transpose().mmul(f[j]));
                     }
                 }
                 INDArray mttkrp = unfolded[m].mmul(kr); // [n_m, R]
@@ -89,25 +89,27 @@ final class CpAls {
 
     /**
      * {@code B G^+} for a symmetric positive semidefinite {@code G [R, R]}: the pseudo-inverse from LAPACK's
-     * {@code dsyevd} in double, eigenvalues below 1e-12 of the largest dropped, so collinear columns (a degenerate
-     * CP step) give the least-norm update instead of a failure.
+     * {@code ssyevd}, eigenvalues below 1e-6 of the largest dropped, so collinear columns (a degenerate CP step) give
+     * the least-norm update instead of a failure. Single precision on purpose: ND4J's OpenBLAS 0.3.19 with
+     * {@code OPENBLAS_CORETYPE=SkylakeX} returns wrong double-precision eigenvectors from about R = 96 up (see
+     * decomp-tucker2's LeadingSubspace).
      */
     static INDArray solve(INDArray gram, INDArray b) {
         int r = (int) gram.size(0);
-        double[] g = gram.dup('c').data().asDouble();
-        double[] w = new double[r];
-        int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', r, g, r, w);
+        float[] g = gram.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[] w = new float[r];
+        int info = openblas.LAPACKE_ssyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', r, g, r, w);
         if (info != 0) {
-            throw new IllegalStateException("LAPACKE_dsyevd of the " + r + " x " + r + " CP normal equations failed"
+            throw new IllegalStateException("LAPACKE_ssyevd of the " + r + " x " + r + " CP normal equations failed"
                     + " with info " + info);
         }
         INDArray values = Nd4j.createFromArray(w);
-        double cutoff = 1e-12 * Math.max(values.maxNumber().doubleValue(), Double.MIN_NORMAL);
-        INDArray keep = values.gt(cutoff).castTo(DataType.DOUBLE);
+        double cutoff = 1e-6 * Math.max(values.maxNumber().doubleValue(), Float.MIN_NORMAL);
+        INDArray keep = values.gt(cutoff).castTo(DataType.FLOAT);
         INDArray inverse = keep.div(Transforms.max(values, cutoff, true)); // 1 / lambda where kept, else 0
         INDArray v = Nd4j.create(g, new long[] {r, r}, 'c'); // eigenvectors in the columns
         INDArray pinv = v.mulRowVector(inverse.reshape(1, r)).mmul(v.transpose());
-        return b.castTo(DataType.DOUBLE).mmul(pinv).castTo(DataType.FLOAT).dup('c');
+        return b.castTo(DataType.FLOAT).mmul(pinv).dup('c');
     }
 
     /** {@code sum_r lambda_r a_r (x) b_r (x) c_r (x) d_r} as a c-ordered tensor. */
