@@ -55,7 +55,7 @@ class FactorizeRunTest {
         assertEquals(32L * (300 + 100), first.get("layers").get(1).get("macs_after").asLong());
         JsonNode skip = report.get("stages").get(1);
         assertEquals(0, skip.get("factorized").asInt());
-        assertTrue(skip.get("layers").get(0).get("skipped").asText().contains("1100 MACs per row, not fewer than 1000"),
+        assertTrue(skip.get("layers").get(0).get("skipped").asText().contains("1100 MACs per sample, not fewer than 1000"),
                 skip.toString());
 
         ModelGraph f = new OnnxImporter().read(out.resolve("model.onnx"));

@@ -31,4 +31,27 @@ public interface Decomposition<P extends Record> extends Extension<P> {
      * @return a new array with the original weight's shape
      */
     INDArray reconstruct(Factorization factorization);
+
+    /**
+     * The layout of every factorization this decomposition returns ({@link Factorization#layout()}), which tells the
+     * {@code factorize} stage the layers it may select and how it rewrites them: {@link Factorization#GEMM_UV} (the
+     * default) takes Gemm/MatMul weights {@code [out, in]}; {@link Factorization#CONV_TUCKER2},
+     * {@link Factorization#CONV_CP} and {@link Factorization#CONV_SEPARABLE} take Conv kernels {@code [out, in, kH, kW]}
+     * of group 1.
+     */
+    default String layout() {
+        return Factorization.GEMM_UV;
+    }
+
+    /**
+     * {@code params} with its rank rule replaced by these exact ranks, one per factorized mode in the layout's order
+     * ({@code [r]} for {@link Factorization#GEMM_UV}, {@link Factorization#CONV_CP} and
+     * {@link Factorization#CONV_SEPARABLE}, {@code [r1, r2]} for {@link Factorization#CONV_TUCKER2}); the
+     * {@code factorize} stage's MAC budget ({@code target-macs}) chooses the ranks this way.
+     *
+     * @throws UnsupportedOperationException when this decomposition does not take ranks from a budget (the default)
+     */
+    default P withRanks(P params, long[] ranks) {
+        throw new UnsupportedOperationException("decomposition '" + id() + "' takes no ranks from a MAC budget");
+    }
 }

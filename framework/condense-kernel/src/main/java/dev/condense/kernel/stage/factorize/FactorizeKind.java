@@ -1,5 +1,7 @@
 package dev.condense.kernel.stage.factorize;
 
+import static dev.condense.kernel.schema.SchemaNodes.NODES;
+import static dev.condense.kernel.schema.SchemaNodes.integer;
 import static dev.condense.kernel.schema.SchemaNodes.object;
 import static dev.condense.kernel.schema.SchemaNodes.props;
 import static dev.condense.kernel.schema.SchemaNodes.ref;
@@ -14,14 +16,16 @@ import dev.condense.kernel.stage.StageSpec;
 import java.util.List;
 
 /**
- * {@code factorize: {decomposition: {svd: {rank: 32}}, layers: {...}, overrides: {fc1.weight: {rank: 64}}}}:
- * low-rank factorization. Each selected
- * fully connected layer is split by the {@code Decomposition} extension into the factors of its layout and the node
- * is replaced by the factor layers; a layer whose MACs would not drop is left as it is and reported with the reason.
- * No bare form: the decomposition and its rank rule (rank or energy) are always written.
+ * {@code factorize: {decomposition: {svd: {rank: 32}}, layers: {...}, overrides: {fc1.weight: {rank: 64}}}} or
+ * {@code factorize: {decomposition: tucker2, target-macs: 0.4}}: low-rank factorization. Each selected layer of the
+ * kind the decomposition takes (Gemm/MatMul for svd, Conv for tucker2) is split by the {@code Decomposition}
+ * extension into the factors of its layout and the node is replaced by the factor layers; a layer whose MACs would
+ * not drop is left as it is and reported with the reason. {@code target-macs} (in (0, 1), not with overrides) chooses
+ * every layer's ranks for a whole-model MAC budget, multiples of {@code rank-multiple} (default 1). No bare form: the decomposition is always written.
  */
 public final class FactorizeKind implements StageKind {
-    private static final List<String> KEYS = List.of("decomposition", "layers", "overrides");
+    private static final List<String> KEYS = List.of("decomposition", "layers", "overrides", "target-macs",
+            "rank-multiple");
 
     @Override
     public String id() {
@@ -43,6 +47,15 @@ public final class FactorizeKind implements StageKind {
                 + " re:REGEX, e.g. {fc1.weight: {rank: 64}}; an entry replaces the stage's params");
         overrides.set("additionalProperties", object("the decomposition's params for these layers"));
         props(c).set("overrides", overrides);
+        ObjectNode target = NODES.objectNode().put("type", "number").put("description", "whole-model MAC budget: the"
+                + " factorized model's MACs per sample at most this share of the model's before the stage, every"
+                + " selected layer's ranks scaled alike; not with overrides");
+        target.put("exclusiveMinimum", 0);
+        target.put("exclusiveMaximum", 1);
+        props(c).set("target-macs", target);
+        ObjectNode multiple = integer(1, null).put("description", "with target-macs: every rank a multiple of this"
+                + " (or the layer's full rank), e.g. 8 or 16 for ONNX Runtime's blocked conv kernels; default 1");
+        props(c).set("rank-multiple", multiple);
         c.putArray("required").add("decomposition");
         defs.set("factorize-body", c);
         return ref("factorize-body");
@@ -54,6 +67,17 @@ public final class FactorizeKind implements StageKind {
         ExtensionRef decomposition = ExtensionRef.read(body.required("decomposition"), "a decomposition");
         LayerFilter layers = body.optional("layers").map(LayerFilter::read).orElse(LayerFilter.ALL);
         List<RankOverride> overrides = body.optional("overrides").map(RankOverride::read).orElse(List.of());
-        return new FactorizeStageSpec(decomposition, layers, overrides, at);
+        FactorizeStageSpec.TargetMacs target = body.optional("target-macs").map(n -> {
+            if (!overrides.isEmpty()) {
+                throw n.fail("target-macs chooses every layer's ranks; it does not combine with overrides");
+            }
+            int multiple = body.optional("rank-multiple").map(m -> m.asInt(1, 4096)).orElse(1);
+            return n.construct(() -> new FactorizeStageSpec.TargetMacs(n.asDouble(), multiple, n.location()));
+        }).orElse(null);
+        if (target == null && body.optional("rank-multiple").isPresent()) {
+            throw body.required("rank-multiple").fail("rank-multiple rounds the ranks of target-macs; give"
+                    + " target-macs too");
+        }
+        return new FactorizeStageSpec(decomposition, layers, overrides, target, at);
     }
 }

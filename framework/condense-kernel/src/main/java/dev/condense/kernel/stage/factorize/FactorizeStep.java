@@ -5,7 +5,8 @@ import dev.condense.api.decomp.Factorization;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
-import dev.condense.engine.rewrite.GemmFactorization;
+import dev.condense.engine.graph.ShapeInference;
+import dev.condense.engine.stats.LayerCost;
 import dev.condense.engine.text.Quote;
 import dev.condense.kernel.plugin.PluginCallException;
 import dev.condense.kernel.plugin.PluginCalls;
@@ -22,16 +23,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A planned {@code factorize} stage: each selected Gemm/MatMul layer's weight, seen as {@code [out, in]}
- * ({@link GemmFactorization#weight}), is decomposed by the {@link Decomposition} extension into the
- * {@link Factorization#GEMM_UV} factors and the node replaced by two ({@link GemmFactorization#apply}) when that
- * lowers its MACs, {@code r * (in + out) < out * in}; otherwise, or when the weight carries a pruning mask (its
- * factors would be dense), the layer stays and the report says why.
+ * A planned {@code factorize} stage: each selected layer of the kind the decomposition's layout takes (Gemm/MatMul
+ * for {@link Factorization#GEMM_UV}, seen as {@code [out, in]}; 2-d Conv of group 1 for the conv layouts
+ * {@link Factorization#CONV_TUCKER2}, {@link Factorization#CONV_CP} and {@link Factorization#CONV_SEPARABLE}) is
+ * decomposed by the {@link Decomposition} extension and the node replaced by
+ * its factors ({@link Candidate#apply}) when that lowers its MACs per sample; otherwise, or when the weight carries a
+ * pruning mask (its factors would be dense), the layer stays and the report says why. With {@code target-macs} the
+ * ranks come from a whole-model MAC budget ({@link MacBudget}) through {@link Decomposition#withRanks}.
  *
- * <p>Preview decomposes the weights it sees, so with a rank rule the predicted graph has the run's names and
- * shapes; with an energy rule the rank comes from the weights before any earlier training and the run may choose
- * another. Bad input (a decomposition refusing its params on a layer, such as a rank above the layer's full rank; a
- * pattern matching no layer; no factorizable layer) is a located error from the preview, before any work.
+ * <p>Preview decomposes the weights it sees, so with explicit ranks or a budget the predicted graph has the run's
+ * names and shapes; with an energy or VBMF rule the ranks come from the weights before any earlier training and the
+ * run may choose others. Bad input (a decomposition refusing its params on a layer, such as a rank above the layer's
+ * full rank; a pattern matching no layer; no factorizable layer; a budget out of reach) is a located error from the
+ * preview, before any work.
  */
 public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposition, Record params,
                             List<RankOverride.Bound> overrides) implements PlannedStage {
@@ -61,7 +65,9 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         Outcome o = factorize(graph);
         List<String> lines = new ArrayList<>();
         lines.add("factorize: " + o.factorized() + " of " + o.rows().size() + " layer"
-                + (o.rows().size() == 1 ? "" : "s") + " by " + decomposition.id());
+                + (o.rows().size() == 1 ? "" : "s") + " by " + decomposition.id() + (spec.targetMacs() == null ? ""
+                : String.format(", model MACs %d -> %d (%.3f, target %s)", o.modelBefore(), o.modelAfter(),
+                (double) o.modelAfter() / o.modelBefore(), spec.targetMacs().share())));
         for (LayerRow r : o.rows()) {
             lines.add("  " + r.describe());
         }
@@ -77,41 +83,66 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         run.context().report("factorized", o.factorized());
         run.context().report("macs_before", o.rows().stream().mapToLong(LayerRow::macsBefore).sum());
         run.context().report("macs_after", o.rows().stream().mapToLong(LayerRow::macsAfter).sum());
+        run.context().report("model_macs_before", o.modelBefore());
+        run.context().report("model_macs_after", o.modelAfter());
+        if (spec.targetMacs() != null) {
+            run.context().report("target_macs", spec.targetMacs().share());
+        }
         return o.graph();
     }
 
     /** The graph with every worthwhile layer factorized, and a row per selected layer. */
     Outcome factorize(ModelGraph graph) {
+        String layout = decomposition.layout();
+        Map<String, long[]> shapes = ShapeInference.infer(graph);
+        List<Candidate> candidates = layers(graph).stream().map(l -> Candidate.of(graph, l, layout, shapes)).toList();
+        long modelBefore = LayerCost.total(graph);
+        Map<String, long[]> budget = spec.targetMacs() == null ? Map.of() : MacBudget.ranks(candidates.stream()
+                .filter(c -> !graph.masks().containsKey(c.layer().source())).toList(), modelBefore,
+                spec.targetMacs().share(), spec.targetMacs().multiple(), spec.targetMacs().location());
         ModelGraph g = graph;
         List<LayerRow> rows = new ArrayList<>();
-        for (WeightedLayer l : layers(graph)) {
-            var w = GemmFactorization.weight(graph, l.node());
-            long out = w.size(0);
-            long in = w.size(1);
+        for (Candidate c : candidates) {
+            WeightedLayer l = c.layer();
+            long before = c.before();
             if (graph.masks().containsKey(l.source())) {
-                rows.add(new LayerRow(l.node().name(), l.source(), out, in, Math.min(out, in), out * in, out * in,
+                rows.add(new LayerRow(l, c.shape(), c.full(), before, before,
                         "a pruned (masked) weight: its factors would be dense and drop the mask"));
                 continue;
             }
-            Factorization f = decompose(l, w, paramsFor(l));
-            if (!f.layout().equals(Factorization.GEMM_UV) || f.factors().size() != 2) {
+            Record p = budget.isEmpty() ? paramsFor(l) : withRanks(paramsFor(l), budget.get(l.node().name()));
+            Factorization f = decompose(l, c.weight(), p);
+            if (!f.layout().equals(layout) || f.factors().size() != c.factorCount()) {
                 throw new RecipeException(spec.decomposition().location(), "decomposition "
-                        + Quote.single(decomposition.id()) + " gave layout " + Quote.single(f.layout())
-                        + " for " + Quote.single(l.source()) + "; a Gemm/MatMul layer takes "
-                        + Factorization.GEMM_UV);
+                        + Quote.single(decomposition.id()) + " gave layout " + Quote.single(f.layout()) + " with "
+                        + f.factors().size() + " factors for " + Quote.single(l.source()) + "; it declares " + layout);
             }
-            long r = f.factors().get(0).size(0);
-            long before = out * in;
-            long after = GemmFactorization.macsAfter(out, in, r);
+            long[] ranks = c.ranks(f);
+            long after = c.after(ranks);
             if (after >= before) {
-                rows.add(new LayerRow(l.node().name(), l.source(), out, in, r, before, before,
-                        "rank " + r + " would need " + after + " MACs per row, not fewer than " + before));
+                rows.add(new LayerRow(l, c.shape(), ranks, before, before, (ranks.length == 1 ? "rank " : "ranks ")
+                        + LayerRow.join(ranks) + " would need " + after + " MACs per sample, not fewer than " + before));
                 continue;
             }
-            g = GemmFactorization.apply(g, l.node().name(), f.factors().get(0), f.factors().get(1));
-            rows.add(new LayerRow(l.node().name(), l.source(), out, in, r, before, after, null));
+            g = c.apply(g, f);
+            rows.add(new LayerRow(l, c.shape(), ranks, before, after, null));
         }
-        return new Outcome(g, rows);
+        return new Outcome(g, rows, modelBefore, LayerCost.total(g));
+    }
+
+    /** The params of the budget's ranks; a decomposition that takes none is a located error at target-macs. */
+    @SuppressWarnings("unchecked")
+    private <P extends Record> Record withRanks(Record p, long[] ranks) {
+        try {
+            return PluginCalls.in(decomposition, () -> ((Decomposition<P>) decomposition).withRanks((P) p, ranks));
+        } catch (UnsupportedOperationException e) {
+            throw new RecipeException(spec.targetMacs().location(), e.getMessage(), e);
+        } catch (PluginCallException e) {
+            if (e.getCause() instanceof UnsupportedOperationException u) {
+                throw new RecipeException(spec.targetMacs().location(), u.getMessage(), u);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -143,10 +174,16 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         return ((Decomposition<P>) decomposition).decompose(w, (P) p);
     }
 
-    /** The selected Gemm/MatMul layers with float weights; located errors for unmatched patterns or none left. */
+    /**
+     * The selected layers the decomposition's layout takes (Gemm/MatMul for {@code gemm-uv}, 2-d Conv of group 1 for
+     * the conv layouts), with float weights of their own; located errors for unmatched patterns or none left.
+     */
     List<WeightedLayer> layers(ModelGraph graph) {
+        boolean conv = Candidate.conv(decomposition.layout());
         List<WeightedLayer> all = WeightedLayers.stored(graph).stream()
-                .filter(l -> l.kind() == WeightedLayer.Kind.GEMM || l.kind() == WeightedLayer.Kind.MATMUL)
+                .filter(l -> conv ? l.kind() == WeightedLayer.Kind.CONV && l.node().intAttr("group", 1) == 1
+                        && graph.initializers().get(l.source()).rank() == 4
+                        : l.kind() == WeightedLayer.Kind.GEMM || l.kind() == WeightedLayer.Kind.MATMUL)
                 .filter(l -> graph.consumers(l.source()).size() == 1)
                 .toList();
         List<String> names = all.stream().map(WeightedLayer::source).distinct().toList();
@@ -157,8 +194,9 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         }
         List<WeightedLayer> chosen = all.stream().filter(l -> spec.layers().test(l.source())).toList();
         if (chosen.isEmpty()) {
-            throw new RecipeException(spec.location(), "factorize: no float Gemm or MatMul layer with its own"
-                    + " weight to factorize" + (names.isEmpty() ? " in the model" : " after the layers filter"));
+            throw new RecipeException(spec.location(), "factorize: no float " + (conv ? "Conv (2-d, group 1)"
+                    : "Gemm or MatMul") + " layer with its own weight for " + Quote.single(decomposition.id())
+                    + " to factorize" + (names.isEmpty() ? " in the model" : " after the layers filter"));
         }
         for (RankOverride.Bound o : overrides) {
             if (chosen.stream().noneMatch(l -> o.pattern().matches(l.source())
@@ -185,6 +223,10 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         if (!layers.isEmpty()) {
             body.put("layers", layers);
         }
+        if (spec.targetMacs() != null) {
+            body.put("target-macs", spec.targetMacs().share());
+            body.put("rank-multiple", spec.targetMacs().multiple());
+        }
         if (!overrides.isEmpty()) {
             Map<String, Object> byLayer = new LinkedHashMap<>();
             overrides.forEach(o -> byLayer.put(o.pattern().pattern(), ResolvedBodies.recordToMap(o.params())));
@@ -193,35 +235,10 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         return body;
     }
 
-    /** The factorized graph and one row per selected layer. */
-    record Outcome(ModelGraph graph, List<LayerRow> rows) {
+    /** The factorized graph, one row per selected layer, and the model's MACs per sample before and after. */
+    record Outcome(ModelGraph graph, List<LayerRow> rows, long modelBefore, long modelAfter) {
         long factorized() {
             return rows.stream().filter(r -> r.skipped() == null).count();
-        }
-    }
-
-    /**
-     * One selected layer.
-     *
-     * @param macsBefore MACs per row of the layer, {@code out * in}
-     * @param macsAfter  MACs per row of its factors, or {@code macsBefore} when skipped
-     * @param skipped    why it was left as it is, or null
-     */
-    record LayerRow(String node, String weight, long out, long in, long rank, long macsBefore, long macsAfter,
-                    String skipped) {
-
-        String describe() {
-            return Quote.single(weight) + " [" + out + ", " + in + "] rank " + rank + ": " + (skipped == null
-                    ? "MACs " + macsBefore + " -> " + macsAfter : "skipped, " + skipped);
-        }
-
-        Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>(ResolvedBodies.ordered("layer", weight, "node", node,
-                    "shape", List.of(out, in), "rank", rank, "macs_before", macsBefore, "macs_after", macsAfter));
-            if (skipped != null) {
-                m.put("skipped", skipped);
-            }
-            return m;
         }
     }
 }

@@ -126,7 +126,7 @@ class FactorizeStageTest {
         assertEquals("factorize: 2 of 3 layers by test-svd", p.lines().get(0));
         assertEquals("  'fc1.weight' [300, 784] rank 10: MACs 235200 -> 10840", p.lines().get(1));
         assertEquals("  'fc2.weight' [100, 300] rank 10: MACs 30000 -> 4000", p.lines().get(2));
-        assertEquals("  'fc3.weight' [10, 100] rank 10: skipped, rank 10 would need 1100 MACs per row, not fewer"
+        assertEquals("  'fc3.weight' [10, 100] rank 10: skipped, rank 10 would need 1100 MACs per sample, not fewer"
                 + " than 1000", p.lines().get(3));
         ModelGraph g = p.graph();
         assertEquals(List.of(10L, 784L), List.of(g.initializers().get("fc1.v.weight").shape()[0],
@@ -135,7 +135,7 @@ class FactorizeStageTest {
         assertFalse(g.initializers().containsKey("fc1.weight"));
 
         FactorizeStep.Outcome o = step.factorize(planted());
-        FactorizeStep.LayerRow fc3 = o.rows().get(2);
+        LayerRow fc3 = o.rows().get(2);
         assertEquals(1000, fc3.macsAfter());
         Map<String, Object> row = fc3.toMap();
         assertTrue(row.containsKey("skipped"), row.toString());

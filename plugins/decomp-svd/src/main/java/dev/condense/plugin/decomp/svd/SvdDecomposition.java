@@ -61,6 +61,15 @@ public final class SvdDecomposition implements Decomposition<SvdParams> {
         return new Factorization(List.of(TruncatedSvd.factors(svd, r)), Factorization.GEMM_UV);
     }
 
+    /** Rank {@code [r]}. */
+    @Override
+    public SvdParams withRanks(SvdParams params, long[] ranks) {
+        if (ranks.length != 1) {
+            throw new IllegalArgumentException("svd takes one rank [r], got " + Arrays.toString(ranks));
+        }
+        return SvdParams.ofRank(Math.toIntExact(ranks[0]));
+    }
+
     /** {@code U V}: {@code [out, r] x [r, in] -> [out, in]}. */
     @Override
     public INDArray reconstruct(Factorization factorization) {

@@ -131,6 +131,9 @@ class SvdDecompositionTest extends DecompositionContract<SvdParams> {
         assertTrue(conv.getMessage().contains("[8, 4, 3, 3]"), conv.getMessage());
         assertThrows(IllegalArgumentException.class, () -> extension().reconstruct(
                 new Factorization(List.of(w), "conv-tucker2")));
+        assertEquals(SvdParams.ofRank(7), extension().withRanks(SvdParams.ofEnergy(0.5), new long[] {7}),
+                "a MAC budget's rank replaces the rule");
+        assertThrows(IllegalArgumentException.class, () -> extension().withRanks(SvdParams.ofRank(2), new long[] {1, 2}));
     }
 
     @Test
