@@ -9,6 +9,7 @@ import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.quant.ChannelPadding;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
 import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.QdqPlacement;
@@ -34,6 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * activations by min/max on 256 seeded uniform rows, {@link QdqPlacement}), exported as QDQ (and integer-only), then
  * for float32, QDQ and integer-only: ORT's optimized graph in node order, and ORT's profiler's kernel time per node
  * type over {@code runs} calls at batch {@code batch}, one intra-op thread; then the interleaved speed-up.
+ *
+ * <p>{@code -Dpad=true} in {@code BENCH_JAVA_OPTS} adds the QDQ form after {@link ChannelPadding} (narrow
+ * convolution groups widened to 16 channels with zero filters).
  *
  * <p>Usage: {@code bench/run.sh Int8CnnProfile [model=vgg-small] [batch=128] [runs=20] [outdir]}.
  */
@@ -62,6 +66,13 @@ public class Int8CnnProfile {
         new OnnxExporter().write(g, f32);
         new OnnxExporter().write(q, qdq);
         List<Path> files = new java.util.ArrayList<>(List.of(f32, qdq));
+        if (Boolean.getBoolean("pad")) {   // -Dpad=true: also the QDQ form with narrow conv groups widened to 16
+            var padded = ChannelPadding.pad(new OnnxExporter().toProto(q));
+            Path f = dir.resolve(model + "-qdq-padded.onnx");
+            Files.write(f, padded.model().toByteArray());
+            System.out.println("padded: " + padded.widened());
+            files.add(f);
+        }
         try {
             ModelProto ip = IntegerOnlyExport.rewrite(new OnnxExporter().toProto(q), model);
             Files.write(integer, ip.toByteArray());
