@@ -18,14 +18,16 @@ import onnx.Onnx.TensorProto;
  * otherwise im2col and a u8s8 GEMM run image by image). Measured on resnet-20-small's 8-channel stage 1 in ORT
  * 1.20: docs/benchmarks.md, "Issue 14: resnet-20-small int8 (rq8 stream, tenth session)".
  *
- * <p>First, {@link InputChannelPadding} pads a freshly quantized input of fewer channels than a multiple of 4 (a
- * model's 1-channel image) with zero channels. Then a <em>channel group</em> is the set of NCHW tensors that must keep one channel count: from a narrow Conv's
+ * <p>A <em>channel group</em> is the set of NCHW tensors that must keep one channel count: from a narrow Conv's
  * output, through per-tensor QuantizeLinear/DequantizeLinear, Relu, Clip, MaxPool and AveragePool (either way) and
  * both operands and the result of Add, to the Convs that write them (their output channels widen: zero weights,
  * zero bias, per-channel scales padded with the first channel's scale, zero points with 0) and the Convs that read
- * them (their input channels widen: zero weights). The group widens from {@code C} to {@code width} when it reaches
+ * them (their input channels widen: zero weights). The group widens from {@code C} to {@link #target}{@code (C)} (16,
+ * or {@code C} rounded up to a multiple of 8) when it reaches
  * nothing else (a graph input or output, a global pool, a Gemm: left as it is) and one of its int8 Convs meets
- * MLAS's condition only after widening. Float Convs in the group (a float stem) widen too, in float.
+ * MLAS's condition only after widening. Float Convs in the group (a float stem) widen too, in float. Then
+ * {@link InputChannelPadding} pads a freshly quantized input whose channel count is not a multiple of 4 (a model's
+ * 1-channel image) with zero channels, when its Conv then meets the condition.
  *
  * <p>Exact: the added channels are 0 at every layer (zero filters and bias give 0, quantized to the zero point,
  * which dequantizes to 0; Relu, pools and Add keep 0), and the readers' zero weights over them add nothing to the
@@ -42,8 +44,8 @@ public final class ChannelPadding {
      * The result of a padding pass.
      *
      * @param model   the rewritten model ({@code m} itself when nothing was widened)
-     * @param widened the Convs whose input was padded ({@link InputChannelPadding}: {@code name: C -> C' input
-     *                channels}), then those whose output channels were widened ({@code name: C -> width})
+     * @param widened the Convs whose output channels were widened ({@code name: C -> C'}), then those whose input
+     *                was padded ({@link InputChannelPadding}: {@code name: C -> C' input channels})
      */
     public record Result(ModelProto model, List<String> widened) {
         public Result {
@@ -54,22 +56,17 @@ public final class ChannelPadding {
     private ChannelPadding() {
     }
 
-    /** {@code m} with every channel group of fewer than 16 channels widened to 16 where that reaches MLAS's kernel. */
+    /**
+     * {@code m} with every eligible channel group of {@code C} channels that misses MLAS's output condition widened to
+     * {@link #target}{@code (C)}, then every eligible quantized input padded to a multiple of 4 channels.
+     */
     public static Result pad(ModelProto m) {
-        return pad(m, MLAS_MIN_OUTPUT_CHANNELS);
-    }
-
-    /** {@code m} with every eligible channel group narrower than {@code width} (a multiple of 8) widened to it. */
-    public static Result pad(ModelProto m, int width) {
-        if (width < 8 || width % 8 != 0) {
-            throw new IllegalArgumentException("width must be a positive multiple of 8, was " + width);
-        }
         QdqGraph g = new QdqGraph(m.getGraph());
         Set<NodeProto> done = new java.util.HashSet<>();
-        List<String> widened = new ArrayList<>(InputChannelPadding.pad(g));
+        List<String> widened = new ArrayList<>();
         for (NodeProto n : List.copyOf(g.nodes)) {
-            if (!isConv(n) || done.contains(n) || channels(g, n, 0) < 1 || channels(g, n, 0) >= width
-                    || g.weightDq(n.getInput(1)) == null) {
+            long c = isConv(n) ? channels(g, n, 0) : -1;
+            if (c < 1 || done.contains(n) || target(c) == c || g.weightDq(n.getInput(1)) == null) {
                 continue;
             }
             Group group = ChannelGroup.of(g, n);
@@ -77,11 +74,13 @@ public final class ChannelPadding {
                 continue;
             }
             done.addAll(group.writers());
+            long width = target(c);
             if (group.worthIt(g, width)) {
                 widen(g, group, width);
-                group.writers().forEach(c -> widened.add(c.getName() + ": " + group.count() + " -> " + width));
+                group.writers().forEach(w -> widened.add(w.getName() + ": " + group.count() + " -> " + width));
             }
         }
+        widened.addAll(InputChannelPadding.pad(g));
         if (widened.isEmpty()) {
             return new Result(m, List.of());
         }
@@ -89,10 +88,15 @@ public final class ChannelPadding {
         return new Result(m.toBuilder().setGraph(g.toProto(m.getGraph())).build(), widened);
     }
 
+    /** The least channel count {@code >= c} that meets MLAS's output condition: 16, or {@code c} rounded up to 8. */
+    static long target(long c) {
+        return Math.max(MLAS_MIN_OUTPUT_CHANNELS, (c + 7) / 8 * 8);
+    }
+
     /** A channel group: the Convs writing its tensors (output widened) and reading them (input widened). */
     record Group(long count, Set<NodeProto> writers, Set<NodeProto> readers) {
         /** Whether widening gives some int8 Conv MLAS's symmetric kernel it does not have now. */
-        boolean worthIt(QdqGraph g, int width) {
+        boolean worthIt(QdqGraph g, long width) {
             Set<NodeProto> all = new LinkedHashSet<>(writers);
             all.addAll(readers);
             for (NodeProto c : all) {
@@ -145,7 +149,7 @@ public final class ChannelPadding {
         return dq == null ? null : g.initializers.get(dq.getInput(0));
     }
 
-    private static void widen(QdqGraph g, Group group, int width) {
+    private static void widen(QdqGraph g, Group group, long width) {
         for (NodeProto c : group.readers()) {
             replace(g, g.initializers.get(storedName(g, c.getInput(1))), PaddedTensors.zeros(
                     g.initializers.get(storedName(g, c.getInput(1))), 1, width));
@@ -159,7 +163,7 @@ public final class ChannelPadding {
     }
 
     /** Widens axis 0 of a weight or bias and, behind a per-channel DequantizeLinear, its scale and zero point. */
-    private static void widenOutputs(QdqGraph g, String tensor, int width) {
+    private static void widenOutputs(QdqGraph g, String tensor, long width) {
         String name = storedName(g, tensor);
         TensorProto t = g.initializers.get(name);
         replace(g, t, PaddedTensors.zeros(t, 0, width));

@@ -8,10 +8,10 @@ import onnx.Onnx.TensorProto;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
- * The first step of {@link ChannelPadding}: an int8 Conv reading a freshly quantized float tensor
+ * The last step of {@link ChannelPadding}: an int8 Conv reading a freshly quantized float tensor
  * ({@code x -> QuantizeLinear -> DequantizeLinear -> Conv}, typically the model's normalized image with 1 or 3
  * channels) whose input channel count {@code C} is not a multiple of 4 gets its input padded to the next multiple of
- * 4 with zero channels: {@code x -> Pad(channels C -> C') -> QuantizeLinear -> ...}, and its weight zero input
+ * 4 with zero channels, when the Conv's output channels then meet MLAS's condition (at least 16, a multiple of 8): {@code x -> Pad(channels C -> C') -> QuantizeLinear -> ...}, and its weight zero input
  * channels ({@code [M, C, k, k] -> [M, C', k, k]}). Exact whatever the padded values quantize to: their weights are
  * 0. ONNX Runtime then can run the Conv with MLAS's symmetric kernel (input channels a multiple of 4) instead of
  * im2col + GEMM image by image, which at {@code K = 9} is mostly overhead; the Pad and the QuantizeLinear work on
@@ -43,6 +43,9 @@ final class InputChannelPadding {
                 continue;
             }
             long to = (cin + 3) / 4 * 4;
+            if (!ChannelPadding.symmetricKernel(to, ChannelPadding.channels(g, c, 0))) {
+                continue;   // the Conv would still miss the kernel: padding would only add work
+            }
             int rank = w.getDimsCount();
             long[] pads = new long[2 * rank];
             pads[rank + 1] = to - cin;   // end of axis 1

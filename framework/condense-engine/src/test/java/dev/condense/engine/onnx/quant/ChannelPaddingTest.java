@@ -2,7 +2,6 @@ package dev.condense.engine.onnx.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.model.ModelGraph;
@@ -119,7 +118,7 @@ class ChannelPaddingTest {
     void allInt8PlantedResidualNetWidensToSixteenChannelsWithTheSameOutputs() throws Exception {
         ModelProto qdq = quantized(planted(1, false), Set.of());
         ChannelPadding.Result r = ChannelPadding.pad(qdq);
-        assertEquals(List.of("stem: 1 -> 4 input channels", "stem: 8 -> 16", "b.conv2: 8 -> 16", "b.conv1: 8 -> 16"),
+        assertEquals(List.of("stem: 8 -> 16", "b.conv2: 8 -> 16", "b.conv1: 8 -> 16", "stem: 1 -> 4 input channels"),
                 r.widened());
         ModelProto padded = r.model();
         assertEquals(List.of(16L, 4L, 3L, 3L), List.of(box(dims(padded, "stem.weight.quantized"))));
@@ -168,7 +167,6 @@ class ChannelPaddingTest {
 
         ModelProto floatModel = new OnnxExporter().toProto(planted(4, true));
         assertSame(floatModel, ChannelPadding.pad(floatModel).model(), "no int8 convolution: nothing to gain");
-        assertThrows(IllegalArgumentException.class, () -> ChannelPadding.pad(qdq, 12));
     }
 
     private static Long[] box(long[] v) {
