@@ -37,8 +37,9 @@ public final class ExportKind implements StageKind {
         props(export).set("format", orVar(oneOfStrings(ExportStageSpec.FORMATS).put("default", "onnx")));
         props(export).set("quantized", orVar(oneOfStrings(ExportStageSpec.QUANTIZED).put("default", "qdq")));
         props(export).set("pad-channels", orVar(NODES.objectNode().put("type", "boolean").put("default", false).put("description", "widen int8"
-                        + " convolution groups of fewer than 16 channels with zero filters (and a 1-3 channel quantized"
-                        + " input to 4) so ONNX Runtime uses its symmetric int8 convolution kernel; exact")));
+                        + " convolution groups of fewer than 16 channels (or not a multiple of 8) with zero filters, and"
+                        + " a 1-3 channel quantized input to 4, where ONNX Runtime then uses its symmetric int8"
+                        + " convolution kernel; exact")));
         defs.set("export-body", export);
         return ref("export-body");
     }
