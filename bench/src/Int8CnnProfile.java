@@ -9,6 +9,7 @@ import dev.condense.api.quant.MinMaxAccumulator;
 import dev.condense.engine.graph.WeightedLayer;
 import dev.condense.engine.graph.WeightedLayers;
 import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.onnx.quant.ChannelPadding;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
 import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.QdqPlacement;
@@ -35,6 +36,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * for float32, QDQ and integer-only: ORT's optimized graph in node order, and ORT's profiler's kernel time per node
  * type over {@code runs} calls at batch {@code batch}, one intra-op thread; then the interleaved speed-up.
  *
+ * <p>{@code -Dpad=true} in {@code BENCH_JAVA_OPTS} adds the QDQ form after {@link ChannelPadding} (narrow
+ * convolution groups widened to 16 channels with zero filters).
+ *
+ * <p>{@code -DperTensor=true}: per-tensor weight scales; {@code -DasymmetricWeights=true}: asymmetric weights (a zero
+ * point per channel); {@code -DactSymmetric=true}: int8 activations with zero point 0 instead of uint8.
+ *
  * <p>Usage: {@code bench/run.sh Int8CnnProfile [model=vgg-small] [batch=128] [runs=20] [outdir]}.
  */
 public class Int8CnnProfile {
@@ -52,16 +59,25 @@ public class Int8CnnProfile {
                 .filter(l -> !exclude.contains(l.source())).toList();
         QdqPlacement p = QdqPlacement.of(folded, layers);
         INDArray rows = Nd4j.rand(new long[] {256, 1, 28, 28}).castTo(DataType.FLOAT);
+        boolean actSymmetric = Boolean.getBoolean("actSymmetric");   // int8 activations (s8s8) instead of uint8
         Map<String, ClipRange> ranges = ActivationCalibration.calibrate(folded, rows, p.calibrated(),
-                MinMaxAccumulator::new, 128, 8, false);
-        ModelGraph q = StaticQuantization.apply(folded, layers, p, ranges, 8, false,
-                new StaticQuantization.WeightOptions(8, true, true, false));
+                MinMaxAccumulator::new, 128, 8, actSymmetric);
+        ModelGraph q = StaticQuantization.apply(folded, layers, p, ranges, 8, actSymmetric,
+                new StaticQuantization.WeightOptions(8, !Boolean.getBoolean("perTensor"),
+                        !Boolean.getBoolean("asymmetricWeights"), false));
         Path f32 = dir.resolve(model + "-float.onnx");
         Path qdq = dir.resolve(model + "-qdq.onnx");
         Path integer = dir.resolve(model + "-integer.onnx");
         new OnnxExporter().write(g, f32);
         new OnnxExporter().write(q, qdq);
         List<Path> files = new java.util.ArrayList<>(List.of(f32, qdq));
+        if (Boolean.getBoolean("pad")) {   // -Dpad=true: also the QDQ form with narrow conv groups widened to 16
+            var padded = ChannelPadding.pad(new OnnxExporter().toProto(q));
+            Path f = dir.resolve(model + "-qdq-padded.onnx");
+            Files.write(f, padded.model().toByteArray());
+            System.out.println("padded: " + padded.widened());
+            files.add(f);
+        }
         try {
             ModelProto ip = IntegerOnlyExport.rewrite(new OnnxExporter().toProto(q), model);
             Files.write(integer, ip.toByteArray());

@@ -1,5 +1,6 @@
 package dev.condense.kernel.stage.export;
 
+import static dev.condense.kernel.schema.SchemaNodes.NODES;
 import static dev.condense.kernel.schema.SchemaNodes.object;
 import static dev.condense.kernel.schema.SchemaNodes.oneOfStrings;
 import static dev.condense.kernel.schema.SchemaNodes.orVar;
@@ -14,11 +15,11 @@ import dev.condense.kernel.stage.StageSpec;
 import java.util.List;
 
 /**
- * {@code export: {format, quantized}}, format defaulting to {@code onnx} and quantized to {@code qdq} (so
- * {@code - export} is valid).
+ * {@code export: {format, quantized, pad-channels}}, format defaulting to {@code onnx}, quantized to {@code qdq} and
+ * pad-channels to false (so {@code - export} is valid).
  */
 public final class ExportKind implements StageKind {
-    private static final List<String> KEYS = List.of("format", "quantized");
+    private static final List<String> KEYS = List.of("format", "quantized", "pad-channels");
 
     @Override
     public String id() {
@@ -35,14 +36,26 @@ public final class ExportKind implements StageKind {
         ObjectNode export = object("write the model");
         props(export).set("format", orVar(oneOfStrings(ExportStageSpec.FORMATS).put("default", "onnx")));
         props(export).set("quantized", orVar(oneOfStrings(ExportStageSpec.QUANTIZED).put("default", "qdq")));
+        props(export).set("pad-channels", orVar(NODES.objectNode().put("type", "boolean").put("default", false).put("description", "widen int8"
+                        + " convolution groups of fewer than 16 channels (or not a multiple of 8) with zero filters, and"
+                        + " a 1-3 channel quantized input to 4, where ONNX Runtime then uses its symmetric int8"
+                        + " convolution kernel; exact")));
         defs.set("export-body", export);
         return ref("export-body");
+    }
+
+    private static boolean bool(NodeRef n) {
+        if (!n.node().isBoolean()) {
+            throw n.fail("expected true or false for pad-channels but found " + n.describe());
+        }
+        return n.node().asBoolean();
     }
 
     @Override
     public StageSpec parse(NodeRef body, Location at) {
         return body.expectObject(KEYS).construct(() -> new ExportStageSpec(
                 body.optional("format").map(NodeRef::asText).orElse("onnx"),
-                body.optional("quantized").map(NodeRef::asText).orElse("qdq"), at));
+                body.optional("quantized").map(NodeRef::asText).orElse("qdq"),
+                body.optional("pad-channels").map(ExportKind::bool).orElse(false), at));
     }
 }

@@ -3,6 +3,7 @@ package dev.condense.kernel.stage.export;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.engine.onnx.quant.ChannelPadding;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
 import dev.condense.engine.runtime.OptimizedGraph;
 import dev.condense.engine.runtime.OrtRunner;
@@ -26,15 +27,25 @@ import onnx.Onnx.ModelProto;
  * ({@link IntegerOnlyExport}, {@code quantized: integer}; refused with the node's name, before anything is written,
  * when some op cannot run in integers). Reports the file's bytes and the node types of ONNX Runtime's optimized graph
  * of the written file ({@link OptimizedGraph}: integer kernels against float convolutions and matrix products), and
- * for an integer-only file its batch-128 latency against the QDQ form ({@link IntegerLatency}).
+ * for an integer-only or channel-padded file its batch-128 latency against the (unpadded) QDQ form
+ * ({@link IntegerLatency}).
  *
  * @param format    the format id, {@code onnx}
  * @param quantized {@code qdq} or {@code integer}
+ * @param padChannels whether to widen narrow int8 convolution groups with zero filters first ({@link ChannelPadding}:
+ *                  exact; reported as {@code padded_convs}, and the written file is timed against the unpadded QDQ
+ *                  form as {@code speedup_vs_unpadded})
  * @param location  where the stage is written
  * @param outputDir the run's output directory, for the validate line (the file is written into the partial
  *                  directory the run renames into place)
  */
-public record ExportStep(String format, String quantized, Location location, Path outputDir) implements PlannedStage {
+public record ExportStep(String format, String quantized, boolean padChannels, Location location, Path outputDir)
+        implements PlannedStage {
+
+    /** An export without channel padding. */
+    public ExportStep(String format, String quantized, Location location, Path outputDir) {
+        this(format, quantized, false, location, outputDir);
+    }
 
     public ExportStep {
         Objects.requireNonNull(format, "format");
@@ -54,26 +65,35 @@ public record ExportStep(String format, String quantized, Location location, Pat
             IntegerPreflight.check(graph, location);
         }
         return Preview.unchanged(graph, "export: " + format + (quantized.equals("integer") ? ", integer-only" : "")
-                + " -> " + outputDir.resolve("model.onnx"));
+                + (padChannels ? ", narrow int8 convolutions padded to 16 channels" : "") + " -> " + outputDir.resolve("model.onnx"));
     }
 
     @Override
     public ModelGraph run(ModelGraph graph, StageRun run) {
         Path file = run.outputDir().resolve("model.onnx");
         ModelProto proto = new OnnxExporter().toProto(graph);
+        ModelProto written = proto;
+        ChannelPadding.Result padding = null;
+        if (padChannels) {
+            padding = ChannelPadding.pad(proto);
+            written = padding.model();
+        }
         if (quantized.equals("integer")) {
             ModelProto ints;
             try {
-                ints = IntegerOnlyExport.rewrite(proto, "model.onnx");
+                ints = IntegerOnlyExport.rewrite(written, "model.onnx");
             } catch (OnnxFormatException e) {
                 throw new RecipeException(location, e.getMessage(), e);
             }
             OnnxExporter.write(ints.toByteArray(), file);
         } else {
-            OnnxExporter.write(proto.toByteArray(), file);
+            OnnxExporter.write(written.toByteArray(), file);
         }
         run.context().report("file", "model.onnx");
         run.context().report("quantized", quantized);
+        if (padding != null) {
+            run.context().report("padded_convs", padding.widened());
+        }
         try {
             run.context().report("bytes", Files.size(file));
         } catch (IOException e) {
@@ -85,7 +105,9 @@ public record ExportStep(String format, String quantized, Location location, Pat
             // the QDQ form of the graph)
             run.context().dataset().ifPresent(d -> run.context().report("accuracy",
                     OrtRunner.accuracy(file, d.test(), 256)));
-            IntegerLatency.report(proto, file, graph, run);
+            IntegerLatency.report(proto, file, graph, run, "qdq");
+        } else if (padding != null && !padding.widened().isEmpty()) {
+            IntegerLatency.report(proto, file, graph, run, "unpadded");
         }
         return graph;
     }
@@ -95,6 +117,7 @@ public record ExportStep(String format, String quantized, Location location, Pat
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("format", format);
         body.put("quantized", quantized);
+        body.put("pad-channels", padChannels);
         return body;
     }
 }

@@ -12,10 +12,12 @@ import java.util.Locale;
 import onnx.Onnx.ModelProto;
 
 /**
- * The batch-128 latency of an integer-only model.onnx against the QDQ form of the same graph, timed interleaved in
- * ONNX Runtime with one intra-op thread (CPU time of the calling thread; {@link InterleavedLatency}), reported as
- * {@code latency_b128_ms_median} (the written file), {@code latency_b128_qdq_ms_median} and
- * {@code speedup_vs_qdq} with its quartiles and verdict. The QDQ form goes to a scratch file that is deleted.
+ * The batch-128 latency of an integer-only or channel-padded model.onnx against the plain QDQ form of the same graph,
+ * timed interleaved in ONNX Runtime with one intra-op thread (CPU time of the calling thread;
+ * {@link InterleavedLatency}), reported as {@code latency_b128_ms_median} (the written file),
+ * {@code latency_b128_<reference>_ms_median} and {@code speedup_vs_<reference>} with its quartiles and verdict,
+ * {@code reference} being {@code qdq} (integer-only) or {@code unpadded} (a channel-padded QDQ file). The QDQ form
+ * goes to a scratch file that is deleted.
  */
 final class IntegerLatency {
     static final int BATCH = 128;
@@ -24,7 +26,7 @@ final class IntegerLatency {
     private IntegerLatency() {
     }
 
-    static void report(ModelProto qdq, Path written, ModelGraph graph, StageRun run) {
+    static void report(ModelProto qdq, Path written, ModelGraph graph, StageRun run, String reference) {
         long[] shape = graph.inputs().get(0).shape().clone();
         shape[0] = BATCH;
         for (int i = 1; i < shape.length; i++) {
@@ -38,11 +40,12 @@ final class IntegerLatency {
             Files.write(scratch, qdq.toByteArray());
             LatencyComparison c = InterleavedLatency.measure(scratch, written, shape, PLAN, 1).ratio();
             run.context().report("latency_b128_ms_median", round(c.model().medianMillis()));
-            run.context().report("latency_b128_qdq_ms_median", round(c.reference().medianMillis()));
-            run.context().report("speedup_vs_qdq", round(c.speedupMedian()));
-            run.context().report("speedup_vs_qdq_iqr", String.format(Locale.ROOT, "%.2f-%.2f", c.speedupQ1(),
+            run.context().report("latency_b128_" + reference + "_ms_median", round(c.reference().medianMillis()));
+            run.context().report("speedup_vs_" + reference, round(c.speedupMedian()));
+            run.context().report("speedup_vs_" + reference + "_iqr", String.format(Locale.ROOT, "%.2f-%.2f",
+                    c.speedupQ1(),
                     c.speedupQ3()));
-            run.context().report("speedup_vs_qdq_verdict", c.verdict().text());
+            run.context().report("speedup_vs_" + reference + "_verdict", c.verdict().text());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the QDQ form for timing: " + e.getMessage(), e);
         } finally {

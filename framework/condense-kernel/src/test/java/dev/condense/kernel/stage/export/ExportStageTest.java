@@ -49,6 +49,46 @@ class ExportStageTest {
     }
 
     @Test
+    void padChannelsDefaultsToFalseAndANonBooleanIsLocated() {
+        Path on = write(dir, "on.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {pad-channels: true}\n");
+        assertTrue(((ExportStageSpec) RecipeLoader.load(on).stages().get(0)).padChannels());
+        Path bare = write(dir, "bare.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages: [export]\n");
+        assertFalse(((ExportStageSpec) RecipeLoader.load(bare).stages().get(0)).padChannels());
+        Path bad = write(dir, "bad.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {pad-channels: 16}\n");
+        assertError(() -> RecipeLoader.load(bad), bad, 4, 28, "expected true or false for pad-channels but found");
+    }
+
+    /**
+     * A static int8 resnet-20-small (seeded, BN folded, as the quantize stage annotates it) exported with
+     * {@code pad-channels: true}: stage 1's convolutions are written 16 wide, the report lists them and times the
+     * file against the unpadded QDQ form; the logits are the unpadded export's.
+     */
+    @Test
+    void padChannelsWidensStageOneAndReportsTheChange() throws Exception {
+        ModelGraph g = dev.condense.engine.rewrite.BatchNormFolding.fold(Zoo.build("resnet-20-small", 3)).graph();
+        var layers = dev.condense.engine.graph.WeightedLayers.stored(g);
+        var p = dev.condense.engine.quant.QdqPlacement.of(g, layers);
+        var x = org.nd4j.linalg.factory.Nd4j.getRandomFactory().getNewRandomInstance(5)
+                .nextDouble(new long[] {32, 1, 28, 28}).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        var ranges = dev.condense.engine.quant.ActivationCalibration.calibrate(g, x, p.calibrated(),
+                dev.condense.api.quant.MinMaxAccumulator::new, 32, 8, false);
+        ModelGraph q = dev.condense.engine.quant.StaticQuantization.apply(g, layers, p, ranges, 8, false,
+                new dev.condense.engine.quant.StaticQuantization.WeightOptions(8, true, true, false));
+        Path out = dir.resolve("padded");
+        StageRun r = run(out);
+        new ExportStep("onnx", "qdq", true, at, dir).run(q, r);
+        Map<String, Object> rep = r.context().reported();
+        assertTrue(rep.get("padded_convs").toString().contains("s1.b3.conv2: 8 -> 16"), rep.toString());
+        assertTrue(rep.containsKey("speedup_vs_unpadded"), rep.toString());
+        Path plain = dir.resolve("plain.onnx");
+        new dev.condense.engine.onnx.OnnxExporter().write(q, plain);
+        try (var a = new dev.condense.engine.runtime.OrtRunner(plain);
+             var b = new dev.condense.engine.runtime.OrtRunner(out.resolve("model.onnx"))) {
+            assertEquals(0.0, a.run(x).sub(b.run(x)).amax().getDouble(0), "exact");
+        }
+    }
+
+    @Test
     void previewRefusesAnOpThatCannotRunInIntegers() {
         ModelGraph g = Zoo.build("lenet-300-100", 1);
         ModelGraph.Builder b = g.toBuilder().clearNodes();
