@@ -73,13 +73,13 @@ class DistillFeatureMapParsingTest {
         Path noLoss = recipe("      features:\n        - {student: a, teacher: b}\n");
         assertError(() -> RecipeLoader.load(noLoss), noLoss, 9, 11, "loss");
         Path badPick = recipe("      features:\n        - {student: a, teacher: b, loss: fitnet, pick: first}\n");
-        assertError(() -> RecipeLoader.load(badPick), badPick, 9, 58, "pick must be skip or last");
+        assertError(() -> RecipeLoader.load(badPick), badPick, 9, 56, "pick must be skip or last");
         Path negative = recipe("      features:\n        - {student: a, teacher: b, loss: fitnet, weight: -1}\n");
-        assertError(() -> RecipeLoader.load(negative), negative, 9, 60, "weight must be finite and >= 0");
+        assertError(() -> RecipeLoader.load(negative), negative, 9, 58, "weight must be finite and >= 0");
         Path badRegex = recipe("      features:\n        - {student: 're:(', teacher: b, loss: fitnet}\n");
-        assertError(() -> RecipeLoader.load(badRegex), badRegex, 9, 20, "invalid regex");
+        assertError(() -> RecipeLoader.load(badRegex), badRegex, 9, 21, "invalid regex");
         Path typo = recipe("      features:\n        - {student: a, teacher: b, loss: fitnet, wieght: 2}\n");
-        assertError(() -> RecipeLoader.load(typo), typo, 9, 51, "wieght");
+        assertError(() -> RecipeLoader.load(typo), typo, 9, 50, "wieght");
         Path nothing = recipe("      logits-weight: 0\n");
         assertError(() -> RecipeLoader.load(nothing), nothing, 8, 22, "nothing to train on");
     }
