@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param studentShape its shape
  * @param teacher      teacher tensor (node output)
  * @param teacherShape its shape
+ * @param project      whether differing widths get a learned projection; without, the pair's tensors reach the loss
+ *                     as they are (attention transfer compares maps of any width)
  */
-public record FeaturePair(String student, long[] studentShape, String teacher, long[] teacherShape) {
+public record FeaturePair(String student, long[] studentShape, String teacher, long[] teacherShape, boolean project) {
 
     public FeaturePair {
         Objects.requireNonNull(student, "student");
@@ -30,9 +32,14 @@ public record FeaturePair(String student, long[] studentShape, String teacher, l
         }
     }
 
-    /** True when the student's channels (rank 4) or width (rank 2) differ from the teacher's. */
+    /** A pair that is projected when the widths differ. */
+    public FeaturePair(String student, long[] studentShape, String teacher, long[] teacherShape) {
+        this(student, studentShape, teacher, teacherShape, true);
+    }
+
+    /** True when a projection is on and the student's channels (rank 4) or width (rank 2) differ from the teacher's. */
     public boolean projected() {
-        return studentShape[1] != teacherShape[1];
+        return project && studentShape[1] != teacherShape[1];
     }
 
     @Override
@@ -49,18 +56,20 @@ public record FeaturePair(String student, long[] studentShape, String teacher, l
     public String describe() {
         return student + " " + Arrays.toString(studentShape) + " -> " + teacher + " " + Arrays.toString(teacherShape)
                 + (projected() ? " (learned projection " + studentShape[1] + " -> " + teacherShape[1]
-                + (studentShape.length == 4 ? ", 1x1 conv)" : ", linear)") : "");
+                + (studentShape.length == 4 ? ", 1x1 conv)" : ", linear)")
+                : studentShape[1] != teacherShape[1] ? " (no projection)" : "");
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof FeaturePair p && student.equals(p.student) && teacher.equals(p.teacher)
-                && Arrays.equals(studentShape, p.studentShape) && Arrays.equals(teacherShape, p.teacherShape);
+                && Arrays.equals(studentShape, p.studentShape) && Arrays.equals(teacherShape, p.teacherShape)
+                && project == p.project;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(student, teacher, Arrays.hashCode(studentShape), Arrays.hashCode(teacherShape));
+        return Objects.hash(student, teacher, Arrays.hashCode(studentShape), Arrays.hashCode(teacherShape), project);
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param loss     the feature loss extension
  * @param weight   its weight, finite and &ge; 0; default 1
  * @param pick     how k of M teacher layers are chosen; default skip
- * @param project  whether a learned projection may be inserted when widths differ; default true (false makes a
- *                 width difference an error, e.g. for losses that compare attention maps of any width)
+ * @param project  whether a learned projection is inserted when widths differ; default true (false passes the
+ *                 tensors as they are, for losses that compare attention maps of any width)
  * @param location where the entry is written
  */
 public record FeatureMapEntry(LayerPattern student, LayerPattern teacher, ExtensionRef loss, double weight,

@@ -21,7 +21,7 @@ import java.util.Map;
  * both in graph order; k student tensors pair with k teacher tensors chosen by the entry's {@link LayerPick} from the
  * M &ge; k matched. Errors are {@link RecipeException}s at the pattern: a name that does not exist (with "did you
  * mean"), a regex matching nothing, fewer teacher than student tensors, ranks other than 2 or 4 or differing,
- * spatial sizes that differ, or widths that differ when the entry forbids a projection.
+ * or spatial sizes that differ. Widths may differ: a learned projection, or with {@code project: false} none.
  */
 final class LayerMap {
     private final ModelGraph student;
@@ -42,7 +42,7 @@ final class LayerMap {
     }
 
     /**
-     * @param project whether widths may differ (a learned projection); false makes a difference an error
+     * @param project whether differing widths get a learned projection (else the tensors reach the loss as they are)
      * @param at      where the entry is written (for errors about a pair as a whole)
      * @return the pairs, in student order
      */
@@ -79,11 +79,7 @@ final class LayerMap {
             throw new RecipeException(teacherAt, "the spatial sizes cannot match: " + both
                     + "; tap a teacher tensor of spatial size " + ss[2] + "x" + ss[3]);
         }
-        if (ss[1] != ts[1] && !project) {
-            throw new RecipeException(at, "the widths differ (" + ss[1] + " vs " + ts[1] + ") and project "
-                    + "is false: " + both);
-        }
-        return new FeaturePair(s, ss, t, ts);
+        return new FeaturePair(s, ss, t, ts, project);
     }
 
     private static List<String> match(LayerPattern p, List<String> names, String where) {

@@ -100,9 +100,9 @@ class LayerMapTest {
                 resolve(vgg, resnet, "b1.pool", "stem.relu", LayerPick.SKIP, true));
         assertEquals(TEACHER_AT, spatial.location());
         assertTrue(spatial.detail().contains("spatial sizes cannot match"), spatial.detail());
-        RecipeException width = assertThrows(RecipeException.class, () ->
-                resolve(vgg, resnet, "b1.conv1.relu", "stem.relu", LayerPick.SKIP, false));
-        assertTrue(width.detail().contains("project is false"), width.detail());
+        FeaturePair plain = resolve(vgg, resnet, "b1.conv1.relu", "stem.relu", LayerPick.SKIP, false).get(0);
+        assertFalse(plain.projected());
+        assertTrue(plain.describe().endsWith("(no projection)"), plain.describe());
         RecipeException rank = assertThrows(RecipeException.class, () ->
                 resolve(vgg, resnet, "b1.conv1.relu", "logits", LayerPick.SKIP, true));
         assertTrue(rank.detail().contains("two [N, C, H, W] or two [N, D]"), rank.detail());
