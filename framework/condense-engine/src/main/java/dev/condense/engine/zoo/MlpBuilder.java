@@ -33,6 +33,21 @@ public final class MlpBuilder {
      * @param seed        initialization seed
      */
     public static ModelGraph build(String name, long[] inputShape, int[] widths, float mean, float std, long seed) {
+        return build(name, inputShape, widths, mean, std, seed, 0f);
+    }
+
+    /**
+     * As {@link #build(String, long[], int[], float, float, long)}, with a Dropout (Srivastava et al. 2014) of
+     * probability {@code dropout} after every hidden ReLU ({@code fcK.act -> fcK.drop}, ratio initializer
+     * {@code drop.ratio}) when {@code dropout > 0}; training drops, inference is the identity.
+     *
+     * @param dropout drop probability in [0, 1); 0 adds no Dropout nodes
+     */
+    public static ModelGraph build(String name, long[] inputShape, int[] widths, float mean, float std, long seed,
+                                   float dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
+        }
         long[] in = new long[inputShape.length + 1];
         in[0] = -1;
         System.arraycopy(inputShape, 0, in, 1, inputShape.length);
@@ -48,6 +63,9 @@ public final class MlpBuilder {
                 .node(new Node("flatten", "Flatten", List.of("input"), List.of("flat"), Map.of("axis", 1L)))
                 .node(new Node("norm.sub", "Sub", List.of("flat", "norm.mean"), List.of("centered"), Map.of()))
                 .node(new Node("norm.div", "Div", List.of("centered", "norm.std"), List.of("x0"), Map.of()));
+        if (dropout > 0) {
+            g.initializer("drop.ratio", Nd4j.scalar(DataType.FLOAT, dropout));
+        }
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         String x = "x0";
         long fanIn = features;
@@ -64,6 +82,11 @@ public final class MlpBuilder {
             if (!last) {
                 g.node(new Node(layer + ".relu", "Relu", List.of(y), List.of(layer + ".act"), Map.of()));
                 x = layer + ".act";
+                if (dropout > 0) {
+                    g.node(new Node(layer + ".dropout", "Dropout", List.of(x, "drop.ratio"), List.of(layer + ".drop"),
+                            Map.of()));
+                    x = layer + ".drop";
+                }
             }
             fanIn = out;
         }

@@ -61,7 +61,8 @@ class ZooTest {
 
     @Test
     void idsListTheZooAndUnknownIdsAreRejected() {
-        assertEquals(List.of("lenet-300-100", "lenet-5", "resnet-20-small", "vgg-small"), List.copyOf(Zoo.ids()));
+        assertEquals(List.of("lenet-300-100", "lenet-5", "mlp-1200-1200-dropout", "mlp-800-800", "resnet-20-small",
+                "vgg-small"), List.copyOf(Zoo.ids()));
         assertThrows(IllegalArgumentException.class, () -> Zoo.build("alexnet", 1));
     }
 }

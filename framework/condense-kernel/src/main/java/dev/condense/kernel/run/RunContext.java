@@ -5,7 +5,11 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.api.stage.StageContext;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.api.loss.LossInputs;
+import dev.condense.engine.train.FeatureLosses;
 import dev.condense.engine.train.MaskProjection;
+import java.util.function.Function;
+import org.nd4j.autodiff.samediff.SDVariable;
 import dev.condense.engine.train.Probes;
 import dev.condense.kernel.stage.distill.DistillStep;
 import dev.condense.kernel.plugin.PluginCalls;
@@ -84,9 +88,22 @@ public final class RunContext implements StageContext {
         Dataset d = requireData("distill stages");
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings,
-                inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs)),
-                List.of(new MaskProjection(graph.masks()), new TeacherFeed(teacher), new ProgressHook(progress)));
+        TeacherFeed feed = new TeacherFeed(teacher);
+        Function<LossInputs, SDVariable> logits = inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs));
+        if (step.features().isEmpty()) {
+            return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings, logits,
+                    List.of(new MaskProjection(graph.masks()), feed, new ProgressHook(progress)));
+        }
+        FeatureLosses features = new FeatureLosses(feed, step.featureTerms(graph, teacher), step.logitsWeight(),
+                step.normalize());
+        TrainResult result = Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings,
+                inputs -> features.total(logits.apply(inputs)),
+                List.of(new MaskProjection(graph.masks()), feed, features, new ProgressHook(progress)));
+        report("loss terms per epoch", features.history());
+        if (step.normalize()) {
+            report("feature term scales", java.util.Arrays.stream(features.scales()).boxed().toList());
+        }
+        return result;
     }
 
     @Override

@@ -215,4 +215,16 @@ class PlannerTest {
         Path range = withStage("distill: {teacher: {file: t.onnx}, loss: {soft-label: {temperature: 0}}, train: {epochs: 1}}");
         assertError(() -> plan(range), range, 5, 73, "temperature must be in (0, 100]");
     }
+
+    @Test
+    void distillFeatureLossesResolveAtPlanTime() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("t.onnx"), "x");
+        String head = "distill: {teacher: {file: t.onnx}, train: {epochs: 1}, features: [{student: a, teacher: b, loss: ";
+        DistillStep d = assertInstanceOf(DistillStep.class, plan(withStage(head + "soft-label}]}")).stages().get(0));
+        assertEquals(1, d.features().size());
+        assertEquals("soft-label", d.features().get(0).loss().id());
+        Path unknown = withStage(head + "soft-lable}]}");
+        assertError(() -> plan(unknown), unknown, 5, 102, "unknown feature loss 'soft-lable'",
+                "(did you mean 'soft-label'?)", "installed: soft-label");
+    }
 }

@@ -21,10 +21,13 @@ import java.util.List;
 
 /**
  * {@code distill: {teacher: {file: t.onnx}, loss: soft-label | {id: params}, train: {...}}}: train the model on a
- * trained teacher's logits; the loss defaults to {@code soft-label}.
+ * trained teacher's logits; the loss defaults to {@code soft-label}. Optionally a layer map
+ * {@code features: [{student, teacher, loss, weight, pick, project}]} ({@link FeatureMapEntry}) adds feature losses,
+ * {@code logits-weight: W} weighs the logits loss (0: features only) and {@code normalize: true} scales each feature
+ * term to the logits loss's magnitude at the first batch.
  */
 public final class DistillKind implements StageKind {
-    private static final List<String> KEYS = List.of("teacher", "loss", "train");
+    private static final List<String> KEYS = List.of("teacher", "loss", "train", "features", "logits-weight", "normalize");
     /** The loss a distill stage uses when it names none. */
     public static final String DEFAULT_LOSS = "soft-label";
 
@@ -47,6 +50,19 @@ public final class DistillKind implements StageKind {
         props(distill).set("teacher", teacher);
         props(distill).set("loss", orVar(ref("loss")));
         props(distill).set("train", ref("train-body"));
+        ObjectNode entry = object("a student tensor (or re:REGEX) learning from a teacher tensor through a feature loss");
+        props(entry).set("student", orVar(string("a tensor of the model (node output or input), or re:REGEX")));
+        props(entry).set("teacher", orVar(string("a node output of the teacher, or re:REGEX")));
+        props(entry).set("loss", orVar(ref("loss")));
+        props(entry).set("weight", orVar(number("weight of the term in the total loss, >= 0; default 1")));
+        props(entry).set("pick", orVar(string("which of more teacher tensors: skip (every M/k-th) or last")));
+        props(entry).set("project", orVar(bool("insert a learned projection when widths differ; default true")));
+        entry.putArray("required").add("student").add("teacher").add("loss");
+        ObjectNode list = distill.objectNode().put("type", "array").put("description", "the layer map");
+        list.set("items", entry);
+        props(distill).set("features", list);
+        props(distill).set("logits-weight", orVar(number("weight of the logits loss, >= 0; default 1 (0: features only)")));
+        props(distill).set("normalize", orVar(bool("scale each feature term to the logits loss at the first batch")));
         distill.putArray("required").add("teacher").add("train");
         defs.set("distill-body", distill);
         return ref("distill-body");
@@ -65,6 +81,35 @@ public final class DistillKind implements StageKind {
                 .orElseGet(() -> new ExtensionRef(DEFAULT_LOSS, at, new NodeRef(body.tree(), body.pointer(),
                         NullNode.instance)));
         TrainSpec train = TrainParser.read(body.required("train"));
-        return new DistillStageSpec(teacher, teacherNode.child("file").location(), loss, train, at);
+        List<FeatureMapEntry> features = body.optional("features")
+                .map(n -> n.elements().stream().map(FeatureMapEntry::read).toList()).orElse(List.of());
+        double logitsWeight = body.optional("logits-weight").map(n -> {
+            double w = n.asDouble();
+            if (!(w >= 0 && Double.isFinite(w))) {
+                throw n.fail("logits-weight must be finite and >= 0, was " + w);
+            }
+            return w;
+        }).orElse(1.0);
+        boolean normalize = body.optional("normalize").map(n -> {
+            if (!n.node().isBoolean()) {
+                throw n.fail("expected true or false for normalize but found " + n.describe());
+            }
+            return n.node().asBoolean();
+        }).orElse(false);
+        if (features.isEmpty() && logitsWeight == 0) {
+            throw body.child("logits-weight").fail("logits-weight 0 leaves nothing to train on without features");
+        }
+        return new DistillStageSpec(teacher, teacherNode.child("file").location(), loss, train, features,
+                logitsWeight, normalize, at);
+    }
+
+    private static ObjectNode number(String description) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "number")
+                .put("minimum", 0).put("description", description);
+    }
+
+    private static ObjectNode bool(String description) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "boolean")
+                .put("description", description);
     }
 }

@@ -8,6 +8,8 @@ import dev.condense.kernel.recipe.ModelSpec;
 import dev.condense.kernel.stage.PlanContext;
 import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.stage.StageSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,8 +19,13 @@ import java.util.Objects;
  * @param teacherLocation where the teacher's file is written
  * @param loss            the loss extension, e.g. {@code soft-label}
  * @param train           how to train the student
+ * @param features        the layer map (feature losses), possibly empty
+ * @param logitsWeight    weight of the logits loss in the total, finite and &ge; 0; 1 by default, 0 trains on the
+ *                        features only (FitNets' hint stage)
+ * @param normalize       scale each feature term to the logits loss's magnitude at the first batch
  */
 public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, ExtensionRef loss, TrainSpec train,
+                               List<FeatureMapEntry> features, double logitsWeight, boolean normalize,
                                Location location) implements StageSpec {
 
     public DistillStageSpec {
@@ -27,6 +34,16 @@ public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, Exte
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(location, "location");
+        features = List.copyOf(features);
+        if (!(logitsWeight >= 0 && Double.isFinite(logitsWeight))) {
+            throw new IllegalArgumentException("logitsWeight must be finite and >= 0, was " + logitsWeight);
+        }
+    }
+
+    /** A stage on the logits only (no layer map). */
+    public DistillStageSpec(ModelSpec teacher, Location teacherLocation, ExtensionRef loss, TrainSpec train,
+                            Location location) {
+        this(teacher, teacherLocation, loss, train, List.of(), 1.0, false, location);
     }
 
     @Override
@@ -39,6 +56,12 @@ public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, Exte
         context.requireData(location, "a distill stage needs a data section in the recipe");
         LossFunction<?> resolved = context.resolve(LossFunction.class, loss, "loss");
         Record params = context.bind(loss, resolved.paramsType());
-        return new DistillStep(train, teacher, teacherLocation, resolved, params, location);
+        List<DistillFeature> resolvedFeatures = new ArrayList<>();
+        for (FeatureMapEntry e : features) {
+            LossFunction<?> f = context.resolve(LossFunction.class, e.loss(), "feature loss");
+            resolvedFeatures.add(new DistillFeature(e, f, context.bind(e.loss(), f.paramsType())));
+        }
+        return new DistillStep(train, teacher, teacherLocation, resolved, params, resolvedFeatures, logitsWeight,
+                normalize, location);
     }
 }

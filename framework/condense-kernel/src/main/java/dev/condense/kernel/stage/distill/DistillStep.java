@@ -13,6 +13,9 @@ import dev.condense.kernel.stage.PlannedStage;
 import dev.condense.kernel.stage.Preview;
 import dev.condense.kernel.stage.ResolvedBodies;
 import dev.condense.kernel.stage.Trainings;
+import dev.condense.engine.train.FeatureTerm;
+import dev.condense.kernel.plugin.PluginCalls;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,10 +34,15 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * @param teacherLocation where the teacher file is written
  * @param loss            the loss extension
  * @param lossParams      its params, bound from the recipe
+ * @param features        the layer map's entries with their losses resolved (possibly empty); the preview resolves
+ *                        them against both graphs ({@link LayerMap}) and lists the pairs with their shapes
+ * @param logitsWeight    weight of the logits loss in the total (0: features only)
+ * @param normalize       scale feature terms to the logits loss at the first batch
  * @param location        where the stage is written
  */
 public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLocation, LossFunction<?> loss,
-                          Record lossParams, Location location) implements PlannedStage {
+                          Record lossParams, List<DistillFeature> features, double logitsWeight, boolean normalize,
+                          Location location) implements PlannedStage {
 
     public DistillStep {
         Objects.requireNonNull(spec, "spec");
@@ -42,6 +50,7 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         Objects.requireNonNull(teacherLocation, "teacherLocation");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(location, "location");
+        features = List.copyOf(features);
         if (!loss.paramsType().isInstance(lossParams)) {
             throw new IllegalArgumentException("params of loss " + loss.id() + " must be a "
                     + loss.paramsType().getSimpleName() + ", was " + lossParams);
@@ -62,9 +71,38 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
     @Override
     public Preview preview(ModelGraph graph) {
         Trainings.checkAugment(spec, location, graph);
-        TeacherCheck.check(teacher, teacherLocation, graph);
-        return Preview.unchanged(graph, "distill: " + Trainings.describe(spec) + ", loss " + loss.id() + " from teacher "
-                + teacher.modelFile().orElseThrow());
+        ModelGraph t = TeacherCheck.check(teacher, teacherLocation, graph);
+        String head = "distill: " + Trainings.describe(spec) + ", loss " + loss.id() + " from teacher "
+                + teacher.modelFile().orElseThrow();
+        if (features.isEmpty()) {
+            return Preview.unchanged(graph, head);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(head + (logitsWeight == 1 ? "" : ", logits weight " + logitsWeight)
+                + (normalize ? ", feature terms normalized at the first batch" : ""));
+        List<FeatureTerm> terms = featureTerms(graph, t);
+        for (FeatureTerm term : terms) {
+            lines.add("  " + term.label() + ", weight " + term.weight() + ":");
+            term.pairs().forEach(p -> lines.add("    " + p.describe()));
+        }
+        return new Preview(graph, lines);
+    }
+
+    /**
+     * The layer map resolved against {@code student} and {@code teacher}: one term per entry, labelled
+     * {@code <loss id>[<entry index>]}, whose loss is built inside the loss plugin's class loader.
+     *
+     * @throws dev.condense.kernel.recipe.RecipeException at the entry when a tensor does not exist or cannot pair
+     */
+    public List<FeatureTerm> featureTerms(ModelGraph student, ModelGraph teacher) {
+        LayerMap map = new LayerMap(student, teacher);
+        List<FeatureTerm> terms = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            DistillFeature f = features.get(i);
+            terms.add(new FeatureTerm(f.loss().id() + "[" + i + "]", map.resolve(f.entry()),
+                    inputs -> PluginCalls.in(f.loss(), () -> f.build(inputs)), f.entry().weight()));
+        }
+        return terms;
     }
 
     @Override
@@ -76,8 +114,15 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
 
     @Override
     public Object resolvedBody() {
-        return ResolvedBodies.ordered("teacher", Map.of("file", teacher.modelFile().orElseThrow().toString()),
-                "loss", Map.of(loss.id(), ResolvedBodies.recordToMap(lossParams)), "train", ResolvedBodies.train(spec));
+        Map<String, Object> body = ResolvedBodies.ordered("teacher", Map.of("file",
+                teacher.modelFile().orElseThrow().toString()), "loss", Map.of(loss.id(),
+                ResolvedBodies.recordToMap(lossParams)), "train", ResolvedBodies.train(spec));
+        if (!features.isEmpty()) {
+            body.put("features", features.stream().map(DistillFeature::resolvedBody).toList());
+            body.put("logits-weight", logitsWeight);
+            body.put("normalize", normalize);
+        }
+        return body;
     }
 
     @Override

@@ -34,12 +34,20 @@ public final class SoftLabelLosses {
     public static SDVariable hinton(SameDiff sd, SDVariable s, SDVariable y, SDVariable t, double temperature,
                                     double alpha) {
         SDVariable soft = sd.nn.softmax(t.div(temperature), 1);
-        SDVariable softTerm = sd.loss.softmaxCrossEntropy(soft, s.div(temperature), null)
-                .mul(alpha * temperature * temperature);
+        SDVariable softTerm = crossEntropy(sd, soft, s.div(temperature)).mul(alpha * temperature * temperature);
         if (alpha == 1.0) {
             return softTerm;
         }
-        SDVariable hardTerm = sd.loss.softmaxCrossEntropy(y, s, null).mul(1.0 - alpha);
+        SDVariable hardTerm = crossEntropy(sd, y, s).mul(1.0 - alpha);
         return softTerm.add(hardTerm);
+    }
+
+    /**
+     * {@code -mean_n sum_c p_nc log softmax(z)_nc} from plain ops. Not {@code sd.loss.softmaxCrossEntropy}: in ND4J
+     * 1.0.0-M2.1's training session a loss op's backprop ignores the gradient flowing into it, so a factor applied to
+     * its output (alpha T^2 here, a layer map's weights) would change the value but not the training.
+     */
+    static SDVariable crossEntropy(SameDiff sd, SDVariable p, SDVariable z) {
+        return sd.math.neg(sd.mean(sd.sum(p.mul(sd.nn.logSoftmax(z)), 1)));
     }
 }

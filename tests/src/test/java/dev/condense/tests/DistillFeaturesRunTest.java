@@ -1,0 +1,104 @@
+package dev.condense.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A distill stage's layer map through the distribution with the real distill-fitnet, -attention and -pkd plugin
+ * zips: validate lists the resolved pairs, bad maps fail with a located line and exit 2 before any work, and a short
+ * run reports each term per epoch and exports a model without the learned projections.
+ */
+class DistillFeaturesRunTest {
+    @TempDir
+    static Path dir;
+
+    private static final String STUDENT = """
+            recipe: student
+            seed: 3
+            model: {zoo: mlp-800-800}
+            data: {dataset: mnist, train-limit: 300, test-limit: 200}
+            stages:
+              - distill:
+                  teacher: {file: runs/teacher/model.onnx}
+                  features:
+                    - {student: %s, teacher: %s, loss: %s}
+                    - {student: 're:fc[12]\\.act', teacher: 're:fc.\\.act', loss: pkd, pick: last, weight: 2}
+                  normalize: true
+                  train: {epochs: 2, batch: 50, optimizer: {adam: {lr: 1.0e-3}}}
+              - export
+            output: {dir: runs/student}
+            """;
+
+    @BeforeAll
+    static void teacher() throws Exception {
+        Path t = Recipes.write(dir, "teacher.yaml", """
+                recipe: teacher
+                seed: 2
+                model: {zoo: lenet-300-100}
+                data: {dataset: mnist, train-limit: 300, test-limit: 200}
+                stages:
+                  - train: {epochs: 1, batch: 50, optimizer: {adam: {lr: 2.0e-3}}}
+                  - export
+                output: {dir: runs/teacher}
+                """);
+        Cli.Result r = Cli.run(dir, "run", t.toString());
+        assertEquals(0, r.exit(), r.all());
+    }
+
+    private static Path student(String s, String t, String loss) throws Exception {
+        return Recipes.write(dir, "student.yaml", STUDENT.formatted(s, t, loss));
+    }
+
+    @Test
+    void validateListsThePairsWithShapesAndProjections() throws Exception {
+        Cli.Result r = Cli.run(dir, "validate", student("fc1.act", "fc1.act", "fitnet").toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("fc1.act [-1, 800] -> fc1.act [-1, 300] (learned projection 800 -> 300, linear)"),
+                r.out());
+        assertTrue(r.out().contains("pkd[1], weight 2.0:"), r.out());
+        assertTrue(r.out().contains("fc2.act [-1, 800] -> fc2.act [-1, 100]"), r.out());
+    }
+
+    @Test
+    void badMapsAreLocatedErrorsBeforeAnyWork() throws Exception {
+        Path missing = student("fc1.actt", "fc1.act", "fitnet");
+        Cli.Result r = Cli.run(dir, "run", missing.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("student.yaml:9:21: no tensor 'fc1.actt' in the model (did you mean 'fc1.act'?)"),
+                r.err());
+        assertFalse(r.all().contains("Exception"), r.all());
+        assertFalse(Files.exists(dir.resolve("runs/student")), "nothing may be written");
+        Cli.Result loss = Cli.run(dir, "validate", student("fc1.act", "fc1.act", "fitnett").toString());
+        assertEquals(2, loss.exit(), loss.all());
+        assertTrue(loss.err().contains("unknown feature loss 'fitnett' (did you mean 'fitnet'?)"), loss.err());
+        Cli.Result teacherName = Cli.run(dir, "validate", student("fc1.act", "fc9.act", "fitnet").toString());
+        assertEquals(2, teacherName.exit(), teacherName.all());
+        assertTrue(teacherName.err().contains("no tensor 'fc9.act' in the teacher"), teacherName.err());
+    }
+
+    @Test
+    void aShortRunReportsEachTermPerEpochAndExportsTheStudentOnly() throws Exception {
+        Cli.Result r = Cli.run(dir, "run", student("fc1.act", "fc1.act", "fitnet").toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode stage = new ObjectMapper().readTree(dir.resolve("runs/student/report.json").toFile())
+                .get("stages").get(0);
+        JsonNode terms = stage.get("loss terms per epoch");
+        for (String key : new String[] {"logits", "fitnet[0]", "pkd[1]"}) {
+            assertEquals(2, terms.get(key).size(), key + " in " + terms);
+            assertTrue(terms.get(key).get(0).asDouble() > 0, key + " in " + terms);
+        }
+        assertEquals(2, stage.get("feature term scales").size(), stage.toString());
+        String onnx = new String(Files.readAllBytes(dir.resolve("runs/student/model.onnx")),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(onnx.contains("condense.kd"), "a learned projection was exported");
+    }
+}
