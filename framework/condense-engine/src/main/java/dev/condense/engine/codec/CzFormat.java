@@ -16,9 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The {@code model.cz} container, versions 1 and 2: a compressed model that streams in one pass. Big-endian
@@ -87,7 +84,7 @@ public final class CzFormat {
         int version = versionFor(container);
         data.writeShort(version);
         data.writeShort(0);
-        byte[] deflated = deflate(container.skeleton());
+        byte[] deflated = SkeletonZlib.deflate(container.skeleton());
         data.writeInt(deflated.length);
         data.writeInt(container.skeleton().length);
         data.write(deflated);
@@ -189,7 +186,7 @@ public final class CzFormat {
             data.readUnsignedShort();
             int deflated = r.count(data.readInt(), Integer.MAX_VALUE - 8, "skeleton size");
             int inflated = r.count(data.readInt(), Integer.MAX_VALUE - 8, "inflated skeleton size");
-            byte[] skeleton = inflate(r.bytes(deflated, "skeleton"), inflated, r);
+            byte[] skeleton = SkeletonZlib.inflate(r.bytes(deflated, "skeleton"), inflated, m -> r.error(16, m));
             int count = r.count(data.readInt(), 1 << 20, "layer count");
             List<CodedLayer> layers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -374,49 +371,6 @@ public final class CzFormat {
             int n = super.read(b, off, len);
             position += Math.max(n, 0);
             return n;
-        }
-    }
-
-    private static byte[] deflate(byte[] raw) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-        try {
-            deflater.setInput(raw);
-            deflater.finish();
-            byte[] buffer = new byte[Math.max(64, raw.length + raw.length / 100 + 64)];
-            int n = 0;
-            while (!deflater.finished()) {
-                if (n == buffer.length) {
-                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
-                }
-                n += deflater.deflate(buffer, n, buffer.length - n);
-            }
-            return Arrays.copyOf(buffer, n);
-        } finally {
-            deflater.end();
-        }
-    }
-
-    private static byte[] inflate(byte[] deflated, int size, Reader r) {
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(deflated);
-            byte[] out = new byte[size];
-            int n = 0;
-            while (n < size && !inflater.finished()) {
-                int got = inflater.inflate(out, n, size - n);
-                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                n += got;
-            }
-            if (n != size || !inflater.finished()) {
-                throw r.error(16, "the model skeleton does not inflate to its stated " + size + " bytes");
-            }
-            return out;
-        } catch (DataFormatException e) {
-            throw r.error(16, "the model skeleton is not valid zlib data: " + e.getMessage());
-        } finally {
-            inflater.end();
         }
     }
 
