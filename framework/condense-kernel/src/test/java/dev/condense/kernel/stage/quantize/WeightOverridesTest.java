@@ -69,6 +69,17 @@ class WeightOverridesTest {
     }
 
     @Test
+    void asymmetricPerChannelWeightsAreRefusedAtTheEntry() {
+        RecipeException e = assertThrows(RecipeException.class,
+                () -> step("quantize: {weights: {bits: 8, symmetric: false}}"));
+        assertTrue(e.getMessage().contains("r.yaml:5:46"), e.getMessage());
+        assertTrue(e.getMessage().contains("per-channel weights are symmetric"), e.getMessage());
+        RecipeException o = assertThrows(RecipeException.class,
+                () -> step("quantize: {overrides: {fc1.weight: {symmetric: false}}}"));
+        assertTrue(o.getMessage().contains("r.yaml:5:52"), o.getMessage());
+    }
+
+    @Test
     void aPatternThatNamesNoLayerIsLocated() {
         RecipeException e = assertThrows(RecipeException.class,
                 () -> step("quantize: {overrides: {conv9: {bits: 8}}}").layers(graph()));
