@@ -63,6 +63,7 @@ public final class OnnxImporter {
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     private final long maxBytes;
+    private final Map<String, Long> dimensions;
 
     public OnnxImporter() {
         this(DEFAULT_MAX_BYTES);
@@ -70,10 +71,32 @@ public final class OnnxImporter {
 
     /** An importer refusing files larger than {@code maxBytes} (at most {@code Integer.MAX_VALUE - 8}). */
     public OnnxImporter(long maxBytes) {
+        this(maxBytes, Map.of());
+    }
+
+    private OnnxImporter(long maxBytes, Map<String, Long> dimensions) {
         if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxBytes must be in (0, 2^31 - 9], was " + maxBytes);
         }
+        for (var e : dimensions.entrySet()) {
+            if (e.getValue() < 1 || e.getValue() > OnnxModelValidator.MAX_DIM) {
+                throw new IllegalArgumentException("dimension '" + Quote.cut(e.getKey()) + "' must be in [1, "
+                        + OnnxModelValidator.MAX_DIM + "], was " + e.getValue());
+            }
+        }
         this.maxBytes = maxBytes;
+        this.dimensions = Map.copyOf(dimensions);
+    }
+
+    /**
+     * This importer, also fixing symbolic dimensions by name: a graph input or output dimension whose
+     * {@code dim_param} is a key of {@code sizes} gets that size, so the IR's shapes are static but for the batch.
+     * A transformer encoder is imported with its maximum sequence length this way
+     * ({@code withDimensions(Map.of("sequence_length", 128L))}); the shape chains computed from it then fold into
+     * constants ({@link StaticFolding}). Other symbolic dimensions stay dynamic ({@code -1}).
+     */
+    public OnnxImporter withDimensions(Map<String, Long> sizes) {
+        return new OnnxImporter(maxBytes, sizes);
     }
 
     public long maxBytes() {
@@ -230,7 +253,7 @@ public final class OnnxImporter {
         return model;
     }
 
-    private static ValueInfo valueInfo(ValueInfoProto v, Path file) {
+    private ValueInfo valueInfo(ValueInfoProto v, Path file) {
         if (!v.getType().hasTensorType()) {
             throw new OnnxFormatException(file + ": graph value '" + Quote.cut(v.getName())
                     + "' is not a tensor");
@@ -243,7 +266,8 @@ public final class OnnxImporter {
                     + TensorProto.DataType.forNumber(tt.getElemType()) + "; only FLOAT and INT64 are supported");
         };
         long[] shape = tt.getShape().getDimList().stream()
-                .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue() : -1)
+                .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue()
+                        : dimensions.getOrDefault(d.getDimParam(), -1L))
                 .toArray();
         ValueInfo info = new ValueInfo(v.getName(), type, shape);
         OnnxModelValidator.checkDims(info, file.toString());
