@@ -193,7 +193,7 @@ public final class OnnxImporter {
             sorted.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
             StaticFolding.fold(inputs, sorted, inits).forEach(b::node);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage()), e);
+            throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage() + symbolicHint(graph)), e);
         }
         inits.forEach(b::initializer);
         quantized.forEach(b::annotate);
@@ -218,6 +218,28 @@ public final class OnnxImporter {
         return List.of(new Node(name + ".hardsigmoid", "HardSigmoid", List.of(x), List.of(gate),
                         Map.of("alpha", 1.0 / 6, "beta", 0.5)),
                 new Node(name, "Mul", List.of(x, gate), List.of(y), Map.of()));
+    }
+
+    /**
+     * When a graph input has a symbolic dimension after the first that this importer does not fix: a hint naming it,
+     * since the IR takes every dynamic dimension for the batch (a text model's sequence length, for instance, must be
+     * fixed at import, {@link #withDimensions}); else empty.
+     */
+    private String symbolicHint(GraphProto graph) {
+        for (ValueInfoProto v : graph.getInputList()) {
+            var dims = v.getType().getTensorType().getShape().getDimList();
+            for (int i = 1; i < dims.size(); i++) {
+                var d = dims.get(i);
+                if (d.getValueCase() != TensorShapeProto.Dimension.ValueCase.DIM_VALUE
+                        && !dimensions.containsKey(d.getDimParam())) {
+                    return "; note: graph input '" + Quote.cut(v.getName()) + "' has the symbolic dimension "
+                            + (d.getDimParam().isEmpty() ? "(unnamed)" : "'" + Quote.cut(d.getDimParam()) + "'")
+                            + " at position " + i + ", which the IR can only hold fixed (only the batch, position 0, "
+                            + "stays dynamic): a transformer's sequence length is fixed at import";
+                }
+            }
+        }
+        return "";
     }
 
     private ModelProto parse(Path file) {

@@ -76,6 +76,15 @@ class MiniLmImportTest {
         assertTrue(sdDiff <= 1e-4, "SameDiff differs by " + sdDiff);
     }
 
+    @Test
+    void withoutAFixedSequenceLengthTheErrorNamesTheSymbolicDimension() {
+        Path model = MiniLm.model(dir);
+        String msg = org.junit.jupiter.api.Assertions.assertThrows(OnnxFormatException.class,
+                () -> new OnnxImporter().read(model)).getMessage();
+        assertTrue(msg.contains("graph input 'input_ids' has the symbolic dimension 'sequence_length' at position 1"),
+                msg);
+    }
+
     static double maxAbsDiff(INDArray a, INDArray b) {
         return Transforms.abs(a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
                 .sub(b.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE))).maxNumber().doubleValue();
