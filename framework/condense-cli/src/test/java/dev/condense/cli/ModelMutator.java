@@ -31,7 +31,8 @@ final class ModelMutator {
     private static final long[] OPSETS = {1, 6, 7, 9, 10, 11, 12, 13, 14, 17, 18, 19, 99};
     private static final String[] OPS = {"Relu", "Sigmoid", "Gemm", "Conv", "MatMul", "Add", "MaxPool", "Flatten",
         "BatchNormalization", "Identity", "Softmax", "GlobalAveragePool", "Transpose", "Concat", "HardSigmoid",
-        "HardSwish", "Slice", "Squeeze", "Resize", "ConvTranspose", "Cast"};
+        "HardSwish", "Slice", "Squeeze", "Resize", "ConvTranspose", "Cast", "Gather", "Unsqueeze", "ReduceMean", "Erf",
+        "Pow", "Sqrt"};
 
     private final Random rnd;
 

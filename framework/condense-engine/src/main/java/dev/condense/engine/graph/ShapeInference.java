@@ -46,7 +46,8 @@ public final class ShapeInference {
         return switch (n.opType()) {
             case "Gemm" -> new long[] {x[n.intAttr("transA", 0) != 0 ? 1 : 0], in.get(1)[n.intAttr("transB", 0) != 0 ? 0 : 1]};
             case "MatMul" -> matMul(x, in.get(1));
-            case "Add", "Sub", "Mul", "Div" -> Broadcast.shape(x, in.get(1));
+            case "Add", "Sub", "Mul", "Div", "Pow" -> Broadcast.shape(x, in.get(1));
+            case "Gather", "Unsqueeze", "ReduceMean" -> EncoderShapes.outputShape(n, in, consts);
             case "Flatten" -> flatten(x, (int) axis(n.intAttr("axis", 1), x.length));
             case "Conv" -> conv(n, x, in.get(1));
             case "MaxPool", "AveragePool" -> pool(n, x);
@@ -59,7 +60,7 @@ public final class ShapeInference {
             case "Squeeze" -> SliceSpec.squeeze(n, x, consts);
             case "Resize" -> Upsampling.resize(n, x, consts);
             case "ConvTranspose" -> Upsampling.convTranspose(n, x, in.get(1));
-            default -> x.clone(); // unary elementwise (incl. HardSigmoid), Softmax, BatchNormalization, Dropout, Clip
+            default -> x.clone(); // unary elementwise (incl. HardSigmoid, Sqrt, Erf, Cast), Softmax, BatchNormalization, Dropout, Clip
         };
     }
 

@@ -63,6 +63,7 @@ public final class OnnxImporter {
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     private final long maxBytes;
+    private final Map<String, Long> dimensions;
 
     public OnnxImporter() {
         this(DEFAULT_MAX_BYTES);
@@ -70,10 +71,32 @@ public final class OnnxImporter {
 
     /** An importer refusing files larger than {@code maxBytes} (at most {@code Integer.MAX_VALUE - 8}). */
     public OnnxImporter(long maxBytes) {
+        this(maxBytes, Map.of());
+    }
+
+    private OnnxImporter(long maxBytes, Map<String, Long> dimensions) {
         if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxBytes must be in (0, 2^31 - 9], was " + maxBytes);
         }
+        for (var e : dimensions.entrySet()) {
+            if (e.getValue() < 1 || e.getValue() > OnnxModelValidator.MAX_DIM) {
+                throw new IllegalArgumentException("dimension '" + Quote.cut(e.getKey()) + "' must be in [1, "
+                        + OnnxModelValidator.MAX_DIM + "], was " + e.getValue());
+            }
+        }
         this.maxBytes = maxBytes;
+        this.dimensions = Map.copyOf(dimensions);
+    }
+
+    /**
+     * This importer, also fixing symbolic dimensions by name: a graph input or output dimension whose
+     * {@code dim_param} is a key of {@code sizes} gets that size, so the IR's shapes are static but for the batch.
+     * A transformer encoder is imported with its maximum sequence length this way
+     * ({@code withDimensions(Map.of("sequence_length", 128L))}); the shape chains computed from it then fold into
+     * constants ({@link StaticFolding}). Other symbolic dimensions stay dynamic ({@code -1}).
+     */
+    public OnnxImporter withDimensions(Map<String, Long> sizes) {
+        return new OnnxImporter(maxBytes, sizes);
     }
 
     public long maxBytes() {
@@ -170,7 +193,7 @@ public final class OnnxImporter {
             sorted.replaceAll(n -> OpsetUpgrade.upgrade(n, inits));
             StaticFolding.fold(inputs, sorted, inits).forEach(b::node);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage()), e);
+            throw new OnnxFormatException(file + ": " + Quote.message(e.getMessage() + symbolicHint(graph)), e);
         }
         inits.forEach(b::initializer);
         quantized.forEach(b::annotate);
@@ -195,6 +218,28 @@ public final class OnnxImporter {
         return List.of(new Node(name + ".hardsigmoid", "HardSigmoid", List.of(x), List.of(gate),
                         Map.of("alpha", 1.0 / 6, "beta", 0.5)),
                 new Node(name, "Mul", List.of(x, gate), List.of(y), Map.of()));
+    }
+
+    /**
+     * When a graph input has a symbolic dimension after the first that this importer does not fix: a hint naming it,
+     * since the IR takes every dynamic dimension for the batch (a text model's sequence length, for instance, must be
+     * fixed at import, {@link #withDimensions}); else empty.
+     */
+    private String symbolicHint(GraphProto graph) {
+        for (ValueInfoProto v : graph.getInputList()) {
+            var dims = v.getType().getTensorType().getShape().getDimList();
+            for (int i = 1; i < dims.size(); i++) {
+                var d = dims.get(i);
+                if (d.getValueCase() != TensorShapeProto.Dimension.ValueCase.DIM_VALUE
+                        && !dimensions.containsKey(d.getDimParam())) {
+                    return "; note: graph input '" + Quote.cut(v.getName()) + "' has the symbolic dimension "
+                            + (d.getDimParam().isEmpty() ? "(unnamed)" : "'" + Quote.cut(d.getDimParam()) + "'")
+                            + " at position " + i + ", which the IR can only hold fixed (only the batch, position 0, "
+                            + "stays dynamic): a transformer's sequence length is fixed at import";
+                }
+            }
+        }
+        return "";
     }
 
     private ModelProto parse(Path file) {
@@ -230,7 +275,7 @@ public final class OnnxImporter {
         return model;
     }
 
-    private static ValueInfo valueInfo(ValueInfoProto v, Path file) {
+    private ValueInfo valueInfo(ValueInfoProto v, Path file) {
         if (!v.getType().hasTensorType()) {
             throw new OnnxFormatException(file + ": graph value '" + Quote.cut(v.getName())
                     + "' is not a tensor");
@@ -243,7 +288,8 @@ public final class OnnxImporter {
                     + TensorProto.DataType.forNumber(tt.getElemType()) + "; only FLOAT and INT64 are supported");
         };
         long[] shape = tt.getShape().getDimList().stream()
-                .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue() : -1)
+                .mapToLong(d -> d.getValueCase() == TensorShapeProto.Dimension.ValueCase.DIM_VALUE ? d.getDimValue()
+                        : dimensions.getOrDefault(d.getDimParam(), -1L))
                 .toArray();
         ValueInfo info = new ValueInfo(v.getName(), type, shape);
         OnnxModelValidator.checkDims(info, file.toString());

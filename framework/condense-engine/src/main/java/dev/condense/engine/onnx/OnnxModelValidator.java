@@ -52,10 +52,11 @@ public final class OnnxModelValidator {
     /** Most static elements (dynamic batch not counted) of one inferred tensor: 2^28, 1 GiB of float32 per sample. */
     public static final long MAX_ELEMENTS = 1L << 28;
     private static final Set<String> ANY_TYPE = Set.of("Identity", "Reshape", "Transpose", "Concat", "Add", "Sub",
-            "Mul", "Div", "Slice", "Squeeze");
+            "Mul", "Div", "Slice", "Squeeze", "Gather", "Unsqueeze", "Cast");
     /** Inputs (by index) that carry int64 shapes, indices or sizes, whatever the data type. */
     private static final Map<String, Set<Integer>> INT64_INPUTS = Map.of("Reshape", Set.of(1), "Pad", Set.of(1),
-            "Slice", Set.of(1, 2, 3, 4), "Squeeze", Set.of(1), "Resize", Set.of(3));
+            "Slice", Set.of(1, 2, 3, 4), "Squeeze", Set.of(1), "Resize", Set.of(3), "Gather", Set.of(1),
+            "Unsqueeze", Set.of(1));
 
     private OnnxModelValidator() {
     }
@@ -194,7 +195,8 @@ public final class OnnxModelValidator {
                             + ", expected " + want);
                 }
             }
-            t.put(n.output(), first);
+            t.put(n.output(), n.opType().equals("Cast")
+                    ? ConstantOps.castTarget(n) == DataType.INT64 ? ElementType.INT64 : ElementType.FLOAT : first);
         }
         for (ValueInfo o : g.outputs()) {
             long[] inferred = shapes.get(o.name());

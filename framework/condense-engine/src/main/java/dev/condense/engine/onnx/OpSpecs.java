@@ -94,6 +94,17 @@ final class OpSpecs {
                     }
                 }));
         mobileOps();
+        encoderOps();
+    }
+
+    /** The ops of transformer encoder exports (embedding lookups, decomposed LayerNorm, GELU by Erf). */
+    private static void encoderOps() {
+        put(new OpSpec("Sqrt", 1, 1));
+        put(new OpSpec("Erf", 1, 1).since(9));
+        put(new OpSpec("Pow", 2, 2));
+        // opset 18 moves axes to an optional input, which OpsetUpgrade turns back into the attribute
+        put(new OpSpec("ReduceMean", 1, 1).inputsFrom(18, 1, 2).attr("axes", INTS, 0, 18).attr("keepdims", INT)
+                .attr("noop_with_empty_axes", INT, 18, Integer.MAX_VALUE).check(flags("keepdims", "noop_with_empty_axes")));
     }
 
     /** The ops of MobileNetV3-style exports (see {@link SupportedOps}), with their ONNX opset history. */

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       consumed_inputs, training_mode=0) are dropped; their opset-13 meaning is the default.</li>
  *   <li>Reshape: {@code allowzero=0} (opset 14 default) is dropped.</li>
  *   <li>Slice (opset &lt; 10): {@code starts}, {@code ends}, {@code axes} attributes become int64 initializer
- *       inputs; Squeeze (opset &lt; 13): {@code axes} likewise.</li>
+ *       inputs; Squeeze and Unsqueeze (opset &lt; 13): {@code axes} likewise.</li>
+ *   <li>ReduceMean (opset 18): a constant {@code axes} input becomes the opset-13 attribute.</li>
  * </ul>
  * New initializers are named {@code <node>.<attribute>}. Nodes that use an optional second output (MaxPool
  * indices, Dropout mask, BatchNormalization training statistics) are rejected.
@@ -71,6 +72,18 @@ final class OpsetUpgrade {
                     inputs.add(name);
                 }
             }
+            case "Unsqueeze" -> {
+                if (attrs.containsKey("axes")) { // opset < 13: axes attribute; 13+: input 1
+                    String name = n.name() + ".axes";
+                    inits.put(name, Nd4j.createFromArray((long[]) attrs.remove("axes")));
+                    inputs.add(name);
+                }
+            }
+            case "ReduceMean" -> {
+                if (inputs.size() > 1) { // opset 18: axes as input 1; the IR keeps the opset-13 attribute
+                    reduceAxesInput(n, attrs, inputs, inits);
+                }
+            }
             case "BatchNormalization" -> {
                 if (n.intAttr("training_mode", 0) != 0) {
                     throw new IllegalArgumentException("BatchNormalization node '" + Quote.cut(n.name())
@@ -88,6 +101,23 @@ final class OpsetUpgrade {
             }
         }
         return new Node(n.name(), n.opType(), inputs, n.outputs(), attrs);
+    }
+
+    private static void reduceAxesInput(Node n, Map<String, Object> attrs, List<String> inputs,
+                                        Map<String, INDArray> inits) {
+        String axes = inputs.remove(1);
+        if (axes.isEmpty()) {
+            if (n.intAttr("noop_with_empty_axes", 0) != 0) {
+                throw new IllegalArgumentException("ReduceMean node '" + Quote.cut(n.name())
+                        + "' has noop_with_empty_axes=1 and no axes; not supported");
+            }
+        } else if (inits.containsKey(axes)) {
+            attrs.put("axes", inits.get(axes).toLongVector());
+        } else {
+            throw new IllegalArgumentException("ReduceMean node '" + Quote.cut(n.name()) + "' reads its axes '"
+                    + Quote.cut(axes) + "' at run time; the IR needs them static");
+        }
+        attrs.remove("noop_with_empty_axes");
     }
 
     private static void moveScalar(Node n, Map<String, Object> attrs, List<String> inputs,

@@ -2,6 +2,7 @@ package dev.condense.engine.onnx;
 
 import dev.condense.api.model.Node;
 import dev.condense.engine.graph.ConvGeometry;
+import dev.condense.engine.graph.EncoderShapes;
 import dev.condense.engine.graph.Pads;
 import dev.condense.engine.graph.ShapeInference;
 import dev.condense.engine.text.Quote;
@@ -38,6 +39,14 @@ final class ShapeChecks {
             contract("inner dimensions of A " + s(in.get(0)) + " and B " + s(in.get(1)),
                     in.get(0)[in.get(0).length - 1], in.get(1)[in.get(1).length - 2]);
         });
+        CHECKS.put("Gather", (n, in, c) -> {
+            rankAtLeast("data", in.get(0), 1);
+            axis(n.intAttr("axis", 0), in.get(0).length, false);
+            if (in.get(0)[(int) ShapeInference.axis(n.intAttr("axis", 0), in.get(0).length)] < 0) {
+                throw new IllegalArgumentException("data is gathered along its dynamic dimension " + s(in.get(0)));
+            }
+        });
+        CHECKS.put("ReduceMean", (n, in, c) -> EncoderShapes.reduceAxes(n.intsAttr("axes", null), in.get(0).length));
         CHECKS.put("Conv", ShapeChecks::conv);
         CHECKS.put("MaxPool", (n, in, c) -> window(n, in.get(0), n.intsAttr("kernel_shape", null)));
         CHECKS.put("AveragePool", (n, in, c) -> window(n, in.get(0), n.intsAttr("kernel_shape", null)));

@@ -21,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Values are int64 vectors; an entry {@link #BATCH} stands for the dynamic batch size ({@code -1} in a static
  * shape). A value without BATCH becomes an initializer. A value with BATCH may only feed Reshape's shape input,
  * and only at position 0 of a Reshape whose input has a dynamic dim 0: it becomes {@code 0} (copy the input's
- * dimension). Gather must have a constant rank-1 data and constant indices, Concat folds when all its inputs are
- * folded values on axis 0; anything else reading a dynamic value is rejected. Cast, Slice, Squeeze and Concat
+ * dimension). Gather folds when its data is a shape vector and its indices constant, Concat when all its inputs are
+ * folded values on axis 0; anything else reading a dynamic value is rejected. Gather, Unsqueeze and Cast that read
+ * runtime data (a token-id lookup, the attention mask) stay in the IR as nodes. Cast, Slice, Squeeze and Concat
  * whose inputs are all initializers are evaluated by {@link ConstantOps}; a Cast to INT64 of a folded shape vector
  * passes it through, and a Slice of one (e.g. {@code x.shape[:1]}) is cut with static bounds. Initializers read only by folded nodes are dropped.
  */
@@ -55,6 +56,9 @@ final class StaticFolding {
                         + "the IR folds " + SupportedOps.FOLDED + " only when they compute static shapes");
             }
             if (v == null) {
+                if (n.opType().equals("Cast")) {
+                    ConstantOps.castTarget(n); // a Cast of runtime data stays; its target must be an IR type
+                }
                 n = reshapeWithBatch(n, shapes, values, inits);
                 for (String in : n.inputs()) {
                     if (values.containsKey(in) && Arrays.stream(values.get(in)).anyMatch(d -> d == BATCH)) {

@@ -10,9 +10,12 @@ import java.util.TreeSet;
  * the engine learns a new op; error messages print it sorted.
  *
  * <p>{@link #LOWERED} ops live in the IR and are exported, lowered to SameDiff and shape-inferred.
- * {@link #FOLDED} ops are accepted by the importer only: {@code Constant} becomes an initializer, and
- * {@code Shape}/{@code Gather}/{@code Unsqueeze}/{@code Concat} chains that compute static values are evaluated at
- * import ({@link StaticFolding}); Cast, Slice and Squeeze of initializers are evaluated too ({@link ConstantOps}).
+ * {@link #FOLDED} ops are accepted by the importer only: {@code Constant} becomes an initializer, and {@code Shape}
+ * is always evaluated (graph inputs have static shapes but for the batch). {@code Shape}/{@code Gather}/
+ * {@code Unsqueeze}/{@code Concat} chains that compute static values are evaluated at import ({@link StaticFolding});
+ * Cast, Slice and Squeeze of initializers are evaluated too ({@link ConstantOps}). Gather, Unsqueeze and Cast of
+ * runtime data stay in the IR (transformer encoders: embedding lookups by token id, the attention mask's
+ * Unsqueeze and Cast to float).
  * {@link #REWRITTEN} ops are replaced by LOWERED ones at import. {@link #OPS} is the union of the three.
  */
 public final class SupportedOps {
@@ -22,11 +25,11 @@ public final class SupportedOps {
             "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Flatten",
             "Identity", "Softmax", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
             "Reshape", "Transpose", "Concat", "Pad", "Dropout", "HardSigmoid", "Slice", "Squeeze", "Resize",
-            "ConvTranspose", "Sign")));
+            "ConvTranspose", "Sign", "Gather", "Unsqueeze", "Cast", "ReduceMean", "Pow", "Sqrt", "Erf")));
 
     /** Ops the importer evaluates away when their inputs are static. */
     public static final SortedSet<String> FOLDED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
-            "Constant", "Shape", "Gather", "Unsqueeze", "Cast")));
+            "Constant", "Shape")));
 
     /** Ops the importer rewrites into {@link #LOWERED} ops: HardSwish(x) becomes {@code x * HardSigmoid(x; 1/6, 1/2)}. */
     public static final SortedSet<String> REWRITTEN = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(

@@ -10,7 +10,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 /**
  * SameDiff lowering of each supported op (ONNX semantics, opset 13): elementwise and dense ops here, convolution
  * and pooling in {@link ConvLowering}, Resize and ConvTranspose in {@link UpsampleLowering}, normalization and dropout in {@link NormLowering}, data movement in
- * {@link TensorLowering}. The SameDiff variable of a node is named after the node's first output.
+ * {@link TensorLowering}, the ops of transformer encoders in {@link EncoderLowering}. The SameDiff variable of a node is named after the node's first output.
  */
 final class OpLowering {
 
@@ -22,7 +22,7 @@ final class OpLowering {
         String name = n.output();
         return switch (n.opType()) {
             case "Gemm" -> gemm(sd, n, a);
-            case "MatMul" -> sd.mmul(name, a.get(0), a.get(1));
+            case "MatMul" -> EncoderLowering.matMul(c, n, a);
             case "Add" -> a.get(0).add(name, a.get(1));
             case "Sub" -> a.get(0).sub(name, a.get(1));
             case "Mul" -> a.get(0).mul(name, a.get(1));
@@ -48,6 +48,7 @@ final class OpLowering {
             case "Flatten", "Reshape" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
             case "Squeeze" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
             case "Transpose", "Concat", "Pad", "Slice" -> TensorLowering.lower(c, n, a);
+            case "Gather", "Unsqueeze", "Cast", "ReduceMean", "Pow", "Sqrt", "Erf" -> EncoderLowering.lower(c, n, a);
             default -> throw new IllegalArgumentException("op " + n.opType() + " (node '" + n.name()
                     + "') cannot be lowered to SameDiff; supported: " + SupportedOps.LOWERED);
         };

@@ -154,15 +154,24 @@ public final class SameDiffLowering {
         }
     }
 
-    /** Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias. */
+    /**
+     * Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias, the
+     * tables a Gather reads (embeddings).
+     */
     public static Set<String> trainableInitializers(ModelGraph graph) {
         Set<String> out = new LinkedHashSet<>();
         for (Node n : graph.nodes()) {
             boolean weightReader = WeightedLayer.Kind.of(n.opType()) != null || n.opType().equals("Add");
             List<String> reads = weightReader ? n.inputs()
-                    : n.opType().equals("BatchNormalization") ? n.inputs().subList(1, 3) : List.of();
+                    : n.opType().equals("BatchNormalization") ? n.inputs().subList(1, 3)
+                    : n.opType().equals("Gather") && floatInitializer(graph, n.inputs().get(0)) ? n.inputs().subList(0, 1)
+                    : List.of();
             reads.stream().filter(graph.initializers()::containsKey).forEach(out::add);
         }
         return out;
+    }
+
+    private static boolean floatInitializer(ModelGraph graph, String name) {
+        return graph.initializers().containsKey(name) && graph.initializers().get(name).dataType().isFPType();
     }
 }

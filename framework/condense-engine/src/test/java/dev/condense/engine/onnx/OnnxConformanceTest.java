@@ -42,7 +42,11 @@ class OnnxConformanceTest {
         EXCLUDED.put(".*_u?int(8|32).*|test_edge_pad|test_reflect_pad",
                 "element types other than float32/int64 (uint8, int8, int32)");
         EXCLUDED.put("test_identity_(opt|sequence)", "optional and sequence types");
-        EXCLUDED.put("test_(gather|unsqueeze)_.*", "Gather/Unsqueeze on runtime data (folded only when static)");
+        EXCLUDED.put("test_unsqueeze_.*", "Unsqueeze axes fed at run time (the IR needs them static; runtime data "
+                + "with constant axes is tested in EncoderOpsTest)");
+        EXCLUDED.put("test_gather_negative_indices", "negative Gather indices (libnd4j's gather does not wrap them; "
+                + "token ids are never negative)");
+        EXCLUDED.put("test_pow_types_.*", "Pow of int64 or mixed element types (the IR's Pow is float32)");
         EXCLUDED.put("test_reshape_.*|test_constant_pad", "shape-carrying input (Reshape shape, Pad pads) fed at "
                 + "run time: the IR needs static shapes");
         EXCLUDED.put(".*_(1|3)d_.*|test_convtranspose_(1|3)d", "1-D and 3-D convolution/pooling (2-D NCHW only)");
