@@ -38,11 +38,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
  *                        them against both graphs ({@link LayerMap}) and lists the pairs with their shapes
  * @param logitsWeight    weight of the logits loss in the total (0: features only)
  * @param normalize       scale feature terms to the logits loss at the first batch
+ * @param teacherCache    whether the teacher's outputs are computed once per row and read back every epoch
  * @param location        where the stage is written
  */
 public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLocation, LossFunction<?> loss,
                           Record lossParams, List<DistillFeature> features, double logitsWeight, boolean normalize,
-                          Location location) implements PlannedStage {
+                          TeacherCacheMode teacherCache, Location location) implements PlannedStage {
 
     public DistillStep {
         Objects.requireNonNull(spec, "spec");
@@ -50,6 +51,7 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         Objects.requireNonNull(teacherLocation, "teacherLocation");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(teacherCache, "teacherCache");
         features = List.copyOf(features);
         if (!loss.paramsType().isInstance(lossParams)) {
             throw new IllegalArgumentException("params of loss " + loss.id() + " must be a "
@@ -72,8 +74,10 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
     public Preview preview(ModelGraph graph) {
         Trainings.checkAugment(spec, location, graph);
         ModelGraph t = TeacherCheck.check(teacher, teacherLocation, graph);
+        String live = teacherCache.liveReason(spec);
         String head = "distill: " + Trainings.describe(spec) + ", loss " + loss.id() + " from teacher "
-                + teacher.modelFile().orElseThrow();
+                + teacher.modelFile().orElseThrow() + (live == null ? ", cached (computed once per row)"
+                : teacherCache == TeacherCacheMode.AUTO ? ", not cached (" + live + ")" : "");
         if (features.isEmpty()) {
             return Preview.unchanged(graph, head);
         }
@@ -121,6 +125,9 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
             body.put("features", features.stream().map(DistillFeature::resolvedBody).toList());
             body.put("logits-weight", logitsWeight);
             body.put("normalize", normalize);
+        }
+        if (teacherCache != TeacherCacheMode.AUTO) {
+            body.put("teacher-cache", teacherCache.id());
         }
         return body;
     }
