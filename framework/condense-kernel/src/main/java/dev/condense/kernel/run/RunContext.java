@@ -124,6 +124,8 @@ public final class RunContext implements StageContext {
             cache.put("why", live == null ? "no augmentation: each training row is the same every epoch, so the"
                     + " teacher runs once per row (ONNX Runtime) and is read back from a memory-mapped file" : live);
             feed.cacheStats().ifPresent(s -> cache.putAll(s.toReport()));
+            report("teacher", String.valueOf(step.teacher().modelFile().orElseThrow()) + (live == null
+                    ? " (cached: computed once per row)" : " (run every batch: " + live + ")"));
             report("teacher_cache", cache);
             report("epoch_seconds", epochSeconds);
         }

@@ -103,10 +103,26 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         List<FeatureTerm> terms = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
             DistillFeature f = features.get(i);
-            terms.add(new FeatureTerm(f.loss().id() + "[" + i + "]", map.resolve(f.entry()),
+            List<dev.condense.engine.train.FeaturePair> pairs = map.resolve(f.entry());
+            checkRanks(f, pairs);
+            terms.add(new FeatureTerm(f.loss().id() + "[" + i + "]", pairs,
                     inputs -> PluginCalls.in(f.loss(), () -> f.build(inputs)), f.entry().weight()));
         }
         return terms;
+    }
+
+    /** A pair whose rank the feature loss does not take ({@code attention} on {@code [N, D]}) is an error at the entry. */
+    private static void checkRanks(DistillFeature f, List<dev.condense.engine.train.FeaturePair> pairs) {
+        java.util.Set<Integer> ranks = PluginCalls.in(f.loss(), () -> f.loss().featureRanks());
+        for (var p : pairs) {
+            if (!ranks.contains(p.studentShape().length)) {
+                throw new dev.condense.kernel.recipe.RecipeException(f.entry().location(), "feature loss "
+                        + dev.condense.engine.text.Quote.single(f.loss().id()) + " takes tensors of rank "
+                        + ranks.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
+                        + (ranks.equals(java.util.Set.of(4)) ? " ([N, C, H, W])" : "") + ", but the pair "
+                        + p.describe() + " has rank " + p.studentShape().length);
+            }
+        }
     }
 
     @Override
