@@ -68,7 +68,9 @@ public final class DistillKind implements StageKind {
         ObjectNode cache = string("compute the teacher once per training row and reuse it every epoch: auto (when"
                 + " no augmentation changes the rows), on, off; default auto");
         cache.putArray("enum").add("auto").add("on").add("off");
-        props(distill).set("teacher-cache", orVar(cache));
+        ObjectNode cacheOrBool = distill.objectNode();
+        cacheOrBool.putArray("anyOf").add(cache).add(bool("true: on, false: off"));
+        props(distill).set("teacher-cache", orVar(cacheOrBool));
         distill.putArray("required").add("teacher").add("train");
         defs.set("distill-body", distill);
         return ref("distill-body");
