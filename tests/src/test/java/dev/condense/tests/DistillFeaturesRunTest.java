@@ -65,6 +65,7 @@ class DistillFeaturesRunTest {
         assertTrue(r.out().contains("fc1.act [-1, 800] -> fc1.act [-1, 300] (learned projection 800 -> 300, linear)"),
                 r.out());
         assertTrue(r.out().contains("pkd[1], weight 2.0:"), r.out());
+        assertTrue(r.out().contains(", cached (computed once per row)"), r.out());
         assertTrue(r.out().contains("fc2.act [-1, 800] -> fc2.act [-1, 100]"), r.out());
     }
 
@@ -131,7 +132,14 @@ class DistillFeaturesRunTest {
         Path p = Recipes.write(dir, "student.yaml", STUDENT.formatted("fc1.act", "fc1.act", "fitnet")
                 .replace("normalize: true", "normalize: true\n      teacher-cache: \"on\"")
                 .replace("train: {epochs: 2,", "train: {augment: {shift: 1}, epochs: 2,"));
-        Cli.Result r = Cli.run(dir, "validate", p.toString());
+        String onText = Files.readString(p);
+        Cli.Result auto = Cli.run(dir, "validate", Recipes.write(dir, "student.yaml", onText
+                .replace("teacher-cache: \"on\"", "teacher-cache: auto")).toString());
+        assertEquals(0, auto.exit(), auto.all());
+        assertTrue(auto.out().contains(", not cached (augment shift 1 px changes the rows every epoch, so the teacher"
+                + " runs on the augmented rows)"), auto.out());
+        Path on = Recipes.write(dir, "student.yaml", onText);
+        Cli.Result r = Cli.run(dir, "validate", on.toString());
         assertEquals(2, r.exit(), r.all());
         assertTrue(r.err().contains("student.yaml:12:22: teacher-cache on stores each training row's teacher outputs"
                 + " once, but train.augment shift 1 px changes the rows every epoch"), r.err());

@@ -77,7 +77,7 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         String live = teacherCache.liveReason(spec);
         String head = "distill: " + Trainings.describe(spec) + ", loss " + loss.id() + " from teacher "
                 + teacher.modelFile().orElseThrow() + (live == null ? ", cached (computed once per row)"
-                : teacherCache == TeacherCacheMode.AUTO ? ", not cached (" + live + ")" : "");
+                : ", not cached (" + live + ")");
         if (features.isEmpty()) {
             return Preview.unchanged(graph, head);
         }
