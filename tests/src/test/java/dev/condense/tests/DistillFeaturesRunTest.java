@@ -65,6 +65,7 @@ class DistillFeaturesRunTest {
         assertTrue(r.out().contains("fc1.act [-1, 800] -> fc1.act [-1, 300] (learned projection 800 -> 300, linear)"),
                 r.out());
         assertTrue(r.out().contains("pkd[1], weight 2.0:"), r.out());
+        assertTrue(r.out().contains(", cached (computed once per row)"), r.out());
         assertTrue(r.out().contains("fc2.act [-1, 800] -> fc2.act [-1, 100]"), r.out());
     }
 
@@ -83,6 +84,65 @@ class DistillFeaturesRunTest {
         Cli.Result teacherName = Cli.run(dir, "validate", student("fc1.act", "fc9.act", "fitnet").toString());
         assertEquals(2, teacherName.exit(), teacherName.all());
         assertTrue(teacherName.err().contains("no tensor 'fc9.act' in the teacher"), teacherName.err());
+        Cli.Result attention = Cli.run(dir, "run", student("fc1.act", "fc1.act", "attention").toString());
+        assertEquals(2, attention.exit(), attention.all());
+        assertTrue(attention.err().contains("student.yaml:9:11: feature loss 'attention' takes tensors of rank 4 "
+                + "([N, C, H, W]), but the pair fc1.act [-1, 800] -> fc1.act [-1, 300]"), attention.err());
+        assertFalse(Files.exists(dir.resolve("runs/student")), "nothing may be written");
+    }
+
+    /**
+     * A conv teacher (lenet-5, exported untrained: only shapes matter) whose tapped tensor has another spatial size
+     * than the student's: a located error at the teacher pattern, exit 2, before any work.
+     */
+    @Test
+    void aTeacherTensorWithNoSpatialMatchIsALocatedErrorBeforeAnyWork() throws Exception {
+        Path t = Recipes.write(dir, "conv-teacher.yaml", """
+                recipe: conv-teacher
+                model: {zoo: lenet-5}
+                stages:
+                  - export
+                output: {dir: runs/conv-teacher}
+                """);
+        Cli.Result made = Cli.run(dir, "run", t.toString());
+        assertEquals(0, made.exit(), made.all());
+        Path p = Recipes.write(dir, "conv-student.yaml", """
+                recipe: conv-student
+                model: {zoo: lenet-5}
+                data: {dataset: mnist, train-limit: 300, test-limit: 200}
+                stages:
+                  - distill:
+                      teacher: {file: runs/conv-teacher/model.onnx}
+                      features:
+                        - {student: conv1, teacher: pool1, loss: attention}
+                      train: {epochs: 1}
+                output: {dir: runs/conv-student}
+                """);
+        Cli.Result r = Cli.run(dir, "run", p.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("conv-student.yaml:8:37: the spatial sizes cannot match: student 'conv1' "
+                + "[-1, 20, 24, 24], teacher 'pool1' [-1, 20, 12, 12]; tap a teacher tensor of spatial size 24x24"),
+                r.err());
+        assertFalse(Files.exists(dir.resolve("runs/conv-student")), "nothing may be written");
+    }
+
+    /** The teacher cache stores each row once; augmentation changes the rows: on is a located error. */
+    @Test
+    void teacherCacheOnWithAugmentationIsALocatedError() throws Exception {
+        Path p = Recipes.write(dir, "student.yaml", STUDENT.formatted("fc1.act", "fc1.act", "fitnet")
+                .replace("normalize: true", "normalize: true\n      teacher-cache: \"on\"")
+                .replace("train: {epochs: 2,", "train: {augment: {shift: 1}, epochs: 2,"));
+        String onText = Files.readString(p);
+        Cli.Result auto = Cli.run(dir, "validate", Recipes.write(dir, "student.yaml", onText
+                .replace("teacher-cache: \"on\"", "teacher-cache: auto")).toString());
+        assertEquals(0, auto.exit(), auto.all());
+        assertTrue(auto.out().contains(", not cached (augment shift 1 px changes the rows every epoch, so the teacher"
+                + " runs on the augmented rows)"), auto.out());
+        Path on = Recipes.write(dir, "student.yaml", onText);
+        Cli.Result r = Cli.run(dir, "validate", on.toString());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("student.yaml:12:22: teacher-cache on stores each training row's teacher outputs"
+                + " once, but train.augment shift 1 px changes the rows every epoch"), r.err());
     }
 
     @Test
@@ -97,6 +157,15 @@ class DistillFeaturesRunTest {
             assertTrue(terms.get(key).get(0).asDouble() > 0, key + " in " + terms);
         }
         assertEquals(2, stage.get("feature term scales").size(), stage.toString());
+        JsonNode cache = stage.get("teacher_cache");
+        assertTrue(cache.get("used").asBoolean(), cache.toString());
+        assertEquals(300, cache.get("rows_computed").asInt(), cache.toString());
+        assertEquals(300L * (10 + 300 + 100) * 4, cache.get("file_bytes").asLong(), cache.toString());
+        assertEquals(2, stage.get("epoch_seconds").size(), stage.toString());
+        try (var files = Files.list(dir.resolve("runs/student"))) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("teacher-cache")),
+                    "the cache file is deleted");
+        }
         String onnx = new String(Files.readAllBytes(dir.resolve("runs/student/model.onnx")),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         assertFalse(onnx.contains("condense.kd"), "a learned projection was exported");

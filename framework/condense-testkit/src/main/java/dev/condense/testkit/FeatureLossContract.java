@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Contract tests for feature losses ({@link LossFunction}s over {@link FeatureKeys} pairs, used in a distill stage's
  * layer map): on two seeded pairs of shape {@link #featureShape()} the loss is a finite, deterministic scalar whose
  * gradient reaches the student features; a student equal to the teacher gives loss 0 and zero gradient; inputs
- * without features are rejected with {@link IllegalArgumentException}.
+ * without features are rejected with {@link IllegalArgumentException}; the ranks it declares
+ * ({@link LossFunction#featureRanks()}) are layer-map ranks (2, 4) and include the rank it is tested with.
  *
  * @param <P> the loss's params record
  */
@@ -79,5 +80,13 @@ public abstract class FeatureLossContract<P extends Record> extends ExtensionCon
         LossInputs none = new LossInputs(sd, sd.var("s", Nd4j.zeros(DataType.FLOAT, 1, 3)), sd.constant("y",
                 Nd4j.zeros(DataType.FLOAT, 1, 3)), null, Map.of());
         assertThrows(IllegalArgumentException.class, () -> extension().loss(none, params()));
+    }
+
+    @Test
+    void declaredFeatureRanksAreLayerMapRanksAndIncludeTheTestedOne() {
+        java.util.Set<Integer> ranks = extension().featureRanks();
+        assertTrue(!ranks.isEmpty() && java.util.Set.of(2, 4).containsAll(ranks), "feature ranks " + ranks);
+        assertTrue(ranks.contains(featureShape().length), "feature ranks " + ranks + " exclude the tested rank "
+                + featureShape().length);
     }
 }

@@ -23,4 +23,13 @@ public interface LossFunction<P extends Record> extends Extension<P> {
      * @throws IllegalArgumentException when a needed input is missing (e.g. teacher logits for a distillation loss)
      */
     SDVariable loss(LossInputs inputs, P params);
+
+    /**
+     * Ranks of the feature tensors ({@link LossInputs#features()}) this loss accepts when a distill stage's layer map
+     * feeds it: 2 ({@code [N, D]}) and 4 ({@code [N, C, H, W]}) by default. A layer map pairing tensors of another
+     * rank with this loss is a located recipe error at validate time, before any training.
+     */
+    default java.util.Set<Integer> featureRanks() {
+        return java.util.Set.of(2, 4);
+    }
 }

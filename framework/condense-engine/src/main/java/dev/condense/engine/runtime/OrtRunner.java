@@ -37,6 +37,23 @@ public final class OrtRunner implements AutoCloseable {
 
     /** Opens {@code model} with {@code intraOpThreads} (>= 1) intra-op threads; otherwise as {@link #OrtRunner(Path)}. */
     public OrtRunner(Path model, int intraOpThreads) {
+        this(opts -> ENV.createSession(model.toAbsolutePath().toString(), opts), model.toString(), intraOpThreads);
+    }
+
+    /**
+     * Opens a serialized model held in memory ({@code name} names it in errors), with {@code intraOpThreads} (>= 1)
+     * intra-op threads; otherwise as {@link #OrtRunner(Path)}.
+     */
+    public OrtRunner(byte[] model, String name, int intraOpThreads) {
+        this(opts -> ENV.createSession(model, opts), name, intraOpThreads);
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        OrtSession open(OrtSession.SessionOptions opts) throws OrtException;
+    }
+
+    private OrtRunner(Opener opener, String name, int intraOpThreads) {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
         }
@@ -46,10 +63,10 @@ public final class OrtRunner implements AutoCloseable {
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setDeterministicCompute(true);
-            this.session = ENV.createSession(model.toAbsolutePath().toString(), opts);
+            this.session = opener.open(opts);
             this.inputName = session.getInputNames().stream().findFirst().orElse(null); // a constant-only graph has none
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime cannot open " + model + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime cannot open " + name + ": " + e.getMessage(), e);
         }
     }
 

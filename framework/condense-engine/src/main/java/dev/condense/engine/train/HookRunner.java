@@ -83,9 +83,9 @@ final class HookRunner extends BaseListener implements TrainingLoop.BatchFeeds {
     }
 
     @Override
-    public Map<String, INDArray> of(INDArray features) {
+    public Map<String, INDArray> of(INDArray features, int[] rows) {
         batch++;
-        step = new StepState(sd, epoch, epochs, batch, batchesPerEpoch, features);
+        step = new StepState(sd, epoch, epochs, batch, batchesPerEpoch, features, rows);
         for (TrainingHook h : hooks) {
             h.beforeStep(step);
         }

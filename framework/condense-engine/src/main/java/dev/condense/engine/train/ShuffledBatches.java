@@ -39,6 +39,7 @@ public final class ShuffledBatches implements DataSetIterator {
     private final int limit;
     private final Random random;
     private int[] order;
+    private int[] lastRows = new int[0];
     private int cursor;
     private boolean reuse;
     private final java.util.Map<Integer, INDArray[]> reused = new java.util.HashMap<>();
@@ -81,6 +82,14 @@ public final class ShuffledBatches implements DataSetIterator {
         reset();
     }
 
+    /**
+     * Row ids (indices into the split, in batch order) of the batch {@link #next(int)} returned last; empty before
+     * the first. A row's features are the same every epoch unless the augmentation is active.
+     */
+    int[] lastRows() {
+        return lastRows.clone();
+    }
+
     /** Number of rows visited per epoch. */
     public int rowsPerEpoch() {
         return limit;
@@ -103,6 +112,7 @@ public final class ShuffledBatches implements DataSetIterator {
         }
         int end = Math.min(limit, cursor + num);
         int[] idx = java.util.Arrays.copyOfRange(order, cursor, end);
+        lastRows = idx;
         cursor = end;
         long[] shape = rowShape.clone();
         shape[0] = idx.length;

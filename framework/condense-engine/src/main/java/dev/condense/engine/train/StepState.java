@@ -17,12 +17,14 @@ public final class StepState {
     private final int batch;
     private final int batches;
     private final INDArray features;
+    private final int[] rows;
     private INDArray featuresCopy;
     private final Map<String, INDArray> feeds = new LinkedHashMap<>();
     private final Map<String, INDArray> observed = new java.util.HashMap<>();
     private double loss = Double.NaN;
 
-    StepState(SameDiff sd, int epoch, int epochs, int batch, int batches, INDArray features) {
+    StepState(SameDiff sd, int epoch, int epochs, int batch, int batches, INDArray features, int[] rows) {
+        this.rows = rows.clone();
         this.sd = sd;
         this.epoch = epoch;
         this.epochs = epochs;
@@ -60,6 +62,15 @@ public final class StepState {
             featuresCopy = features.dup();
         }
         return featuresCopy;
+    }
+
+    /**
+     * The batch's row ids: {@code rows()[i]} is the index in the training split of the batch's row {@code i}. Without
+     * augmentation a row id always stands for the same features, so per-row results can be stored by it
+     * ({@link TeacherCache}).
+     */
+    public int[] rows() {
+        return rows.clone();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.condense.engine.train;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.graph.ShapeInference;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +13,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Distillation's teacher: a classifier with the student's input shape and number of classes, lowered once in
- * inference mode (running batch-norm statistics, no dropout) into its own SameDiff graph. Each step it runs one
- * forward pass on exactly the rows the student sees (after augmentation) and feeds the teacher's logits
- * {@code [N, C]} to the placeholder {@value #LOGITS}, which the loss reads as {@code LossInputs.teacherLogits()}.
- * Teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come out of the same forward pass.
+ * Distillation's teacher: a classifier with the student's input shape and number of classes. Live (the default),
+ * it is lowered once in inference mode (running batch-norm statistics, no dropout) into its own SameDiff graph and
+ * each step runs one forward pass on exactly the rows the student sees (after augmentation). Cached
+ * ({@link #cached}), it is never lowered: ONNX Runtime computes each training row once and later visits read the
+ * row back from a memory-mapped file by row id ({@link TeacherCache}); valid only when a row id always stands for
+ * the same features (no augmentation), which the caller decides. Either way it feeds the teacher's logits
+ * {@code [N, C]} to the placeholder {@value #LOGITS}, which the loss reads as {@code LossInputs.teacherLogits()}, and
+ * teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come from the same pass or record.
  */
-public final class TeacherFeed implements TrainingHook {
+public final class TeacherFeed implements TrainingHook, AutoCloseable {
     /** Placeholder of the teacher's logits in the student's training graph. */
     public static final String LOGITS = "condense.teacher";
     private static final String TAP = "condense.teacher/";
@@ -27,10 +31,45 @@ public final class TeacherFeed implements TrainingHook {
     private LoweredGraph lowered;
     private Map<String, long[]> shapes;
     private SameDiff student;
+    private final Path cacheFile;
+    private final int cacheRows;
+    private TeacherCache cache;
+    private TeacherCacheStats lastStats;
 
     /** @param teacher the teacher graph; it is lowered when the first run that uses this feed builds its graph */
     public TeacherFeed(ModelGraph teacher) {
+        this(teacher, null, 0);
+    }
+
+    private TeacherFeed(ModelGraph teacher, Path cacheFile, int cacheRows) {
         this.teacher = teacher;
+        this.cacheFile = cacheFile;
+        this.cacheRows = cacheRows;
+    }
+
+    /**
+     * A teacher computed once per training row by ONNX Runtime and read back from {@code file} by row id. Only for
+     * runs whose rows are the same every epoch (no augmentation).
+     *
+     * @param file scratch file, must not exist; created at the first step, deleted when the run's graph is replaced
+     *             or at {@link #close()}
+     * @param rows rows of the training split
+     */
+    public static TeacherFeed cached(ModelGraph teacher, Path file, int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("a cached teacher needs at least one training row, got " + rows);
+        }
+        return new TeacherFeed(teacher, java.util.Objects.requireNonNull(file, "file"), rows);
+    }
+
+    /** True when this feed reads the teacher from a cache file. */
+    public boolean isCached() {
+        return cacheFile != null;
+    }
+
+    /** The cache's costs of the current or last run (empty for a live teacher or before the first step). */
+    public java.util.Optional<TeacherCacheStats> cacheStats() {
+        return java.util.Optional.ofNullable(cache != null ? cache.stats() : lastStats);
     }
 
     @Override
@@ -59,19 +98,29 @@ public final class TeacherFeed implements TrainingHook {
                 : build.sd().placeHolder(name, DataType.FLOAT, shapes.get(tensor));
     }
 
-    /** Starts over when used by a new run (a new student graph): taps belong to one run. */
+    /** Starts over when used by a new run (a new student graph): taps and the cache belong to one run. */
     private void attach(GraphBuild build) {
-        if (lowered == null) {
+        if (lowered == null && cacheFile == null) {
             lowered = SameDiffLowering.lower(teacher);
         }
         if (student != build.sd()) {
             student = build.sd();
             taps.clear();
+            close();
         }
     }
 
     @Override
     public void beforeStep(StepState step) {
+        if (cacheFile != null) {
+            if (cache == null) {
+                cache = new TeacherCache(teacher, List.copyOf(taps.keySet()), cacheFile, cacheRows);
+            }
+            Map<String, INDArray> out = cache.batch(step.rows(), step::features);
+            step.feed(LOGITS, out.get(teacher.outputs().get(0).name()));
+            taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
+            return;
+        }
         Map<String, INDArray> x = Map.of(lowered.inputName(), step.features());
         String logits = lowered.outputName();
         if (taps.isEmpty()) {
@@ -83,5 +132,16 @@ public final class TeacherFeed implements TrainingHook {
         Map<String, INDArray> out = lowered.sd().output(x, wanted);
         step.feed(LOGITS, out.get(logits));
         taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
+    }
+
+    /** Deletes the cache file of the current run, if any (a live teacher holds nothing to close). */
+    @Override
+    public void close() {
+        if (cache != null) {
+            lastStats = cache.stats();
+            TeacherCache c = cache;
+            cache = null;
+            c.close();
+        }
     }
 }

@@ -57,12 +57,16 @@ final class TrainingLoop {
         run(sd, batches, epochs, listeners, BatchFeeds.NONE);
     }
 
-    /** Placeholders computed from each batch's features (a distillation teacher's logits). */
+    /** Placeholders computed from each batch (a distillation teacher's logits). */
     @FunctionalInterface
     interface BatchFeeds {
-        BatchFeeds NONE = features -> Map.of();
+        BatchFeeds NONE = (features, rows) -> Map.of();
 
-        Map<String, INDArray> of(INDArray features);
+        /**
+         * @param features the batch's features {@code [B, ...]} as the student sees them
+         * @param rows     the batch's row ids (indices into the training split), {@code B} of them
+         */
+        Map<String, INDArray> of(INDArray features, int[] rows);
     }
 
     /** As {@link #run(SameDiff, ShuffledBatches, int, List)}, with extra placeholders fed per batch. */
@@ -117,7 +121,7 @@ final class TrainingLoop {
                     Map<String, INDArray> placeholders = new HashMap<>();
                     placeholders.put(feature, ds.getFeatures());
                     placeholders.put(label, ds.getLabels());
-                    placeholders.putAll(feeds.of(ds.getFeatures()));
+                    placeholders.putAll(feeds.of(ds.getFeatures(), batches.lastRows()));
                     OpPlan plan = plans.plan(placeholders);
                     if (plan != null && plans.run(plan, placeholders, active, at, batch)) {
                         plannedSteps++;

@@ -82,28 +82,53 @@ public final class RunContext implements StageContext {
 
     /**
      * Trains {@code graph} as {@link #train} does (masks projected after every step), distilling from
-     * {@code teacher} (fed per batch) with the step's loss. The loss is built inside the loss plugin's class loader.
+     * {@code teacher} with the step's loss. The loss is built inside the loss plugin's class loader. The teacher is
+     * cached (computed once per training row by ONNX Runtime into a scratch file in the work directory, deleted at the
+     * end) when the stage's {@code teacher-cache} allows and no augmentation changes the rows, else it runs on every
+     * batch; the report says which and why ({@code teacher_cache}) and gives each epoch's wall seconds.
      */
     public TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
         Dataset d = requireData("distill stages");
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
-        TeacherFeed feed = new TeacherFeed(teacher);
+        String live = step.teacherCache().liveReason(step.spec());
+        TeacherFeed feed = live != null ? new TeacherFeed(teacher) : TeacherFeed.cached(teacher,
+                workDir.resolve("teacher-cache-" + System.nanoTime() + ".f32"), Math.toIntExact(d.train().size()));
+        List<Double> epochSeconds = new java.util.ArrayList<>();
+        TrainingHook timer = new TrainingHook() {
+            @Override
+            public void epochEnd(dev.condense.engine.train.EpochSummary epoch) {
+                epochSeconds.add(Math.round(epoch.seconds() * 1000) / 1000.0);
+            }
+        };
         Function<LossInputs, SDVariable> logits = inputs -> PluginCalls.in(step.loss(), () -> step.buildLoss(inputs));
-        if (step.features().isEmpty()) {
-            return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings, logits,
-                    List.of(new MaskProjection(graph.masks()), feed, new ProgressHook(progress)));
+        try {
+            if (step.features().isEmpty()) {
+                return Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings, logits,
+                        List.of(new MaskProjection(graph.masks()), feed, timer, new ProgressHook(progress)));
+            }
+            FeatureLosses features = new FeatureLosses(feed, step.featureTerms(graph, teacher), step.logitsWeight(),
+                    step.normalize());
+            TrainResult result = Trainer.fit(graph, d.train(), classes(graph, d), step.spec(),
+                    seed + 7919L * trainings, inputs -> features.total(logits.apply(inputs)),
+                    List.of(new MaskProjection(graph.masks()), feed, features, timer, new ProgressHook(progress)));
+            report("loss terms per epoch", features.history());
+            if (step.normalize()) {
+                report("feature term scales", java.util.Arrays.stream(features.scales()).boxed().toList());
+            }
+            return result;
+        } finally {
+            feed.close();
+            Map<String, Object> cache = new LinkedHashMap<>();
+            cache.put("used", live == null);
+            cache.put("why", live == null ? "no augmentation: each training row is the same every epoch, so the"
+                    + " teacher runs once per row (ONNX Runtime) and is read back from a memory-mapped file" : live);
+            feed.cacheStats().ifPresent(s -> cache.putAll(s.toReport()));
+            report("teacher", String.valueOf(step.teacher().modelFile().orElseThrow()) + (live == null
+                    ? " (cached: computed once per row)" : " (run every batch: " + live + ")"));
+            report("teacher_cache", cache);
+            report("epoch_seconds", epochSeconds);
         }
-        FeatureLosses features = new FeatureLosses(feed, step.featureTerms(graph, teacher), step.logitsWeight(),
-                step.normalize());
-        TrainResult result = Trainer.fit(graph, d.train(), classes(graph, d), step.spec(), seed + 7919L * trainings,
-                inputs -> features.total(logits.apply(inputs)),
-                List.of(new MaskProjection(graph.masks()), feed, features, new ProgressHook(progress)));
-        report("loss terms per epoch", features.history());
-        if (step.normalize()) {
-            report("feature term scales", java.util.Arrays.stream(features.scales()).boxed().toList());
-        }
-        return result;
     }
 
     @Override

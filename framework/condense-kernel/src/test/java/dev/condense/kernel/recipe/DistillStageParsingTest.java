@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import dev.condense.kernel.stage.distill.DistillKind;
 import dev.condense.kernel.stage.distill.DistillStageSpec;
+import dev.condense.kernel.stage.distill.TeacherCacheMode;
 import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,5 +67,36 @@ class DistillStageParsingTest {
         assertError(() -> RecipeLoader.load(noTrain), noTrain, 5, 5, "train");
         Path typo = recipe("{teacher: {file: teacher.onnx}, trian: {epochs: 1}}");
         assertError(() -> RecipeLoader.load(typo), typo, 5, 46, "trian");
+    }
+
+    @Test
+    void teacherCacheDefaultsToAutoAndReadsOnOffAndBooleans() {
+        assertEquals(TeacherCacheMode.AUTO, parse("{teacher: {file: teacher.onnx}, train: {epochs: 1}}").teacherCache());
+        assertEquals(TeacherCacheMode.ON,
+                parse("{teacher: {file: teacher.onnx}, teacher-cache: \"on\", train: {epochs: 1}}").teacherCache());
+        assertEquals(TeacherCacheMode.OFF,
+                parse("{teacher: {file: teacher.onnx}, teacher-cache: \"off\", train: {epochs: 1}}").teacherCache());
+        assertEquals(TeacherCacheMode.ON,
+                parse("{teacher: {file: teacher.onnx}, teacher-cache: true, train: {epochs: 1}}").teacherCache());
+        assertEquals(TeacherCacheMode.AUTO, parse("{teacher: {file: teacher.onnx}, teacher-cache: auto, "
+                + "train: {epochs: 1, augment: {shift: 1}}}").teacherCache());
+    }
+
+    /** The cache stores each row once; augmentation changes the rows every epoch: on is an error at the key. */
+    @Test
+    void teacherCacheOnWithAugmentationIsLocatedAtTheKey() {
+        Path f = recipe("{teacher: {file: teacher.onnx}, teacher-cache: on, train: {epochs: 1, augment: {shift: 2}}}");
+        assertError(() -> RecipeLoader.load(f), f, 5, 61, "teacher-cache on", "augment shift 2 px",
+                "changes the rows every epoch");
+        Path typo = recipe("{teacher: {file: teacher.onnx}, teacher-cache: always, train: {epochs: 1}}");
+        assertError(() -> RecipeLoader.load(typo), typo, 5, 61, "teacher-cache must be auto, on or off", "always");
+    }
+
+    @Test
+    void theCacheIsUsedUnlessOffOrAugmented() {
+        var plain = new dev.condense.api.train.TrainSpec(1, 32, dev.condense.api.train.OptimizerSpec.adam(1e-3), 0);
+        assertEquals(null, TeacherCacheMode.AUTO.liveReason(plain));
+        assertEquals(null, TeacherCacheMode.ON.liveReason(plain));
+        assertEquals("teacher-cache off", TeacherCacheMode.OFF.liveReason(plain));
     }
 }

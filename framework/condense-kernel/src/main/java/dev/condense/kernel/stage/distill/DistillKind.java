@@ -24,10 +24,12 @@ import java.util.List;
  * trained teacher's logits; the loss defaults to {@code soft-label}. Optionally a layer map
  * {@code features: [{student, teacher, loss, weight, pick, project}]} ({@link FeatureMapEntry}) adds feature losses,
  * {@code logits-weight: W} weighs the logits loss (0: features only) and {@code normalize: true} scales each feature
- * term to the logits loss's magnitude at the first batch.
+ * term to the logits loss's magnitude at the first batch. {@code teacher-cache: auto | on | off} ({@link TeacherCacheMode})
+ * reads the teacher's outputs per row from a file computed once instead of running the teacher every step.
  */
 public final class DistillKind implements StageKind {
-    private static final List<String> KEYS = List.of("teacher", "loss", "train", "features", "logits-weight", "normalize");
+    private static final List<String> KEYS = List.of("teacher", "loss", "train", "features", "logits-weight", "normalize",
+            "teacher-cache");
     /** The loss a distill stage uses when it names none. */
     public static final String DEFAULT_LOSS = "soft-label";
 
@@ -63,6 +65,12 @@ public final class DistillKind implements StageKind {
         props(distill).set("features", list);
         props(distill).set("logits-weight", orVar(number("weight of the logits loss, >= 0; default 1 (0: features only)")));
         props(distill).set("normalize", orVar(bool("scale each feature term to the logits loss at the first batch")));
+        ObjectNode cache = string("compute the teacher once per training row and reuse it every epoch: auto (when"
+                + " no augmentation changes the rows), on, off; default auto");
+        cache.putArray("enum").add("auto").add("on").add("off");
+        ObjectNode cacheOrBool = distill.objectNode();
+        cacheOrBool.putArray("anyOf").add(cache).add(bool("true: on, false: off"));
+        props(distill).set("teacher-cache", orVar(cacheOrBool));
         distill.putArray("required").add("teacher").add("train");
         defs.set("distill-body", distill);
         return ref("distill-body");
@@ -99,8 +107,10 @@ public final class DistillKind implements StageKind {
         if (features.isEmpty() && logitsWeight == 0) {
             throw body.child("logits-weight").fail("logits-weight 0 leaves nothing to train on without features");
         }
+        TeacherCacheMode cache = body.optional("teacher-cache").map(n -> TeacherCacheMode.read(n, train))
+                .orElse(TeacherCacheMode.AUTO);
         return new DistillStageSpec(teacher, teacherNode.child("file").location(), loss, train, features,
-                logitsWeight, normalize, at);
+                logitsWeight, normalize, cache, at);
     }
 
     private static ObjectNode number(String description) {

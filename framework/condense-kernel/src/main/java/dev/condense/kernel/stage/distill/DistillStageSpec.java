@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param logitsWeight    weight of the logits loss in the total, finite and &ge; 0; 1 by default, 0 trains on the
  *                        features only (FitNets' hint stage)
  * @param normalize       scale each feature term to the logits loss's magnitude at the first batch
+ * @param teacherCache    whether the teacher's outputs are computed once per row and read back every epoch
  */
 public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, ExtensionRef loss, TrainSpec train,
                                List<FeatureMapEntry> features, double logitsWeight, boolean normalize,
-                               Location location) implements StageSpec {
+                               TeacherCacheMode teacherCache, Location location) implements StageSpec {
 
     public DistillStageSpec {
         Objects.requireNonNull(teacher, "teacher");
@@ -34,6 +35,7 @@ public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, Exte
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(teacherCache, "teacherCache");
         features = List.copyOf(features);
         if (!(logitsWeight >= 0 && Double.isFinite(logitsWeight))) {
             throw new IllegalArgumentException("logitsWeight must be finite and >= 0, was " + logitsWeight);
@@ -43,7 +45,7 @@ public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, Exte
     /** A stage on the logits only (no layer map). */
     public DistillStageSpec(ModelSpec teacher, Location teacherLocation, ExtensionRef loss, TrainSpec train,
                             Location location) {
-        this(teacher, teacherLocation, loss, train, List.of(), 1.0, false, location);
+        this(teacher, teacherLocation, loss, train, List.of(), 1.0, false, TeacherCacheMode.AUTO, location);
     }
 
     @Override
@@ -62,6 +64,6 @@ public record DistillStageSpec(ModelSpec teacher, Location teacherLocation, Exte
             resolvedFeatures.add(new DistillFeature(e, f, context.bind(e.loss(), f.paramsType())));
         }
         return new DistillStep(train, teacher, teacherLocation, resolved, params, resolvedFeatures, logitsWeight,
-                normalize, location);
+                normalize, teacherCache, location);
     }
 }

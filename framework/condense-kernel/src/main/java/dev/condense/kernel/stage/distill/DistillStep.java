@@ -38,11 +38,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
  *                        them against both graphs ({@link LayerMap}) and lists the pairs with their shapes
  * @param logitsWeight    weight of the logits loss in the total (0: features only)
  * @param normalize       scale feature terms to the logits loss at the first batch
+ * @param teacherCache    whether the teacher's outputs are computed once per row and read back every epoch
  * @param location        where the stage is written
  */
 public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLocation, LossFunction<?> loss,
                           Record lossParams, List<DistillFeature> features, double logitsWeight, boolean normalize,
-                          Location location) implements PlannedStage {
+                          TeacherCacheMode teacherCache, Location location) implements PlannedStage {
 
     public DistillStep {
         Objects.requireNonNull(spec, "spec");
@@ -50,6 +51,7 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         Objects.requireNonNull(teacherLocation, "teacherLocation");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(teacherCache, "teacherCache");
         features = List.copyOf(features);
         if (!loss.paramsType().isInstance(lossParams)) {
             throw new IllegalArgumentException("params of loss " + loss.id() + " must be a "
@@ -72,8 +74,10 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
     public Preview preview(ModelGraph graph) {
         Trainings.checkAugment(spec, location, graph);
         ModelGraph t = TeacherCheck.check(teacher, teacherLocation, graph);
+        String live = teacherCache.liveReason(spec);
         String head = "distill: " + Trainings.describe(spec) + ", loss " + loss.id() + " from teacher "
-                + teacher.modelFile().orElseThrow();
+                + teacher.modelFile().orElseThrow() + (live == null ? ", cached (computed once per row)"
+                : ", not cached (" + live + ")");
         if (features.isEmpty()) {
             return Preview.unchanged(graph, head);
         }
@@ -99,10 +103,26 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
         List<FeatureTerm> terms = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
             DistillFeature f = features.get(i);
-            terms.add(new FeatureTerm(f.loss().id() + "[" + i + "]", map.resolve(f.entry()),
+            List<dev.condense.engine.train.FeaturePair> pairs = map.resolve(f.entry());
+            checkRanks(f, pairs);
+            terms.add(new FeatureTerm(f.loss().id() + "[" + i + "]", pairs,
                     inputs -> PluginCalls.in(f.loss(), () -> f.build(inputs)), f.entry().weight()));
         }
         return terms;
+    }
+
+    /** A pair whose rank the feature loss does not take ({@code attention} on {@code [N, D]}) is an error at the entry. */
+    private static void checkRanks(DistillFeature f, List<dev.condense.engine.train.FeaturePair> pairs) {
+        java.util.Set<Integer> ranks = PluginCalls.in(f.loss(), () -> f.loss().featureRanks());
+        for (var p : pairs) {
+            if (!ranks.contains(p.studentShape().length)) {
+                throw new dev.condense.kernel.recipe.RecipeException(f.entry().location(), "feature loss "
+                        + dev.condense.engine.text.Quote.single(f.loss().id()) + " takes tensors of rank "
+                        + ranks.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
+                        + (ranks.equals(java.util.Set.of(4)) ? " ([N, C, H, W])" : "") + ", but the pair "
+                        + p.describe() + " has rank " + p.studentShape().length);
+            }
+        }
     }
 
     @Override
@@ -121,6 +141,9 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
             body.put("features", features.stream().map(DistillFeature::resolvedBody).toList());
             body.put("logits-weight", logitsWeight);
             body.put("normalize", normalize);
+        }
+        if (teacherCache != TeacherCacheMode.AUTO) {
+            body.put("teacher-cache", teacherCache.id());
         }
         return body;
     }

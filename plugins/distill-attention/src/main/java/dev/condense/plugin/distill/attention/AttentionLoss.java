@@ -34,6 +34,12 @@ public final class AttentionLoss implements LossFunction<AttentionParams> {
                 + "Neural Networks via Attention Transfer. ICLR 2017";
     }
 
+    /** Attention maps are spatial: rank 4 only (a layer map pairing rank-2 tensors fails at validate time). */
+    @Override
+    public java.util.Set<Integer> featureRanks() {
+        return java.util.Set.of(4);
+    }
+
     /** @throws IllegalArgumentException when the inputs carry no feature pairs or a feature is not rank 4 */
     @Override
     public SDVariable loss(LossInputs inputs, AttentionParams params) {
