@@ -26,7 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * a 256x256x3x3 kernel at ranks (64, 64) (decomp-tucker2: HOSVD then at most 10 HOOI sweeps) and, when the plugin is
  * built, CP-ALS of a 64x64x3x3 kernel at rank 32 (decomp-cp: 50 sweeps, from SEEDS random starts, seeds 0..SEEDS-1,
  * one line each). Each timed REPEATS times after one warm-up: median wall seconds and median CPU seconds of the calling
- * thread (which a loaded machine distorts less); the relative Frobenius error of the reconstruction. One JSON line per
+ * thread and of the whole process (JIT, GC and ND4J's deallocator threads included; a loaded machine distorts CPU
+ * time less than wall time); the relative Frobenius error of the reconstruction. One JSON line per
  * decomposition (and seed). Args: DIR [REPEATS [PLUGINS [SEEDS]]].
  * Usage: bench/decomp-reference.sh [REPEATS [SEEDS]] (runs both). Results: docs/benchmarks.md, "Issue 16: conv
  * factorizations (tucker stream, tenth session)".
@@ -78,22 +79,27 @@ public class DecompositionBench {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Double> seconds = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
+        List<Double> processCpu = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Factorization f = null;
         for (int i = 0; i < repeats; i++) {
             long t = System.nanoTime();
             long u = threads.getCurrentThreadCpuTime();
+            long v = os.getProcessCpuTime();
             f = d.decompose(w, params);
             seconds.add((System.nanoTime() - t) / 1e9);
             cpu.add((threads.getCurrentThreadCpuTime() - u) / 1e9);
+            processCpu.add((os.getProcessCpuTime() - v) / 1e9);
         }
         INDArray back = d.reconstruct(f);
         double rel = back.castTo(DataType.DOUBLE).sub(w.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
                 / w.castTo(DataType.DOUBLE).norm2Number().doubleValue();
         double[] s = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double[] p = cpu.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] q = processCpu.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         System.out.printf("{\"name\": \"%s\", \"impl\": \"condense\", \"seconds\": %.4f, \"cpu_seconds\": %.4f,"
-                + " \"relative_error\": %.5f, \"params\": \"%s\"}%n", name, s[s.length / 2], p[p.length / 2], rel,
-                params);
+                + " \"process_cpu_seconds\": %.4f, \"relative_error\": %.5f, \"params\": \"%s\"}%n", name,
+                s[s.length / 2], p[p.length / 2], q[q.length / 2], rel, params);
     }
 
     /** A class loader over the plugin zip's classes/ (unzipped to a temporary directory), parent-first. */
