@@ -93,8 +93,8 @@ class ConvFactorizeRunTest {
         JsonNode f = report("runs/bn-cp").get("stages").get(0);
         assertTrue(f.get("factorized").asInt() >= 1, f.toString());
         ModelGraph g = new OnnxImporter().read(dir.resolve("runs/bn-cp/model.onnx"));
-        assertEquals(f.get("factorized").asLong() * 2, g.nodes().stream()
-                .filter(n -> n.opType().equals("Conv") && n.intAttr("group", 1) > 1).count(), "two depthwise convs each");
+        long depthwise = g.nodes().stream().filter(n -> n.opType().equals("Conv") && n.intAttr("group", 1) > 1).count();
+        assertEquals(f.get("factorized").asLong() * 2, depthwise, "two depthwise convs per factorized layer");
         try (OrtRunner ort = new OrtRunner(dir.resolve("runs/bn-cp/model.onnx"), 1)) {
             INDArray y = ort.run(Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), new long[] {4, 1, 28, 28})
                     .castTo(DataType.FLOAT));

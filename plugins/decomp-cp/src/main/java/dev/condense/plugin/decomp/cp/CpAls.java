@@ -56,7 +56,8 @@ final class CpAls {
      */
     static INDArray khatriRao(INDArray a, INDArray b) {
         long r = a.size(1);
-        return a.reshape('c', a.size(0), 1, r).mul(b.reshape('c', 1, b.size(0), r)).reshape('c', a.size(0) * b.size(0), r);
+        INDArray outer = a.reshape('c', a.size(0), 1, r).mul(b.reshape('c', 1, b.size(0), r)); // [a, b, R]
+        return outer.reshape('c', a.size(0) * b.size(0), r);
     }
 
     /**

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The CP-ALS normal equations {@code F G = M} for a symmetric positive semidefinite {@code G [R, R]} (a Hadamard product
- * of Gram matrices) and {@code M [n, R]}, in float32 LAPACK of the OpenBLAS build ND4J loads.
+ * The CP-ALS normal equations {@code F G = M} for a symmetric positive semidefinite {@code G [R, R]} (a Hadamard
+ * product of Gram matrices) and {@code M [n, R]}, in float32 LAPACK of the OpenBLAS build ND4J loads.
  *
  * <p>First a Cholesky solve ({@code LAPACKE_sposv}, in place on copies of G and M, through the arrays' native
  * buffers); when G is not numerically positive definite (collinear columns, a degenerate CP step) the least-norm update
