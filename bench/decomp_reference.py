@@ -7,10 +7,12 @@ Writes the seeded test tensors (raw float32, C order) to DIR and times the refer
            plugins/decomp-tucker2 (Kim et al. 2016)
   cp       64x64x3x3 kernel of CP rank 32 plus 10% noise: CP-ALS at rank 32, seeded random init, 50 sweeps
            (Lebedev et al. 2015), as plugins/decomp-cp
-Each is timed REPEATS times (median), one thread (OMP/OPENBLAS_NUM_THREADS=1 from the shell script).
-Prints one JSON line per decomposition: name, median seconds, relative Frobenius error of the reconstruction.
+Each is timed REPEATS times (median wall seconds, and median CPU seconds of the process, which a loaded machine
+distorts less), one thread (OMP/OPENBLAS_NUM_THREADS=1 from the shell script). CP-ALS runs from SEEDS random starts
+(seeds 0..SEEDS-1, one line each): its error depends on the start. Prints one JSON line per decomposition (and seed):
+name, median seconds, median CPU seconds, relative Frobenius error of the reconstruction.
 
-Usage: python3 bench/decomp_reference.py DIR [REPEATS]
+Usage: python3 bench/decomp_reference.py DIR [REPEATS [SEEDS]]
 """
 import json
 import sys
@@ -19,6 +21,7 @@ import time
 import numpy as np
 
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+SEEDS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 DIR = sys.argv[1]
 
 
@@ -102,13 +105,20 @@ def cp_als_ref(w, r=32, sweeps=50, seed=0):
 
 
 def timed(fn, x):
-    times = []
+    times, cpu = [], []
     out = None
     for _ in range(REPEATS):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn(x)
         times.append(time.perf_counter() - t)
-    return float(np.median(times)), rel(out, x)
+        cpu.append(time.process_time() - c)
+    return float(np.median(times)), float(np.median(cpu)), rel(out, x)
+
+
+def report(name, fn, x, **extra):
+    seconds, cpu, error = timed(fn, x)
+    print(json.dumps({"name": name, "impl": "numpy", **extra, "seconds": round(seconds, 4),
+                      "cpu_seconds": round(cpu, 4), "relative_error": round(error, 5)}), flush=True)
 
 
 if __name__ == "__main__":
@@ -116,6 +126,7 @@ if __name__ == "__main__":
     save("svd", svd)
     save("tucker2", k)
     save("cp", c)
-    for name, fn, x in (("svd", svd_ref, svd), ("tucker2", tucker2_ref, k), ("cp", cp_als_ref, c)):
-        seconds, error = timed(fn, x)
-        print(json.dumps({"name": name, "impl": "numpy", "seconds": round(seconds, 4), "relative_error": round(error, 5)}))
+    report("svd", svd_ref, svd)
+    report("tucker2", tucker2_ref, k)
+    for seed in range(SEEDS):
+        report("cp", lambda w, s=seed: cp_als_ref(w, seed=s), c, seed=seed)

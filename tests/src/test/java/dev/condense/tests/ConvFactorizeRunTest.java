@@ -76,6 +76,33 @@ class ConvFactorizeRunTest {
         }
     }
 
+    /** The same PyTorch export by CP (every 3x3 conv), straight to export: the file runs in ONNX Runtime. */
+    @Test
+    void aPytorchExportWithBatchNormFactorizesByCpAndRunsInOrt() throws Exception {
+        Path recipe = Recipes.write(dir, "bn-cp.yaml", """
+                recipe: bn-cp
+                seed: 3
+                model: {file: %s}
+                stages:
+                  - factorize: {decomposition: {cp: {rank: 8, sweeps: 20}}}
+                  - export
+                output: {dir: runs/bn-cp}
+                """.formatted(QuantizeRunTest.FIXTURE));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = report("runs/bn-cp").get("stages").get(0);
+        assertTrue(f.get("factorized").asInt() >= 1, f.toString());
+        ModelGraph g = new OnnxImporter().read(dir.resolve("runs/bn-cp/model.onnx"));
+        long depthwise = g.nodes().stream().filter(n -> n.opType().equals("Conv") && n.intAttr("group", 1) > 1).count();
+        assertEquals(f.get("factorized").asLong() * 2, depthwise, "two depthwise convs per factorized layer");
+        try (OrtRunner ort = new OrtRunner(dir.resolve("runs/bn-cp/model.onnx"), 1)) {
+            INDArray y = ort.run(Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), new long[] {4, 1, 28, 28})
+                    .castTo(DataType.FLOAT));
+            assertEquals(4, y.size(0));
+            assertEquals(10, y.size(1));
+        }
+    }
+
     @Test
     void resnet20SmallResidualStagesFactorizeExportAndRunInOrt() throws Exception {
         Path recipe = Recipes.write(dir, "res.yaml", """
@@ -185,7 +212,18 @@ class ConvFactorizeRunTest {
         assertEquals(2, fc.exit(), fc.all());
         assertTrue(fc.err().contains("fc.yaml:4:") && fc.err().contains("'fc.weight' matches no layer to"
                 + " factorize"), fc.err());
-        for (Cli.Result x : new Cli.Result[] {zero, high, fc}) {
+        String cp = recipe.replace("{tucker2: %s}", "{cp: %s}");
+        Cli.Result cpZero = Cli.run(dir, "run", Recipes.write(dir, "cp-zero.yaml",
+                cp.formatted("{rank: 0}", "b2.conv1.weight")).toString());
+        assertEquals(2, cpZero.exit(), cpZero.all());
+        assertTrue(cpZero.err().contains("cp-zero.yaml:4:") && cpZero.err().contains("rank must be given and >= 1,"
+                + " was 0"), cpZero.err());
+        Cli.Result cpHigh = Cli.run(dir, "run", Recipes.write(dir, "cp-high.yaml",
+                cp.formatted("{rank: 300}", "b2.conv1.weight")).toString());
+        assertEquals(2, cpHigh.exit(), cpHigh.all());
+        assertTrue(cpHigh.err().contains("cp-high.yaml:4:") && cpHigh.err().contains("'b2.conv1.weight'")
+                && cpHigh.err().contains("rank 300 exceeds 288"), cpHigh.err());
+        for (Cli.Result x : new Cli.Result[] {zero, high, fc, cpZero, cpHigh}) {
             assertFalse(x.all().contains("\tat "), x.all());
         }
         assertFalse(Files.exists(dir.resolve("runs")), "nothing written");

@@ -129,4 +129,36 @@ class FactorizeRunTest {
         assertEquals(0, info.exit(), info.all());
         assertTrue(info.out().contains("Hastie"), info.out());
     }
+
+    /**
+     * als with a whole-model MAC budget: the budget's ranks replace the recipe's placeholder rank (lambda and
+     * iterations kept), and the factorized model's MACs per sample are within the budget.
+     */
+    @Test
+    void regularizedAlsTakesItsRanksFromAMacBudget() throws Exception {
+        Path recipe = Recipes.write(dir, "als-macs.yaml", """
+                recipe: als-macs
+                seed: 3
+                model: {zoo: lenet-300-100}
+                stages:
+                  - factorize:
+                      decomposition: {als: {rank: 1, lambda: 0.01, iterations: 10}}
+                      layers: {include: [fc1.weight, fc2.weight]}
+                      target-macs: 0.4
+                  - export
+                output: {dir: runs/als-macs}
+                """);
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode stage = new ObjectMapper().readTree(dir.resolve("runs/als-macs/report.json").toFile())
+                .get("stages").get(0);
+        assertEquals(2, stage.get("factorized").asInt(), stage.toString());
+        for (JsonNode layer : stage.get("layers")) {
+            assertTrue(layer.get("rank").asInt() > 1, "the budget's rank, not the placeholder: " + layer);
+        }
+        double share = stage.get("model_macs_after").asDouble() / stage.get("model_macs_before").asDouble();
+        assertTrue(share <= 0.4 && share > 0.3, "model MACs after / before " + share + ", target 0.4");
+        ModelGraph f = new OnnxImporter().read(dir.resolve("runs/als-macs/model.onnx"));
+        assertTrue(f.initializers().containsKey("fc1.u.weight") && f.initializers().containsKey("fc2.u.weight"));
+    }
 }

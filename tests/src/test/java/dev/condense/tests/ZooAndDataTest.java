@@ -21,7 +21,8 @@ class ZooAndDataTest {
     void shippedZooRecipesValidate(@TempDir Path dir) throws Exception {
         for (String name : new String[] {"lenet-300-100", "lenet-5", "resnet-fashion", "vgg-small-fashion",
                 "lenet-300-100-magnitude-92", "lenet-5-magnitude-92", "lenet-300-100-snip-95", "lenet-5-snip-98",
-                "lenet-300-100-teacher"}) {
+                "lenet-300-100-teacher", "lenet-5-cp", "vgg-small-separable", "lenet-300-100-svd-prune",
+                "lenet-300-100-svd-int8"}) {
             Cli.Result r = Cli.run(dir, Map.of(), "validate", Cli.DIST.resolve("config/recipes/" + name + ".yaml").toString());
             assertEquals(0, r.exit(), r.all());
             assertTrue(r.out().contains("ok, recipe '" + name + "'"), r.out());

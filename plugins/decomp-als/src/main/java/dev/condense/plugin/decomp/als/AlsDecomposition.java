@@ -56,6 +56,18 @@ public final class AlsDecomposition implements Decomposition<AlsParams> {
         return new Factorization(List.of(r.v(), r.u()), Factorization.GEMM_UV);
     }
 
+    /**
+     * Rank {@code [r]} from the {@code factorize} stage's MAC budget ({@code target-macs}); lambda, iterations and seed
+     * as given (the recipe's rank, required by {@link AlsParams}, is replaced).
+     */
+    @Override
+    public AlsParams withRanks(AlsParams params, long[] ranks) {
+        if (ranks.length != 1) {
+            throw new IllegalArgumentException("als takes one rank [r], got " + Arrays.toString(ranks));
+        }
+        return new AlsParams(Math.toIntExact(ranks[0]), params.lambda(), params.iterations(), params.seed());
+    }
+
     /** {@code U V}: {@code [out, r] x [r, in] -> [out, in]}. */
     @Override
     public INDArray reconstruct(Factorization factorization) {

@@ -100,6 +100,16 @@ class AlsDecompositionTest extends DecompositionContract<AlsParams> {
     }
 
     @Test
+    void aMacBudgetsRankReplacesTheRankAndKeepsTheRest() {
+        assertEquals(new AlsParams(7, 0.5, 12, 4L),
+                extension().withRanks(new AlsParams(2, 0.5, 12, 4L), new long[] {7}));
+        assertThrows(IllegalArgumentException.class,
+                () -> extension().withRanks(AlsParams.ofRank(2), new long[] {1, 2}));
+        assertThrows(IllegalArgumentException.class, () -> extension().withRanks(AlsParams.ofRank(2), new long[] {0}),
+                "the replaced rank is validated as a given one");
+    }
+
+    @Test
     void aRankAboveTheFullRankOrATensorIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> extension().decompose(planted(0), AlsParams.ofRank(21)));
         assertThrows(IllegalArgumentException.class,

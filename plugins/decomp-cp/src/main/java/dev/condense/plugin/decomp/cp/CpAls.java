@@ -1,22 +1,29 @@
 package dev.condense.plugin.decomp.cp;
 
-import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * CP decomposition of a 4-way tensor by alternating least squares (Carroll and Chang 1970, Harshman 1970; Kolda and
+ * CP decomposition of a conv kernel by alternating least squares (Carroll and Chang 1970, Harshman 1970; Kolda and
  * Bader, "Tensor Decompositions and Applications", SIAM Review 51(3), 2009, section 3.4), as Lebedev, Ganin, Rakhuba,
  * Oseledets and Lempitsky, "Speeding-up Convolutional Neural Networks Using Fine-tuned CP-Decomposition", ICLR 2015
- * apply it to a conv kernel {@code [O, I, kH, kW]}: {@code W ~ sum_r lambda_r a_r (x) b_r (x) c_r (x) d_r}.
+ * apply it to a kernel {@code W [O, I, Y, X]}: {@code W ~ sum_r lambda_r a_r (x) b_r (x) c_r (x) d_r}.
  *
- * <p>Each sweep updates the four factors in turn: for mode m, {@code A_m = W_(m) KR_m (G_m)^-1} with the mode-m
- * unfolding {@code W_(m)}, the Khatri-Rao product {@code KR_m} of the other factors (in the unfolding's order) and
- * {@code G_m} the elementwise product of their Gram matrices; then the columns of A_m are normalized and their norms
- * kept as lambda. Unfoldings, Khatri-Rao products (repeat/tile then multiply), Gram matrices and MTTKRP are ND4J array
- * operations and gemms; the R x R solve is a pseudo-inverse from LAPACK's {@code ssyevd}.
+ * <p>Each sweep updates A, B, C, D in turn by {@code F_m = M_m G_m^-1}, with {@code G_m} the elementwise product of the
+ * other factors' Gram matrices ({@link CpSolve}) and {@code M_m = W_(m) KR_m} the MTTKRP (matricized tensor times
+ * Khatri-Rao product); then F_m's columns are normalized and their norms kept as lambda. The MTTKRPs share work, so a
+ * sweep is two gemms on the unfolding {@code W_(0) [O, I Y X]} and a few broadcast multiply-and-sum operations on
+ * arrays of at most {@code I Y X R} values (per-op overhead, not arithmetic, is what costs at conv-kernel sizes):
+ * <ul>
+ *   <li>A: {@code M_0 = W_(0) (B kr C kr D)}, the Khatri-Rao product {@code [I Y X, R]} by one broadcast multiply;</li>
+ *   <li>then {@code Z = W_(0)^T A [I Y X, R]} (A is final for the sweep), and B: {@code M_1[i] = sum_yx Z[i, yx]
+ *       (C kr D)[yx]};</li>
+ *   <li>{@code Zb[y, x] = sum_i Z[i, y, x] B[i]}, C: {@code M_2[y] = sum_x Zb[y, x] D[x]}, D: {@code M_3[x] = sum_y
+ *       Zb[y, x] C[y]} (all products per column r).</li>
+ * </ul>
+ * The iterates are exactly those of textbook CP-ALS (the same updates in the same order); only the arithmetic is
+ * regrouped.
  */
 final class CpAls {
     private CpAls() {
@@ -43,73 +50,71 @@ final class CpAls {
         return w.permute(perm).dup('c').reshape('c', w.size(m), w.length() / w.size(m));
     }
 
-    /** The Khatri-Rao (column-wise Kronecker) product {@code [a b, R]}: row {@code i b + j} is {@code A[i] * B[j]}. */
+    /**
+     * The Khatri-Rao (column-wise Kronecker) product {@code [a b, R]}: row {@code i b + j} is {@code A[i] * B[j]}; one
+     * broadcast multiply {@code [a, 1, R] * [1, b, R]}.
+     */
     static INDArray khatriRao(INDArray a, INDArray b) {
-        return a.repeat(0, b.size(0)).mul(Nd4j.tile(b, (int) a.size(0), 1));
+        long r = a.size(1);
+        INDArray outer = a.reshape('c', a.size(0), 1, r).mul(b.reshape('c', 1, b.size(0), r)); // [a, b, R]
+        return outer.reshape('c', a.size(0) * b.size(0), r);
     }
 
     /**
      * Decomposes {@code w} at rank r; never mutates w.
      *
-     * @param w      a 4-way tensor
+     * @param w      a kernel {@code [O, I, Y, X]}
      * @param r      the rank, >= 1
      * @param sweeps ALS sweeps, >= 1
-     * @param seed   seed of the Gaussian start
+     * @param seed   seed of the Gaussian start (the factors drawn in mode order, each {@code [n_m, R]})
      */
     static Result decompose(INDArray w, int r, int sweeps, long seed) {
-        INDArray t = w.castTo(DataType.FLOAT).dup('c');
-        int n = t.rank();
+        if (w.rank() != 4) {
+            throw new IllegalArgumentException("CP-ALS takes a 4-way kernel, got rank " + w.rank());
+        }
+        long o = w.size(0);
+        long i = w.size(1);
+        long y = w.size(2);
+        long x = w.size(3);
+        INDArray w0 = w.castTo(DataType.FLOAT).dup('c').reshape('c', o, i * y * x); // W_(0) [O, I Y X]
+        INDArray w0t = w0.transpose();
         var rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        INDArray[] f = new INDArray[n];
-        INDArray[] unfolded = new INDArray[n];
-        for (int m = 0; m < n; m++) {
-            f[m] = Nd4j.randn(rng, new long[] {t.size(m), r}).castTo(DataType.FLOAT);
-            unfolded[m] = unfold(t, m);
+        INDArray[] f = new INDArray[4];
+        INDArray[] gram = new INDArray[4];
+        for (int m = 0; m < 4; m++) {
+            f[m] = Nd4j.randn(rng, new long[] {w.size(m), r}).castTo(DataType.FLOAT);
+            gram[m] = f[m].transpose().mmul(f[m]);
         }
         INDArray lambda = Nd4j.ones(DataType.FLOAT, r);
         for (int s = 0; s < sweeps; s++) {
-            for (int m = 0; m < n; m++) {
-                INDArray kr = null;
-                INDArray gram = Nd4j.ones(DataType.FLOAT, r, r);
-                for (int j = 0; j < n; j++) { // the other modes, in order (3 of them)
-                    if (j != m) {
-                        kr = kr == null ? f[j] : khatriRao(kr, f[j]);
-                        gram.muli(f[j].transpose().mmul(f[j]));
-                    }
-                }
-                INDArray mttkrp = unfolded[m].mmul(kr); // [n_m, R]
-                INDArray a = solve(gram, mttkrp);
-                lambda = a.norm2(0).castTo(DataType.FLOAT);
-                INDArray safe = lambda.add(Float.MIN_NORMAL);
-                f[m] = a.divRowVector(safe.reshape(1, r)).castTo(DataType.FLOAT);
-            }
+            INDArray kr = khatriRao(khatriRao(f[1], f[2]), f[3]); // [I Y X, R]
+            lambda = update(f, gram, 0, w0.mmul(kr));
+            INDArray z = w0t.mmul(f[0]).reshape('c', i, y * x, r); // W_(0)^T A
+            lambda = update(f, gram, 1, z.mul(khatriRao(f[2], f[3]).reshape('c', 1, y * x, r)).sum(1));
+            INDArray zb = z.mul(f[1].reshape('c', i, 1, r)).sum(0).reshape('c', y, x, r); // [Y, X, R]
+            lambda = update(f, gram, 2, zb.mul(f[3].reshape('c', 1, x, r)).sum(1));
+            lambda = update(f, gram, 3, zb.mul(f[2].reshape('c', y, 1, r)).sum(0));
         }
         return new Result(f, lambda);
     }
 
     /**
-     * {@code B G^+} for a symmetric positive semidefinite {@code G [R, R]}: the pseudo-inverse from LAPACK's
-     * {@code ssyevd}, eigenvalues below 1e-6 of the largest dropped, so collinear columns (a degenerate CP step) give
-     * the least-norm update instead of a failure. Single precision on purpose: ND4J's OpenBLAS 0.3.19 with
-     * {@code OPENBLAS_CORETYPE=SkylakeX} returns wrong double-precision eigenvectors from about R = 96 up (see
-     * decomp-tucker2's LeadingSubspace).
+     * One mode update: {@code f[m] = mttkrp G_m^-1}, its columns normalized, its Gram matrix refreshed.
+     *
+     * @return the column norms before normalization {@code [R]}
      */
-    static INDArray solve(INDArray gram, INDArray b) {
-        int r = (int) gram.size(0);
-        float[] g = gram.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] w = new float[r];
-        int info = openblas.LAPACKE_ssyevd(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', r, g, r, w);
-        if (info != 0) {
-            throw new IllegalStateException("LAPACKE_ssyevd of the " + r + " x " + r + " CP normal equations failed"
-                    + " with info " + info);
+    private static INDArray update(INDArray[] f, INDArray[] gram, int m, INDArray mttkrp) {
+        INDArray g = null;
+        for (int j = 0; j < f.length; j++) {
+            if (j != m) {
+                g = g == null ? gram[j].dup() : g.muli(gram[j]);
+            }
         }
-        INDArray values = Nd4j.createFromArray(w);
-        double cutoff = 1e-6 * Math.max(values.maxNumber().doubleValue(), Float.MIN_NORMAL);
-        INDArray keep = values.gt(cutoff).castTo(DataType.FLOAT);
-        INDArray inverse = keep.div(Transforms.max(values, cutoff, true)); // 1 / lambda where kept, else 0
-        INDArray v = Nd4j.create(g, new long[] {r, r}, 'c'); // eigenvectors in the columns
-        INDArray pinv = v.mulRowVector(inverse.reshape(1, r)).mmul(v.transpose());
-        return b.castTo(DataType.FLOAT).mmul(pinv).dup('c');
+        INDArray a = CpSolve.solve(g, mttkrp);
+        INDArray norms = a.norm2(0);
+        f[m] = a.diviRowVector(norms.add(Float.MIN_NORMAL).reshape(1, norms.length()));
+        gram[m] = f[m].transpose().mmul(f[m]);
+        return norms;
     }
 
     /** {@code sum_r lambda_r a_r (x) b_r (x) c_r (x) d_r} as a c-ordered tensor. */
