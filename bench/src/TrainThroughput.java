@@ -4,13 +4,18 @@ import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.data.DataOptions;
 import dev.condense.engine.data.DatasetCatalog;
+import dev.condense.engine.train.PlanProfile;
 import dev.condense.engine.train.ProgressHook;
 import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingProgress;
 import dev.condense.engine.zoo.Zoo;
 import java.util.List;
 
-/** Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH [ROWS per epoch, 0 = all]. */
+/**
+ * Training throughput (samples/s) of a zoo model on MNIST: args MODEL EPOCHS BATCH [ROWS per epoch, 0 = all]. With
+ * {@code BENCH_JAVA_OPTS="-Xmx6g -Dcondense.plan.profile=true"} it also prints the wall time per op of the last
+ * epoch's planned steps (the profile adds a clock read per op).
+ */
 public class TrainThroughput {
     public static void main(String[] args) {
         String model = args.length > 0 ? args[0] : "lenet-300-100";
@@ -25,9 +30,15 @@ public class TrainThroughput {
             public void epochStart(int e, int n, int b) { }
             public void batchDone(double loss) { }
             public void epochEnd(int e, int n, double loss, double sps) {
+                if (e < n) {
+                    PlanProfile.reset();
+                }
                 System.out.printf("epoch %d/%d loss %.4f %.0f samples/s%n", e, n, loss, sps);
             }
         })));
         System.out.printf("%s batch %d: %.0f samples/s over %d epochs%n", model, batch, r.samplesPerSec(), epochs);
+        if (Boolean.getBoolean("condense.plan.profile")) { // per-op wall time of the last epoch's planned steps
+            System.out.print(PlanProfile.table());
+        }
     }
 }

@@ -151,6 +151,7 @@ final class TrainingLoop {
                 }
             }
         } finally {
+            plans.close();
             flat.close();
         }
         return plannedSteps;
