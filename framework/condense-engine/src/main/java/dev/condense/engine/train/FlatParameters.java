@@ -181,7 +181,7 @@ final class FlatParameters implements AutoCloseable {
     void step(TrainingConfig cfg, int iteration, int epoch) {
         List<Regularization> regs = cfg.getRegularization() == null ? List.of() : cfg.getRegularization();
         double lr = cfg.getUpdater().hasLearningRate() ? cfg.getUpdater().getLearningRate(iteration, epoch) : 1.0;
-        long start = PlanProfile.ON ? System.nanoTime() : 0;
+        long start = PlanProfile.ON ? PlanProfile.now() : 0;
         for (Group g : groups) {
             regularize(regs, Regularization.ApplyStep.BEFORE_UPDATER, g, lr, iteration, epoch);
             if (g.adam() != null) {
@@ -197,7 +197,7 @@ final class FlatParameters implements AutoCloseable {
             }
         }
         if (PlanProfile.ON) {
-            PlanProfile.add("(optimizer step)", System.nanoTime() - start);
+            PlanProfile.add("(optimizer step)", PlanProfile.now() - start);
         }
     }
 

@@ -274,7 +274,7 @@ final class OpPlan {
             b.ctx().setInputArray(b.index(), placeholders.get(b.name()));
         }
         for (Exec e : execs) {
-            long start = PlanProfile.ON ? System.nanoTime() : 0;
+            long start = PlanProfile.ON ? PlanProfile.now() : 0;
             if (e.kernel() != null) {
                 e.kernel().run();
             } else if (e.fn() instanceof CustomOp c) {
@@ -287,7 +287,7 @@ final class OpPlan {
             }
             if (PlanProfile.ON) {
                 PlanProfile.add(e.kernel() == null ? e.fn().opName() : e.fn().opName() + " (onnxruntime)",
-                        System.nanoTime() - start);
+                        PlanProfile.now() - start);
             }
             for (Listener l : listeners) {
                 l.opExecution(grad, at, batch, e.op(), e.ctx(), e.outputs());

@@ -14,8 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * 1, reduced over every other axis, {@code M} elements per channel), each a few of ONNX Runtime's vectorized CPU
  * kernels in place of one libnd4j op (Ioffe &amp; Szegedy 2015, section 3, for the gradient):
  * <ul>
- * <li>moments: {@code mean = ReduceMean(x)}, {@code var = ReduceSumSquare(x - mean) / M} (biased, two passes, as
- * libnd4j {@code moments});</li>
+ * <li>moments: {@code mean = sum(x) / M}, {@code var = sum((x - mean)^2) / M} (biased, two passes, as libnd4j
+ * {@code moments});</li>
  * <li>forward: {@code y = BatchNormalization(x, gamma, beta, mean, var, eps)} (one fused pass);</li>
  * <li>backward: with {@code xhat = (x - mean) / sqrt(var + eps)}, {@code dgamma = sum(dy xhat)},
  * {@code dbeta = sum(dy)}, {@code k = gamma / sqrt(var + eps)}:
@@ -23,7 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code k (dy - dbeta / M - xhat dgamma / M)}, the full training gradient with the paths through the batch
  * statistics, as libnd4j {@code batchnorm_bp} returns it.</li>
  * </ul>
- * Per-channel inputs and outputs are {@code [C]}; every other value has x's shape.
+ * Per-channel inputs and outputs are {@code [C]}; every other value has x's shape. Every sum over a channel is taken
+ * over x seen as {@code [N, C, R]} ({@code R} the product of the spatial dimensions, 1 for {@code [N, C]}): first
+ * along the contiguous R, then along N, the two reductions ONNX Runtime has fast paths for.
  */
 final class OrtBatchNormGraphs {
     private static final ValueInfo.ElementType F = ValueInfo.ElementType.FLOAT;
@@ -36,13 +38,15 @@ final class OrtBatchNormGraphs {
         long c = shape[1];
         return ModelGraph.builder("bn-moments").input(new ValueInfo("x", F, shape))
                 .initializer("m", Nd4j.createFromArray((float) perChannel(shape)))
-                .initializer("c", Nd4j.createFromArray(c))
-                .node(new Node("mk", "ReduceMean", List.of("x"), List.of("mk"), Map.of("axes", axes(shape), "keepdims", 1L)))
-                .node(op("Sub", "xc", "x", "mk"))
-                .node(new Node("ss", "ReduceSumSquare", List.of("xc"), List.of("ss"),
-                        Map.of("axes", axes(shape), "keepdims", 0L)))
-                .node(op("Div", "var", "ss", "m"))
-                .node(op("Reshape", "mean", "mk", "c"))
+                .initializer("ncr", Nd4j.createFromArray(shape[0], c, perChannel(shape) / shape[0]))
+                .initializer("c1", Nd4j.createFromArray(1, c, 1L)).initializer("r", Nd4j.createFromArray(2L))
+                .initializer("n", Nd4j.createFromArray(0L))
+                .node(op("Reshape", "x3", "x", "ncr"))
+                .node(sum("s1", "x3", "r")).node(sum("s", "s1", "n")).node(op("Div", "mean", "s", "m"))
+                .node(op("Reshape", "mean3", "mean", "c1")).node(op("Sub", "xc", "x3", "mean3"))
+                .node(new Node("q1", "ReduceSumSquare", List.of("xc"), List.of("q1"),
+                        Map.of("axes", new long[] {2}, "keepdims", 0L)))
+                .node(sum("q", "q1", "n")).node(op("Div", "var", "q", "m"))
                 .output(new ValueInfo("mean", F, new long[] {c})).output(new ValueInfo("var", F, new long[] {c}))
                 .build();
     }
@@ -70,11 +74,14 @@ final class OrtBatchNormGraphs {
                 .initializer("eps", Nd4j.createFromArray(eps)).initializer("negM", Nd4j.createFromArray(
                         (float) -perChannel(shape)))
                 .initializer("axes", Nd4j.createFromArray(axes(shape)))
+                .initializer("ncr", Nd4j.createFromArray(shape[0], shape[1], perChannel(shape) / shape[0]))
+                .initializer("r", Nd4j.createFromArray(2L)).initializer("n", Nd4j.createFromArray(0L))
                 .node(new Node("xhat", "BatchNormalization", List.of("x", "one", "zero", "mean", "var"), List.of("xhat"),
                         Map.of("epsilon", eps)))
-                .node(op("Mul", "p", "dy", "xhat"))
-                .node(new Node("dgamma", "ReduceSum", List.of("p", "axes"), List.of("dgamma"), Map.of("keepdims", 0L)))
-                .node(new Node("dbeta", "ReduceSum", List.of("dy", "axes"), List.of("dbeta"), Map.of("keepdims", 0L)))
+                .node(op("Reshape", "dy3", "dy", "ncr")).node(op("Reshape", "xhat3", "xhat", "ncr"))
+                .node(op("Mul", "p", "dy3", "xhat3"))
+                .node(sum("p1", "p", "r")).node(sum("dgamma", "p1", "n"))
+                .node(sum("dy1", "dy3", "r")).node(sum("dbeta", "dy1", "n"))
                 .node(op("Add", "ve", "var", "eps")).node(op("Sqrt", "sd", "ve")).node(op("Div", "k", "gamma", "sd"))
                 .node(op("Mul", "kg", "k", "dgamma")).node(op("Div", "s", "kg", "negM"))
                 .node(op("Mul", "kb", "k", "dbeta")).node(op("Div", "b", "kb", "negM"))
@@ -101,6 +108,11 @@ final class OrtBatchNormGraphs {
             a[i] = i + 1;
         }
         return a;
+    }
+
+    /** {@code ReduceSum} of {@code in} over the one axis in initializer {@code axis}, that axis dropped. */
+    private static Node sum(String out, String in, String axis) {
+        return new Node(out, "ReduceSum", List.of(in, axis), List.of(out), Map.of("keepdims", 0L));
     }
 
     private static Node op(String type, String out, String... in) {
