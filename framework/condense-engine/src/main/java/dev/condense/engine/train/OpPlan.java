@@ -37,6 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer's, whose input is the features) runs as one {@code matmul} for the weight gradient only: for
  * {@code Z = op(A) op(B)}, {@code dB = op(A)^T dZ} ({@code transposeResult} when B is transposed).
  *
+ * <p>Training batch normalization's three ops run on ONNX Runtime kernels ({@link OrtBatchNorm}, same mathematics,
+ * different float rounding), and gradient sums with a zero term are not executed ({@link ZeroAdds}).
+ *
  * <p>A plan holds for one set of placeholder shapes (a batch size). Ops with control flow, control dependencies,
  * views or TensorArrays, and outputs the recording did not describe, make the step {@link Unplannable}.
  */
@@ -99,13 +102,16 @@ final class OpPlan {
 
     private static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
                                 Map<String, INDArray> placeholders, OrtBatchNorm batchNorm) throws Unplannable {
+        ZeroAdds zeroAdds = ZeroAdds.find(recorded);
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < recorded.size(); i++) {
-            for (String in : inputs(recorded.get(i).op())) {
-                lastUse.put(in, i);
+            if (!zeroAdds.dropped(i)) {
+                for (String in : inputs(recorded.get(i).op())) {
+                    lastUse.put(zeroAdds.resolve(in), i);
+                }
             }
         }
-        gradViews.keySet().forEach(g -> lastUse.put(g, Integer.MAX_VALUE));
+        gradViews.keySet().forEach(g -> lastUse.put(zeroAdds.resolve(g), Integer.MAX_VALUE));
         BufferPool pool = new BufferPool();
         Map<String, INDArray> values = new HashMap<>();
         Set<String> pooled = new HashSet<>();
@@ -118,6 +124,15 @@ final class OpPlan {
             PlanSupport.check(op);
             List<String> inNames = inputs(op);
             List<String> outNames = op.getOutputsOfOp();
+            if (zeroAdds.dropped(i)) {
+                for (String out : outNames) {
+                    String from = zeroAdds.resolve(out);
+                    if (!from.equals(out)) {
+                        values.put(out, values.get(from));
+                    }
+                }
+                continue;
+            }
             if (rec.outputs().size() != outNames.size()) {
                 throw new Unplannable("op " + op.getName() + " recorded " + rec.outputs().size() + " outputs, has "
                         + outNames.size());
@@ -155,8 +170,9 @@ final class OpPlan {
             execs.add(exec);
             bindPlaceholders(grad, inNames, exec, binds, skip[0]);
             for (String in : new HashSet<>(inNames)) {
-                if (lastUse.get(in) == i && pooled.remove(in)) {
-                    pool.give(values.get(in));
+                String from = zeroAdds.resolve(in);
+                if (lastUse.get(from) == i && pooled.remove(from)) {
+                    pool.give(values.get(from));
                 }
             }
             for (String out : outNames) {

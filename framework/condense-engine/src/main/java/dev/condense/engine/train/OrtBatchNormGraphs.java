@@ -12,10 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The ONNX graphs {@link OrtBatchNorm} runs for training batch normalization of {@code x [N, C, ...]} (channel axis
  * 1, reduced over every other axis, {@code M} elements per channel), each a few of ONNX Runtime's vectorized CPU
- * kernels in place of one libnd4j op (Ioffe &amp; Szegedy 2015, section 3, for the gradient):
+ * kernels in place of one libnd4j op, given the batch mean and biased variance (libnd4j {@code moments}; Ioffe &amp;
+ * Szegedy 2015, section 3, for the gradient):
  * <ul>
- * <li>moments: {@code mean = sum(x) / M}, {@code var = sum((x - mean)^2) / M} (biased, two passes, as libnd4j
- * {@code moments});</li>
  * <li>forward: {@code y = BatchNormalization(x, gamma, beta, mean, var, eps)} (one fused pass);</li>
  * <li>backward: with {@code xhat = (x - mean) / sqrt(var + eps)}, {@code dgamma = sum(dy xhat)},
  * {@code dbeta = sum(dy)}, {@code k = gamma / sqrt(var + eps)}:
@@ -24,31 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics, as libnd4j {@code batchnorm_bp} returns it.</li>
  * </ul>
  * Per-channel inputs and outputs are {@code [C]}; every other value has x's shape. Every sum over a channel is taken
- * over x seen as {@code [N, C, R]} ({@code R} the product of the spatial dimensions, 1 for {@code [N, C]}): first
+ * over the array seen as {@code [N, C, R]} ({@code R} the product of the spatial dimensions, 1 for {@code [N, C]}): first
  * along the contiguous R, then along N, the two reductions ONNX Runtime has fast paths for.
  */
 final class OrtBatchNormGraphs {
     private static final ValueInfo.ElementType F = ValueInfo.ElementType.FLOAT;
 
     private OrtBatchNormGraphs() {
-    }
-
-    /** Inputs {@code x}; outputs {@code mean}, {@code var}. */
-    static ModelGraph moments(long[] shape) {
-        long c = shape[1];
-        return ModelGraph.builder("bn-moments").input(new ValueInfo("x", F, shape))
-                .initializer("m", Nd4j.createFromArray((float) perChannel(shape)))
-                .initializer("ncr", Nd4j.createFromArray(shape[0], c, perChannel(shape) / shape[0]))
-                .initializer("c1", Nd4j.createFromArray(1, c, 1L)).initializer("r", Nd4j.createFromArray(2L))
-                .initializer("n", Nd4j.createFromArray(0L))
-                .node(op("Reshape", "x3", "x", "ncr"))
-                .node(sum("s1", "x3", "r")).node(sum("s", "s1", "n")).node(op("Div", "mean", "s", "m"))
-                .node(op("Reshape", "mean3", "mean", "c1")).node(op("Sub", "xc", "x3", "mean3"))
-                .node(new Node("q1", "ReduceSumSquare", List.of("xc"), List.of("q1"),
-                        Map.of("axes", new long[] {2}, "keepdims", 0L)))
-                .node(sum("q", "q1", "n")).node(op("Div", "var", "q", "m"))
-                .output(new ValueInfo("mean", F, new long[] {c})).output(new ValueInfo("var", F, new long[] {c}))
-                .build();
     }
 
     /** Inputs {@code x, mean, var, gamma, beta}; output {@code y}. */
