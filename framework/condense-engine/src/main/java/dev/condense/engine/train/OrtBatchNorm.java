@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code batchnorm_bp} adds the statistics' paths to oneDNN's gradient with a dozen broadcast and reduction passes
  * and a temporary the size of x per call (docs/benchmarks.md, issue 19, bn stream). Same mathematics, different
  * float rounding (within float tolerance: {@code OrtBatchNormTest}); one ONNX Runtime thread, no graph optimization.
- * The batch moments stay libnd4j's {@code moments}: computed on ONNX Runtime (measured 2x faster, its mean closer to
+ * The batch moments stay libnd4j's {@code moments}: computed on ONNX Runtime (measured 1.7x faster, its mean closer to
  * float64) they moved resnet-20-small's step by up to 0.6% against the session's, more than float tolerance (the
  * first layers' gradients are that sensitive to the mean's rounding).
  *
