@@ -7,7 +7,9 @@ Usage: bench/pytorch-peer.sh MODEL EPOCHS BATCH ROWS   (the wrapper sets the BLA
 Same layer sizes as framework/condense-engine/.../engine/zoo (MlpBuilder, CnnZoo), input normalization inside the
 model as there ((x - 0.1307) / 0.3081), Adam lr 1e-3, cross-entropy on logits, shuffled batches of random data of
 MNIST's shape ([ROWS, 1, 28, 28] uniform in [0, 1), labels 0-9, seed 1). Prints one line per epoch like
-TrainThroughput (samples/s of that epoch, the first includes warm-up) and which BLAS torch runs on.
+TrainThroughput (samples/s of that epoch, the first includes warm-up; and per second of the process's CPU time) and
+which BLAS torch runs on. PEER_PROFILE=1
+adds torch.profiler's per-op table of the last epoch (wall time; the profiler slows that epoch).
 """
 import os
 import sys
@@ -113,9 +115,13 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, {blas_line()}")
     total_samples, total_time = 0, 0.0
+    profiler = None
     for e in range(1, epochs + 1):
+        if e == epochs and os.environ.get("PEER_PROFILE") == "1":  # per-op times of the last epoch (wall time)
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+            profiler.__enter__()
         perm = torch.randperm(rows)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         loss_sum, n = 0.0, 0
         for start in range(0, rows, batch):
             idx = perm[start:start + batch]
@@ -126,9 +132,12 @@ def main():
             opt.step()
             loss_sum += loss.item() * len(idx)
             n += len(idx)
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         total_samples, total_time = total_samples + n, total_time + dt
-        print(f"epoch {e}/{epochs} loss {loss_sum / n:.4f} {n / dt:.0f} samples/s")
+        print(f"epoch {e}/{epochs} loss {loss_sum / n:.4f} {n / dt:.0f} samples/s, {n / dc:.0f} samples per CPU second")
+        if profiler is not None:
+            profiler.__exit__(None, None, None)
+            print(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
     print(f"{model_name} batch {batch}: {total_samples / total_time:.0f} samples/s over {epochs} epochs (pytorch)")
 
 

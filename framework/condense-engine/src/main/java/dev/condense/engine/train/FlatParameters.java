@@ -181,6 +181,7 @@ final class FlatParameters implements AutoCloseable {
     void step(TrainingConfig cfg, int iteration, int epoch) {
         List<Regularization> regs = cfg.getRegularization() == null ? List.of() : cfg.getRegularization();
         double lr = cfg.getUpdater().hasLearningRate() ? cfg.getUpdater().getLearningRate(iteration, epoch) : 1.0;
+        long start = PlanProfile.ON ? PlanProfile.now() : 0;
         for (Group g : groups) {
             regularize(regs, Regularization.ApplyStep.BEFORE_UPDATER, g, lr, iteration, epoch);
             if (g.adam() != null) {
@@ -194,6 +195,9 @@ final class FlatParameters implements AutoCloseable {
             } else {
                 g.params().addi(g.grads());
             }
+        }
+        if (PlanProfile.ON) {
+            PlanProfile.add("(optimizer step)", PlanProfile.now() - start);
         }
     }
 

@@ -37,6 +37,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer's, whose input is the features) runs as one {@code matmul} for the weight gradient only: for
  * {@code Z = op(A) op(B)}, {@code dB = op(A)^T dZ} ({@code transposeResult} when B is transposed).
  *
+ * <p>Training batch normalization's three ops run on ONNX Runtime kernels ({@link OrtBatchNorm}, same mathematics,
+ * different float rounding), and gradient sums with a zero term are not executed ({@link ZeroAdds}).
+ *
  * <p>A plan holds for one set of placeholder shapes (a batch size). Ops with control flow, control dependencies,
  * views or TensorArrays, and outputs the recording did not describe, make the step {@link Unplannable}.
  */
@@ -50,8 +53,12 @@ final class OpPlan {
         }
     }
 
-    /** One planned op: the graph's op (for listeners), the function executed, its context and outputs. */
-    record Exec(SameDiffOp op, DifferentialFunction fn, OpContext ctx, INDArray[] outputs, INDArray scalar) {
+    /**
+     * One planned op: the graph's op (for listeners), the function executed, its context and outputs; {@code kernel},
+     * if set, runs instead of the function ({@link OrtBatchNorm}).
+     */
+    record Exec(SameDiffOp op, DifferentialFunction fn, OpContext ctx, INDArray[] outputs, INDArray scalar,
+                Runnable kernel) {
     }
 
     /** Input {@code index} of {@code ctx} is placeholder {@code name}, rebound every step. */
@@ -62,12 +69,15 @@ final class OpPlan {
     private final List<Bind> binds;
     private final List<INDArray[]> copies;
     private final int rewritten;
+    private final OrtBatchNorm batchNorm;
 
-    private OpPlan(List<Exec> execs, List<Bind> binds, List<INDArray[]> copies, int rewritten) {
+    private OpPlan(List<Exec> execs, List<Bind> binds, List<INDArray[]> copies, int rewritten,
+                   OrtBatchNorm batchNorm) {
         this.execs = execs;
         this.binds = binds;
         this.copies = copies;
         this.rewritten = rewritten;
+        this.batchNorm = batchNorm;
     }
 
     /**
@@ -81,13 +91,27 @@ final class OpPlan {
      */
     static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
                         Map<String, INDArray> placeholders) throws Unplannable {
+        OrtBatchNorm batchNorm = new OrtBatchNorm();
+        try {
+            return build(grad, recorded, gradViews, placeholders, batchNorm);
+        } catch (Unplannable | RuntimeException e) {
+            batchNorm.close();
+            throw e;
+        }
+    }
+
+    private static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
+                                Map<String, INDArray> placeholders, OrtBatchNorm batchNorm) throws Unplannable {
+        ZeroAdds zeroAdds = ZeroAdds.find(recorded);
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < recorded.size(); i++) {
-            for (String in : inputs(recorded.get(i).op())) {
-                lastUse.put(in, i);
+            if (!zeroAdds.dropped(i)) {
+                for (String in : inputs(recorded.get(i).op())) {
+                    lastUse.put(zeroAdds.resolve(in), i);
+                }
             }
         }
-        gradViews.keySet().forEach(g -> lastUse.put(g, Integer.MAX_VALUE));
+        gradViews.keySet().forEach(g -> lastUse.put(zeroAdds.resolve(g), Integer.MAX_VALUE));
         BufferPool pool = new BufferPool();
         Map<String, INDArray> values = new HashMap<>();
         Set<String> pooled = new HashSet<>();
@@ -100,6 +124,15 @@ final class OpPlan {
             PlanSupport.check(op);
             List<String> inNames = inputs(op);
             List<String> outNames = op.getOutputsOfOp();
+            if (zeroAdds.dropped(i)) {
+                for (String out : outNames) {
+                    String from = zeroAdds.resolve(out);
+                    if (!from.equals(out)) {
+                        values.put(out, values.get(from));
+                    }
+                }
+                continue;
+            }
             if (rec.outputs().size() != outNames.size()) {
                 throw new Unplannable("op " + op.getName() + " recorded " + rec.outputs().size() + " outputs, has "
                         + outNames.size());
@@ -133,12 +166,13 @@ final class OpPlan {
                 values.put(outNames.get(k), outs[k]);
             }
             Exec exec = skip[0] ? PlanSupport.weightGradientOnly(op, ins, outs)
-                    : context(op, fn, ins, outs);
+                    : context(op, fn, ins, outs, fedEveryStep(grad, inNames) ? null : batchNorm.kernel(fn, ins, outs));
             execs.add(exec);
             bindPlaceholders(grad, inNames, exec, binds, skip[0]);
             for (String in : new HashSet<>(inNames)) {
-                if (lastUse.get(in) == i && pooled.remove(in)) {
-                    pool.give(values.get(in));
+                String from = zeroAdds.resolve(in);
+                if (lastUse.get(from) == i && pooled.remove(from)) {
+                    pool.give(values.get(from));
                 }
             }
             for (String out : outNames) {
@@ -157,7 +191,7 @@ final class OpPlan {
                 copies.add(new INDArray[] {value, e.getValue()});
             }
         }
-        return new OpPlan(List.copyOf(execs), List.copyOf(binds), List.copyOf(copies), rewritten);
+        return new OpPlan(List.copyOf(execs), List.copyOf(binds), List.copyOf(copies), rewritten, batchNorm);
     }
 
     private static List<String> inputs(SameDiffOp op) {
@@ -189,8 +223,8 @@ final class OpPlan {
     }
 
     /** The context of a custom or legacy op with its inputs, arguments and outputs set once. */
-    private static Exec context(SameDiffOp op, DifferentialFunction fn, INDArray[] ins, INDArray[] outs)
-            throws Unplannable {
+    private static Exec context(SameDiffOp op, DifferentialFunction fn, INDArray[] ins, INDArray[] outs,
+                                Runnable kernel) throws Unplannable {
         OpContext ctx = Nd4j.getExecutioner().buildContext();
         INDArray scalar = null;
         if (fn instanceof DynamicCustomOp c) {
@@ -209,7 +243,18 @@ final class OpPlan {
             throw new Unplannable("op " + op.getName() + " (" + fn.getClass().getSimpleName() + ") is not executable");
         }
         ctx.setOutputArrays(outs);
-        return new Exec(op, fn, ctx, outs, scalar);
+        return new Exec(op, fn, ctx, outs, scalar, kernel);
+    }
+
+    /** Whether an input is a placeholder (rebound every step, so no kernel may hold its array). */
+    private static boolean fedEveryStep(SameDiff grad, List<String> inNames) {
+        for (String name : inNames) {
+            SDVariable var = grad.getVariable(name);
+            if (var != null && var.getVariableType() == VariableType.PLACEHOLDER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void bindPlaceholders(SameDiff grad, List<String> inNames, Exec exec, List<Bind> binds,
@@ -245,13 +290,20 @@ final class OpPlan {
             b.ctx().setInputArray(b.index(), placeholders.get(b.name()));
         }
         for (Exec e : execs) {
-            if (e.fn() instanceof CustomOp c) {
+            long start = PlanProfile.ON ? PlanProfile.now() : 0;
+            if (e.kernel() != null) {
+                e.kernel().run();
+            } else if (e.fn() instanceof CustomOp c) {
                 Nd4j.exec(c, e.ctx());
             } else {
                 if (e.scalar() != null) {
                     ((ScalarOp) e.fn()).setScalar(e.ctx().getInputArray(1));
                 }
                 Nd4j.exec((Op) e.fn(), e.ctx());
+            }
+            if (PlanProfile.ON) {
+                PlanProfile.add(e.kernel() == null ? e.fn().opName() : e.fn().opName() + " (onnxruntime)",
+                        PlanProfile.now() - start);
             }
             for (Listener l : listeners) {
                 l.opExecution(grad, at, batch, e.op(), e.ctx(), e.outputs());
@@ -260,5 +312,15 @@ final class OpPlan {
         for (INDArray[] c : copies) {
             c[1].assign(c[0]);
         }
+    }
+
+    /** Ops that run on a kernel of their own instead of libnd4j ({@link OrtBatchNorm}). */
+    int kernels() {
+        return (int) execs.stream().filter(e -> e.kernel() != null).count();
+    }
+
+    /** Releases the ONNX Runtime sessions of the plan's kernels. */
+    void close() {
+        batchNorm.close();
     }
 }

@@ -72,7 +72,7 @@ final class PlanSupport {
         ctx.setInputArrays(ins[0], ins[2]);
         ctx.setIArguments(1 - tA, 0, tB);
         ctx.setOutputArrays(outs[1]);
-        return new OpPlan.Exec(op, matmul, ctx, outs, null);
+        return new OpPlan.Exec(op, matmul, ctx, outs, null, null);
     }
 
     /** The index in the rewritten {@code matmul}'s inputs of {@code matmul_bp}'s input {@code k}, or -1. */

@@ -56,8 +56,8 @@ final class StepPlans {
         try {
             OpPlan plan = OpPlan.build(grad, recorder.executed(), gradViews, placeholders);
             plans.put(key(placeholders), plan);
-            LOG.debug("training step planned for {}: {} ops, {} matmul_bp as matmul", key(placeholders), plan.size(),
-                    plan.rewritten());
+            LOG.debug("training step planned for {}: {} ops, {} matmul_bp as matmul, {} on own kernels",
+                    key(placeholders), plan.size(), plan.rewritten(), plan.kernels());
         } catch (OpPlan.Unplannable | RuntimeException e) {
             disable(e);
         }
@@ -82,8 +82,14 @@ final class StepPlans {
 
     private void disable(Exception e) {
         enabled = false;
-        plans.clear();
+        close();
         LOG.warn("training runs in SameDiff's session: {}", e.getMessage());
+    }
+
+    /** Releases the plans' native resources; later steps run in the session. */
+    void close() {
+        plans.values().forEach(OpPlan::close);
+        plans.clear();
     }
 
     private static String key(Map<String, INDArray> placeholders) {

@@ -155,6 +155,7 @@ final class TrainingLoop {
                 }
             }
         } finally {
+            plans.close();
             flat.close();
         }
         return plannedSteps;

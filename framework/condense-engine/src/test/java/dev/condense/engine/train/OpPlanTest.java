@@ -33,9 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * A run whose steps execute an {@link OpPlan} trains exactly as the same run in SameDiff's session: same weights, BN
  * running statistics and last-epoch loss, on a planted MLP (whose first layer's {@code matmul_bp} runs as one
  * {@code matmul}) and a small CNN with BatchNormalization (conv, BN, ReLU, max pool, dense). The batch size does not
- * divide the rows, so each run plans two shapes. Tolerance: none, the runs agree bit for bit (the plan runs the
- * session's ops with the same arguments in the same order, and the rewritten matmul is the GEMM {@code matmul_bp}
- * runs for the weight gradient).
+ * divide the rows, so each run plans two shapes. Tolerance for the MLP: none, the runs agree bit for bit (the plan
+ * runs the session's ops with the same arguments in the same order, and the rewritten matmul is the GEMM
+ * {@code matmul_bp} runs for the weight gradient). The CNN's planned batch normalization runs on ONNX Runtime
+ * ({@link OrtBatchNorm}), which rounds differently: its weights and loss agree within float tolerance.
  */
 class OpPlanTest {
 
@@ -49,7 +50,8 @@ class OpPlanTest {
         return new DataSplit(x, y);
     }
 
-    private static void assertPlannedEqualsSession(ModelGraph g, DataSplit d, int classes, TrainSpec spec) {
+    private static void assertPlannedEqualsSession(ModelGraph g, DataSplit d, int classes, TrainSpec spec,
+                                                   double tolerance) {
         AtomicInteger none = new AtomicInteger(-1);
         AtomicInteger planned = new AtomicInteger(-1);
         TrainResult session = Trainer.fit(g, d, classes, spec, 7, Trainer.CROSS_ENTROPY, List.of(), false, none::set);
@@ -60,7 +62,8 @@ class OpPlanTest {
         for (var e : session.graph().initializers().entrySet()) {
             INDArray got = plan.graph().initializers().get(e.getKey());
             INDArray diff = e.getValue().castTo(DataType.DOUBLE).sub(got.castTo(DataType.DOUBLE));
-            assertEquals(0.0, diff.amaxNumber().doubleValue(), e.getKey()); // INDArray.equals allows 1e-5
+            double scale = tolerance == 0 ? 0 : tolerance * Math.max(1, e.getValue().amaxNumber().doubleValue());
+            assertEquals(0.0, diff.amaxNumber().doubleValue(), scale, e.getKey()); // INDArray.equals allows 1e-5
             if (!e.getKey().endsWith("_m") && !e.getKey().endsWith("_v")) {
                 continue;
             }
@@ -71,7 +74,7 @@ class OpPlanTest {
                 assertNotEquals(e.getValue(), plan.graph().initializers().get(e.getKey()), e.getKey() + " trained");
             }
         }
-        assertEquals(session.finalLoss(), plan.finalLoss());
+        assertEquals(session.finalLoss(), plan.finalLoss(), tolerance * Math.max(1, session.finalLoss()));
     }
 
     /** Every zoo model's step is planned (no fallback to the session): two batches, the second runs the plan. */
@@ -85,6 +88,35 @@ class OpPlanTest {
         Trainer.fit(g, d, 10, new TrainSpec(1, 4, OptimizerSpec.adam(1e-3), 0), 1, Trainer.CROSS_ENTROPY, List.of(),
                 true, planned::set);
         assertEquals(1, planned.get(), model);
+    }
+
+    /**
+     * One planned step of resnet-20-small (BN on ONNX Runtime, zero gradient sums dropped) computes the session's
+     * gradient within float rounding: plain SGD with learning rate 1, two batches (the first runs in the session in
+     * both runs, the second is planned in one), so each weight differs by the second step's gradient difference. Every
+     * weight, BN parameter and running statistic is within 1e-4 of its change over the two steps (norms; constants
+     * such as the input normalization must be equal). (With the batch moments on ONNX Runtime as well, the first
+     * layers' gradients moved by up to 0.6%: they are that sensitive to the rounding of the batch mean, which is why
+     * the moments stay libnd4j's.)
+     */
+    @Test
+    void plannedResnetStepComputesTheSessionGradient() {
+        ModelGraph g = Zoo.build("resnet-20-small", 1);
+        DataSplit d = data(16, new long[] {1, 28, 28}, 10, 4);
+        TrainSpec spec = new TrainSpec(1, 8, new OptimizerSpec("sgd", 1.0, 0, 0), 0, LrSchedule.constant());
+        AtomicInteger none = new AtomicInteger(-1);
+        AtomicInteger planned = new AtomicInteger(-1);
+        TrainResult session = Trainer.fit(g, d, 10, spec, 7, Trainer.CROSS_ENTROPY, List.of(), false, none::set);
+        TrainResult plan = Trainer.fit(g, d, 10, spec, 7, Trainer.CROSS_ENTROPY, List.of(), true, planned::set);
+        assertEquals(1, planned.get(), "the second step is planned");
+        for (var e : session.graph().initializers().entrySet()) {
+            INDArray s = e.getValue().castTo(DataType.DOUBLE);
+            double change = s.sub(g.initializers().get(e.getKey()).castTo(DataType.DOUBLE)).norm2Number().doubleValue();
+            double diff = s.sub(plan.graph().initializers().get(e.getKey()).castTo(DataType.DOUBLE)).norm2Number()
+                    .doubleValue();
+            assertTrue(diff <= 1e-4 * change || diff == 0, e.getKey() + ": planned step off the session's by "
+                    + diff / change + " of its change");
+        }
     }
 
     /** A recording that cannot be planned (here: no op computes the gradient) leaves every later step to the session. */
@@ -113,7 +145,7 @@ class OpPlanTest {
         ModelGraph mlp = MlpBuilder.build("mlp", new long[] {12}, new int[] {32, 16, 3}, 0.1f, 1.2f, 5);
         OptimizerSpec adam = new OptimizerSpec("adam", 3e-3, 0, 1e-3);
         assertPlannedEqualsSession(mlp, data(200, new long[] {12}, 3, 2), 3,
-                new TrainSpec(3, 16, adam, 0, LrSchedule.constant()));
+                new TrainSpec(3, 16, adam, 0, LrSchedule.constant()), 0);
     }
 
     @Test
@@ -130,6 +162,6 @@ class OpPlanTest {
                 .init("wd", GraphFixtures.randn(3, 0.3, 3, 36)).op("Gemm", Map.of("transB", 1L), "wd").build();
         OptimizerSpec sgd = new OptimizerSpec("sgd", 0.05, 0.9, 5e-4);
         assertPlannedEqualsSession(cnn, data(52, new long[] {2, 6, 6}, 3, 6), 3,
-                new TrainSpec(3, 8, sgd, 0, LrSchedule.cosine(0.0)));
+                new TrainSpec(3, 8, sgd, 0, LrSchedule.cosine(0.0)), 1e-4);
     }
 }

@@ -1,0 +1,165 @@
+package dev.condense.engine.train;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.onnx.OnnxExporter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link BatchNormOps}' {@code batchnorm} and {@code batchnorm_bp} of a planned step on ONNX Runtime
+ * ({@link OrtBatchNormGraphs}) instead of libnd4j, on the plan's own arrays (no copies): libnd4j's
+ * {@code batchnorm_bp} adds the statistics' paths to oneDNN's gradient with a dozen broadcast and reduction passes
+ * and a temporary the size of x per call (docs/benchmarks.md, issue 19, bn stream). Same mathematics, different
+ * float rounding (within float tolerance: {@code OrtBatchNormTest}); one ONNX Runtime thread, no graph optimization.
+ * The batch moments stay libnd4j's {@code moments}: computed on ONNX Runtime (measured 1.7x faster, its mean closer to
+ * float64) they moved resnet-20-small's step by up to 0.6% against the session's, more than float tolerance (the
+ * first layers' gradients are that sensitive to the mean's rounding).
+ *
+ * <p>Shapes: x {@code [N, C, ...]} rank 2 to 5, float32, every array contiguous in C order (views of the flat
+ * parameter buffer included). One session per graph kind, x shape and epsilon, shared by the plan's BN layers.
+ * Off with {@code -Dcondense.plan.ortBatchNorm=false} (for A/B measurements).
+ */
+final class OrtBatchNorm implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtBatchNorm.class);
+    /** Whether planned steps use these kernels (system property {@code condense.plan.ortBatchNorm}, default on). */
+    static final boolean ON = !"false".equals(System.getProperty("condense.plan.ortBatchNorm"));
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final Map<String, OrtSession> sessions = new HashMap<>();
+    private final List<OnnxTensor> tensors = new ArrayList<>();
+
+    /**
+     * A kernel computing {@code fn} from {@code ins} into {@code outs} (the planned op's arrays, fixed for the plan),
+     * or null when {@code fn} is not {@link BatchNormOps}' forward or backward with channel axis 1, or an array does
+     * not fit.
+     */
+    Runnable kernel(DifferentialFunction fn, INDArray[] ins, INDArray[] outs) {
+        if (!ON || ins.length == 0 || !fits(ins) || !fits(outs) || ins[0].rank() < 2 || ins[0].rank() > 5) {
+            return null;
+        }
+        long[] shape = ins[0].shape();
+        try {
+            if (fn instanceof BatchNormOps.Forward f && ins.length == 5 && outs.length == 1 && plainArgs(f)) {
+                float eps = (float) f.tArgs()[0];
+                OrtSession s = session("forward", shape, eps, OrtBatchNormGraphs.forward(shape, eps));
+                return bind(s, new String[] {"x", "mean", "var", "gamma", "beta"}, ins, new String[] {"y"}, outs, null);
+            }
+            if (fn instanceof BatchNormOps.Backward b && ins.length == 6 && outs.length == 5 && plainArgs(b)) {
+                float eps = (float) b.tArgs()[0];
+                OrtSession s = session("backward", shape, eps, OrtBatchNormGraphs.backward(shape, eps));
+                INDArray[] in = {ins[0], ins[1], ins[2], ins[3], ins[5]};
+                INDArray[] out = {outs[0], outs[3], outs[4]};
+                return bind(s, new String[] {"x", "mean", "var", "gamma", "dy"}, in,
+                        new String[] {"dx", "dgamma", "dbeta"}, out, new INDArray[] {outs[1], outs[2]});
+            }
+        } catch (OrtException | RuntimeException e) {
+            LOG.warn("batch normalization of {} stays in libnd4j: {}", Arrays.toString(shape), e.getMessage());
+        }
+        return null;
+    }
+
+    private OrtSession session(String kind, long[] shape, float eps, ModelGraph graph) throws OrtException {
+        String key = kind + Arrays.toString(shape) + eps;
+        OrtSession s = sessions.get(key);
+        if (s == null) {
+            try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+                opts.setIntraOpNumThreads(1);
+                opts.setInterOpNumThreads(1);
+                opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                s = env.createSession(new OnnxExporter().toBytes(graph), opts);
+            }
+            sessions.put(key, s);
+        }
+        return s;
+    }
+
+    private Runnable bind(OrtSession s, String[] inNames, INDArray[] ins, String[] outNames, INDArray[] outs,
+                          INDArray[] zeros) throws OrtException {
+        Map<String, OnnxTensor> in = new HashMap<>();
+        for (int i = 0; i < inNames.length; i++) {
+            in.put(inNames[i], wrap(ins[i]));
+        }
+        Map<String, OnnxTensor> out = new HashMap<>();
+        for (int i = 0; i < outNames.length; i++) {
+            out.put(outNames[i], wrap(outs[i]));
+        }
+        return () -> {
+            try (OrtSession.Result r = s.run(in, out)) {
+                if (r.size() != out.size()) {
+                    throw new IllegalStateException("ONNX Runtime returned " + r.size() + " batch-norm outputs");
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed in batch normalization: " + e.getMessage(), e);
+            }
+            if (zeros != null) {
+                for (INDArray z : zeros) {
+                    z.assign(0); // batchnorm_bp's dL/dmean and dL/dvar: the statistics' paths are in dx already
+                }
+            }
+        };
+    }
+
+    /** A tensor over {@code a}'s own elements (a contiguous C-order float32 array, view or not). */
+    private OnnxTensor wrap(INDArray a) throws OrtException {
+        ByteBuffer all = a.data().asNio().order(ByteOrder.nativeOrder());
+        ByteBuffer mine = all.position((int) (a.offset() * Float.BYTES)).limit((int) ((a.offset() + a.length())
+                * Float.BYTES)).slice().order(ByteOrder.nativeOrder());
+        OnnxTensor t = OnnxTensor.createTensor(env, mine.asFloatBuffer(), a.shape());
+        tensors.add(t);
+        return t;
+    }
+
+    private static boolean fits(INDArray[] arrays) {
+        for (INDArray a : arrays) {
+            if (a == null || a.dataType() != DataType.FLOAT || a.length() == 0 || !contiguous(a)
+                    || !a.data().asNio().isDirect()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code a}'s elements lie one after the other in C order (dimensions of size 1 ignored). */
+    private static boolean contiguous(INDArray a) {
+        long expected = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expected) {
+                return false;
+            }
+            expected *= a.size(i);
+        }
+        return true;
+    }
+
+    private static boolean plainArgs(org.nd4j.linalg.api.ops.DynamicCustomOp op) {
+        return Arrays.equals(op.iArgs(), new long[] {1, 1, 1}) && op.tArgs().length == 1;
+    }
+
+    @Override
+    public void close() {
+        tensors.forEach(OnnxTensor::close);
+        tensors.clear();
+        for (OrtSession s : sessions.values()) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                LOG.debug("closing a batch-norm session: {}", e.getMessage());
+            }
+        }
+        sessions.clear();
+    }
+}
