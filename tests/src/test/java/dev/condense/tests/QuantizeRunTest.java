@@ -155,14 +155,14 @@ class QuantizeRunTest {
     void theAffinePluginGivesTheBuiltInGridsBitForBit() throws Exception {
         byte[][] models = new byte[2][];
         for (int k = 0; k < 2; k++) {
-            String weights = k == 0 ? "{bits: 4, symmetric: false}" : "{quantizer: affine, bits: 4, symmetric: false}";
+            String weights = k == 0 ? "{bits: 4}" : "{quantizer: affine, bits: 4}";
             Path recipe = Recipes.write(dir, "w" + k + ".yaml", """
                     recipe: w%d
                     seed: 3
                     model: {file: %s}
                     data: {dataset: mnist, train-limit: 500, test-limit: 100}
                     stages:
-                      - quantize: {weights: %s, overrides: {9.weight: {granularity: per-tensor}}, activations: {rows: 64}}
+                      - quantize: {weights: %s, overrides: {9.weight: {granularity: per-tensor, symmetric: false}}, activations: {rows: 64}}
                       - export
                     output: {dir: runs/w%d}
                     """.formatted(k, FIXTURE, weights, k));

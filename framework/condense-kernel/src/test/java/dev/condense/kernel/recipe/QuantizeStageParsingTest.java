@@ -111,12 +111,12 @@ class QuantizeStageParsingTest {
 
     @Test
     void overridesTakeTheStageWeightsForKeysTheyDoNotWrite() {
-        QuantizeStageSpec q = quantize("quantize: {weights: {bits: 4, symmetric: false}, overrides: {conv1.weight:"
-                + " {bits: 8}, \"re:fc.*\": {granularity: per-tensor}}}");
-        assertEquals(new QuantizeStageSpec.Weights(8, true, false, false), q.weightsFor("conv1.weight", "conv1"));
-        assertEquals(new QuantizeStageSpec.Weights(4, false, false, false), q.weightsFor("fc2.weight", "fc2"));
-        assertEquals(new QuantizeStageSpec.Weights(4, true, false, false), q.weightsFor("conv2.weight", "conv2"));
-        assertEquals(new QuantizeStageSpec.Weights(8, true, false, false), q.weightsFor("x", "conv1.weight"),
+        QuantizeStageSpec q = quantize("quantize: {weights: {bits: 4, granularity: per-tensor, symmetric: false},"
+                + " overrides: {conv1.weight: {bits: 8}, \"re:fc.*\": {granularity: per-channel, symmetric: true}}}");
+        assertEquals(new QuantizeStageSpec.Weights(8, false, false, false), q.weightsFor("conv1.weight", "conv1"));
+        assertEquals(new QuantizeStageSpec.Weights(4, true, true, false), q.weightsFor("fc2.weight", "fc2"));
+        assertEquals(new QuantizeStageSpec.Weights(4, false, false, false), q.weightsFor("conv2.weight", "conv2"));
+        assertEquals(new QuantizeStageSpec.Weights(8, false, false, false), q.weightsFor("x", "conv1.weight"),
                 "a node name matches too");
     }
 

@@ -157,12 +157,6 @@ public final class QuantizeKind implements StageKind {
                 .map("per-channel"::equals).orElse(defaults.perChannel());
         boolean sym = n.optional("symmetric").map(QuantizeKind::bool).orElse(defaults.symmetric());
         boolean reduce = n.optional("reduce-range").map(QuantizeKind::bool).orElse(defaults.reduceRange());
-        if (perChannel && !sym) {
-            NodeRef at = n.optional("symmetric").or(() -> n.optional("granularity")).orElse(n);
-            throw at.fail("per-channel weights are symmetric (zero point 0): ONNX Runtime's integer Conv takes one"
-                    + " zero point for all channels of a per-channel filter; use symmetric: true, or granularity:"
-                    + " per-tensor for an asymmetric grid");
-        }
         return n.construct(() -> new QuantizeStageSpec.Weights(bits, perChannel, sym, reduce));
     }
 

@@ -201,7 +201,15 @@ public record QuantizeStep(QuantizeStageSpec spec, Calibrator<?> calibrator, Rec
         }
         for (WeightedLayer l : chosen) {
             long[] shape = graph.initializers().get(l.source()).shape();
-            if (spec.weightsFor(l.source(), l.node().name()).perChannel() && shape.length < 2
+            QuantizeStageSpec.Weights w = spec.weightsFor(l.source(), l.node().name());
+            if (w.perChannel() && !w.symmetric() && l.kind() == WeightedLayer.Kind.CONV
+                    && !spec.mode().equals("fp16") && !spec.mode().equals("binary")) {
+                throw new RecipeException(WeightOverrides.locationFor(spec, l), "quantize: conv weight "
+                        + Quote.single(l.source()) + " per-channel asymmetric: ONNX Runtime's QLinearConv takes one"
+                        + " zero point for all channels of a per-channel filter; use symmetric: true, or granularity:"
+                        + " per-tensor for an asymmetric grid");
+            }
+            if (w.perChannel() && shape.length < 2
                     && !spec.mode().equals("fp16")) {
                 throw new RecipeException(WeightOverrides.locationFor(spec, l), "quantize: weight "
                         + Quote.single(l.source()) + " has shape " + java.util.Arrays.toString(shape)

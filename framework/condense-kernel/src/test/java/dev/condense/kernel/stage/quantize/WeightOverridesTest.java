@@ -68,15 +68,26 @@ class WeightOverridesTest {
         assertTrue(e.getMessage().contains("'head.weight' has shape [3], no channel axis"), e.getMessage());
     }
 
+    /** x [N, 1, 5, 5] -> Conv c1 (weight [2, 1, 3, 3]) -> y. */
+    private static ModelGraph convGraph() {
+        var rng = Nd4j.getRandomFactory().getNewRandomInstance(5);
+        return ModelGraph.builder("c").input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 1, 5, 5}))
+                .initializer("c1.weight", Nd4j.randn(rng, new long[] {2, 1, 3, 3}).castTo(DataType.FLOAT))
+                .node(new Node("c1", "Conv", List.of("x", "c1.weight"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 2, 3, 3}))
+                .build();
+    }
+
     @Test
-    void asymmetricPerChannelWeightsAreRefusedAtTheEntry() {
+    void asymmetricPerChannelConvWeightsAreALocatedError() {
         RecipeException e = assertThrows(RecipeException.class,
-                () -> step("quantize: {weights: {bits: 8, symmetric: false}}"));
-        assertTrue(e.getMessage().contains("r.yaml:5:46"), e.getMessage());
-        assertTrue(e.getMessage().contains("per-channel weights are symmetric"), e.getMessage());
-        RecipeException o = assertThrows(RecipeException.class,
-                () -> step("quantize: {overrides: {fc1.weight: {symmetric: false}}}"));
-        assertTrue(o.getMessage().contains("r.yaml:5:52"), o.getMessage());
+                () -> step("quantize: {overrides: {c1.weight: {symmetric: false}}}").layers(convGraph()));
+        assertTrue(e.getMessage().contains("r.yaml:5:28"), e.getMessage());
+        assertTrue(e.getMessage().contains("conv weight 'c1.weight' per-channel asymmetric"), e.getMessage());
+        assertEquals(1, step("quantize: {weights: {granularity: per-tensor, symmetric: false}}").layers(convGraph())
+                .size(), "per-tensor asymmetric is fine");
+        assertEquals(2, step("quantize: {weights: {symmetric: false}, overrides: {head.weight: {granularity:"
+                + " per-tensor}}}").layers(graph()).size(), "a Gemm's per-channel asymmetric grid is not refused");
     }
 
     @Test
