@@ -2,6 +2,7 @@ package dev.condense.engine.rewrite;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +20,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code name.in.out} and {@code name.core.out}; the original output keeps its name (a BatchNormalization after it
  * keeps working), and the old weight is dropped unless another node reads it.
  *
+ * <p>A factor at full rank ({@code r1 = in}: {@code U_in} square; {@code r2 = out}: {@code U_out} square) is folded
+ * into the core instead: its 1x1 conv would only mix channels without reducing them, so the core takes
+ * {@code G x_1 U_in} ({@code [r2, in, kH, kW]}) or {@code U_out G} ({@code [out, r1, kH, kW]}) and the chain is two
+ * convolutions (the same function: one gemm of the factors, no approximation). With both ranks full the chain is the
+ * core alone, the original kernel.
+ *
  * <p>MACs per sample, with input {@code [in, H, W]} and output {@code [out, oH, oW]}: from
- * {@code out in kH kW oH oW} to {@code in r1 H W + r2 r1 kH kW oH oW + out r2 oH oW} ({@link #tucker2Macs}).
+ * {@code out in kH kW oH oW} to {@code in r1 H W + r2 r1 kH kW oH oW + out r2 oH oW}, without the first term when
+ * {@code r1 = in} and the last when {@code r2 = out} ({@link #tucker2Macs}).
  *
  * <p>The same chain rewrite serves the {@code conv-cp} layout ({@link #applyCp}: 1x1, kH x 1 depthwise, 1 x kW
  * depthwise, 1x1; Lebedev et al., ICLR 2015) and the {@code conv-separable} layout ({@link #applySeparable}: kH x 1
@@ -63,7 +71,9 @@ public final class ConvFactorization {
      * @param outPixels {@code oH oW} of its output
      */
     public static long tucker2Macs(long[] kernel, long inPixels, long outPixels, long r1, long r2) {
-        return kernel[1] * r1 * inPixels + r2 * r1 * kernel[2] * kernel[3] * outPixels + kernel[0] * r2 * outPixels;
+        long first = r1 == kernel[1] ? 0 : kernel[1] * r1 * inPixels; // a full-rank U_in is folded into the core
+        long last = r2 == kernel[0] ? 0 : kernel[0] * r2 * outPixels;
+        return first + r2 * r1 * kernel[2] * kernel[3] * outPixels + last;
     }
 
     /**
@@ -88,12 +98,31 @@ public final class ConvFactorization {
         }
         long r1 = uIn.size(1);
         long r2 = uOut.size(1);
-        INDArray first = uIn.castTo(DataType.FLOAT).transpose().dup('c').reshape('c', r1, k[1], 1, 1);
-        INDArray last = uOut.castTo(DataType.FLOAT).dup('c').reshape('c', k[0], r2, 1, 1);
-        return replace(graph, n, List.of(
-                new Step("in", first, pointwise()),
-                new Step("core", core.castTo(DataType.FLOAT).dup('c'), spatial(n)),
-                new Step("out", last, pointwise())));
+        INDArray in = uIn.castTo(DataType.FLOAT);
+        INDArray out = uOut.castTo(DataType.FLOAT);
+        INDArray g = core.castTo(DataType.FLOAT).dup('c');
+        List<Step> chain = new ArrayList<>();
+        if (r1 == k[1]) {
+            g = foldIn(g, in);
+        } else {
+            chain.add(new Step("in", in.transpose().dup('c').reshape('c', r1, k[1], 1, 1), pointwise()));
+        }
+        if (r2 == k[0]) {
+            g = out.mmul(g.reshape('c', r2, g.length() / r2)).reshape('c', k[0], g.size(1), k[2], k[3]);
+        }
+        chain.add(new Step("core", g, spatial(n)));
+        if (r2 != k[0]) {
+            chain.add(new Step("out", out.dup('c').reshape('c', k[0], r2, 1, 1), pointwise()));
+        }
+        return replace(graph, n, chain);
+    }
+
+    /** {@code G x_1 U_in}: core {@code [r2, r1, kH, kW]} and {@code U_in [in, r1]} to {@code [r2, in, kH, kW]}. */
+    private static INDArray foldIn(INDArray core, INDArray uIn) {
+        long r2 = core.size(0);
+        long r1 = core.size(1);
+        INDArray t = core.permute(1, 0, 2, 3).dup('c').reshape('c', r1, core.length() / r1); // [r1, r2 kk]
+        return uIn.mmul(t).reshape('c', uIn.size(0), r2, core.size(2), core.size(3)).permute(1, 0, 2, 3).dup('c');
     }
 
     /** MACs per sample of a CP factorized conv: 1x1, vertical depthwise (output {@code oH x W}), horizontal, 1x1. */
@@ -208,7 +237,7 @@ public final class ConvFactorization {
     static ModelGraph replace(ModelGraph graph, Node n, List<Step> chain) {
         ModelGraph.Builder b = graph.toBuilder();
         String x = n.inputs().get(0);
-        List<Node> nodes = new java.util.ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
             Step s = chain.get(i);
             String name = n.name() + "." + s.suffix();

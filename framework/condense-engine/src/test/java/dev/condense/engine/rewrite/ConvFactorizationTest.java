@@ -175,6 +175,37 @@ class ConvFactorizationTest {
         assertClose(ort(p, x, "p.onnx"), ort(f, x, "f.onnx"));
     }
 
+    /**
+     * A full-rank factor is folded into the core: r1 = in drops the input 1x1, r2 = out the output 1x1 (the bias moves
+     * to the core), both full leave one conv; each chain computes the product of the factors, and the MACs drop the
+     * folded 1x1s.
+     */
+    @Test
+    void aFullRankFactorIsFoldedIntoTheCore() {
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(29);
+        ModelGraph g = oddConv(randn(rng, 8, 6, 3, 2), randn(rng, 8));
+        INDArray x = randn(rng, 2, 6, 11, 12);
+        long[] k = {8, 6, 3, 2};
+        Map<List<Long>, List<String>> chains = Map.of(List.of(6L, 5L), List.of("conv.core", "conv.out"),
+                List.of(4L, 8L), List.of("conv.in", "conv.core"), List.of(6L, 8L), List.of("conv.core"));
+        for (var e : chains.entrySet()) {
+            long r1 = e.getKey().get(0);
+            long r2 = e.getKey().get(1);
+            INDArray uIn = randn(rng, 6, r1);
+            INDArray core = randn(rng, r2, r1, 3, 2);
+            INDArray uOut = randn(rng, 8, r2);
+            ModelGraph f = ConvFactorization.applyTucker2(g, "conv", uIn, core, uOut);
+            assertEquals(e.getValue(), f.nodes().stream().map(Node::name).toList(), "ranks " + e.getKey());
+            assertEquals("b", f.nodes().get(f.nodes().size() - 1).inputs().get(2), "the last conv keeps the bias");
+            ModelGraph p = g.toBuilder().initializer("w", product(uIn, core, uOut)).build();
+            assertClose(ort(p, x, "p.onnx"), ort(f, x, "f.onnx"));
+            long[] out = ShapeInference.infer(f).get("y");
+            assertEquals(ConvFactorization.tucker2Macs(k, 11 * 12, out[2] * out[3], r1, r2), LayerCost.total(f),
+                    "ranks " + e.getKey());
+        }
+        assertEquals(8L * 6 * 3 * 2 * 20, ConvFactorization.tucker2Macs(k, 132, 20, 6, 8), "both full: the kernel");
+    }
+
     /** A strided, asymmetrically padded, dilated 3x2 conv with a bias, for the CP and separable chains. */
     private static ModelGraph oddConv(INDArray w, INDArray b) {
         return ModelGraph.builder("conv")

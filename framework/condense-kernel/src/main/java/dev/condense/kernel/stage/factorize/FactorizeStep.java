@@ -91,11 +91,16 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         return o.graph();
     }
 
+    /** The selected layers of {@code graph} with their cost model. */
+    List<Candidate> candidates(ModelGraph graph) {
+        Map<String, long[]> shapes = ShapeInference.infer(graph);
+        return layers(graph).stream().map(l -> Candidate.of(graph, l, decomposition.layout(), shapes)).toList();
+    }
+
     /** The graph with every worthwhile layer factorized, and a row per selected layer. */
     Outcome factorize(ModelGraph graph) {
         String layout = decomposition.layout();
-        Map<String, long[]> shapes = ShapeInference.infer(graph);
-        List<Candidate> candidates = layers(graph).stream().map(l -> Candidate.of(graph, l, layout, shapes)).toList();
+        List<Candidate> candidates = candidates(graph);
         long modelBefore = LayerCost.total(graph);
         Map<String, long[]> budget = spec.targetMacs() == null ? Map.of() : MacBudget.ranks(candidates.stream()
                 .filter(c -> !graph.masks().containsKey(c.layer().source())).toList(), modelBefore,

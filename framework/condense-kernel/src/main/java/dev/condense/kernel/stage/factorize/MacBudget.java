@@ -6,6 +6,8 @@ import dev.condense.kernel.recipe.RecipeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Ranks for a whole-model MAC budget ({@code target-macs: F}): one scale {@code rho} in (0, 1] for every selected
@@ -13,11 +15,12 @@ import java.util.Map;
  * default; ONNX Runtime's x86 conv kernels work on blocks of 8 or 16 channels) within {@code [min(m, full), full]},
  * and the largest rho whose model MACs are at most
  * {@code F} times the model's MACs before the stage. A layer whose MACs would not drop at its ranks stays as it is
- * and counts at its own MACs. The model's MACs are monotone in rho, so rho is found by bisection (60 halvings).
+ * and counts at its own MACs. Ranks are step functions of rho, constant between the breakpoints {@code j m / full},
+ * so only those (and 1) are tried. The model's MACs need not be monotone in rho (a Tucker-2 mode reaching its full
+ * rank folds its 1x1 into the core and drops that 1x1's MACs), so every breakpoint is evaluated rather than bisected;
+ * every rank at the chosen rho is at least its rank at any other rho within the budget.
  */
 final class MacBudget {
-    private static final int HALVINGS = 60;
-
     private MacBudget() {
     }
 
@@ -29,6 +32,19 @@ final class MacBudget {
             r[i] = Math.min(full[i], (raw + multiple - 1) / multiple * multiple);
         }
         return r;
+    }
+
+    /** Every rho at which some rank reaches a new value ({@code j m / full}, the top of its step), and 1. */
+    static SortedSet<Double> breakpoints(List<Candidate> candidates, long multiple) {
+        SortedSet<Double> rhos = new TreeSet<>(List.of(1.0));
+        for (Candidate c : candidates) {
+            for (long full : c.full()) {
+                for (long r = multiple; r < full; r += multiple) {
+                    rhos.add((double) r / full);
+                }
+            }
+        }
+        return rhos;
     }
 
     /** The model's MACs with the candidates factorized at scale rho (those that would not gain left as they are). */
@@ -61,19 +77,15 @@ final class MacBudget {
                     + " MACs per sample (" + String.format("%.3f", (double) floor / modelBefore) + "); layers: "
                     + String.join(", ", candidates.stream().map(c -> Quote.single(c.layer().source())).toList()));
         }
-        double lo = 0.0;
-        double hi = 1.0;
-        for (int i = 0; i < HALVINGS; i++) {
-            double mid = (lo + hi) / 2;
-            if (macsAt(mid, candidates, modelBefore, multiple) <= budget) {
-                lo = mid;
-            } else {
-                hi = mid;
+        double best = 0.0;
+        for (double rho : breakpoints(candidates, multiple)) {
+            if (rho > best && macsAt(rho, candidates, modelBefore, multiple) <= budget) {
+                best = rho;
             }
         }
         Map<String, long[]> out = new LinkedHashMap<>();
         for (Candidate c : candidates) {
-            out.put(c.layer().node().name(), ranksAt(lo, c.full(), multiple));
+            out.put(c.layer().node().name(), ranksAt(best, c.full(), multiple));
         }
         return out;
     }

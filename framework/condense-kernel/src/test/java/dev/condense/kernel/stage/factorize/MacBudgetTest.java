@@ -131,9 +131,9 @@ class MacBudgetTest {
         Preview first = step("{decomposition: {test-tucker: {rank-in: 1, rank-out: 9}}, layers: {include:"
                 + " [b1.conv1.weight]}}", new TestTucker(), new Ranks(1, 9)).preview(planted());
         assertEquals("  'b1.conv1.weight' [16, 1, 3, 3] ranks 1, 9: skipped, ranks 1, 9 would need "
-                + (784 + 9 * 9 * 784 + 16 * 9 * 784) + " MACs per sample, not fewer than " + 16 * 9 * 784,
+                + (9 * 9 * 784 + 16 * 9 * 784) + " MACs per sample, not fewer than " + 16 * 9 * 784,
                 first.lines().get(1));
-        assertTrue(first.graph().initializers().containsKey("b1.conv1.weight"), "the first conv stays");
+        assertTrue(first.graph().initializers().containsKey("b1.conv1.weight"), "the first conv stays"); // U_in folded
     }
 
     @Test
@@ -178,6 +178,33 @@ class MacBudgetTest {
         assertTrue(eights.modelAfter() <= 0.4 * before, eights.modelAfter() + " of " + before);
         for (LayerRow r : eights.rows().subList(1, 4)) {
             assertTrue(r.ranks()[0] % 8 == 0 && r.ranks()[1] % 8 == 0, r.toMap().toString());
+        }
+    }
+
+    /**
+     * The breakpoint search finds the ranks of the largest rho on a fine grid (every 1/4096) that meets the budget,
+     * for ranks in steps of 1 and of 8 (the model's MACs need not be monotone in rho once full-rank modes fold, so
+     * the budget does not bisect).
+     */
+    @Test
+    void theBudgetTakesTheLargestScaleThatFits() {
+        ModelGraph g = Zoo.build("vgg-small", 5);
+        long before = LayerCost.total(g);
+        for (int multiple : new int[] {1, 8}) {
+            FactorizeStep step = step("{decomposition: test-tucker, target-macs: 0.45, rank-multiple: " + multiple
+                    + "}", new TestTucker(), new Ranks(1, 1));
+            List<Candidate> candidates = step.candidates(g);
+            double best = 0;
+            for (int i = 0; i <= 4096; i++) {
+                if (MacBudget.macsAt(i / 4096.0, candidates, before, multiple) <= 0.45 * before) {
+                    best = i / 4096.0;
+                }
+            }
+            var chosen = MacBudget.ranks(candidates, before, 0.45, multiple, null);
+            for (Candidate c : candidates) {
+                assertArrayEquals(MacBudget.ranksAt(best, c.full(), multiple), chosen.get(c.layer().node().name()),
+                        c.layer().source() + ", multiple " + multiple);
+            }
         }
     }
 
