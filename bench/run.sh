@@ -16,4 +16,9 @@ if [ -z "${OPENBLAS_CORETYPE+x}" ]; then
   core=$(sh "$dist/bin/condense-blas-core")
   if [ -n "$core" ]; then export OPENBLAS_CORETYPE="$core"; fi
 fi
-exec java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$out:$dist/lib/*" "$cls" "$@"
+# as bin/condense: one CPU for the JVM unless CONDENSE_CPU=off, OMP_NUM_THREADS > 1 or the affinity is already set
+pin=
+cpu=$(sh "$dist/bin/condense-cpu")
+if [ -n "$cpu" ]; then pin="taskset -c $cpu"; export CONDENSE_PINNED_CPU="$cpu"; fi
+# shellcheck disable=SC2086
+exec $pin java ${BENCH_JAVA_OPTS:--Xmx6g} -Dorg.bytedeco.javacpp.platform.extension=-onednn -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp "$out:$dist/lib/*" "$cls" "$@"

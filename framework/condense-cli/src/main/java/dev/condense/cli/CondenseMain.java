@@ -103,7 +103,8 @@ public final class CondenseMain implements Runnable {
 
         @Override
         public String[] getVersion() {
-            return new String[] {"condense " + version(), "BLAS: " + dev.condense.engine.blas.OpenBlasProbe.current().describe()};
+            return new String[] {"condense " + version(), "BLAS: " + dev.condense.engine.blas.OpenBlasProbe.current().describe(),
+                "CPU: " + dev.condense.engine.runtime.CpuPlacement.current().describe()};
         }
     }
 }

@@ -63,6 +63,7 @@ public final class Provenance {
         env.put("nd4j_native_build", org.bytedeco.javacpp.Loader.getPlatform() + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
         env.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         env.put("processors", Runtime.getRuntime().availableProcessors());
+        env.put("cpu_placement", dev.condense.engine.runtime.CpuPlacement.current().describe());
         p.put("environment", env);
         p.put("resolved_recipe", ResolvedRecipe.toMap(plan));
         YAML.writeValue(file.toFile(), p);
