@@ -29,7 +29,11 @@ final class ReportMarkdown {
         }
         for (Map<String, Object> s : (List<Map<String, Object>>) r.getOrDefault("stages", List.of())) {
             if (s.get("layers") instanceof List<?> rows) {
-                layers(md, s.get("index"), (List<Map<String, Object>>) rows);
+                if ("factorize".equals(s.get("kind"))) {
+                    factorized(md, s.get("index"), (List<Map<String, Object>>) rows);
+                } else {
+                    layers(md, s.get("index"), (List<Map<String, Object>>) rows);
+                }
             }
             if (s.get("storage") instanceof List<?> rows) {
                 storage(md, s.get("index"), (List<Map<String, Object>>) rows);
@@ -116,6 +120,18 @@ final class ReportMarkdown {
                 md.append(" | ").append(l.get(k + "_before")).append(" -> ").append(l.get(k + "_after"));
             }
             md.append(" |\n");
+        }
+    }
+
+    /** A factorize stage's per-layer table: shape, rank(s), MACs per sample before -> after, why a layer stayed. */
+    private static void factorized(StringBuilder md, Object index, List<Map<String, Object>> rows) {
+        md.append("\n## Factorize stage ").append(index).append(": layers\n\n");
+        md.append("| layer | shape | rank(s) | MACs per sample | skipped because |\n|---|---|---|---|---|\n");
+        for (Map<String, Object> l : rows) {
+            Object ranks = l.containsKey("ranks") ? l.get("ranks") : l.get("rank");
+            md.append("| ").append(l.get("layer")).append(" | ").append(l.get("shape")).append(" | ").append(ranks)
+                    .append(" | ").append(l.get("macs_before")).append(" -> ").append(l.get("macs_after"))
+                    .append(" | ").append(l.getOrDefault("skipped", "-")).append(" |\n");
         }
     }
 

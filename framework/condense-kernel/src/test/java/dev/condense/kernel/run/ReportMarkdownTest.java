@@ -48,4 +48,19 @@ class ReportMarkdownTest {
         String md = ReportMarkdown.render(Map.of("recipe", "r", "evaluations", List.of(Map.of("after", "1:evaluate"))));
         assertFalse(md.contains("## Latency"), md);
     }
+
+    @Test
+    void factorizeLayersGetTheirOwnTable() {
+        Map<String, Object> stage = new LinkedHashMap<>(Map.of("index", 4, "kind", "factorize", "seconds", 1.5));
+        stage.put("layers", List.of(
+                Map.of("layer", "b1.conv2.weight", "shape", List.of(32, 16, 3, 3), "ranks", List.of(8, 16),
+                        "macs_before", 3612672, "macs_after", 1404928),
+                Map.of("layer", "fc1.weight", "shape", List.of(10, 8), "rank", 8, "macs_before", 80, "macs_after",
+                        80, "skipped", "rank 8 would need 144 MACs per sample, not fewer than 80")));
+        String md = ReportMarkdown.render(Map.of("recipe", "r", "stages", List.of(stage)));
+        assertTrue(md.contains("## Factorize stage 4: layers"), md);
+        assertTrue(md.contains("| b1.conv2.weight | [32, 16, 3, 3] | [8, 16] | 3612672 -> 1404928 | - |"), md);
+        assertTrue(md.contains("| fc1.weight | [10, 8] | 8 | 80 -> 80 | rank 8 would need"), md);
+        assertFalse(md.contains("Prune stage") || md.contains("null ->"), md);
+    }
 }
