@@ -149,7 +149,13 @@ class LearnedStepSizeTest {
                 .doubleValue();
         assertTrue(diff <= 3 * flip, "ORT vs the fake-quantized graph: max |diff| " + diff + ", a code " + flip);
         assertTrue(startDiff > 2 * diff, "the start ranges export another model: " + startDiff + " vs " + diff);
-        assertEquals(expected.argMax(1), ort.argMax(1));
+        INDArray differ = expected.argMax(1).neq(ort.argMax(1));
+        INDArray margin = org.nd4j.linalg.ops.transforms.Transforms.abs(expected.getColumn(0).sub(expected.getColumn(1)));
+        for (int i = 0; i < differ.length(); i++) {
+            assertTrue(differ.getDouble(i) == 0 || margin.getDouble(i) <= 2 * diff, "row " + i + " changes class with"
+                    + " margin " + margin.getDouble(i));
+        }
+        assertTrue(differ.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).sumNumber().intValue() <= 2);
     }
 
     private static String stepVariable(LoweredGraph l, String source) {
