@@ -99,6 +99,23 @@ class LearnedStepSizeTest {
      */
     @Test
     void theExportedModelIsTheTrainedFakeQuantizedOne() {
+        exportMatchesTraining(8);
+    }
+
+    /**
+     * As {@link #theExportedModelIsTheTrainedFakeQuantizedOne} with 4-bit activations: the export clips the uint8
+     * codes to [0, 15] between QuantizeLinear and DequantizeLinear, so values beyond the trained range saturate as in
+     * training, and ONNX Runtime still runs both layers on integer kernels.
+     */
+    @Test
+    void fourBitActivationsExportClippedCodes() throws Exception {
+        Path file = exportMatchesTraining(4);
+        var ort = dev.condense.engine.runtime.OptimizedGraph.of(file, 1);
+        assertEquals(2, ort.integerNodes(), ort.summary());
+        assertEquals(0, ort.floatComputeNodes(), ort.summary());
+    }
+
+    private Path exportMatchesTraining(int bits) {
         ModelGraph g = mlp(4);
         List<WeightedLayer> layers = WeightedLayers.of(g);
         QdqPlacement placement = QdqPlacement.of(g, layers);
@@ -109,7 +126,7 @@ class LearnedStepSizeTest {
         Map<String, QuantizationAwareTraining.WeightFormat> formats = new LinkedHashMap<>();
         layers.forEach(l -> formats.put(l.source(), new QuantizationAwareTraining.WeightFormat(
                 StaticQuantization.channelAxis(l), 4, true)));
-        var qat = QuantizationAwareTraining.learned(formats, sources, initial, 8, false);
+        var qat = QuantizationAwareTraining.learned(formats, sources, initial, bits, false);
         ModelGraph trained = Trainer.fit(g, planted(1024, 1), 2, new TrainSpec(4, 32,
                 new OptimizerSpec("sgd", 0.05, 0.9, 0), 0), 5, Trainer.CROSS_ENTROPY, List.of(qat)).graph();
         Map<String, ClipRange> ranges = qat.ranges();
@@ -118,34 +135,34 @@ class LearnedStepSizeTest {
         Lowering lowering = new Lowering(trained, SameDiffLowering.trainableInitializers(trained));
         qat.lower(lowering);
         LoweredGraph fake = SameDiffLowering.lower(trained, false, lowering.combined(), lowering.combinedActivations());
-        ModelGraph annotated = StaticQuantization.apply(trained, WeightedLayers.of(trained), placement, ranges, 8,
+        ModelGraph annotated = StaticQuantization.apply(trained, WeightedLayers.of(trained), placement, ranges, bits,
                 false, new StaticQuantization.WeightOptions(4, true, true, false));
         ranges.forEach((t, range) -> {
             ActivationQuantization a = annotated.activationQuantization().get(t);
             float step = fake.sd().getVariable(stepVariable(fake, t)).getArr().getFloat(0);
             assertEquals(step, a.affine().scale().getFloat(0), "the trained step is the export's scale");
-            assertEquals(ActivationGrid.of(initial.get(t), 8, false).affine().zeroPoint().getLong(0),
+            assertEquals(ActivationGrid.of(initial.get(t), bits, false).affine().zeroPoint().getLong(0),
                     a.affine().zeroPoint().getLong(0), "zero point kept from the start");
         });
         INDArray x = planted(256, 9).features();
         INDArray expected = fake.sd().output(Map.of(fake.inputName(), x), fake.outputName()).get(fake.outputName());
-        Path file = dir.resolve("lsq.onnx");
+        Path file = dir.resolve("lsq" + bits + ".onnx");
         new OnnxExporter().write(annotated, file);
         INDArray ort;
         try (OrtRunner runner = new OrtRunner(file, 1)) {
             ort = runner.run(x);
         }
         double diff = ort.sub(expected).amaxNumber().doubleValue();
-        ModelGraph atStart = StaticQuantization.apply(trained, WeightedLayers.of(trained), placement, initial, 8,
+        ModelGraph atStart = StaticQuantization.apply(trained, WeightedLayers.of(trained), placement, initial, bits,
                 false, new StaticQuantization.WeightOptions(4, true, true, false));
-        Path startFile = dir.resolve("start.onnx");
+        Path startFile = dir.resolve("start" + bits + ".onnx");
         new OnnxExporter().write(atStart, startFile);
         double startDiff;
         try (OrtRunner runner = new OrtRunner(startFile, 1)) {
             startDiff = runner.run(x).sub(expected).amaxNumber().doubleValue();
         }
         // a code that rounds the other way in ORT's integer requantization moves a logit by s_act * |w2|
-        double flip = ranges.get("fc1.act").max() / 255 * trained.initializers().get("fc2.weight").amaxNumber()
+        double flip = ranges.get("fc1.act").max() / ((1 << bits) - 1) * trained.initializers().get("fc2.weight").amaxNumber()
                 .doubleValue();
         assertTrue(diff <= 3 * flip, "ORT vs the fake-quantized graph: max |diff| " + diff + ", a code " + flip);
         assertTrue(startDiff > 2 * diff, "the start ranges export another model: " + startDiff + " vs " + diff);
@@ -156,6 +173,7 @@ class LearnedStepSizeTest {
                     + " margin " + margin.getDouble(i));
         }
         assertTrue(differ.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).sumNumber().intValue() <= 2);
+        return file;
     }
 
     private static String stepVariable(LoweredGraph l, String source) {

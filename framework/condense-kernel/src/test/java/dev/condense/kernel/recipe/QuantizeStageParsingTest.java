@@ -90,6 +90,8 @@ class QuantizeStageParsingTest {
         QatSpec learned = quantize("quantize: {mode: qat, activations: {ranges: learned}, finetune: {epochs: 1}}").qat();
         assertEquals("learned", learned.ranges());
         assertTrue(learned.learned());
+        assertEquals(4, quantize("quantize: {mode: qat, activations: {bits: 4, ranges: learned}, finetune: {epochs: 1}}")
+                .activations().bits(), "2 to 8 activation bits in mode qat");
     }
 
     @Test
