@@ -73,7 +73,7 @@ public final class QuantizationAwareTraining implements TrainingHook {
         }
         this.weights = new LinkedHashMap<>(weights);
         this.sourceOf = new LinkedHashMap<>(sourceOf);
-        for (String s : Set.copyOf(sourceOf.values())) {
+        for (String s : new java.util.LinkedHashSet<>(sourceOf.values())) {   // sourceOf order: ranges() is reported
             ClipRange r = initial.get(s);
             if (r == null) {
                 throw new IllegalArgumentException("no initial range for activation '" + s + "'");
