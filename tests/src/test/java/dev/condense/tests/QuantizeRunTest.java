@@ -150,6 +150,55 @@ class QuantizeRunTest {
         assertEquals(0, ort.floatComputeNodes(), ort.summary());
     }
 
+    /**
+     * Mode qat with {@code ranges: learned} and 4-bit activations on the BN fixture: the trained ranges differ from
+     * the min/max start, the QDQ file clips the codes of every quantized activation to [0, 15] and ONNX Runtime still
+     * runs the three layers on integer kernels.
+     */
+    @Test
+    void learnedRangesWithFourBitActivationsExportClippedCodes() throws Exception {
+        Path recipe = Recipes.write(dir, "lsq.yaml", """
+                recipe: lsq
+                seed: 3
+                model: {file: %s}
+                data: {dataset: mnist, train-limit: 2000, test-limit: 1000}
+                stages:
+                  - train: {epochs: 1, batch: 64}
+                  - evaluate: {metrics: [accuracy]}
+                  - quantize:
+                      mode: qat
+                      weights: {bits: 8}
+                      activations: {bits: 4, rows: 256, ranges: learned}
+                      finetune: {epochs: 1, batch: 64, optimizer: {sgd: {lr: 0.002, momentum: 0.9}}}
+                  - evaluate: {metrics: [accuracy]}
+                  - export
+                output: {dir: runs/lsq}
+                """.formatted(FIXTURE));
+        Cli.Result v = Cli.run(dir, "validate", recipe.toString());
+        assertEquals(0, v.exit(), v.all());
+        assertTrue(v.out().contains("learned step sizes (LSQ, zero points kept)"), v.out());
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        Path out = dir.resolve("runs/lsq");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode ranges = report.get("stages").get(2).get("activation_ranges");
+        assertTrue(ranges.size() > 0, ranges.toString());
+        boolean moved = false;
+        for (JsonNode range : ranges) {
+            moved |= !range.get("start").equals(range.get("trained"));
+        }
+        assertTrue(moved, "some learned range moved: " + ranges);
+        double before = report.get("evaluations").get(0).get("accuracy").asDouble();
+        double after = report.get("evaluations").get(1).get("accuracy").asDouble();
+        assertTrue(before > 0.5 && after > before - 0.1, "4-bit activations " + after + " vs float " + before);
+        String model = new String(Files.readAllBytes(out.resolve("model.onnx")),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(model.contains(".narrow"), "the codes are clipped to the 4-bit grid");
+        OptimizedGraph ort = OptimizedGraph.of(out.resolve("model.onnx"), 1);
+        assertEquals(3, ort.integerNodes(), ort.summary());
+        assertEquals(0, ort.floatComputeNodes(), ort.summary());
+    }
+
     /** {@code weights.quantizer: affine} (the quant-affine plugin) writes the same model as the built-in grid. */
     @Test
     void theAffinePluginGivesTheBuiltInGridsBitForBit() throws Exception {

@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code QuantizeLinear(t, t.scale, t.zero_point) -> t.quantized} and
  * {@code DequantizeLinear(t.quantized, t.scale, t.zero_point) -> t.dequantized} ({@code t.scale} a FLOAT scalar,
  * {@code t.zero_point} a UINT8 scalar, INT8 when signed), and every node that read {@code t} reads
- * {@code t.dequantized}; a graph output named {@code t} still reads the float {@code t}. ONNX Runtime's graph
+ * {@code t.dequantized}; a graph output named {@code t} still reads the float {@code t}. A grid narrower than 8 bits
+ * (quantization-aware training's 2-7-bit activations) gets {@code Clip(t.quantized, qmin, qmax) -> t.narrowed}
+ * between the two, in the integer domain ({@link #narrow}). ONNX Runtime's graph
  * optimizer then fuses {@code DQ -> Conv/Gemm/MatMul -> Q} (with a DequantizeLinear weight) into integer kernels
  * and drops QDQ pairs around Relu, MaxPool, Flatten and Reshape. Generated names that collide get {@code _1},
  * {@code _2}, ... Deterministic; a graph with no activation quantization adds nothing.
@@ -141,11 +143,34 @@ final class ActivationQdq {
         initializers.add(OnnxTensors.toProto(zp, Nd4j.scalar(DataType.INT64, a.zeroPoint().getLong(0))
                 .castTo(a.signed() ? DataType.INT8 : DataType.UINT8)));
         dequantized.put(t, dq);
-        return List.of(
-                NodeProto.newBuilder().setName(fresh(t + ".quantize")).setOpType("QuantizeLinear")
-                        .addInput(t).addInput(scale).addInput(zp).addOutput(q).build(),
-                NodeProto.newBuilder().setName(fresh(t + ".dequantize")).setOpType("DequantizeLinear")
-                        .addInput(q).addInput(scale).addInput(zp).addOutput(dq).build());
+        List<NodeProto> out = new ArrayList<>();
+        out.add(NodeProto.newBuilder().setName(fresh(t + ".quantize")).setOpType("QuantizeLinear")
+                .addInput(t).addInput(scale).addInput(zp).addOutput(q).build());
+        String codes = q;
+        if (a.bits() < 8) {
+            codes = fresh(t + ".narrowed");
+            out.add(narrow(t, a, q, codes));
+        }
+        out.add(NodeProto.newBuilder().setName(fresh(t + ".dequantize")).setOpType("DequantizeLinear")
+                .addInput(codes).addInput(scale).addInput(zp).addOutput(dq).build());
+        return out;
+    }
+
+    /**
+     * {@code Clip(q, qmin, qmax)} on the 8-bit codes of a grid narrower than 8 bits ({@code [0, 2^bits - 1]} unsigned,
+     * {@code [-2^(bits-1), 2^(bits-1) - 1]} signed): QuantizeLinear saturates at the 8-bit type's ends only, so
+     * without it values beyond the narrow grid would keep codes the training never saw. An integer Clip between the
+     * QuantizeLinear and the DequantizeLinear leaves ONNX Runtime's fusion of the producer ({@code -> Q}) and of the
+     * consumers ({@code DQ ->}) possible.
+     */
+    private NodeProto narrow(String t, AffineQuantization a, String q, String out) {
+        DataType type = a.signed() ? DataType.INT8 : DataType.UINT8;
+        String lo = fresh(t + ".code_min");
+        String hi = fresh(t + ".code_max");
+        initializers.add(OnnxTensors.toProto(lo, Nd4j.scalar(DataType.INT64, a.qmin()).castTo(type)));
+        initializers.add(OnnxTensors.toProto(hi, Nd4j.scalar(DataType.INT64, a.qmax()).castTo(type)));
+        return NodeProto.newBuilder().setName(fresh(t + ".narrow")).setOpType("Clip").addInput(q).addInput(lo)
+                .addInput(hi).addOutput(out).build();
     }
 
     private String fresh(String base) {

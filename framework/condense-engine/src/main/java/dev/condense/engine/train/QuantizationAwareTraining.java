@@ -24,6 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * shares another's grid ({@code sourceOf}) uses that tensor's average before this batch (its batch range is computed
  * later in the graph). {@link #ranges()} are the final averages, for the export: the trained model is then exported
  * with exactly the grids it was trained with, up to float32 rounding of scales.
+ *
+ * <p>Or, built by {@link #learned}, the ranges are trained: each calibrated tensor's step size is a variable the
+ * optimizer updates, LSQ (Esser et al. 2020; {@link LearnedStepSize}), starting from {@code initial}.
  */
 public final class QuantizationAwareTraining implements TrainingHook {
     /**
@@ -47,6 +50,7 @@ public final class QuantizationAwareTraining implements TrainingHook {
     private final int bits;
     private final boolean symmetric;
     private final double decay;
+    private final LearnedStepSize learned;
     private final Map<String, String[]> placeholders = new LinkedHashMap<>();   // source -> {lo, hi}
     private final Map<String, String[]> batchRange = new LinkedHashMap<>();     // source -> {min, max} variables
 
@@ -69,7 +73,7 @@ public final class QuantizationAwareTraining implements TrainingHook {
         }
         this.weights = new LinkedHashMap<>(weights);
         this.sourceOf = new LinkedHashMap<>(sourceOf);
-        for (String s : Set.copyOf(sourceOf.values())) {
+        for (String s : new java.util.LinkedHashSet<>(sourceOf.values())) {   // sourceOf order: ranges() is reported
             ClipRange r = initial.get(s);
             if (r == null) {
                 throw new IllegalArgumentException("no initial range for activation '" + s + "'");
@@ -79,6 +83,36 @@ public final class QuantizationAwareTraining implements TrainingHook {
         this.bits = bits;
         this.symmetric = symmetric;
         this.decay = decay;
+        this.learned = null;
+    }
+
+    private QuantizationAwareTraining(Map<String, WeightFormat> weights, Map<String, String> sourceOf,
+                                      Map<String, ClipRange> initial, int bits, boolean symmetric) {
+        if (bits < 2 || bits > 8) {
+            throw new IllegalArgumentException("activation bits must be in [2, 8], was " + bits);
+        }
+        Map<String, ClipRange> used = new LinkedHashMap<>();
+        for (String s : new java.util.LinkedHashSet<>(sourceOf.values())) {
+            if (initial.get(s) == null) {
+                throw new IllegalArgumentException("no initial range for activation '" + s + "'");
+            }
+            used.put(s, initial.get(s));
+        }
+        this.weights = new LinkedHashMap<>(weights);
+        this.sourceOf = new LinkedHashMap<>(sourceOf);
+        this.bits = bits;
+        this.symmetric = symmetric;
+        this.decay = Double.NaN;
+        this.learned = new LearnedStepSize(used, bits, symmetric);
+    }
+
+    /**
+     * Quantization-aware training with learned activation ranges (LSQ, {@link LearnedStepSize}): parameters as the
+     * EMA constructor's, without a decay; {@code initial} gives each calibrated tensor's starting step size.
+     */
+    public static QuantizationAwareTraining learned(Map<String, WeightFormat> weights, Map<String, String> sourceOf,
+                                                    Map<String, ClipRange> initial, int bits, boolean symmetric) {
+        return new QuantizationAwareTraining(weights, sourceOf, initial, bits, symmetric);
     }
 
     @Override
@@ -87,7 +121,23 @@ public final class QuantizationAwareTraining implements TrainingHook {
             int rank = lowering.graph().initializers().get(name).rank();
             lowering.view(name, (sd, w, v) -> FakeQuantization.weight(sd, v, rank, f.axis(), f.bits(), f.symmetric()));
         });
+        if (learned != null) {
+            learned.reset();
+            Map<String, long[]> shapes = dev.condense.engine.graph.ShapeInference.infer(lowering.graph());
+            sourceOf.forEach((tensor, source) -> lowering.activation(tensor, (sd, t, x) ->
+                    learned.view(sd, source, x, features(shapes.get(tensor)))));
+            return;
+        }
         sourceOf.forEach((tensor, source) -> lowering.activation(tensor, (sd, t, x) -> view(sd, tensor, source, x)));
+    }
+
+    /** Elements per example of a tensor of static shape {@code shape} (batch first). */
+    private static long features(long[] shape) {
+        long n = 1;
+        for (int d = 1; d < shape.length; d++) {
+            n *= Math.max(1, shape[d]);
+        }
+        return n;
     }
 
     private SDVariable view(SameDiff sd, String tensor, String source, SDVariable x) {
@@ -125,6 +175,10 @@ public final class QuantizationAwareTraining implements TrainingHook {
     /** Moves every calibrated tensor's average towards its batch range, as its forward pass did. */
     @Override
     public void afterStep(StepState step) {
+        if (learned != null) {
+            learned.read(step);
+            return;
+        }
         batchRange.forEach((source, v) -> {
             INDArray min = step.observed(v[0]);
             INDArray max = step.observed(v[1]);
@@ -137,8 +191,14 @@ public final class QuantizationAwareTraining implements TrainingHook {
         });
     }
 
-    /** The current range of every calibrated tensor (widened to contain 0), in the order of {@code sourceOf}. */
+    /**
+     * The current range of every calibrated tensor (widened to contain 0), in the order of {@code sourceOf}; learned
+     * ranges are {@link LearnedStepSize#ranges}.
+     */
     public Map<String, ClipRange> ranges() {
+        if (learned != null) {
+            return learned.ranges();
+        }
         Map<String, ClipRange> out = new LinkedHashMap<>();
         ema.forEach((s, r) -> out.put(s, new ClipRange(Math.min(r[0], 0), Math.max(Math.max(r[1], 0),
                 Math.min(r[0], 0) + Float.MIN_NORMAL))));

@@ -87,6 +87,11 @@ class QuantizeStageParsingTest {
         assertEquals(64, q.activations().rows());
         assertEquals(null, quantize("quantize").qat());
         assertEquals(QatSpec.DEFAULT_DECAY, quantize("quantize: {mode: qat, finetune: {epochs: 1}}").qat().decay());
+        QatSpec learned = quantize("quantize: {mode: qat, activations: {ranges: learned}, finetune: {epochs: 1}}").qat();
+        assertEquals("learned", learned.ranges());
+        assertTrue(learned.learned());
+        assertEquals(4, quantize("quantize: {mode: qat, activations: {bits: 4, ranges: learned}, finetune: {epochs: 1}}")
+                .activations().bits(), "2 to 8 activation bits in mode qat");
     }
 
     @Test
@@ -97,8 +102,11 @@ class QuantizeStageParsingTest {
         assertError(() -> RecipeLoader.load(withStage("quantize: {mode: qat, finetune: {epochs: 0}}")), r, 5, 46,
                 "at least one epoch");
         assertError(() -> RecipeLoader.load(withStage(
-                "quantize: {mode: qat, activations: {ranges: learned}, finetune: {epochs: 1}}")), r, 5, 49,
-                "'learned'", "not supported yet");
+                "quantize: {mode: qat, activations: {ranges: learned, decay: 0.9}, finetune: {epochs: 1}}")), r, 5, 65,
+                "activations.decay is the moving average of ranges: ema", "ranges: learned");
+        assertError(() -> RecipeLoader.load(withStage(
+                "quantize: {mode: qat, activations: {ranges: lsq}, finetune: {epochs: 1}}")), r, 5, 49,
+                "unknown ranges 'lsq'", "available: ema, learned");
         assertError(() -> RecipeLoader.load(withStage(
                 "quantize: {mode: qat, activations: {decay: 1.0}, finetune: {epochs: 1}}")), r, 5, 48,
                 "decay must be in [0, 1)");

@@ -46,6 +46,13 @@ public final class IntegerOnlyExport {
      * @throws OnnxFormatException naming the node and op that cannot run in integers in ONNX Runtime
      */
     public static ModelProto rewrite(ModelProto m, String where) {
+        m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Clip") && m.getGraph().getNodeList()
+                .stream().anyMatch(q -> q.getOpType().equals("QuantizeLinear") && q.getOutput(0).equals(n.getInput(0))))
+                .findFirst().ifPresent(n -> {
+                    throw new OnnxFormatException(where + ": integer-only export: activation '" + n.getInput(0)
+                            + "' is quantized to fewer than 8 bits (node '" + n.getName() + "' clips its codes); the"
+                            + " integer-only format takes 8-bit activations: use the QDQ export");
+                });
         QdqGraph g = new QdqGraph(m.getGraph());
         try {
             pushDequantizeDown(g);

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The {@code mode: qat} parts of a quantize body: {@code finetune} (required in qat mode, refused in the others)
- * and {@code activations: {ranges, decay}} (qat only). {@code ranges: learned} (LSQ/PACT) is recognized and refused
- * as not built yet.
+ * and {@code activations: {ranges, decay}} (qat only): {@code ranges: ema} (the default, with {@code decay}) or
+ * {@code learned} (LSQ step sizes; {@code decay} refused with it, located).
  */
 final class QatParsing {
     private QatParsing() {
@@ -36,6 +36,10 @@ final class QatParsing {
         }
         String ranges = activations.flatMap(a -> a.optional("ranges")).map(QatParsing::ranges).orElse("ema");
         Optional<NodeRef> decayNode = activations.flatMap(a -> a.optional("decay"));
+        if (ranges.equals("learned") && decayNode.isPresent()) {
+            throw decayNode.get().fail("activations.decay is the moving average of ranges: ema; ranges: learned trains"
+                    + " each range's step size with the weights (LSQ) and has no decay: remove decay or use ranges: ema");
+        }
         double decay = decayNode.map(NodeRef::asDouble).orElse(QatSpec.DEFAULT_DECAY);
         NodeRef at = decayNode.orElse(body);
         return at.construct(() -> new QatSpec(train, ranges, decay));
@@ -46,7 +50,8 @@ final class QatParsing {
         if (mode.equals("qat")) {
             activations.optional("calibrator").ifPresent(c -> {
                 throw c.fail("mode qat starts its activation ranges from min/max over activations.rows and then"
-                        + " keeps them by moving average; a calibrator is for mode: static");
+                        + " keeps them by moving average or trains them (ranges: ema or learned); a calibrator is for"
+                        + " mode: static");
             });
             return;
         }
@@ -60,12 +65,8 @@ final class QatParsing {
 
     private static String ranges(NodeRef n) {
         String r = n.asText();
-        if (r.equals("learned")) {
-            throw n.fail("activations.ranges 'learned' (trained clipping ranges, as LSQ/PACT) is not supported yet;"
-                    + " use ema");
-        }
         if (!QatSpec.RANGES.contains(r)) {
-            throw n.fail("unknown ranges " + Quote.single(r) + "; available: ema");
+            throw n.fail("unknown ranges " + Quote.single(r) + "; available: " + String.join(", ", QatSpec.RANGES));
         }
         return r;
     }

@@ -27,7 +27,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code activations.rows} training rows (as static mode calibrates them).</li>
  *   <li>{@code finetune} trains with every selected layer's weight fake-quantized on the grid of its current values
  *       (its options: the stage's or an override's) and every placed activation fake-quantized on its range, kept by
- *       moving average ({@link QuantizationAwareTraining}); straight-through gradients.</li>
+ *       moving average, or with {@code ranges: learned} trained as LSQ step sizes
+ *       ({@link QuantizationAwareTraining#learned}); straight-through gradients.</li>
  *   <li>The trained graph is annotated as in static mode ({@link StaticQuantization}) with the final ranges.</li>
  * </ol>
  */
@@ -48,8 +49,10 @@ final class QatRun {
                 QuantizeStep.CALIBRATION_BATCH, a.bits(), a.symmetric());
         Map<String, String> sourceOf = new LinkedHashMap<>();
         placement.tensors().forEach(t -> sourceOf.put(t, placement.source(t)));
-        var hook = new QuantizationAwareTraining(formats(spec, layers), sourceOf, initial, a.bits(), a.symmetric(),
-                spec.qat().decay());
+        var hook = spec.qat().learned()
+                ? QuantizationAwareTraining.learned(formats(spec, layers), sourceOf, initial, a.bits(), a.symmetric())
+                : new QuantizationAwareTraining(formats(spec, layers), sourceOf, initial, a.bits(), a.symmetric(),
+                        spec.qat().decay());
         TrainResult r = run.context().train(graph, spec.qat().finetune(), List.of(hook));
         ModelGraph trained = Trainings.reported(run.context(), spec.qat().finetune(), r);
         List<WeightedLayer> trainedLayers = step.layers(trained);
@@ -57,7 +60,7 @@ final class QatRun {
         ModelGraph out = StaticQuantization.apply(trained, trainedLayers, QdqPlacement.of(trained, trainedLayers),
                 ranges, a.bits(), a.symmetric(), step.grids());
         run.context().log("quantize: qat, " + layers.size() + " layers, " + placement.tensors().size()
-                + " activations, ranges from " + rows + " rows then EMA (decay " + spec.qat().decay() + ")");
+                + " activations, ranges from " + rows + " rows then " + kept(spec));
         run.context().report("layers", layers.size());
         run.context().report("activations", placement.tensors().size());
         run.context().report("calibration_rows", rows);
@@ -85,8 +88,14 @@ final class QatRun {
         return "quantize: qat (quantization-aware training), " + layers.size() + " layer" + (layers.size() == 1 ? ""
                 : "s") + ", " + weights + " fake-quantized on their current grid, " + p.tensors().size()
                 + " activations " + (a.symmetric() ? "int8 symmetric" : "uint8 asymmetric") + " (ranges from min/max"
-                + " on " + a.rows() + " training rows, then EMA decay " + Trainings.number(spec.qat().decay())
-                + "), fine-tuning " + Trainings.describe(spec.qat().finetune()) + ", QDQ export";
+                + " on " + a.rows() + " training rows, then " + kept(spec) + "), fine-tuning "
+                + Trainings.describe(spec.qat().finetune()) + ", QDQ export";
+    }
+
+    /** How the ranges are kept during the fine-tuning: EMA with its decay, or learned step sizes. */
+    private static String kept(QuantizeStageSpec spec) {
+        return spec.qat().learned() ? "learned step sizes (LSQ, zero points kept)"
+                : "EMA decay " + Trainings.number(spec.qat().decay());
     }
 
     private static Map<String, Object> describe(Map<String, ClipRange> initial, Map<String, ClipRange> trained) {

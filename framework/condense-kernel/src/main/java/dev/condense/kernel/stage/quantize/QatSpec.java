@@ -11,12 +11,13 @@ import java.util.Objects;
  *
  * @param finetune the fine-tuning, with fake-quantized weights and activations
  * @param ranges   {@code ema}: each range is an exponential moving average of the batch min/max, starting from a
- *                 min/max calibration on {@code activations.rows} training rows
- * @param decay    the EMA decay, in [0, 1): the weight of the previous average at each step
+ *                 min/max calibration on {@code activations.rows} training rows; {@code learned}: each range's step
+ *                 size is trained with the weights (LSQ, Esser et al. 2020), from the same min/max start
+ * @param decay    the EMA decay, in [0, 1): the weight of the previous average at each step (unused when learned)
  */
 public record QatSpec(TrainSpec finetune, String ranges, double decay) {
-    /** Accepted values of {@code activations.ranges} ({@code learned} is recognized and refused as not built). */
-    public static final List<String> RANGES = List.of("ema");
+    /** Accepted values of {@code activations.ranges}. */
+    public static final List<String> RANGES = List.of("ema", "learned");
     /** The default EMA decay: about the last 100 batches weigh. */
     public static final double DEFAULT_DECAY = 0.99;
 
@@ -28,5 +29,10 @@ public record QatSpec(TrainSpec finetune, String ranges, double decay) {
         if (!(decay >= 0 && decay < 1)) {
             throw new IllegalArgumentException("activations.decay must be in [0, 1), was " + decay);
         }
+    }
+
+    /** True when the activation ranges are trained ({@code ranges: learned}). */
+    public boolean learned() {
+        return ranges.equals("learned");
     }
 }

@@ -65,7 +65,8 @@ public final class QuantizeKind implements StageKind {
                 .put("description", "per-layer weight options: a weight or node name, or re:REGEX; first match wins");
         overrides.set("additionalProperties", override);
         ObjectNode acts = object("how activations are quantized (static mode: calibrated on training rows)");
-        props(acts).set("bits", orVar(integer(8, 8).put("default", 8)));
+        props(acts).set("bits", orVar(integer(2, 8).put("default", 8)
+                .put("description", "8; 2 to 8 in mode qat (codes clipped to the narrow grid in the QDQ export)")));
         props(acts).set("symmetric", orVar(NODES.objectNode().put("type", "boolean").put("default", false)));
         props(acts).set("calibrator", ref("calibrator"));
         props(acts).set("rows", orVar(integer(1, null).put("default", QuantizeStageSpec.DEFAULT_ROWS)));
@@ -110,7 +111,7 @@ public final class QuantizeKind implements StageKind {
         var a = body.optional("activations");
         if (a.isPresent()) {
             a.get().expectObject(ACTIVATION_KEYS);
-            aBits = a.get().optional("bits").map(QuantizeKind::activationBits).orElse(8);
+            aBits = a.get().optional("bits").map(n -> activationBits(n, mode)).orElse(8);
             aSym = a.get().optional("symmetric").map(QuantizeKind::bool).orElse(false);
             calibratorRef = a.get().optional("calibrator").map(c -> ExtensionRef.read(c, "a calibrator")).orElse(null);
             calibrator = calibratorRef == null ? "minmax" : calibratorRef.id();
@@ -164,11 +165,12 @@ public final class QuantizeKind implements StageKind {
         return choice(n, QuantizeStageSpec.MODES);
     }
 
-    private static int activationBits(NodeRef n) {
+    /** 8, or 2 to 8 in mode qat (the export clips the 8-bit codes to the narrower grid the training used). */
+    private static int activationBits(NodeRef n, String mode) {
         int bits = n.asInt(2, 8);
-        if (bits != 8) {
-            throw n.fail("activations are quantized with 8 bits (ONNX QuantizeLinear has no narrower type), was "
-                    + bits);
+        if (bits != 8 && !mode.equals("qat")) {
+            throw n.fail("activations are quantized with 8 bits in mode " + mode + " (ONNX QuantizeLinear has no"
+                    + " narrower type), was " + bits + "; 2 to 7 bits are for mode: qat, which trains with them");
         }
         return bits;
     }

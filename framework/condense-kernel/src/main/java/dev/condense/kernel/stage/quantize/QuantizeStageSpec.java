@@ -46,15 +46,16 @@ public record QuantizeStageSpec(String mode, WeightRules weightRules, Activation
     }
 
     /**
-     * @param bits       8 (QuantizeLinear's narrowest type)
+     * @param bits       8 (QuantizeLinear's narrowest type); 2 to 8 in mode qat (the QDQ export clips the 8-bit
+     *                   codes to the narrower grid)
      * @param symmetric  int8 with zero point 0 (else uint8 with a zero point, ONNX Runtime's default)
      * @param calibrator the id of the range calibrator ({@code minmax} when none is written: the engine's own)
      * @param rows       calibration rows: the first {@code rows} training rows
      */
     public record Activations(int bits, boolean symmetric, String calibrator, int rows) {
         public Activations {
-            if (bits != 8) {
-                throw new IllegalArgumentException("activations.bits must be 8, was " + bits);
+            if (bits < 2 || bits > 8) {
+                throw new IllegalArgumentException("activations.bits must be in [2, 8], was " + bits);
             }
             Objects.requireNonNull(calibrator, "calibrator");
             if (rows < 1) {
