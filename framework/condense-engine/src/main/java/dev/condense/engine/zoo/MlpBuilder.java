@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds a fully connected ReLU classifier as a {@link ModelGraph}.
  *
- * <p>Graph: {@code input [N, ...] -> Flatten -> Sub(mean) -> Div(std) -> (Gemm -> Relu)* -> Gemm -> logits [N, C]}.
+ * <p>Graph: {@code input [N, ...] -> Flatten -> Sub(mean) -> Div(std) -> [Dropout] -> (Gemm -> Relu [-> Dropout])* -> Gemm
+ * -> logits [N, C]}.
  * Normalization is inside the graph (design invariant 2), so the exported model takes raw inputs. Gemm weights
  * are {@code fcK.weight [out, in]} with {@code transB=1}, biases {@code fcK.bias [out]} (zero). Weights are drawn
  * from the Glorot uniform distribution {@code U(-a, a), a = sqrt(6 / (in + out))} (Glorot &amp; Bengio 2010) with a
@@ -45,8 +46,25 @@ public final class MlpBuilder {
      */
     public static ModelGraph build(String name, long[] inputShape, int[] widths, float mean, float std, long seed,
                                    float dropout) {
+        return build(name, inputShape, widths, mean, std, seed, 0f, dropout);
+    }
+
+    /**
+     * As {@link #build(String, long[], int[], float, float, long, float)}, with also a Dropout of probability
+     * {@code inputDropout} on the normalized input ({@code x0 -> input.drop}, ratio initializer {@code input.drop.ratio})
+     * when {@code inputDropout > 0}: Hinton et al. (2012) and Srivastava et al. (2014) drop 20% of the input pixels
+     * and 50% of the hidden units, the regularization of Hinton, Vinyals &amp; Dean's (2015) MNIST teacher.
+     *
+     * @param inputDropout drop probability of the input features in [0, 1); 0 adds no input Dropout node
+     * @param dropout      drop probability after each hidden ReLU in [0, 1); 0 adds no hidden Dropout nodes
+     */
+    public static ModelGraph build(String name, long[] inputShape, int[] widths, float mean, float std, long seed,
+                                   float inputDropout, float dropout) {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropout);
+        }
+        if (!(inputDropout >= 0 && inputDropout < 1)) {
+            throw new IllegalArgumentException("input dropout must be in [0, 1), was " + inputDropout);
         }
         long[] in = new long[inputShape.length + 1];
         in[0] = -1;
@@ -66,8 +84,14 @@ public final class MlpBuilder {
         if (dropout > 0) {
             g.initializer("drop.ratio", Nd4j.scalar(DataType.FLOAT, dropout));
         }
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         String x = "x0";
+        if (inputDropout > 0) {
+            g.initializer("input.drop.ratio", Nd4j.scalar(DataType.FLOAT, inputDropout))
+                    .node(new Node("input.dropout", "Dropout", List.of(x, "input.drop.ratio"), List.of("input.drop"),
+                            Map.of()));
+            x = "input.drop";
+        }
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
         long fanIn = features;
         for (int k = 0; k < widths.length; k++) {
             String layer = "fc" + (k + 1);

@@ -8,8 +8,8 @@ import java.util.function.LongFunction;
 
 /**
  * Built-in architectures, by the names the literature uses, freshly initialized from a seed: {@code lenet-300-100},
- * and Hinton et al.'s (2015) distillation MLPs {@code mlp-1200-1200-dropout} (teacher, dropout 0.5 after each hidden
- * layer) and {@code mlp-800-800} (student) ({@link MlpBuilder}), {@code lenet-5}, {@code vgg-small}, {@code resnet-20-small} ({@link CnnZoo}).
+ * and Hinton et al.'s (2015) distillation MLPs {@code mlp-1200-1200-dropout} (teacher, dropout 0.2 on the input and
+ * 0.5 after each hidden layer) and {@code mlp-800-800} (student) ({@link MlpBuilder}), {@code lenet-5}, {@code vgg-small}, {@code resnet-20-small} ({@link CnnZoo}).
  *
  * <p>MNIST models normalize with the training set's pixel mean 0.1307 and standard deviation 0.3081 inside the
  * graph; they take raw pixels in [0,1], shape {@code [N,1,28,28]}, and return logits {@code [N,10]}.
@@ -21,7 +21,7 @@ public final class Zoo {
             "lenet-300-100", seed -> MlpBuilder.build("lenet-300-100", new long[] {1, 28, 28},
                     new int[] {300, 100, 10}, MNIST_MEAN, MNIST_STD, seed),
             "mlp-1200-1200-dropout", seed -> MlpBuilder.build("mlp-1200-1200-dropout", new long[] {1, 28, 28},
-                    new int[] {1200, 1200, 10}, MNIST_MEAN, MNIST_STD, seed, 0.5f),
+                    new int[] {1200, 1200, 10}, MNIST_MEAN, MNIST_STD, seed, 0.2f, 0.5f),
             "mlp-800-800", seed -> MlpBuilder.build("mlp-800-800", new long[] {1, 28, 28},
                     new int[] {800, 800, 10}, MNIST_MEAN, MNIST_STD, seed),
             "lenet-5", seed -> CnnZoo.lenet5(MNIST_MEAN, MNIST_STD, seed),

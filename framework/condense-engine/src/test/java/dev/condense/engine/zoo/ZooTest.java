@@ -60,6 +60,19 @@ class ZooTest {
     }
 
     @Test
+    void hintonTeacherDropsTwentyPercentOfTheInputAndHalfOfEachHiddenLayer() {
+        ModelGraph g = Zoo.build("mlp-1200-1200-dropout", 1);
+        var drops = g.nodes().stream().filter(n -> n.opType().equals("Dropout")).toList();
+        assertEquals(List.of("input.dropout", "fc1.dropout", "fc2.dropout"), drops.stream().map(n -> n.name()).toList());
+        assertEquals(List.of("x0", "input.drop.ratio"), drops.get(0).inputs());
+        assertEquals(0.2, g.initializer("input.drop.ratio").orElseThrow().getDouble(0), 1e-7);
+        assertEquals(0.5, g.initializer("drop.ratio").orElseThrow().getDouble(0), 1e-7);
+        assertEquals("input.drop", g.nodes().stream().filter(n -> n.name().equals("fc1")).findFirst().orElseThrow()
+                .inputs().get(0));
+        assertTrue(Zoo.build("mlp-800-800", 1).nodes().stream().noneMatch(n -> n.opType().equals("Dropout")));
+    }
+
+    @Test
     void idsListTheZooAndUnknownIdsAreRejected() {
         assertEquals(List.of("lenet-300-100", "lenet-5", "mlp-1200-1200-dropout", "mlp-800-800", "resnet-20-small",
                 "vgg-small"), List.copyOf(Zoo.ids()));
