@@ -13,7 +13,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 condense=${CONDENSE:-distribution/target/condense-0.1.0/bin/condense}
 seeds=$1; variants=$2; shift 2
-tag=$(printf '%s' "$*" | tr -c 'A-Za-z0-9.=-' '_')
+tag=$(printf '%s' "$*" | sed 's/--set //g' | tr -c 'A-Za-z0-9.=-' '_')
+mkdir -p runs/distill-fashion
+touch runs/distill-fashion.tsv
 for seed in $seeds; do
   for v in $variants; do
     out=runs/distill-fashion/$v-$seed${tag:+-$tag}
