@@ -9,7 +9,8 @@ import java.util.function.LongFunction;
 /**
  * Built-in architectures, by the names the literature uses, freshly initialized from a seed: {@code lenet-300-100},
  * and Hinton et al.'s (2015) distillation MLPs {@code mlp-1200-1200-dropout} (teacher, dropout 0.2 on the input and
- * 0.5 after each hidden layer) and {@code mlp-800-800} (student) ({@link MlpBuilder}), {@code lenet-5}, {@code vgg-small}, {@code resnet-20-small} ({@link CnnZoo}).
+ * 0.5 after each hidden layer) and {@code mlp-800-800} (student) ({@link MlpBuilder}), {@code lenet-5}, {@code vgg-small},
+ * {@code resnet-20-small} and its distillation student {@code resnet-8-tiny} ({@link CnnZoo}).
  *
  * <p>MNIST models normalize with the training set's pixel mean 0.1307 and standard deviation 0.3081 inside the
  * graph; they take raw pixels in [0,1], shape {@code [N,1,28,28]}, and return logits {@code [N,10]}.
@@ -26,7 +27,8 @@ public final class Zoo {
                     new int[] {800, 800, 10}, MNIST_MEAN, MNIST_STD, seed),
             "lenet-5", seed -> CnnZoo.lenet5(MNIST_MEAN, MNIST_STD, seed),
             "vgg-small", seed -> CnnZoo.vggSmall(MNIST_MEAN, MNIST_STD, seed),
-            "resnet-20-small", seed -> CnnZoo.resnet20Small(MNIST_MEAN, MNIST_STD, seed));
+            "resnet-20-small", seed -> CnnZoo.resnet20Small(MNIST_MEAN, MNIST_STD, seed),
+            "resnet-8-tiny", seed -> CnnZoo.resnet8Tiny(MNIST_MEAN, MNIST_STD, seed));
 
     private Zoo() {
     }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.graph.ChannelDependencies;
+import dev.condense.engine.graph.ShapeInference;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.runtime.OrtRunner;
+import dev.condense.engine.stats.LayerCost;
 import dev.condense.engine.stats.ModelStats;
 import dev.condense.engine.train.Inference;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +29,7 @@ class ZooTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet-5", "vgg-small", "resnet-20-small"})
+    @ValueSource(strings = {"lenet-5", "vgg-small", "resnet-20-small", "resnet-8-tiny"})
     void cnnIsSeededAndOrtAgreesWithSameDiff(String id) throws Exception {
         OnnxExporter exporter = new OnnxExporter();
         ModelGraph g = Zoo.build(id, 7);
@@ -73,9 +76,23 @@ class ZooTest {
     }
 
     @Test
+    void resnet8TinyHasUnderAQuarterOfTheTeachersMacsAndItsStageShapes() {
+        long teacher = LayerCost.total(Zoo.build("resnet-20-small", 1));
+        long student = LayerCost.total(Zoo.build("resnet-8-tiny", 1));
+        assertEquals(7_783_872L, teacher);
+        // stem 9*6*784 + s1 2*324*784 + s2 (648 + 1296)*196 + 72*196 + s3 (2592 + 5184)*49 + 288*49 + fc 240
+        assertEquals(1_340_880L, student);
+        assertTrue(4 * student <= teacher);
+        Map<String, long[]> shapes = ShapeInference.infer(Zoo.build("resnet-8-tiny", 1));
+        assertArrayEquals(new long[] {-1, 6, 28, 28}, shapes.get("s1.b1.relu2"));
+        assertArrayEquals(new long[] {-1, 12, 14, 14}, shapes.get("s2.b1.relu2"));
+        assertArrayEquals(new long[] {-1, 24, 7, 7}, shapes.get("s3.b1.relu2"));
+    }
+
+    @Test
     void idsListTheZooAndUnknownIdsAreRejected() {
         assertEquals(List.of("lenet-300-100", "lenet-5", "mlp-1200-1200-dropout", "mlp-800-800", "resnet-20-small",
-                "vgg-small"), List.copyOf(Zoo.ids()));
+                "resnet-8-tiny", "vgg-small"), List.copyOf(Zoo.ids()));
         assertThrows(IllegalArgumentException.class, () -> Zoo.build("alexnet", 1));
     }
 }

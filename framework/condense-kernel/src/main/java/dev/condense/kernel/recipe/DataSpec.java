@@ -10,8 +10,11 @@ import dev.condense.engine.text.Quote;
  * @param validation fraction of the training rows held out for validation, in [0, 0.5)
  * @param trainLimit use only this many training rows, or 0 for all
  * @param testLimit  use only this many test rows, or 0 for all
+ * @param splitSeed  seed of the training-row permutation that picks the validation rows and the train limit, or
+ *                   null for the recipe's {@code seed}; fixing it lets runs with different training seeds (and a
+ *                   teacher from another recipe) share the same held-out rows
  */
-public record DataSpec(String dataset, double validation, int trainLimit, int testLimit) {
+public record DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed) {
 
     public DataSpec {
         if (dataset == null) {
@@ -29,5 +32,18 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
         if (testLimit < 0) {
             throw new IllegalArgumentException("test-limit must be >= 0 (0 = all), was " + testLimit);
         }
+        if (splitSeed != null && splitSeed < 0) {
+            throw new IllegalArgumentException("split-seed must be >= 0, was " + splitSeed);
+        }
+    }
+
+    /** A data set whose rows are split with the recipe's seed. */
+    public DataSpec(String dataset, double validation, int trainLimit, int testLimit) {
+        this(dataset, validation, trainLimit, testLimit, null);
+    }
+
+    /** The seed of the row permutation: {@code split-seed} when given, else {@code recipeSeed}. */
+    public long permutationSeed(long recipeSeed) {
+        return splitSeed == null ? recipeSeed : splitSeed;
     }
 }

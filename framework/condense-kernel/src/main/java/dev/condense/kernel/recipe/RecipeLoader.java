@@ -105,11 +105,11 @@ public final class RecipeLoader {
     private static DataSpec data(NodeRef node) {
         DataBody b = new Binder().bind(node, DataBody.class);
         return node.construct(() -> new DataSpec(b.dataset(), b.validation() == null ? 0 : b.validation(),
-                b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit()));
+                b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit(), b.splitSeed()));
     }
 
     /** The {@code data} mapping as written: every key but {@code dataset} optional. */
-    private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit) {
+    private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit, Long splitSeed) {
     }
 
     private static OutputSpec output(NodeRef node) {

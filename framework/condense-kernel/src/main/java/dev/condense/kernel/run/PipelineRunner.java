@@ -50,7 +50,7 @@ public final class PipelineRunner {
         ModelGraph input = graph;
         Preflight.check(plan, graph);
         Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
-                options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), plan.seed()))).orElse(null);
+                options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), d.permutationSeed(plan.seed())))).orElse(null);
         if (data != null) {
             long[] out = graph.outputs().get(0).shape();
             if (out[out.length - 1] < data.numClasses()) {

@@ -44,8 +44,11 @@ public final class ResolvedRecipe {
         r.put("seed", plan.seed());
         r.put("model", plan.model().zooId().<Object>map(z -> Map.of("zoo", z))
                 .orElseGet(() -> Map.of("file", plan.model().modelFile().orElseThrow().toString())));
-        plan.data().ifPresent(d -> r.put("data", ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
-                "train-limit", d.trainLimit(), "test-limit", d.testLimit())));
+        plan.data().ifPresent(d -> r.put("data", d.splitSeed() == null
+                ? ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
+                        "train-limit", d.trainLimit(), "test-limit", d.testLimit())
+                : ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
+                        "train-limit", d.trainLimit(), "test-limit", d.testLimit(), "split-seed", d.splitSeed())));
         List<Object> stages = new ArrayList<>();
         for (PlannedStage s : plan.stages()) {
             stages.add(Map.of(s.kind(), s.resolvedBody()));

@@ -49,6 +49,8 @@ final class BuiltInSchema {
                 .put("exclusiveMaximum", 0.5).put("default", 0)));
         props(data).set("train-limit", orVar(integer(0, null).put("default", 0)));
         props(data).set("test-limit", orVar(integer(0, null).put("default", 0)));
+        props(data).set("split-seed", orVar(integer(0, null).put("description",
+                "seed of the permutation that picks the validation rows and the train limit; default the recipe's seed")));
         p.set("data", data);
         ObjectNode stages = NODES.objectNode().put("type", "array").put("minItems", 1);
         stages.set("items", ref("stage"));

@@ -10,6 +10,7 @@ import static dev.condense.kernel.recipe.Fixtures.assertError;
 import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.prune.Granularity;
@@ -128,10 +129,23 @@ class RecipeLoaderTest {
     }
 
     @Test
+    void splitSeedFixesTheRowPermutationApartFromTheRecipeSeed() {
+        Path f = write(dir, "s.yaml", "recipe: demo\nseed: 12\nmodel: {zoo: lenet-5}\n"
+                + "data: {dataset: mnist, validation: 0.1, split-seed: 7}\nstages: [export]\n");
+        DataSpec d = RecipeLoader.load(f).data().orElseThrow();
+        assertEquals(new DataSpec("mnist", 0.1, 0, 0, 7L), d);
+        assertEquals(7, d.permutationSeed(12));
+        assertEquals(12, new DataSpec("mnist", 0.1, 0, 0).permutationSeed(12));
+        Path negative = write(dir, "n.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\n"
+                + "data: {dataset: mnist, split-seed: -1}\nstages: [export]\n");
+        assertThrows(RecipeException.class, () -> RecipeLoader.load(negative));
+    }
+
+    @Test
     void unknownKeyInABoundRecordSuggests() {
         Path f = write(dir, "r.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, train_limit: 5}\nstages: [export]\n");
         assertError(() -> RecipeLoader.load(f), f, 3, 24, "unknown key 'train_limit' in data",
-                "(did you mean 'train-limit'?)", "dataset, test-limit, train-limit, validation");
+                "(did you mean 'train-limit'?)", "dataset, split-seed, test-limit, train-limit, validation");
     }
 
     @Test
