@@ -28,12 +28,14 @@ class CondenseMainTest {
         assertEquals("condense " + CondenseMain.Version.version(), lines[0]);
         assertTrue(lines[0].matches("condense \\d+\\.\\d+\\.\\d+.*"), r[1]);
         // The BLAS line names library, version and the core in use (the test JVM's OPENBLAS_CORETYPE, if any).
-        assertEquals(2, lines.length, r[1]);
+        assertEquals(3, lines.length, r[1]);
         assertTrue(lines[1].matches("BLAS: OpenBLAS \\d+\\.\\d+\\.\\d+, core \\w+ .*"), lines[1]);
         String requested = System.getenv("OPENBLAS_CORETYPE");
         if (requested != null && !requested.isEmpty()) {
             assertTrue(lines[1].contains("(OPENBLAS_CORETYPE=" + requested + ")"), lines[1]);
         }
+        // The CPU line: this test JVM was not started by the launcher, so it is not pinned by it.
+        assertTrue(lines[2].startsWith("CPU: not pinned by the launcher (CPUs "), lines[2]);
     }
 
     @Test
