@@ -73,13 +73,7 @@ public final class QuantizationAwareTraining implements TrainingHook {
         }
         this.weights = new LinkedHashMap<>(weights);
         this.sourceOf = new LinkedHashMap<>(sourceOf);
-        for (String s : new java.util.LinkedHashSet<>(sourceOf.values())) {   // sourceOf order: ranges() is reported
-            ClipRange r = initial.get(s);
-            if (r == null) {
-                throw new IllegalArgumentException("no initial range for activation '" + s + "'");
-            }
-            ema.put(s, new double[] {r.min(), r.max()});
-        }
+        startingRanges(sourceOf, initial).forEach((s, r) -> ema.put(s, new double[] {r.min(), r.max()}));
         this.bits = bits;
         this.symmetric = symmetric;
         this.decay = decay;
@@ -91,19 +85,26 @@ public final class QuantizationAwareTraining implements TrainingHook {
         if (bits < 2 || bits > 8) {
             throw new IllegalArgumentException("activation bits must be in [2, 8], was " + bits);
         }
-        Map<String, ClipRange> used = new LinkedHashMap<>();
-        for (String s : new java.util.LinkedHashSet<>(sourceOf.values())) {
-            if (initial.get(s) == null) {
-                throw new IllegalArgumentException("no initial range for activation '" + s + "'");
-            }
-            used.put(s, initial.get(s));
-        }
+        Map<String, ClipRange> used = startingRanges(sourceOf, initial);
         this.weights = new LinkedHashMap<>(weights);
         this.sourceOf = new LinkedHashMap<>(sourceOf);
         this.bits = bits;
         this.symmetric = symmetric;
         this.decay = Double.NaN;
         this.learned = new LearnedStepSize(used, bits, symmetric);
+    }
+
+    /** Each calibrated tensor's starting range, in {@code sourceOf} order (ranges() is reported in it). */
+    private static Map<String, ClipRange> startingRanges(Map<String, String> sourceOf, Map<String, ClipRange> initial) {
+        Map<String, ClipRange> out = new LinkedHashMap<>();
+        for (String s : sourceOf.values()) {
+            ClipRange r = initial.get(s);
+            if (r == null) {
+                throw new IllegalArgumentException("no initial range for activation '" + s + "'");
+            }
+            out.putIfAbsent(s, r);
+        }
+        return out;
     }
 
     /**
