@@ -21,11 +21,14 @@ import java.util.List;
  * kind the decomposition takes (Gemm/MatMul for svd, Conv for tucker2) is split by the {@code Decomposition}
  * extension into the factors of its layout and the node is replaced by the factor layers; a layer whose MACs would
  * not drop is left as it is and reported with the reason. {@code target-macs} (in (0, 1), not with overrides) chooses
- * every layer's ranks for a whole-model MAC budget, multiples of {@code rank-multiple} (default 1). No bare form: the decomposition is always written.
+ * every layer's ranks for a whole-model MAC budget, multiples of {@code rank-multiple} (default 1).
+ * {@code target-latency} (in (0, 1), not with overrides; {@code latency-batch}, default 128) chooses them for a
+ * whole-model latency budget measured in ONNX Runtime ({@link LatencyRanks}; {@code rank-multiple} default 8), with
+ * {@code target-macs} as an extra limit when both are given. No bare form: the decomposition is always written.
  */
 public final class FactorizeKind implements StageKind {
     private static final List<String> KEYS = List.of("decomposition", "layers", "overrides", "target-macs",
-            "rank-multiple");
+            "target-latency", "latency-batch", "rank-multiple");
 
     @Override
     public String id() {
@@ -53,8 +56,19 @@ public final class FactorizeKind implements StageKind {
         target.put("exclusiveMinimum", 0);
         target.put("exclusiveMaximum", 1);
         props(c).set("target-macs", target);
-        ObjectNode multiple = integer(1, null).put("description", "with target-macs: every rank a multiple of this"
-                + " (or the layer's full rank), e.g. 8 or 16 for ONNX Runtime's blocked conv kernels; default 1");
+        ObjectNode latency = NODES.objectNode().put("type", "number").put("description", "whole-model latency"
+                + " budget: the factorized model's predicted ONNX Runtime time per call (one thread, latency-batch) at"
+                + " most this share of the model's measured time; each layer's ranks chosen from timed rank choices"
+                + " for the least reconstruction error (NetAdapt-style); with target-macs both hold; not with"
+                + " overrides");
+        latency.put("exclusiveMinimum", 0);
+        latency.put("exclusiveMaximum", 1);
+        props(c).set("target-latency", latency);
+        props(c).set("latency-batch", integer(1, null).put("description", "with target-latency: the batch size the"
+                + " layers and the model are timed at; default 128"));
+        ObjectNode multiple = integer(1, null).put("description", "with target-macs or target-latency: every rank a"
+                + " multiple of this (or the layer's full rank), e.g. 8 or 16 for ONNX Runtime's blocked conv kernels;"
+                + " default 1 (8 with target-latency)");
         props(c).set("rank-multiple", multiple);
         c.putArray("required").add("decomposition");
         defs.set("factorize-body", c);
@@ -67,17 +81,30 @@ public final class FactorizeKind implements StageKind {
         ExtensionRef decomposition = ExtensionRef.read(body.required("decomposition"), "a decomposition");
         LayerFilter layers = body.optional("layers").map(LayerFilter::read).orElse(LayerFilter.ALL);
         List<RankOverride> overrides = body.optional("overrides").map(RankOverride::read).orElse(List.of());
+        boolean latency = body.optional("target-latency").isPresent();
+        int multiple = body.optional("rank-multiple").map(m -> m.asInt(1, 4096)).orElse(latency ? 8 : 1);
         FactorizeStageSpec.TargetMacs target = body.optional("target-macs").map(n -> {
             if (!overrides.isEmpty()) {
                 throw n.fail("target-macs chooses every layer's ranks; it does not combine with overrides");
             }
-            int multiple = body.optional("rank-multiple").map(m -> m.asInt(1, 4096)).orElse(1);
             return n.construct(() -> new FactorizeStageSpec.TargetMacs(n.asDouble(), multiple, n.location()));
         }).orElse(null);
-        if (target == null && body.optional("rank-multiple").isPresent()) {
-            throw body.required("rank-multiple").fail("rank-multiple rounds the ranks of target-macs; give"
-                    + " target-macs too");
+        FactorizeStageSpec.TargetLatency time = body.optional("target-latency").map(n -> {
+            if (!overrides.isEmpty()) {
+                throw n.fail("target-latency chooses every layer's ranks; it does not combine with overrides");
+            }
+            int batch = body.optional("latency-batch").map(b -> b.asInt(1, 1 << 16)).orElse(128);
+            return n.construct(() -> new FactorizeStageSpec.TargetLatency(n.asDouble(), batch, multiple,
+                    n.location()));
+        }).orElse(null);
+        if (target == null && time == null && body.optional("rank-multiple").isPresent()) {
+            throw body.required("rank-multiple").fail("rank-multiple rounds the ranks of target-macs or"
+                    + " target-latency; give one of them too");
         }
-        return new FactorizeStageSpec(decomposition, layers, overrides, target, at);
+        if (time == null && body.optional("latency-batch").isPresent()) {
+            throw body.required("latency-batch").fail("latency-batch is the batch of target-latency's timings; give"
+                    + " target-latency too");
+        }
+        return new FactorizeStageSpec(decomposition, layers, overrides, target, time, at);
     }
 }

@@ -62,12 +62,15 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
 
     @Override
     public Preview preview(ModelGraph graph) {
-        Outcome o = factorize(graph);
+        Outcome o = factorize(graph, false);
         List<String> lines = new ArrayList<>();
         lines.add("factorize: " + o.factorized() + " of " + o.rows().size() + " layer"
                 + (o.rows().size() == 1 ? "" : "s") + " by " + decomposition.id() + (spec.targetMacs() == null ? ""
                 : String.format(", model MACs %d -> %d (%.3f, target %s)", o.modelBefore(), o.modelAfter(),
-                (double) o.modelAfter() / o.modelBefore(), spec.targetMacs().share())));
+                (double) o.modelAfter() / o.modelBefore(), spec.targetMacs().share()))
+                + (o.latency() == null ? "" : String.format(", predicted time %.3f of the model's MACs-proportional"
+                + " estimate (target-latency %s; the run times the layers in ONNX Runtime and may choose other ranks)",
+                o.latency().predictedShare(), spec.targetLatency().share())));
         for (LayerRow r : o.rows()) {
             lines.add("  " + r.describe());
         }
@@ -76,7 +79,7 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
 
     @Override
     public ModelGraph run(ModelGraph graph, StageRun run) {
-        Outcome o = factorize(graph);
+        Outcome o = factorize(graph, true);
         run.context().log("factorize: " + o.factorized() + " of " + o.rows().size() + " layers by "
                 + decomposition.id());
         run.context().report("layers", o.rows().stream().map(LayerRow::toMap).toList());
@@ -88,6 +91,20 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         if (spec.targetMacs() != null) {
             run.context().report("target_macs", spec.targetMacs().share());
         }
+        if (o.latency() != null) {
+            var measured = LatencyRanks.compare(graph, o.graph(), spec.targetLatency().batch());
+            run.context().log(String.format("factorize: predicted time %.3f of the model's, measured speed-up %.3fx"
+                    + " (IQR %.3f-%.3f) at batch %d", o.latency().predictedShare(), measured.speedupMedian(),
+                    measured.speedupQ1(), measured.speedupQ3(), spec.targetLatency().batch()));
+            run.context().report("target_latency", spec.targetLatency().share());
+            run.context().report("latency_batch", spec.targetLatency().batch());
+            run.context().report("search_steps", o.latency().steps());
+            o.latency().steps().forEach(st -> run.context().log("factorize: step " + st));
+            run.context().report("search_timings", o.latency().timings());
+            run.context().report("predicted_time_share", o.latency().predictedShare());
+            run.context().report("measured_speedup", measured.speedupMedian());
+            run.context().report("measured_speedup_iqr", List.of(measured.speedupQ1(), measured.speedupQ3()));
+        }
         return o.graph();
     }
 
@@ -97,14 +114,26 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         return layers(graph).stream().map(l -> Candidate.of(graph, l, decomposition.layout(), shapes)).toList();
     }
 
-    /** The graph with every worthwhile layer factorized, and a row per selected layer. */
+    /** {@link #factorize(ModelGraph, boolean)} without timing anything (the preview's plan). */
     Outcome factorize(ModelGraph graph) {
+        return factorize(graph, false);
+    }
+
+    /**
+     * The graph with every worthwhile layer factorized, and a row per selected layer; {@code measure}: a latency
+     * budget times the layers in ONNX Runtime (the run) rather than taking time as proportional to MACs (preview).
+     */
+    Outcome factorize(ModelGraph graph, boolean measure) {
         String layout = decomposition.layout();
         List<Candidate> candidates = candidates(graph);
         long modelBefore = LayerCost.total(graph);
-        Map<String, long[]> budget = spec.targetMacs() == null ? Map.of() : MacBudget.ranks(candidates.stream()
-                .filter(c -> !graph.masks().containsKey(c.layer().source())).toList(), modelBefore,
-                spec.targetMacs().share(), spec.targetMacs().multiple(), spec.targetMacs().location());
+        List<Candidate> unmasked = candidates.stream().filter(c -> !graph.masks().containsKey(c.layer().source()))
+                .toList();
+        LatencyRanks.Plan latency = spec.targetLatency() == null ? null
+                : LatencyRanks.plan(graph, unmasked, spec, forms(), measure);
+        Map<String, long[]> budget = latency != null ? latency.ranks() : spec.targetMacs() == null ? Map.of()
+                : MacBudget.ranks(unmasked, modelBefore, spec.targetMacs().share(), spec.targetMacs().multiple(),
+                spec.targetMacs().location());
         ModelGraph g = graph;
         List<LayerRow> rows = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -113,6 +142,11 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
             if (graph.masks().containsKey(l.source())) {
                 rows.add(new LayerRow(l, c.shape(), c.full(), before, before,
                         "a pruned (masked) weight: its factors would be dense and drop the mask"));
+                continue;
+            }
+            if (latency != null && latency.ranks().get(l.node().name()) == null) {
+                rows.add(new LayerRow(l, c.shape(), c.full(), before, before,
+                        "the latency budget keeps it dense (no factorized form paid its error in time)"));
                 continue;
             }
             Record p = budget.isEmpty() ? paramsFor(l) : withRanks(paramsFor(l), budget.get(l.node().name()));
@@ -132,7 +166,26 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
             g = c.apply(g, f);
             rows.add(new LayerRow(l, c.shape(), ranks, before, after, null));
         }
-        return new Outcome(g, rows, modelBefore, LayerCost.total(g));
+        return new Outcome(g, rows, modelBefore, LayerCost.total(g), latency);
+    }
+
+    /** The decomposition at exact ranks (through its budget hook) and its reconstruction, for {@link LatencyRanks}. */
+    private LatencyRanks.Forms forms() {
+        return new LatencyRanks.Forms() {
+            @Override
+            public Factorization at(Candidate c, long[] ranks) {
+                return decompose(c.layer(), c.weight(), withRanks(paramsFor(c.layer()), ranks));
+            }
+
+            @Override
+            public org.nd4j.linalg.api.ndarray.INDArray reconstruct(Factorization f) {
+                return PluginCalls.in(decomposition, () -> decomposition.reconstruct(f));
+            }
+        };
+    }
+
+    private Location budgetLocation() {
+        return spec.targetLatency() != null ? spec.targetLatency().location() : spec.targetMacs().location();
     }
 
     /** The params of the budget's ranks; a decomposition that takes none is a located error at target-macs. */
@@ -141,10 +194,10 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         try {
             return PluginCalls.in(decomposition, () -> ((Decomposition<P>) decomposition).withRanks((P) p, ranks));
         } catch (UnsupportedOperationException e) {
-            throw new RecipeException(spec.targetMacs().location(), e.getMessage(), e);
+            throw new RecipeException(budgetLocation(), e.getMessage(), e);
         } catch (PluginCallException e) {
             if (e.getCause() instanceof UnsupportedOperationException u) {
-                throw new RecipeException(spec.targetMacs().location(), u.getMessage(), u);
+                throw new RecipeException(budgetLocation(), u.getMessage(), u);
             }
             throw e;
         }
@@ -230,7 +283,14 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
         }
         if (spec.targetMacs() != null) {
             body.put("target-macs", spec.targetMacs().share());
-            body.put("rank-multiple", spec.targetMacs().multiple());
+        }
+        if (spec.targetLatency() != null) {
+            body.put("target-latency", spec.targetLatency().share());
+            body.put("latency-batch", spec.targetLatency().batch());
+        }
+        if (spec.targetMacs() != null || spec.targetLatency() != null) {
+            body.put("rank-multiple", spec.targetLatency() != null ? spec.targetLatency().multiple()
+                    : spec.targetMacs().multiple());
         }
         if (!overrides.isEmpty()) {
             Map<String, Object> byLayer = new LinkedHashMap<>();
@@ -241,7 +301,8 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
     }
 
     /** The factorized graph, one row per selected layer, and the model's MACs per sample before and after. */
-    record Outcome(ModelGraph graph, List<LayerRow> rows, long modelBefore, long modelAfter) {
+    record Outcome(ModelGraph graph, List<LayerRow> rows, long modelBefore, long modelAfter,
+                   LatencyRanks.Plan latency) {
         long factorized() {
             return rows.stream().filter(r -> r.skipped() == null).count();
         }

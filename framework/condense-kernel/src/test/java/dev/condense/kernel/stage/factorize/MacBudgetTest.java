@@ -90,8 +90,18 @@ class MacBudgetTest {
             return new Factorization(List.of(uIn, core, uOut), Factorization.CONV_TUCKER2);
         }
 
+        /** {@code W[o, i, h, w] = sum_b,a U_out[o, b] G[b, a, h, w] U_in[i, a]}. */
         public INDArray reconstruct(Factorization f) {
-            throw new UnsupportedOperationException("not needed here");
+            INDArray uIn = f.factors().get(0);
+            INDArray core = f.factors().get(1);
+            INDArray uOut = f.factors().get(2);
+            long r2 = core.size(0);
+            long r1 = core.size(1);
+            long kk = core.size(2) * core.size(3);
+            INDArray t = uOut.mmul(core.reshape('c', r2, r1 * kk)).reshape('c', uOut.size(0), r1, kk); // [O, r1, kk]
+            INDArray m = t.permute(0, 2, 1).dup('c').reshape('c', uOut.size(0) * kk, r1).mmul(uIn.transpose());
+            return m.reshape('c', uOut.size(0), kk, uIn.size(0)).permute(0, 2, 1).dup('c')
+                    .reshape('c', uOut.size(0), uIn.size(0), core.size(2), core.size(3));
         }
     }
 
@@ -241,7 +251,7 @@ class MacBudgetTest {
         assertTrue(range.detail().contains("target-macs must be in (0, 1)"), range.getMessage());
         RecipeException alone = assertThrows(RecipeException.class, () -> spec("{decomposition: test-tucker,"
                 + " rank-multiple: 8}"));
-        assertTrue(alone.detail().contains("give target-macs too"), alone.getMessage());
+        assertTrue(alone.detail().contains("give one of them too"), alone.getMessage());
         RecipeException both = assertThrows(RecipeException.class, () -> spec("{decomposition: test-tucker,"
                 + " overrides: {b1.conv2.weight: {rank-in: 2, rank-out: 2}}, target-macs: 0.5}"));
         assertTrue(both.detail().contains("does not combine with overrides"), both.getMessage());
