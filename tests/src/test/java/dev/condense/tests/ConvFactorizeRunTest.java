@@ -12,6 +12,7 @@ import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.runtime.OrtRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,6 +78,38 @@ class ConvFactorizeRunTest {
     }
 
     /** The same PyTorch export by CP (every 3x3 conv), straight to export: the file runs in ONNX Runtime. */
+    /**
+     * The PyTorch export's second conv (8 -> 16 channels) by Tucker-2 at ranks (8, 8): the input mode at its full
+     * rank folds into the core, so the layer becomes two convs (core, then the 1x1 out feeding the BN), no ".in".
+     */
+    @Test
+    void aPytorchExportFoldsAFullRankTuckerFactorIntoTheCore() throws Exception {
+        Path recipe = Recipes.write(dir, "bn-fold.yaml", """
+                recipe: bn-fold
+                seed: 3
+                model: {file: %s}
+                stages:
+                  - factorize: {decomposition: {tucker2: {rank-in: 8, rank-out: 8, sweeps: 3}}, layers: {include:\
+                 [4.weight]}}
+                  - export
+                output: {dir: runs/bn-fold}
+                """.formatted(QuantizeRunTest.FIXTURE));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertEquals(1, report("runs/bn-fold").get("stages").get(0).get("factorized").asInt());
+        ModelGraph g = new OnnxImporter().read(dir.resolve("runs/bn-fold/model.onnx"));
+        List<String> names = g.nodes().stream().map(Node::name).toList();
+        assertEquals(1, names.stream().filter(n -> n.endsWith(".core")).count(), names.toString());
+        assertEquals(1, names.stream().filter(n -> n.endsWith(".out")).count(), names.toString());
+        assertEquals(0, names.stream().filter(n -> n.endsWith(".in")).count(), "folded: " + names);
+        assertTrue(g.nodes().stream().anyMatch(n -> n.opType().equals("BatchNormalization")), names.toString());
+        try (OrtRunner ort = new OrtRunner(dir.resolve("runs/bn-fold/model.onnx"), 1)) {
+            INDArray y = ort.run(Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), new long[] {4, 1, 28, 28})
+                    .castTo(DataType.FLOAT));
+            assertEquals(10, y.size(1));
+        }
+    }
+
     @Test
     void aPytorchExportWithBatchNormFactorizesByCpAndRunsInOrt() throws Exception {
         Path recipe = Recipes.write(dir, "bn-cp.yaml", """

@@ -39,6 +39,10 @@ class ReproducibilityTest {
         assertArrayEquals(reference, Files.readAllBytes(dir.resolve("runs/again/model.onnx")));
     }
 
+    /**
+     * Killed in stage 3, then resumed: a recipe changed in its completed stages is refused, one changed only after
+     * them (the last evaluate's metrics) resumes, and the model's bytes equal the uninterrupted run's.
+     */
     @Test
     void killedInTheMiddleOfAStageThenResumedGivesTheSameBytes() throws Exception {
         Recipes.write(dir, "k.yaml", Recipes.small("r", 3000).replace("runs/r", "runs/k"));
@@ -53,9 +57,18 @@ class ReproducibilityTest {
         assertTrue(Files.notExists(dir.resolve("runs/k")), "a killed run must not leave output in place");
         assertTrue(Files.isDirectory(dir.resolve("runs/.k.partial/.checkpoint")), "no checkpoint after the kill");
 
+        String recipe = Recipes.small("r", 3000).replace("runs/r", "runs/k");
+        Recipes.write(dir, "k.yaml", recipe.replace("lr: 2.0e-3", "lr: 3.0e-3"));
+        Cli.Result changedEarly = Cli.run(dir, "run", "--resume", "k.yaml");
+        assertEquals(2, changedEarly.exit(), changedEarly.all());
+        assertTrue(changedEarly.err().contains("differs from this one before or in its completed stages (1-2)"),
+                changedEarly.err());
+        Recipes.write(dir, "k.yaml", recipe.replace("  - evaluate: {metrics: [accuracy, size]}\n  - export",
+                "  - evaluate: {metrics: [accuracy]}\n  - export"));
         Cli.Result resumed = Cli.run(dir, "run", "--resume", "k.yaml");
         assertEquals(0, resumed.exit(), resumed.all());
-        assertTrue(resumed.out().contains("resuming after stage 2 of 5"), resumed.out());
+        assertTrue(resumed.out().contains("resuming after stage 2 of 5 (the recipe changed after stage 2 since the"
+                + " interruption)"), resumed.out());
         assertArrayEquals(reference, Files.readAllBytes(dir.resolve("runs/k/model.onnx")));
     }
 

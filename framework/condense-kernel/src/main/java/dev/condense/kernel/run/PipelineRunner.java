@@ -70,15 +70,20 @@ public final class PipelineRunner {
                 var saved = Checkpoints.load(dir.temp());
                 if (saved.isPresent()) {
                     RunState state = saved.get().state();
-                    if (!state.planSha256().equals(planHash)) {
+                    boolean same = state.planSha256().equals(planHash);
+                    if (!same && (state.prefixSha256() == null || state.completed() > plan.stages().size()
+                            || !state.prefixSha256().equals(prefixHash(plan, state.completed())))) {
                         throw new RecipeException(Location.ofFile(plan.source()), "cannot resume: the interrupted run in "
-                                + dir.temp() + " was made from a different recipe; run without --resume to start over");
+                                + dir.temp() + " was made from a recipe that differs from this one before or in its"
+                                + " completed stages (1-" + state.completed() + "); run without --resume to start"
+                                + " over");
                     }
                     graph = saved.get().graph();
                     first = state.completed();
                     stages.addAll(state.stages());
                     evaluations.addAll(state.evaluations());
-                    options.out().printf(Locale.ROOT, "resuming after stage %d of %d%n", first, plan.stages().size());
+                    options.out().printf(Locale.ROOT, "resuming after stage %d of %d%s%n", first, plan.stages().size(),
+                            same ? "" : " (the recipe changed after stage " + first + " since the interruption)");
                 }
             }
             Path work = Files.createDirectories(dir.temp().resolve(".work"));
@@ -97,7 +102,8 @@ public final class PipelineRunner {
                 s.putAll(ctx.reported());
                 stages.add(s);
                 if (i + 1 < plan.stages().size()) {
-                    Checkpoints.save(dir.temp(), graph, new RunState(planHash, i + 1, stages, evaluations));
+                    Checkpoints.save(dir.temp(), graph, new RunState(planHash, prefixHash(plan, i + 1), i + 1, stages,
+                            evaluations));
                 }
             }
             report.put("stages", stages);
@@ -175,5 +181,10 @@ public final class PipelineRunner {
         }
         m.put("tensors", layers);
         return m;
+    }
+
+    /** SHA-256 of the resolved recipe cut after its first {@code stages} stages. */
+    private static String prefixHash(Plan plan, int stages) {
+        return Provenance.sha256(ResolvedRecipe.yaml(plan, stages));
     }
 }

@@ -31,14 +31,26 @@ public final class ResolvedRecipe {
 
     /** The resolved recipe as YAML text. */
     public static String yaml(Plan plan) {
+        return yaml(plan, plan.stages().size());
+    }
+
+    /**
+     * The resolved recipe with only its first {@code stages} stages (the part of the plan a checkpoint after that many
+     * stages depends on).
+     */
+    public static String yaml(Plan plan, int stages) {
         try {
-            return YAML.writeValueAsString(toMap(plan));
+            return YAML.writeValueAsString(toMap(plan, stages));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot render the plan", e);
         }
     }
 
     static Map<String, Object> toMap(Plan plan) {
+        return toMap(plan, plan.stages().size());
+    }
+
+    static Map<String, Object> toMap(Plan plan, int count) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("recipe", plan.name());
         r.put("seed", plan.seed());
@@ -50,7 +62,7 @@ public final class ResolvedRecipe {
                 : ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
                         "train-limit", d.trainLimit(), "test-limit", d.testLimit(), "split-seed", d.splitSeed())));
         List<Object> stages = new ArrayList<>();
-        for (PlannedStage s : plan.stages()) {
+        for (PlannedStage s : plan.stages().subList(0, count)) {
             stages.add(Map.of(s.kind(), s.resolvedBody()));
         }
         r.put("stages", stages);

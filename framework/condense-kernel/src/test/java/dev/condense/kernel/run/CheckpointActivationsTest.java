@@ -26,7 +26,7 @@ class CheckpointActivationsTest {
                         AffineQuantization.perTensor(0.0123f, 17, 8, false)))
                 .quantizeActivation(hidden, ActivationQuantization.dynamic())
                 .build();
-        Checkpoints.save(dir, g, new RunState("hash", 1, java.util.List.of(), java.util.List.of()));
+        Checkpoints.save(dir, g, new RunState("hash", "prefix", 1, java.util.List.of(), java.util.List.of()));
         ModelGraph back = Checkpoints.load(dir).orElseThrow().graph();
         assertEquals(2, back.activationQuantization().size());
         AffineQuantization a = back.activationQuantization().get(input).affine();

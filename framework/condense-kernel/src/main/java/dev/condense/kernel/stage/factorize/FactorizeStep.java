@@ -97,6 +97,12 @@ public record FactorizeStep(FactorizeStageSpec spec, Decomposition<?> decomposit
                     + " (IQR %.3f-%.3f) at batch %d", o.latency().predictedShare(), measured.speedupMedian(),
                     measured.speedupQ1(), measured.speedupQ3(), spec.targetLatency().batch()));
             run.context().report("target_latency", spec.targetLatency().share());
+            run.context().report("target_latency_met", o.latency().met());
+            if (!o.latency().met()) {
+                run.context().log(String.format("factorize: WARNING target-latency %s not reached: the search stopped"
+                        + " at %.3f of the model's time (no layer could cut a further 1%%); kept those ranks",
+                        spec.targetLatency().share(), o.latency().predictedShare()));
+            }
             run.context().report("latency_batch", spec.targetLatency().batch());
             run.context().report("search_steps", o.latency().steps());
             o.latency().steps().forEach(st -> run.context().log("factorize: step " + st));

@@ -66,17 +66,19 @@ final class LatencyPlan {
     /**
      * The result.
      *
-     * @param options the option index per layer, or null when no layer could make a further step before the target
-     * @param share   the model's time under the last choice over the dense model's (the product of the steps)
+     * @param options the option index per layer: the target's choice, or where the search stopped short of it
+     * @param met     whether the target (time and MAC limit) was reached; otherwise no layer could make a further
+     *                step, even of {@link #MIN_STEP}
+     * @param share   the model's time under the choice over the dense model's (the product of the steps)
      * @param trace   each step taken: {@code [layer, option, share after]}
      * @param timings how many comparisons the search measured
      */
-    record Choice(int[] options, double share, List<double[]> trace, int timings) {
+    record Choice(int[] options, boolean met, double share, List<double[]> trace, int timings) {
     }
 
     /**
-     * The choice ({@link Choice#options} null when no layer can make a further step, even of {@link #MIN_STEP},
-     * before the target is met).
+     * The choice, or where the search stopped when no layer could make a further step, even of {@link #MIN_STEP},
+     * before the target was met ({@link Choice#met} false).
      *
      * @param layers   each layer's options, option 0 the dense layer
      * @param target   the model's time share to reach, in (0, 1)
@@ -129,13 +131,13 @@ final class LatencyPlan {
                     cut /= 2; // NetAdapt's shrinking step: closer to the target, smaller cuts may still exist
                     continue;
                 }
-                return new Choice(null, share, trace, timings);
+                return new Choice(cur, false, share, trace, timings);
             }
             cur[bestLayer] = bestOption;
             share = bestShare;
             trace.add(new double[] {bestLayer, bestOption, share});
         }
-        return new Choice(cur, share, trace, timings);
+        return new Choice(cur, true, share, trace, timings);
     }
 
     /** The options other than {@code current} whose ranks are all within it, by ascending error. */

@@ -32,6 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Runtime's blocked layout breaks at channel counts that are not whole blocks), so per-layer times neither predict
  * nor add up to the model's here. The stage then times the chosen model against the dense one and reports both.
  *
+ * <p>A run whose measured search stops short of the budget (no layer can cut a further 1% of the time) keeps the
+ * closest ranks it reached, logs and reports {@code target_latency_met: false}: failing there would lose the run's
+ * earlier stages for a target no preview can check.
+ *
  * <p>Without measurement (the stage's preview, which must not spend seconds timing or depend on the machine's load)
  * the same search runs with each model's time taken as proportional to its MACs, so the preview's ranks are an
  * estimate and the run's may differ.
@@ -55,13 +59,15 @@ final class LatencyRanks {
      * The plan.
      *
      * @param ranks          chosen ranks by layer node name (null: the layer stays dense)
+     * @param met            whether the search reached the budget; a run that measured a shortfall keeps the closest
+     *                       ranks it found (a located error would come after the run's earlier stages, lost)
      * @param predictedShare the model's time after over before, the product of the search's measured steps (its
      *                       MACs after over before in the preview)
      * @param steps          the search's steps, each {@code "layer -> ranks: share after"}
      * @param timings        the comparisons it measured
      * @param measured       whether times were measured (run) or taken as proportional to MACs (preview)
      */
-    record Plan(Map<String, long[]> ranks, double predictedShare, List<String> steps, int timings,
+    record Plan(Map<String, long[]> ranks, boolean met, double predictedShare, List<String> steps, int timings,
                 boolean measured) {
     }
 
@@ -110,14 +116,13 @@ final class LatencyRanks {
             return lc.speedupMedian();
         } : (from, to) -> (double) (rest + LatencyPlan.macs(layers, from)) / (rest + LatencyPlan.macs(layers, to));
         LatencyPlan.Choice choice = LatencyPlan.choose(layers, target.share(), macLimit, STEP, timer);
-        if (choice.options() == null) {
+        if (!choice.met() && !measure) {
             throw new RecipeException(target.location(), "target-latency " + target.share() + " is out of reach"
                     + (spec.targetMacs() == null ? "" : " with target-macs " + spec.targetMacs().share())
-                    + ": after " + choice.trace().size() + " steps the model's " + (measure ? "time at batch "
-                    + target.batch() : "MACs") + " is at " + String.format("%.3f", choice.share())
-                    + " and no layer can cut a further " + LatencyPlan.MIN_STEP + " of it with smaller ranks on the"
-                    + " grid of " + target.multiple() + "; layers: " + String.join(", ",
-                    candidates.stream().map(c -> Quote.single(c.layer().source())).toList()));
+                    + " by the MACs-proportional estimate: after " + choice.trace().size() + " steps the model's MACs"
+                    + " are at " + String.format("%.3f", choice.share()) + " and no layer can cut a further "
+                    + LatencyPlan.MIN_STEP + " with smaller ranks on the grid of " + target.multiple() + "; layers: "
+                    + String.join(", ", candidates.stream().map(c -> Quote.single(c.layer().source())).toList()));
         }
         Map<String, long[]> ranks = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -129,7 +134,7 @@ final class LatencyRanks {
             steps.add(String.format("%s -> %s: %.3f", candidates.get((int) t[0]).layer().source(),
                     LayerRow.join(o.ranks()), t[2]));
         }
-        return new Plan(ranks, choice.share(), steps, choice.timings(), measure);
+        return new Plan(ranks, choice.met(), choice.share(), steps, choice.timings(), measure);
     }
 
     /** {@code graph} with each candidate in its chosen form. */
