@@ -31,6 +31,7 @@ final class ReportMarkdown {
             if (s.get("layers") instanceof List<?> rows) {
                 if ("factorize".equals(s.get("kind"))) {
                     factorized(md, s.get("index"), (List<Map<String, Object>>) rows);
+                    latencyBudget(md, s);
                 } else {
                     layers(md, s.get("index"), (List<Map<String, Object>>) rows);
                 }
@@ -132,6 +133,22 @@ final class ReportMarkdown {
             md.append("| ").append(l.get("layer")).append(" | ").append(l.get("shape")).append(" | ").append(ranks)
                     .append(" | ").append(l.get("macs_before")).append(" -> ").append(l.get("macs_after"))
                     .append(" | ").append(l.getOrDefault("skipped", "-")).append(" |\n");
+        }
+    }
+
+    /** A factorize stage's latency budget: the target, whether the search reached it, its steps and the measurement. */
+    private static void latencyBudget(StringBuilder md, Map<String, Object> s) {
+        if (!s.containsKey("target_latency")) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%nLatency budget: target %s of the model's time at batch %s, %s; the"
+                + " search predicted %.3f, the chosen model measured %.3fx faster (IQR %s).%n%nSearch steps (layer ->"
+                + " ranks: time share after):%n%n", s.get("target_latency"), s.get("latency_batch"),
+                Boolean.TRUE.equals(s.get("target_latency_met")) ? "reached" : "**not reached**",
+                ((Number) s.get("predicted_time_share")).doubleValue(), ((Number) s.get("measured_speedup"))
+                        .doubleValue(), s.get("measured_speedup_iqr")));
+        for (Object step : (List<?>) s.getOrDefault("search_steps", List.of())) {
+            md.append("- ").append(step).append('\n');
         }
     }
 

@@ -62,5 +62,13 @@ class ReportMarkdownTest {
         assertTrue(md.contains("| b1.conv2.weight | [32, 16, 3, 3] | [8, 16] | 3612672 -> 1404928 | - |"), md);
         assertTrue(md.contains("| fc1.weight | [10, 8] | 8 | 80 -> 80 | rank 8 would need"), md);
         assertFalse(md.contains("Prune stage") || md.contains("null ->"), md);
+        assertFalse(md.contains("Latency budget"), md);
+        stage.putAll(Map.of("target_latency", 0.52, "latency_batch", 128, "target_latency_met", false,
+                "predicted_time_share", 0.5312, "measured_speedup", 1.874, "measured_speedup_iqr", List.of(1.86, 1.89),
+                "search_steps", List.of("b2.conv1.weight -> 24, 32: 0.921")));
+        String budget = ReportMarkdown.render(Map.of("recipe", "r", "stages", List.of(stage)));
+        assertTrue(budget.contains("Latency budget: target 0.52 of the model's time at batch 128, **not reached**;"
+                + " the search predicted 0.531, the chosen model measured 1.874x faster (IQR [1.86, 1.89])."), budget);
+        assertTrue(budget.contains("- b2.conv1.weight -> 24, 32: 0.921\n"), budget);
     }
 }
