@@ -20,7 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row back from a memory-mapped file by row id ({@link TeacherCache}); valid only when a row id always stands for
  * the same features (no augmentation), which the caller decides. Either way it feeds the teacher's logits
  * {@code [N, C]} to the placeholder {@value #LOGITS}, which the loss reads as {@code LossInputs.teacherLogits()}, and
- * teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come from the same pass or record.
+ * teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come from the same pass or record. A cached
+ * step's arrays belong to this feed and are freed when the next step is fed (or at {@link #close()}): a hook that keeps
+ * one beyond its step copies it.
  */
 public final class TeacherFeed implements TrainingHook, AutoCloseable {
     /** Placeholder of the teacher's logits in the student's training graph. */
@@ -35,6 +37,8 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
     private final int cacheRows;
     private TeacherCache cache;
     private TeacherCacheStats lastStats;
+    /** The arrays the cache fed to the current step; this feed owns them and closes them at the next step. */
+    private final List<INDArray> fed = new ArrayList<>();
 
     /** @param teacher the teacher graph; it is lowered when the first run that uses this feed builds its graph */
     public TeacherFeed(ModelGraph teacher) {
@@ -116,7 +120,9 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
             if (cache == null) {
                 cache = new TeacherCache(teacher, List.copyOf(taps.keySet()), cacheFile, cacheRows);
             }
+            releaseFed();
             Map<String, INDArray> out = cache.batch(step.rows(), step::features);
+            fed.addAll(out.values());
             step.feed(LOGITS, out.get(teacher.outputs().get(0).name()));
             taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
             return;
@@ -134,9 +140,27 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
         taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
     }
 
-    /** Deletes the cache file of the current run, if any (a live teacher holds nothing to close). */
+    /**
+     * Frees the off-heap buffers of the arrays read from the cache for the last step. Left to the GC (ND4J frees an
+     * array's buffer only when its Java object is collected), an attention run on 54,000 Fashion-MNIST rows (10,986
+     * cached floats a row, 2.4 GB an epoch) reached 19 GB resident at epoch 7 of 8.
+     */
+    private void releaseFed() {
+        for (INDArray a : fed) {
+            if (a.closeable()) {
+                a.close();
+            }
+        }
+        fed.clear();
+    }
+
+    /**
+     * Deletes the cache file of the current run, if any, and frees the last step's cached arrays (a live teacher
+     * holds nothing to close).
+     */
     @Override
     public void close() {
+        releaseFed();
         if (cache != null) {
             lastStats = cache.stats();
             TeacherCache c = cache;

@@ -43,7 +43,10 @@ class TeacherCacheTest {
             .squaredDifference(in.logits(), in.teacherLogits()).mean()
             .add(in.sd().math.squaredDifference(in.features().get("s"), in.features().get("t")).mean());
 
-    /** Records, before every step, the batch's features, row ids, and the teacher logits and tap fed. */
+    /**
+     * Records, before every step, the batch's features, row ids, and copies of the teacher logits and tap fed (the
+     * cached feed frees its arrays at the next step).
+     */
     private record Fed(INDArray x, int[] rows, INDArray logits, INDArray tap) {
     }
 
@@ -51,8 +54,8 @@ class TeacherCacheTest {
         List<Fed> fed = new ArrayList<>();
         var r = Trainer.fit(mlp(4), data, 2, spec, 5, TEACHER_AND_HINT, List.of(feed,
                 new FeatureTaps(Map.of("s", "fc1.act"), feed, Map.of("t", "fc1.act")), beforeEveryStep(s -> fed.add(
-                        new Fed(s.features(), s.rows(), s.feeds().get(TeacherFeed.LOGITS),
-                                s.feeds().get("condense.teacher/fc1.act"))))));
+                        new Fed(s.features(), s.rows(), s.feeds().get(TeacherFeed.LOGITS).dup(),
+                                s.feeds().get("condense.teacher/fc1.act").dup())))));
         trained.add(r.graph());
         return fed;
     }
@@ -142,5 +145,32 @@ class TeacherCacheTest {
             assertTrue(a.equalsWithEps(b, 1e-4), w + " differs by " + a.sub(b).amaxNumber());
             assertFalse(a.equals(mlp(4).initializers().get(w)), w + " was trained");
         }
+    }
+
+    /**
+     * The cached arrays belong to the feed: each step's are freed when the next step is fed and the last step's at
+     * {@code close}, so a run's off-heap memory does not grow by one cache record per row read (left to the GC, an
+     * attention run on 54,000 Fashion-MNIST rows reached 19 GB resident at epoch 7). 8 steps, 2 arrays each.
+     */
+    @Test
+    void eachStepsCachedArraysAreFreedAtTheNextStepAndTheLastAtClose() {
+        TeacherFeed feed = TeacherFeed.cached(mlp(11), dir.resolve("free.f32"), 128);
+        List<INDArray> kept = new ArrayList<>();
+        try {
+            Trainer.fit(mlp(4), planted(128, 1), 2, new TrainSpec(2, 32, OptimizerSpec.adam(1e-2), 0), 5,
+                    TEACHER_AND_HINT, List.of(feed, new FeatureTaps(Map.of("s", "fc1.act"), feed, Map.of("t", "fc1.act")),
+                            beforeEveryStep(s -> {
+                                kept.forEach(a -> assertTrue(a.wasClosed(), "an earlier step's array was freed"));
+                                INDArray logits = s.feeds().get(TeacherFeed.LOGITS);
+                                INDArray tap = s.feeds().get("condense.teacher/fc1.act");
+                                assertFalse(logits.wasClosed() || tap.wasClosed(), "this step's arrays are live");
+                                kept.add(logits);
+                                kept.add(tap);
+                            })));
+        } finally {
+            feed.close();
+        }
+        assertEquals(16, kept.size());
+        kept.forEach(a -> assertTrue(a.wasClosed(), "closing the feed frees the last step's arrays"));
     }
 }
