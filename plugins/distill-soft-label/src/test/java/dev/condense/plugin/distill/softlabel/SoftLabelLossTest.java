@@ -71,6 +71,51 @@ class SoftLabelLossTest extends LossFunctionContract<SoftLabelParams> {
         assertTrue(r[1] > 0);
     }
 
+    /**
+     * The soft term's gradient for one row is {@code alpha T (softmax(s/T) - softmax(t/T))} (the T^2 factor times the
+     * 1/T of the softened logits): for s = 0, t = (5, -1, 2), T = 4, alpha 1 its norm is
+     * {@code 4 |1/3 - softmax(t/4)|}.
+     */
+    @Test
+    void softGradientIsAlphaTTimesTheSoftenedResidual() {
+        float[][] t = {{5, -1, 2}};
+        double[] q = softmax(t[0], 4.0);
+        double expected = 0;
+        for (double qc : q) {
+            expected += Math.pow(4.0 * (1.0 / 3 - qc), 2);
+        }
+        double[] r = lossAndGradient(new float[][] {{0, 0, 0}}, new float[][] {{1, 0, 0}}, t, 4.0, 1.0);
+        assertEquals(Math.sqrt(expected), r[1], 1e-5);
+    }
+
+    /**
+     * Hinton et al.'s (2015) high-temperature limit: with zero-mean logits the T^2-scaled soft gradient tends to
+     * {@code (s - t) / C}, whatever T, so T 20 and T 100 train at the same scale (t = (3, -3, 0), s = 0: norm
+     * {@code |t| / 3 = sqrt(18) / 3}); without the T^2 factor it would shrink as 1/T^2.
+     */
+    @Test
+    void softGradientScaleDoesNotShrinkWithTemperature() {
+        float[][] t = {{3, -3, 0}};
+        double limit = Math.sqrt(18) / 3;
+        for (double temperature : new double[] {20, 100}) {
+            double[] r = lossAndGradient(new float[][] {{0, 0, 0}}, new float[][] {{1, 0, 0}}, t, temperature, 1.0);
+            assertEquals(limit, r[1], 0.02 * limit, "T " + temperature);
+        }
+    }
+
+    private static double[] softmax(float[] z, double temperature) {
+        double[] e = new double[z.length];
+        double sum = 0;
+        for (int c = 0; c < z.length; c++) {
+            e[c] = Math.exp(z[c] / temperature);
+            sum += e[c];
+        }
+        for (int c = 0; c < z.length; c++) {
+            e[c] /= sum;
+        }
+        return e;
+    }
+
     @Test
     void defaultsAndInvalidParams() {
         assertEquals(4.0, new SoftLabelParams().temperature());
