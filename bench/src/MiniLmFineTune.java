@@ -36,7 +36,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Args: MODEL_DIR OUT L EPOCHS LR SEED LIMIT EVAL [BATCH]: Adam at LR, cosine to 0, batch BATCH (default 32),
  * LIMIT training rows per epoch (0: all), EVAL one of {@code none}, {@code validation}, {@code test}. Writes
- * OUT/teacher-L64.onnx (the trained teacher at L = 64, token ids to logits) unless EVAL is none.
+ * OUT/teacher-L64.onnx (the trained teacher at L = 64, token ids to logits) unless EVAL is none. With
+ * {@code -Dcondense.plan.profile=true} (in BENCH_JAVA_OPTS) prints the planned steps' time per op.
  */
 public class MiniLmFineTune {
     static final long[] BUCKETS = {32, 48, 64, 96, 128};
@@ -76,6 +77,9 @@ public class MiniLmFineTune {
         System.out.printf("L %d epochs %d lr %g seed %d batch %d: %d rows trained in %.1f s wall, %.1f s CPU of this "
                         + "JVM (%.2f rows/s wall, %.3f CPU s/row), last-epoch loss %.4f, load %s%n", length, epochs, lr,
                 seed, batch, rows, wall, cpu, rows / wall, cpu / rows, r.finalLoss(), MiniLmTeacher.load());
+        if (Boolean.getBoolean("condense.plan.profile")) {
+            System.out.print(dev.condense.engine.train.PlanProfile.table());
+        }
         if (eval.equals("none")) {
             return;
         }
