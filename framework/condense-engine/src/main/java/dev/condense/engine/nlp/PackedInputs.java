@@ -3,6 +3,7 @@ package dev.condense.engine.nlp;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.model.Node;
 import dev.condense.api.model.ValueInfo;
+import dev.condense.engine.train.SameDiffLowering;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,15 +73,17 @@ public final class PackedInputs {
     }
 
     /**
-     * {@code original} with every initializer it shares with {@code trained} (by name; the packing's own index
-     * constants are not in it) replaced by the trained value.
+     * {@code original} with each of its trainable initializers ({@link SameDiffLowering#trainableInitializers}) that
+     * {@code trained} holds replaced by the trained value. Constants are left alone: they may depend on the sequence
+     * length (folded position ids {@code [1, L]}), so the weights can go into the encoder imported at another length.
      *
-     * @throws IllegalArgumentException if a shared initializer's shape differs
+     * @throws IllegalArgumentException if a trained weight's shape differs
      */
     public static ModelGraph unpack(ModelGraph trained, ModelGraph original) {
         ModelGraph.Builder b = original.toBuilder();
-        for (var e : original.initializers().entrySet()) {
-            INDArray t = trained.initializers().get(e.getKey());
+        for (String name : SameDiffLowering.trainableInitializers(original)) {
+            var e = Map.entry(name, original.initializers().get(name));
+            INDArray t = trained.initializers().get(name);
             if (t == null) {
                 continue;
             }
