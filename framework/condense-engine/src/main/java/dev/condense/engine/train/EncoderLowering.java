@@ -26,7 +26,7 @@ final class EncoderLowering {
         String name = n.output();
         int rank = c.shape(n.inputs().get(0)).length;
         return switch (n.opType()) {
-            case "Gather" -> sd.gather(name, a.get(0), a.get(1), (int) ShapeInference.axis(n.intAttr("axis", 0), rank));
+            case "Gather" -> gather(c, n, a, rank);
             case "Unsqueeze" -> sd.reshape(name, a.get(0), TensorLowering.dynamicShape(c.shape(name)));
             case "Cast" -> a.get(0).castTo(name, castTarget(n));
             case "ReduceMean" -> sd.mean(name, a.get(0), n.intAttr("keepdims", 1) != 0,
@@ -64,6 +64,18 @@ final class EncoderLowering {
         }
         SDVariable flat = sd.reshape(a.get(0), -1, x[x.length - 1]);
         return sd.reshape(n.output(), sd.mmul(flat, a.get(1)), TensorLowering.dynamicShape(c.shape(n.output())));
+    }
+
+    /**
+     * Gather along axis 0 of a rank-2 float tensor (an embedding table) as an {@link EmbeddingGather}, which trains;
+     * any other Gather as SameDiff's own op (inference only: its gradient cannot be built in ND4J 1.0.0-M2.1).
+     */
+    private static SDVariable gather(LowerContext c, Node n, List<SDVariable> a, int rank) {
+        int axis = (int) ShapeInference.axis(n.intAttr("axis", 0), rank);
+        if (axis == 0 && rank == 2 && a.get(0).dataType().isFPType()) {
+            return EmbeddingGather.lookup(c.sd(), n.output(), a.get(0), a.get(1));
+        }
+        return c.sd().gather(n.output(), a.get(0), a.get(1), axis);
     }
 
     /** Cast's target as an IR type: INT64 (and INT32) as int64, everything else the importer admits as float32. */

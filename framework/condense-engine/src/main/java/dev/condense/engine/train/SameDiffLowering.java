@@ -156,7 +156,8 @@ public final class SameDiffLowering {
 
     /**
      * Initializers that training updates: Gemm/MatMul/Conv weights and biases, Add biases, BN scale and bias, the
-     * tables a Gather reads (embeddings).
+     * tables a Gather reads (embeddings). A one-element initializer read by Add is a constant, not a bias (a
+     * decomposed LayerNorm's epsilon), and is not trained.
      */
     public static Set<String> trainableInitializers(ModelGraph graph) {
         Set<String> out = new LinkedHashSet<>();
@@ -166,7 +167,9 @@ public final class SameDiffLowering {
                     : n.opType().equals("BatchNormalization") ? n.inputs().subList(1, 3)
                     : n.opType().equals("Gather") && floatInitializer(graph, n.inputs().get(0)) ? n.inputs().subList(0, 1)
                     : List.of();
-            reads.stream().filter(graph.initializers()::containsKey).forEach(out::add);
+            boolean add = n.opType().equals("Add");
+            reads.stream().filter(graph.initializers()::containsKey)
+                    .filter(r -> !add || graph.initializers().get(r).length() > 1).forEach(out::add);
         }
         return out;
     }
