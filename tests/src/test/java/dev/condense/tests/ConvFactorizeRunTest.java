@@ -110,6 +110,36 @@ class ConvFactorizeRunTest {
         }
     }
 
+    /**
+     * The PyTorch export under a latency budget: the search times whole models in ONNX Runtime, and whatever it
+     * reaches (on this small CNN no smaller form of its one 8 -> 16 conv saves 1% of the time, so it keeps the model
+     * dense) the run ends, reports the budget and its measurement, and the exported file runs.
+     */
+    @Test
+    void aPytorchExportUnderALatencyBudgetIsTimedAndReported() throws Exception {
+        Path recipe = Recipes.write(dir, "bn-latency.yaml", """
+                recipe: bn-latency
+                seed: 3
+                model: {file: %s}
+                stages:
+                  - factorize: {decomposition: {tucker2: {sweeps: 3}}, target-latency: 0.95, latency-batch: 32}
+                  - export
+                output: {dir: runs/bn-latency}
+                """.formatted(QuantizeRunTest.FIXTURE));
+        Cli.Result r = Cli.run(dir, "run", recipe.toString());
+        assertEquals(0, r.exit(), r.all());
+        JsonNode f = report("runs/bn-latency").get("stages").get(0);
+        assertEquals(0.95, f.get("target_latency").asDouble(), 1e-12, f.toString());
+        assertTrue(f.get("target_latency_met").isBoolean() && f.get("measured_speedup").asDouble() > 0
+                && f.get("search_timings").asInt() >= 1, f.toString());
+        assertEquals(f.get("target_latency_met").asBoolean(), !r.out().contains("WARNING target-latency"), r.out());
+        try (OrtRunner ort = new OrtRunner(dir.resolve("runs/bn-latency/model.onnx"), 1)) {
+            INDArray y = ort.run(Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(9), new long[] {4, 1, 28, 28})
+                    .castTo(DataType.FLOAT));
+            assertEquals(10, y.size(1));
+        }
+    }
+
     @Test
     void aPytorchExportWithBatchNormFactorizesByCpAndRunsInOrt() throws Exception {
         Path recipe = Recipes.write(dir, "bn-cp.yaml", """
