@@ -1,11 +1,8 @@
 package dev.condense.engine.onnx.quant;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
-import org.nd4j.shade.protobuf.ByteString;
 
 /**
  * The last step of {@link ChannelPadding}: an int8 Conv reading a freshly quantized float tensor
@@ -50,7 +47,7 @@ final class InputChannelPadding {
             long[] pads = new long[2 * rank];
             pads[rank + 1] = to - cin;   // end of axis 1
             String padsName = g.fresh(c.getName() + ".input_pads");
-            g.initializers.put(padsName, int64(padsName, pads));
+            g.initializers.put(padsName, QTensors.int64(padsName, pads));
             String padded = g.fresh(q.getInput(0) + ".padded");
             NodeProto pad = NodeProto.newBuilder().setName(g.fresh(c.getName() + ".input_pad")).setOpType("Pad")
                     .addInput(q.getInput(0)).addInput(padsName).addOutput(padded).build();
@@ -62,14 +59,5 @@ final class InputChannelPadding {
             changed.add(c.getName() + ": " + cin + " -> " + to + " input channels");
         }
         return changed;
-    }
-
-    private static TensorProto int64(String name, long[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(b.array())).build();
     }
 }

@@ -11,7 +11,7 @@ import onnx.Onnx.NodeProto;
 /**
  * The integer-only invariant of a rewritten graph: no float computation between quantized tensors. A node that is
  * neither a QuantizeLinear/DequantizeLinear, nor an integer kernel, nor a data-movement op on integers (MaxPool,
- * Flatten, Reshape, Identity, Clip reading a quantized tensor) computes in float; it is refused when it lies both
+ * Flatten, Reshape, Identity, Clip, and the Pad, Slice and Concat of {@link InputPatches}, reading a quantized tensor) computes in float; it is refused when it lies both
  * downstream of an activation QuantizeLinear and upstream of one (float work inside the integer region), and so is a
  * float Conv, Gemm, MatMul or ConvTranspose anywhere (a layer that would not run in integers), and a
  * DequantizeLinear feeding a QuantizeLinear with other parameters (a requantization in float). Preprocessing before
@@ -23,7 +23,8 @@ final class IntegerOnlyCheck {
             + " quantized tensors; export this model with quantized: qdq";
     private static final Set<String> INTEGER = Set.of("QLinearConv", "QLinearMatMul", "QGemm", "QLinearAdd",
             "QLinearGlobalAveragePool");
-    private static final Set<String> MOVES = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Clip");
+    private static final Set<String> MOVES = Set.of("MaxPool", "Flatten", "Reshape", "Identity", "Clip", "Pad", "Slice",
+            "Concat");
     private static final Set<String> LAYERS = Set.of("Conv", "Gemm", "MatMul", "ConvTranspose");
 
     private IntegerOnlyCheck() {

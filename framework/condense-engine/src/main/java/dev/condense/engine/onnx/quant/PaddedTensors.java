@@ -23,7 +23,7 @@ final class PaddedTensors {
      * scales, which must stay positive; the values they scale are 0).
      */
     static TensorProto firstValue(TensorProto t, int axis, long size) {
-        return pad(t, axis, size, false);
+        return pad(t, axis, size, true);
     }
 
     private static TensorProto pad(TensorProto t, int axis, long size, boolean copyFirst) {

@@ -73,6 +73,15 @@ final class QTensors {
         return build(name, dims, type, b);
     }
 
+    /** An INT64 tensor {@code name} of shape {@code [values.length]} (Slice and Pad arguments). */
+    static TensorProto int64(String name, long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return build(name, new long[] {values.length}, TensorProto.DataType.INT64_VALUE, b.array());
+    }
+
     /** A FLOAT tensor {@code name} of shape {@code dims} holding {@code values}. */
     static TensorProto float32(String name, long[] dims, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -15,11 +15,11 @@ import dev.condense.kernel.stage.StageSpec;
 import java.util.List;
 
 /**
- * {@code export: {format, quantized, pad-channels}}, format defaulting to {@code onnx}, quantized to {@code qdq} and
- * pad-channels to false (so {@code - export} is valid).
+ * {@code export: {format, quantized, pad-channels, input-patches}}, format defaulting to {@code onnx}, quantized to
+ * {@code qdq}, pad-channels and input-patches to false (so {@code - export} is valid).
  */
 public final class ExportKind implements StageKind {
-    private static final List<String> KEYS = List.of("format", "quantized", "pad-channels");
+    private static final List<String> KEYS = List.of("format", "quantized", "pad-channels", "input-patches");
 
     @Override
     public String id() {
@@ -40,13 +40,17 @@ public final class ExportKind implements StageKind {
                         + " convolution groups of fewer than 16 channels (or not a multiple of 8) with zero filters, and"
                         + " a 1-3 channel quantized input to 4, where ONNX Runtime then uses its symmetric int8"
                         + " convolution kernel; exact")));
+        props(export).set("input-patches", orVar(NODES.objectNode().put("type", "boolean").put("default", false).put("description",
+                "lower an int8 convolution over a 1-3 channel quantized input (an image's first layer) to shifted"
+                        + " slices of the input and a 1x1 int8 convolution, which ONNX Runtime runs with its symmetric"
+                        + " kernel instead of im2col; exact")));
         defs.set("export-body", export);
         return ref("export-body");
     }
 
-    private static boolean bool(NodeRef n) {
+    private static boolean bool(NodeRef n, String key) {
         if (!n.node().isBoolean()) {
-            throw n.fail("expected true or false for pad-channels but found " + n.describe());
+            throw n.fail("expected true or false for " + key + " but found " + n.describe());
         }
         return n.node().asBoolean();
     }
@@ -56,6 +60,7 @@ public final class ExportKind implements StageKind {
         return body.expectObject(KEYS).construct(() -> new ExportStageSpec(
                 body.optional("format").map(NodeRef::asText).orElse("onnx"),
                 body.optional("quantized").map(NodeRef::asText).orElse("qdq"),
-                body.optional("pad-channels").map(ExportKind::bool).orElse(false), at));
+                new OrtRewrites(body.optional("pad-channels").map(n -> bool(n, "pad-channels")).orElse(false),
+                        body.optional("input-patches").map(n -> bool(n, "input-patches")).orElse(false)), at));
     }
 }

@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed {@code export: {format, quantized, pad-channels}}.
+ * A parsed {@code export: {format, quantized, pad-channels, input-patches}}.
  *
  * @param format    the output format; only {@code onnx} for now
  * @param quantized the form of quantized layers: {@code qdq} (QuantizeLinear/DequantizeLinear around float ops,
  *                  which ONNX Runtime fuses into integer kernels where it can) or {@code integer} (integer-only
  *                  operators: QLinearConv, QGemm, ...; an op that cannot run in integers is an error)
- * @param padChannels whether int8 convolution groups narrower than 16 channels widen with zero filters
- *                  ({@link dev.condense.engine.onnx.quant.ChannelPadding})
+ * @param rewrites  the exact rewrites for ONNX Runtime's int8 kernels ({@link OrtRewrites})
  */
-public record ExportStageSpec(String format, String quantized, boolean padChannels, Location location) implements StageSpec {
+public record ExportStageSpec(String format, String quantized, OrtRewrites rewrites, Location location) implements StageSpec {
     /** The formats the kernel writes. */
     public static final List<String> FORMATS = List.of("onnx");
     /** The forms of quantized layers. */
@@ -30,6 +29,7 @@ public record ExportStageSpec(String format, String quantized, boolean padChanne
         if (!QUANTIZED.contains(quantized)) {
             throw new IllegalArgumentException("quantized must be one of " + QUANTIZED + ", was " + quantized);
         }
+        Objects.requireNonNull(rewrites, "rewrites");
         Objects.requireNonNull(location, "location");
     }
 
@@ -40,6 +40,6 @@ public record ExportStageSpec(String format, String quantized, boolean padChanne
 
     @Override
     public PlannedStage plan(PlanContext context) {
-        return new ExportStep(format, quantized, padChannels, location, context.recipe().output().resolvedDir());
+        return new ExportStep(format, quantized, rewrites, location, context.recipe().output().resolvedDir());
     }
 }

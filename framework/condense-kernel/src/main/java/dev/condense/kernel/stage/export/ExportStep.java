@@ -4,6 +4,7 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
 import dev.condense.engine.onnx.quant.ChannelPadding;
+import dev.condense.engine.onnx.quant.InputPatches;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
 import dev.condense.engine.runtime.OptimizedGraph;
 import dev.condense.engine.runtime.OrtRunner;
@@ -27,28 +28,29 @@ import onnx.Onnx.ModelProto;
  * ({@link IntegerOnlyExport}, {@code quantized: integer}; refused with the node's name, before anything is written,
  * when some op cannot run in integers). Reports the file's bytes and the node types of ONNX Runtime's optimized graph
  * of the written file ({@link OptimizedGraph}: integer kernels against float convolutions and matrix products), and
- * for an integer-only or channel-padded file its batch-128 latency against the (unpadded) QDQ form
- * ({@link IntegerLatency}).
+ * for an integer-only or rewritten file its batch-128 latency against the plain QDQ form ({@link IntegerLatency}).
  *
  * @param format    the format id, {@code onnx}
  * @param quantized {@code qdq} or {@code integer}
- * @param padChannels whether to widen narrow int8 convolution groups with zero filters first ({@link ChannelPadding}:
- *                  exact; reported as {@code padded_convs}, and the written file is timed against the unpadded QDQ
- *                  form as {@code speedup_vs_unpadded})
+ * @param rewrites  the exact ORT-oriented rewrites to apply first ({@link OrtRewrites}: {@link InputPatches}, reported
+ *                  as {@code patched_convs}, then {@link ChannelPadding}, as {@code padded_convs}); a rewritten QDQ
+ *                  file is timed against the plain QDQ form as {@code speedup_vs_plain} ({@code speedup_vs_unpadded}
+ *                  when only the padding changed it)
  * @param location  where the stage is written
  * @param outputDir the run's output directory, for the validate line (the file is written into the partial
  *                  directory the run renames into place)
  */
-public record ExportStep(String format, String quantized, boolean padChannels, Location location, Path outputDir)
+public record ExportStep(String format, String quantized, OrtRewrites rewrites, Location location, Path outputDir)
         implements PlannedStage {
 
-    /** An export without channel padding. */
+    /** An export without rewrites. */
     public ExportStep(String format, String quantized, Location location, Path outputDir) {
-        this(format, quantized, false, location, outputDir);
+        this(format, quantized, OrtRewrites.NONE, location, outputDir);
     }
 
     public ExportStep {
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(rewrites, "rewrites");
         Objects.requireNonNull(quantized, "quantized");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(outputDir, "outputDir");
@@ -65,7 +67,8 @@ public record ExportStep(String format, String quantized, boolean padChannels, L
             IntegerPreflight.check(graph, location);
         }
         return Preview.unchanged(graph, "export: " + format + (quantized.equals("integer") ? ", integer-only" : "")
-                + (padChannels ? ", narrow int8 convolutions padded to 16 channels" : "") + " -> " + outputDir.resolve("model.onnx"));
+                + (rewrites.inputPatches() ? ", narrow-input int8 convolutions lowered to patches" : "")
+                + (rewrites.padChannels() ? ", narrow int8 convolutions padded to 16 channels" : "") + " -> " + outputDir.resolve("model.onnx"));
     }
 
     @Override
@@ -73,9 +76,14 @@ public record ExportStep(String format, String quantized, boolean padChannels, L
         Path file = run.outputDir().resolve("model.onnx");
         ModelProto proto = new OnnxExporter().toProto(graph);
         ModelProto written = proto;
+        ChannelPadding.Result patches = null;
+        if (rewrites.inputPatches()) {
+            patches = InputPatches.lower(written);
+            written = patches.model();
+        }
         ChannelPadding.Result padding = null;
-        if (padChannels) {
-            padding = ChannelPadding.pad(proto);
+        if (rewrites.padChannels()) {
+            padding = ChannelPadding.pad(written);
             written = padding.model();
         }
         if (quantized.equals("integer")) {
@@ -91,6 +99,9 @@ public record ExportStep(String format, String quantized, boolean padChannels, L
         }
         run.context().report("file", "model.onnx");
         run.context().report("quantized", quantized);
+        if (patches != null) {
+            run.context().report("patched_convs", patches.widened());
+        }
         if (padding != null) {
             run.context().report("padded_convs", padding.widened());
         }
@@ -106,6 +117,8 @@ public record ExportStep(String format, String quantized, boolean padChannels, L
             run.context().dataset().ifPresent(d -> run.context().report("accuracy",
                     OrtRunner.accuracy(file, d.test(), 256)));
             IntegerLatency.report(proto, file, graph, run, "qdq");
+        } else if (patches != null && !patches.widened().isEmpty()) {
+            IntegerLatency.report(proto, file, graph, run, "plain");
         } else if (padding != null && !padding.widened().isEmpty()) {
             IntegerLatency.report(proto, file, graph, run, "unpadded");
         }
@@ -117,7 +130,8 @@ public record ExportStep(String format, String quantized, boolean padChannels, L
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("format", format);
         body.put("quantized", quantized);
-        body.put("pad-channels", padChannels);
+        body.put("pad-channels", rewrites.padChannels());
+        body.put("input-patches", rewrites.inputPatches());
         return body;
     }
 }

@@ -51,11 +51,19 @@ class ExportStageTest {
     @Test
     void padChannelsDefaultsToFalseAndANonBooleanIsLocated() {
         Path on = write(dir, "on.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {pad-channels: true}\n");
-        assertTrue(((ExportStageSpec) RecipeLoader.load(on).stages().get(0)).padChannels());
+        assertTrue(((ExportStageSpec) RecipeLoader.load(on).stages().get(0)).rewrites().padChannels());
         Path bare = write(dir, "bare.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages: [export]\n");
-        assertFalse(((ExportStageSpec) RecipeLoader.load(bare).stages().get(0)).padChannels());
+        assertFalse(((ExportStageSpec) RecipeLoader.load(bare).stages().get(0)).rewrites().padChannels());
         Path bad = write(dir, "bad.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {pad-channels: 16}\n");
         assertError(() -> RecipeLoader.load(bad), bad, 4, 28, "expected true or false for pad-channels but found");
+    }
+
+    @Test
+    void inputPatchesDefaultsToFalseAndANonBooleanIsLocated() {
+        Path on = write(dir, "on.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {input-patches: true}\n");
+        assertEquals(new OrtRewrites(false, true), ((ExportStageSpec) RecipeLoader.load(on).stages().get(0)).rewrites());
+        Path bad = write(dir, "bad.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages:\n  - export: {input-patches: yes please}\n");
+        assertError(() -> RecipeLoader.load(bad), bad, 4, 29, "expected true or false for input-patches but found");
     }
 
     /**
@@ -76,7 +84,7 @@ class ExportStageTest {
                 new dev.condense.engine.quant.StaticQuantization.WeightOptions(8, true, true, false));
         Path out = dir.resolve("padded");
         StageRun r = run(out);
-        new ExportStep("onnx", "qdq", true, at, dir).run(q, r);
+        new ExportStep("onnx", "qdq", new OrtRewrites(true, false), at, dir).run(q, r);
         Map<String, Object> rep = r.context().reported();
         assertTrue(rep.get("padded_convs").toString().contains("s1.b3.conv2: 8 -> 16"), rep.toString());
         assertTrue(rep.containsKey("speedup_vs_unpadded"), rep.toString());
