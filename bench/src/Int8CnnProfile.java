@@ -39,6 +39,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@code -Dpad=true} in {@code BENCH_JAVA_OPTS} adds the QDQ form after {@link ChannelPadding} (narrow
  * convolution groups widened to 16 channels with zero filters).
  *
+ * <p>{@code -Dpatches=true} adds the QDQ form with a narrow-input first convolution lowered by
+ * {@link dev.condense.engine.onnx.quant.InputPatches}, alone and then channel-padded.
+ *
  * <p>{@code -DperTensor=true}: per-tensor weight scales; {@code -DasymmetricWeights=true}: asymmetric weights (a zero
  * point per channel); {@code -DactSymmetric=true}: int8 activations with zero point 0 instead of uint8.
  *
@@ -76,6 +79,17 @@ public class Int8CnnProfile {
             Path f = dir.resolve(model + "-qdq-padded.onnx");
             Files.write(f, padded.model().toByteArray());
             System.out.println("padded: " + padded.widened());
+            files.add(f);
+        }
+        if (Boolean.getBoolean("patches")) {   // -Dpatches=true: the first conv lowered by InputPatches, then padded
+            var patched = dev.condense.engine.onnx.quant.InputPatches.lower(new OnnxExporter().toProto(q));
+            var both = ChannelPadding.pad(new OnnxExporter().toProto(q), true);
+            Path f = dir.resolve(model + "-qdq-patched-padded.onnx");
+            Files.write(f, both.model().toByteArray());
+            Path f2 = dir.resolve(model + "-qdq-patched.onnx");
+            Files.write(f2, patched.model().toByteArray());
+            System.out.println("patched: " + patched.widened() + "; then padded: " + both.widened());
+            files.add(f2);
             files.add(f);
         }
         try {

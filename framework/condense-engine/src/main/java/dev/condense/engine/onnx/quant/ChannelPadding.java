@@ -61,6 +61,15 @@ public final class ChannelPadding {
      * {@link #target}{@code (C)}, then every eligible quantized input padded to a multiple of 4 channels.
      */
     public static Result pad(ModelProto m) {
+        return pad(m, false);
+    }
+
+    /**
+     * As {@link #pad(ModelProto)}; with {@code inputPatches}, a narrow quantized input is lowered by
+     * {@link InputPatches} after the groups widen (so a stem widened to 16 filters qualifies) and before
+     * {@link InputChannelPadding} would pad it, and the lowered Convs are listed as {@code name: C x kh x kw -> P'}.
+     */
+    public static Result pad(ModelProto m, boolean inputPatches) {
         QdqGraph g = new QdqGraph(m.getGraph());
         Set<NodeProto> done = new java.util.HashSet<>();
         List<String> widened = new ArrayList<>();
@@ -79,6 +88,10 @@ public final class ChannelPadding {
                 widen(g, group, width);
                 group.writers().forEach(w -> widened.add(w.getName() + ": " + group.count() + " -> " + width));
             }
+        }
+        if (inputPatches) {
+            g.reindex();
+            widened.addAll(InputPatches.lower(g));
         }
         widened.addAll(InputChannelPadding.pad(g));
         if (widened.isEmpty()) {

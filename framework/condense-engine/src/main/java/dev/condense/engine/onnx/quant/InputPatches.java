@@ -38,6 +38,15 @@ public final class InputPatches {
     /** {@code m} with every eligible Conv lowered; {@link ChannelPadding.Result#widened} lists them as {@code name: C x kh x kw -> P'}. */
     public static ChannelPadding.Result lower(ModelProto m) {
         QdqGraph g = new QdqGraph(m.getGraph());
+        List<String> changed = lower(g);
+        if (changed.isEmpty()) {
+            return new ChannelPadding.Result(m, List.of());
+        }
+        return new ChannelPadding.Result(m.toBuilder().setGraph(g.toProto(m.getGraph())).build(), changed);
+    }
+
+    /** Lowers every eligible Conv of {@code g} in place; returns them as {@code name: C x kh x kw -> P'}. */
+    static List<String> lower(QdqGraph g) {
         List<String> changed = new ArrayList<>();
         for (NodeProto c : List.copyOf(g.nodes)) {
             String done = lower(g, c);
@@ -46,10 +55,7 @@ public final class InputPatches {
                 g.reindex();
             }
         }
-        if (changed.isEmpty()) {
-            return new ChannelPadding.Result(m, List.of());
-        }
-        return new ChannelPadding.Result(m.toBuilder().setGraph(g.toProto(m.getGraph())).build(), changed);
+        return changed;
     }
 
     private static String lower(QdqGraph g, NodeProto c) {

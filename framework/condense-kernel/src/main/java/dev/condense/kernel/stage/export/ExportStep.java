@@ -32,10 +32,10 @@ import onnx.Onnx.ModelProto;
  *
  * @param format    the format id, {@code onnx}
  * @param quantized {@code qdq} or {@code integer}
- * @param rewrites  the exact ORT-oriented rewrites to apply first ({@link OrtRewrites}: {@link InputPatches}, reported
- *                  as {@code patched_convs}, then {@link ChannelPadding}, as {@code padded_convs}); a rewritten QDQ
- *                  file is timed against the plain QDQ form as {@code speedup_vs_plain} ({@code speedup_vs_unpadded}
- *                  when only the padding changed it)
+ * @param rewrites  the exact ORT-oriented rewrites to apply first ({@link OrtRewrites}): {@link ChannelPadding}, with
+ *                  {@link InputPatches} inside it when both are on, reported as {@code padded_convs} and timed against
+ *                  the plain QDQ form as {@code speedup_vs_unpadded}; {@link InputPatches} alone, reported as
+ *                  {@code patched_convs} and timed as {@code speedup_vs_plain}
  * @param location  where the stage is written
  * @param outputDir the run's output directory, for the validate line (the file is written into the partial
  *                  directory the run renames into place)
@@ -77,14 +77,13 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
         ModelProto proto = new OnnxExporter().toProto(graph);
         ModelProto written = proto;
         ChannelPadding.Result patches = null;
-        if (rewrites.inputPatches()) {
-            patches = InputPatches.lower(written);
-            written = patches.model();
-        }
         ChannelPadding.Result padding = null;
         if (rewrites.padChannels()) {
-            padding = ChannelPadding.pad(written);
+            padding = ChannelPadding.pad(written, rewrites.inputPatches());
             written = padding.model();
+        } else if (rewrites.inputPatches()) {
+            patches = InputPatches.lower(written);
+            written = patches.model();
         }
         if (quantized.equals("integer")) {
             ModelProto ints;
