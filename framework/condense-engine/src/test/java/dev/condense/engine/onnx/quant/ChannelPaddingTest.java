@@ -17,14 +17,11 @@ import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
 import dev.condense.engine.runtime.OptimizedGraph;
-import dev.condense.engine.runtime.OrtRunner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.ModelProto;
-import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -101,17 +98,11 @@ class ChannelPaddingTest {
     }
 
     private INDArray run(ModelProto m, String file, INDArray x) throws Exception {
-        Path f = dir.resolve(file);
-        Files.write(f, m.toByteArray());
-        try (OrtRunner r = new OrtRunner(f, 1)) {
-            return r.run(x);
-        }
+        return QdqFiles.run(dir, m, file, x);
     }
 
     private static long[] dims(ModelProto m, String initializer) {
-        TensorProto t = m.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(initializer))
-                .findFirst().orElseThrow();
-        return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        return QdqFiles.dims(m, initializer);
     }
 
     @Test

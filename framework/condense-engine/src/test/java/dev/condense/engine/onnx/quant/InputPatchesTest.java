@@ -18,8 +18,6 @@ import dev.condense.engine.quant.ActivationCalibration;
 import dev.condense.engine.quant.QdqPlacement;
 import dev.condense.engine.quant.StaticQuantization;
 import dev.condense.engine.runtime.OptimizedGraph;
-import dev.condense.engine.runtime.OrtRunner;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -88,17 +86,11 @@ class InputPatchesTest {
     }
 
     private INDArray run(ModelProto m, String file, INDArray x) throws Exception {
-        Path f = dir.resolve(file);
-        Files.write(f, m.toByteArray());
-        try (OrtRunner r = new OrtRunner(f, 1)) {
-            return r.run(x);
-        }
+        return QdqFiles.run(dir, m, file, x);
     }
 
     private static long[] dims(ModelProto m, String initializer) {
-        TensorProto t = m.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(initializer))
-                .findFirst().orElseThrow();
-        return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        return QdqFiles.dims(m, initializer);
     }
 
     private void lowersExactly(long channels, long stride, String expected, long patchChannels, long slices)
