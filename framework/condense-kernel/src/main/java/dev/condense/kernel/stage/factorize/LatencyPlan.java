@@ -56,6 +56,15 @@ final class LatencyPlan {
     @FunctionalInterface
     interface Timer {
         double speedup(int[] from, int[] to);
+
+        /**
+         * Whether a step that meets its cut is timed a second time and taken only if the slower of the two readings
+         * still meets it: a measured timer, where the first form whose one reading looks fast enough would otherwise
+         * win on noise (the winner's curse). False for a deterministic cost model.
+         */
+        default boolean confirms() {
+            return false;
+        }
     }
 
     /** The smallest cut a step may ask for, as a share of the dense model's time. */
@@ -117,6 +126,10 @@ final class LatencyPlan {
                     next[i] = o;
                     double s = share / timer.speedup(cur, next);
                     timings++;
+                    if (s <= want && timer.confirms()) {
+                        s = Math.max(s, share / timer.speedup(cur, next));
+                        timings++;
+                    }
                     if (s <= want) {
                         bestLayer = i;
                         bestOption = o;

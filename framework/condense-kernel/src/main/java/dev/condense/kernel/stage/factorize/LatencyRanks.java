@@ -108,8 +108,18 @@ final class LatencyRanks {
         long rest = modelMacs - layersMacs;
         long macLimit = spec.targetMacs() == null ? Long.MAX_VALUE
                 : (long) Math.floor(spec.targetMacs().share() * modelMacs) - rest;
-        LatencyPlan.Timer timer = measure ? (from, to) -> compare(at(graph, candidates, factors, from),
-                at(graph, candidates, factors, to), target.batch(), OPTION_PLAN).speedupMedian() : (from, to) -> (double) (rest + LatencyPlan.macs(layers, from)) / (rest + LatencyPlan.macs(layers, to));
+        LatencyPlan.Timer timer = measure ? new LatencyPlan.Timer() {
+            @Override
+            public double speedup(int[] from, int[] to) {
+                return compare(at(graph, candidates, factors, from), at(graph, candidates, factors, to),
+                        target.batch(), OPTION_PLAN).speedupMedian();
+            }
+
+            @Override
+            public boolean confirms() {
+                return true;
+            }
+        } : (from, to) -> (double) (rest + LatencyPlan.macs(layers, from)) / (rest + LatencyPlan.macs(layers, to));
         LatencyPlan.Choice choice = LatencyPlan.choose(layers, target.share(), macLimit, STEP, timer);
         if (!choice.met() && !measure) {
             throw new RecipeException(target.location(), "target-latency " + target.share() + " is out of reach"

@@ -101,6 +101,35 @@ class LatencyBudgetTest {
     }
 
     @Test
+    void aMeasuredStepIsTimedTwiceSoOneLuckyReadingDoesNotDecide() {
+        // layer 0's rank-8 form really saves 0.02 of 1.0, but its first reading says 0.10; layer 1's saves 0.10
+        List<List<LatencyPlan.Option>> layers = List.of(
+                List.of(dense(100), form(8, 0.01, 60)),
+                List.of(dense(100), form(8, 0.02, 60)));
+        double[][] times = {{0.4, 0.38}, {0.4, 0.3}};
+        int[] calls = {0};
+        LatencyPlan.Timer noisy = new LatencyPlan.Timer() {
+            @Override
+            public double speedup(int[] from, int[] to) {
+                double real = time(times, from, 0) / time(times, to, 0);
+                return calls[0]++ == 0 ? 1.0 / 0.9 : real;   // the very first reading is lucky
+            }
+
+            @Override
+            public boolean confirms() {
+                return true;
+            }
+        };
+        LatencyPlan.Choice c = LatencyPlan.choose(layers, 0.91, Long.MAX_VALUE, 0.05, noisy);
+        assertArrayEquals(new int[] {0, 1}, c.options(), "the lucky layer 0 is not taken; layer 1 is, confirmed");
+        assertEquals(0.9, c.share(), 1e-9);
+        assertEquals(4, c.timings(), "layer 0 twice (lucky, then real), layer 1 twice (both real)");
+
+        LatencyPlan.Choice once = LatencyPlan.choose(layers, 0.91, Long.MAX_VALUE, 0.05, table(times, 0));
+        assertEquals(2, once.timings(), "a cost model is not timed twice");
+    }
+
+    @Test
     void theGridHoldsMultiplesUpToTheFullRank() {
         List<long[]> g = LatencyRanks.grid(new long[] {16, 20}, 8);
         assertEquals(2 * 3, g.size());
