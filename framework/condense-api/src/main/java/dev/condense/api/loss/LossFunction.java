@@ -26,7 +26,8 @@ public interface LossFunction<P extends Record> extends Extension<P> {
 
     /**
      * Ranks of the feature tensors ({@link LossInputs#features()}) this loss accepts when a distill stage's layer map
-     * feeds it: 2 ({@code [N, D]}) and 4 ({@code [N, C, H, W]}) by default. A layer map pairing tensors of another
+     * feeds it: 2 ({@code [N, D]}) and 4 ({@code [N, C, H, W]}) by default; 3 (token states {@code [N, L, D]}) only
+     * when a loss declares it. A layer map pairing tensors of another
      * rank with this loss is a located recipe error at validate time, before any training.
      */
     default java.util.Set<Integer> featureRanks() {

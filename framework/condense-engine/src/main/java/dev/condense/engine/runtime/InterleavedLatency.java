@@ -3,6 +3,7 @@ package dev.condense.engine.runtime;
 import ai.onnxruntime.OnnxTensor;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Times a model against a reference model in one process, alternating single calls (A, B, A, B, ...), so that the
@@ -88,9 +89,17 @@ public final class InterleavedLatency {
         if (Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("latency needs a concrete input shape, got " + Arrays.toString(inputShape));
         }
+        return measure(reference, model, OrtRunner.seededInput(inputShape), plan, intraOpThreads);
+    }
+
+    /**
+     * As {@link #measure(Path, Path, long[], Plan, int)}, fed the given float32 input (e.g. real token rows packed by
+     * {@code nlp.PackedInputs}, where uniform [0,1) values would all be token id 0).
+     */
+    public static Result measure(Path reference, Path model, INDArray inputValues, Plan plan, int intraOpThreads) {
         try (OrtRunner a = new OrtRunner(reference, intraOpThreads);
              OrtRunner b = new OrtRunner(model, intraOpThreads);
-             OnnxTensor input = OrtRunner.tensor(OrtRunner.seededInput(inputShape))) {
+             OnnxTensor input = OrtRunner.tensor(inputValues)) {
             long[] warmA = new long[plan.warmup()];
             long[] warmB = new long[plan.warmup()];
             long[] cpuScratch = new long[Math.max(1, plan.warmup())];

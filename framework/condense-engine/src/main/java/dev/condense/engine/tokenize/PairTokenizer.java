@@ -90,6 +90,18 @@ public final class PairTokenizer implements AutoCloseable {
         return new EncodedPairs(Nd4j.createFromArray(ids), Nd4j.createFromArray(mask), Nd4j.createFromArray(types));
     }
 
+    /** Tokens each pair needs ({@code [CLS]} and both {@code [SEP]}s included), whatever the sequence length. */
+    public int[] lengths(List<String> premises, List<String> hypotheses) {
+        if (premises.size() != hypotheses.size()) {
+            throw new IllegalArgumentException(premises.size() + " premises but " + hypotheses.size() + " hypotheses");
+        }
+        int[] out = new int[premises.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = tokenizer.encode(premises.get(i), hypotheses.get(i)).getIds().length;
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         tokenizer.close();

@@ -8,7 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The learned regressor of FitNets (Romero et al. 2015, "FitNets: Hints for Thin Deep Nets", ICLR) that maps a
  * student feature to the teacher's width: a 1x1 convolution (no bias) for {@code [N, Cs, H, W]} to
- * {@code [N, Ct, H, W]}, a linear map (no bias) for {@code [N, Ds]} to {@code [N, Dt]}. Its weight {@code [Cs, Ct]}
+ * {@code [N, Ct, H, W]}, a linear map (no bias) for {@code [N, Ds]} to {@code [N, Dt]}, and for token states
+ * {@code [N, L, Ds]} the same linear map on every token's last axis to {@code [N, L, Dt]} (TinyBERT's {@code H_S W_h},
+ * Jiao et al. 2020, eq. 8). Its weight {@code [Cs, Ct]}
  * is a trainable variable of the training graph only: it trains with the student and, not being a model
  * initializer, is dropped at export. Initialized N(0, 1/Cs) from ND4J's global RNG (which the run seeds).
  */
@@ -26,11 +28,15 @@ final class FeatureProjection {
             return s;
         }
         long[] ss = pair.studentShape();
-        long cs = ss[1];
-        long ct = pair.teacherShape()[1];
+        int axis = FeaturePair.widthAxis(ss);
+        long cs = ss[axis];
+        long ct = pair.teacherShape()[axis];
         SDVariable w = sd.var(name, Nd4j.randn(DataType.FLOAT, cs, ct).muli(Math.sqrt(1.0 / cs)));
         if (ss.length == 2) {
             return s.mmul(w);
+        }
+        if (ss.length == 3) {
+            return sd.reshape(sd.reshape(s, -1, cs).mmul(w), -1, ss[1], ct);
         }
         long h = ss[2];
         long wd = ss[3];

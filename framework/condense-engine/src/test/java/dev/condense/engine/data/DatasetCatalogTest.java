@@ -14,7 +14,7 @@ class DatasetCatalogTest {
     @Test
     void knowsMnistAndRejectsUnknownIdsListingKnownOnes() {
         DatasetCatalog catalog = DatasetCatalog.standard();
-        assertEquals(Set.of("mnist", "fashion-mnist", "idx", "csv", "npy"), catalog.ids());
+        assertEquals(Set.of("mnist", "fashion-mnist", "idx", "csv", "npy", "esnli"), catalog.ids());
         assertEquals("mnist", catalog.get("mnist").id());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> catalog.get("cifar-10"));
         assertTrue(e.getMessage().contains("cifar-10") && e.getMessage().contains("mnist"), e.getMessage());

@@ -84,6 +84,56 @@ class FeatureLossesTest {
     }
 
     /**
+     * A token model {@code x [N, 5, 3] -MatMul-> states [N, 5, D] -ReduceMean(L)-> [N, D] -Gemm-> logits [N, 2]}, the
+     * shape of a transformer's token states (TinyBERT's hidden-state loss, Jiao et al. 2020).
+     */
+    private static ModelGraph tokens(int width, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 3, width).subi(0.5);
+        INDArray head = Nd4j.createFromArray(new float[2 * width]).reshape(2, width);
+        for (int i = 0; i < head.length(); i++) {
+            head.putScalar(i, r.nextGaussian() * 0.3);
+        }
+        return ModelGraph.builder("tokens")
+                .input(new dev.condense.api.model.ValueInfo("x", dev.condense.api.model.ValueInfo.ElementType.FLOAT,
+                        new long[] {-1, 5, 3}))
+                .initializer("w", w).initializer("head.w", head).initializer("head.b", Nd4j.zeros(DataType.FLOAT, 2))
+                .node(new dev.condense.api.model.Node("mm", "MatMul", List.of("x", "w"), List.of("states"), Map.of()))
+                .node(new dev.condense.api.model.Node("pool", "ReduceMean", List.of("states"), List.of("pooled"),
+                        Map.of("axes", new long[] {1}, "keepdims", 0L)))
+                .node(new dev.condense.api.model.Node("head", "Gemm", List.of("pooled", "head.w", "head.b"),
+                        List.of("logits"), Map.of("transB", 1L)))
+                .output(new dev.condense.api.model.ValueInfo("logits", dev.condense.api.model.ValueInfo.ElementType.FLOAT,
+                        new long[] {-1, 2}))
+                .build();
+    }
+
+    /**
+     * Token states {@code [N, L, D]} (rank 3): a width-4 student's states regress a width-6 teacher's through the
+     * learned projection on the last axis (TinyBERT's {@code H_S W_h}); the term falls, and the projection is dropped.
+     */
+    @Test
+    void tokenStatesAreProjectedOnTheLastAxisAndTheirTermFalls() {
+        Nd4j.getRandom().setSeed(5);
+        ModelGraph teacher = tokens(6, 3);
+        ModelGraph student = tokens(4, 4);
+        FeaturePair p = pair(student, teacher, "states");
+        assertTrue(p.projected());
+        assertEquals("states [-1, 5, 4] -> states [-1, 5, 6] (learned projection 4 -> 6, linear per token)", p.describe());
+        TeacherFeed feed = new TeacherFeed(teacher);
+        FeatureLosses f = new FeatureLosses(feed, List.of(new FeatureTerm("hint[0]", List.of(p), HINT, 1.0)), 0.0,
+                false);
+        INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(2), 256, 5, 3).castTo(DataType.FLOAT);
+        INDArray y = x.sum(1, 2).gt(7.5).castTo(DataType.FLOAT);
+        ModelGraph trained = Trainer.fit(student, new DataSplit(x, y), 2, SPEC, 7, total(f), List.of(feed, f)).graph();
+        List<Double> h = f.history().get("hint[0]");
+        assertTrue(h.get(SPEC.epochs() - 1) < 0.5 * h.get(0), "hint term " + h);
+        assertEquals(student.initializers().keySet(), trained.initializers().keySet());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new FeaturePair("a",
+                new long[] {-1, 5, 4}, "b", new long[] {-1, 6, 4}));
+    }
+
+    /**
      * A student that is the teacher's copy keeps hint 0 with logits weight 0: identical features give no gradient
      * and the logits loss's weight 0 cuts its gradient, so no weight moves. The logits loss is built from plain ops:
      * ND4J 1.0.0-M2.1's training session runs an {@code sd.loss} op's backprop ignoring the gradient flowing into it,

@@ -13,8 +13,15 @@ import dev.condense.engine.text.Quote;
  * @param splitSeed  seed of the training-row permutation that picks the validation rows and the train limit, or
  *                   null for the recipe's {@code seed}; fixing it lets runs with different training seeds (and a
  *                   teacher from another recipe) share the same held-out rows
+ * @param longPairs  text data sets only: {@code error} (a pair longer than the model's sequence length is an error
+ *                   naming its row) or {@code skip} (such pairs are left out); null means {@code error}
  */
-public record DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed) {
+public record DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed,
+                       String longPairs) {
+    /** Data set ids whose rows are sentence pairs. */
+    public static final java.util.List<String> TEXT_DATASETS = java.util.List.of("esnli");
+    /** Values of {@code long-pairs}. */
+    public static final java.util.List<String> LONG_PAIRS = java.util.List.of("error", "skip");
 
     public DataSpec {
         if (dataset == null) {
@@ -35,11 +42,24 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
         if (splitSeed != null && splitSeed < 0) {
             throw new IllegalArgumentException("split-seed must be >= 0, was " + splitSeed);
         }
+        if (longPairs != null && !LONG_PAIRS.contains(longPairs)) {
+            throw new IllegalArgumentException("long-pairs must be one of " + LONG_PAIRS + ", was " + Quote.single(longPairs));
+        }
+    }
+
+    /** A data set of numbers, its rows split with {@code splitSeed} (or the recipe's seed when null). */
+    public DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed) {
+        this(dataset, validation, trainLimit, testLimit, splitSeed, null);
+    }
+
+    /** Whether pairs longer than the sequence length are left out ({@code long-pairs: skip}). */
+    public boolean skipLongPairs() {
+        return "skip".equals(longPairs);
     }
 
     /** A data set whose rows are split with the recipe's seed. */
     public DataSpec(String dataset, double validation, int trainLimit, int testLimit) {
-        this(dataset, validation, trainLimit, testLimit, null);
+        this(dataset, validation, trainLimit, testLimit, null, null);
     }
 
     /** The seed of the row permutation: {@code split-seed} when given, else {@code recipeSeed}. */

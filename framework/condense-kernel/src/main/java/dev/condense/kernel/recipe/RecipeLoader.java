@@ -2,6 +2,7 @@ package dev.condense.kernel.recipe;
 
 import dev.condense.api.extension.ExtensionIds;
 import dev.condense.engine.io.InputFiles;
+import dev.condense.engine.nlp.TextClassifierSpec;
 import dev.condense.engine.text.Quote;
 import dev.condense.kernel.stage.StageKinds;
 import dev.condense.kernel.stage.StageSpec;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class RecipeLoader {
     private static final List<String> KEYS = List.of("recipe", "seed", "model", "data", "stages", "output");
-    private static final List<String> MODEL_KEYS = List.of("zoo", "file");
+    private static final List<String> MODEL_KEYS = List.of("zoo", "file", "encoder");
     private static final List<String> OUTPUT_KEYS = List.of("dir");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
@@ -66,20 +67,32 @@ public final class RecipeLoader {
         long seed = root.optional("seed").map(s -> s.asLong(0, Long.MAX_VALUE)).orElse(0L);
         ModelSpec model = model(root.required("model"));
         Optional<DataSpec> data = root.optional("data").map(RecipeLoader::data);
+        checkModality(root, model, data);
         List<StageSpec> stages = StageParser.read(root.required("stages"), kinds);
         OutputSpec output = root.optional("output").map(RecipeLoader::output)
                 .orElse(new OutputSpec(Path.of("runs", name), nameNode.location()));
         return new Recipe(tree.file(), name, seed, model, data, stages, output);
     }
 
-    /** {@code {zoo: id}} or {@code {file: path}}, the file resolved against the naming file's directory and present. */
+    /**
+     * {@code {zoo: id}}, {@code {file: path}} (resolved against the naming file's directory and present), or
+     * {@code {encoder: {source, sequence-length, classes, layers, intermediate}}} ({@link TextClassifierSpec}).
+     */
     public static ModelSpec model(NodeRef node) {
         node.expectObject(MODEL_KEYS);
         Optional<NodeRef> zoo = node.optional("zoo");
         Optional<NodeRef> file = node.optional("file");
-        if (zoo.isPresent() == file.isPresent()) {
-            throw new RecipeException(zoo.isPresent() ? file.get().keyLocation() : node.keyLocation(),
-                    "model needs exactly one of zoo or file");
+        Optional<NodeRef> encoder = node.optional("encoder");
+        List<NodeRef> given = java.util.stream.Stream.of(zoo, file, encoder).flatMap(Optional::stream).toList();
+        if (given.size() != 1) {
+            throw new RecipeException(given.size() > 1 ? given.get(1).keyLocation() : node.keyLocation(),
+                    "model needs exactly one of zoo, file or encoder");
+        }
+        if (encoder.isPresent()) {
+            EncoderBody b = new Binder().bind(encoder.get(), EncoderBody.class);
+            return encoder.get().construct(() -> ModelSpec.encoder(new TextClassifierSpec(b.source(),
+                    b.sequenceLength(), b.classes(), b.layers() == null ? List.of() : b.layers(),
+                    b.intermediate() == null ? 0 : b.intermediate())));
         }
         if (zoo.isPresent()) {
             String id = zoo.get().asText();
@@ -105,11 +118,43 @@ public final class RecipeLoader {
     private static DataSpec data(NodeRef node) {
         DataBody b = new Binder().bind(node, DataBody.class);
         return node.construct(() -> new DataSpec(b.dataset(), b.validation() == null ? 0 : b.validation(),
-                b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit(), b.splitSeed()));
+                b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit(), b.splitSeed(),
+                b.longPairs()));
     }
 
     /** The {@code data} mapping as written: every key but {@code dataset} optional. */
-    private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit, Long splitSeed) {
+    private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit, Long splitSeed,
+                            String longPairs) {
+    }
+
+    /** The {@code model.encoder} mapping as written: source, sequence-length and classes required. */
+    private record EncoderBody(String source, int sequenceLength, int classes, List<Integer> layers,
+                               Integer intermediate) {
+    }
+
+    /**
+     * A text model needs a text data set and the other way round: {@code esnli} ({@link DataSpec#TEXT_DATASETS})
+     * gives sentence pairs, which only an encoder's tokenizer turns into inputs.
+     */
+    private static void checkModality(NodeRef root, ModelSpec model, Optional<DataSpec> data) {
+        if (data.isEmpty()) {
+            return;
+        }
+        boolean textData = DataSpec.TEXT_DATASETS.contains(data.get().dataset());
+        boolean textModel = model.textEncoder().isPresent();
+        if (textData && !textModel) {
+            throw root.required("data").child("dataset").fail("data set " + data.get().dataset() + " holds sentence"
+                    + " pairs; it needs a text model: model: {encoder: {source: all-minilm-l6-v2, sequence-length: 64,"
+                    + " classes: 3}}");
+        }
+        if (textModel && !textData) {
+            throw root.required("data").child("dataset").fail("model.encoder takes sentence pairs; data set "
+                    + data.get().dataset() + " holds none (text data sets: " + String.join(", ", DataSpec.TEXT_DATASETS) + ")");
+        }
+        if (!textData && data.get().longPairs() != null) {
+            throw root.required("data").child("long-pairs").fail("long-pairs applies to text data sets only ("
+                    + String.join(", ", DataSpec.TEXT_DATASETS) + ")");
+        }
     }
 
     private static OutputSpec output(NodeRef node) {

@@ -46,11 +46,10 @@ public final class PipelineRunner {
     public RunResult run(Plan plan, RunOptions options) throws IOException {
         guard(plan, options);
         Nd4j.create(1); // boot the ND4J backend on the kernel side, before any plugin code runs
-        ModelGraph graph = ModelLoader.load(plan.model(), plan.seed());
+        ModelGraph graph = ModelLoader.load(plan.model(), plan.seed(), options.cacheDir());
         ModelGraph input = graph;
         Preflight.check(plan, graph);
-        Dataset data = plan.data().map(d -> catalog.load(d.dataset(), new DataOptions(options.dataDir(),
-                options.cacheDir(), d.validation(), d.trainLimit(), d.testLimit(), d.permutationSeed(plan.seed())))).orElse(null);
+        Dataset data = plan.data().map(d -> load(plan, d, options)).orElse(null);
         if (data != null) {
             long[] out = graph.outputs().get(0).shape();
             if (out[out.length - 1] < data.numClasses()) {
@@ -133,6 +132,26 @@ public final class PipelineRunner {
         }
     }
 
+    /**
+     * Loads the recipe's data set. For a text model the rows are tokenized by its tokenizer at its sequence length,
+     * and a bad row (not UTF-8, a label outside the set, a pair longer than the sequence length) is a located recipe
+     * error naming the row's file and line: the user's input, reported before anything is written or trained.
+     */
+    private Dataset load(Plan plan, dev.condense.kernel.recipe.DataSpec d, RunOptions options) {
+        DataOptions o = new DataOptions(options.dataDir(), options.cacheDir(), d.validation(), d.trainLimit(),
+                d.testLimit(), d.permutationSeed(plan.seed()));
+        if (plan.model().textEncoder().isEmpty()) {
+            return catalog.load(d.dataset(), o);
+        }
+        var files = ModelLoader.encoderFiles(plan.model(), options.cacheDir());
+        try {
+            return catalog.load(d.dataset(), o.withText(new dev.condense.engine.data.PairEncoding(files.tokenizer(),
+                    plan.model().textEncoder().get().sequenceLength(), d.skipLongPairs())));
+        } catch (dev.condense.engine.data.CorruptDataException e) {
+            throw new RecipeException(Location.ofFile(plan.source()), "data set " + d.dataset() + ": " + e.getMessage());
+        }
+    }
+
     /** Refuses an output directory the run must not replace ({@link OutputGuard}), located at its recipe key. */
     private static void guard(Plan plan, RunOptions options) {
         OutputGuard.check(plan.outputDir(), plan.outputLocation(), GuardedPaths.of(plan, options.dataDir(),
@@ -160,7 +179,7 @@ public final class PipelineRunner {
         r.put("seed", plan.seed());
         dev.condense.engine.blas.CpuFeatures.current().ifPresent(cpu -> r.put("cpu", cpu.vendor() + ", "
                 + String.join(" ", cpu.instructionSets())));
-        r.put("model", plan.model().zooId().map(z -> "zoo:" + z).orElse(String.valueOf(plan.model().modelFile().orElse(null))));
+        r.put("model", plan.model().describe());
         if (data != null) {
             r.put("dataset", Map.of("id", data.id(), "train_rows", data.train().size(), "test_rows", data.test().size(),
                     "sha256", data.sha256()));

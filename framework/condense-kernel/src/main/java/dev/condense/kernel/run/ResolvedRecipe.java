@@ -55,12 +55,22 @@ public final class ResolvedRecipe {
         r.put("recipe", plan.name());
         r.put("seed", plan.seed());
         r.put("model", plan.model().zooId().<Object>map(z -> Map.of("zoo", z))
+                .or(() -> plan.model().textEncoder().map(e -> Map.of("encoder", ResolvedBodies.ordered("source",
+                        e.source(), "sequence-length", e.sequenceLength(), "classes", e.classes(), "layers", e.layers(),
+                        "intermediate", e.intermediate()))))
                 .orElseGet(() -> Map.of("file", plan.model().modelFile().orElseThrow().toString())));
-        plan.data().ifPresent(d -> r.put("data", d.splitSeed() == null
-                ? ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
-                        "train-limit", d.trainLimit(), "test-limit", d.testLimit())
-                : ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
-                        "train-limit", d.trainLimit(), "test-limit", d.testLimit(), "split-seed", d.splitSeed())));
+        plan.data().ifPresent(d -> {
+            Map<String, Object> data = d.splitSeed() == null
+                    ? ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
+                            "train-limit", d.trainLimit(), "test-limit", d.testLimit())
+                    : ResolvedBodies.ordered("dataset", d.dataset(), "validation", d.validation(),
+                            "train-limit", d.trainLimit(), "test-limit", d.testLimit(), "split-seed", d.splitSeed());
+            if (d.longPairs() != null) {
+                data = new LinkedHashMap<>(data);
+                data.put("long-pairs", d.longPairs());
+            }
+            r.put("data", data);
+        });
         List<Object> stages = new ArrayList<>();
         for (PlannedStage s : plan.stages().subList(0, count)) {
             stages.add(Map.of(s.kind(), s.resolvedBody()));

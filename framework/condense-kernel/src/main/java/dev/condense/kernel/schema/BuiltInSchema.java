@@ -39,9 +39,23 @@ final class BuiltInSchema {
         p.set("vars", vars);
         p.set("recipe", orVar(string("the recipe's name, kebab-case").put("pattern", KEBAB)));
         p.set("seed", orVar(integer(0, null)));
-        ObjectNode model = object("the input model: exactly one of zoo or file");
+        ObjectNode model = object("the input model: exactly one of zoo, file or encoder");
         props(model).set("zoo", orVar(nullable("string", "a built-in model id, e.g. lenet-300-100")));
         props(model).set("file", orVar(nullable("string", "an ONNX file, relative to the file naming it")));
+        ObjectNode encoder = object("a sentence-pair classifier over a pretrained text encoder: the encoder's layers"
+                + " (or the ones kept), masked mean pooling and a fresh linear head; input packed_inputs [N, 3, L]");
+        props(encoder).set("source", orVar(oneOfStrings(dev.condense.engine.nlp.EncoderFiles.IDS)));
+        props(encoder).set("sequence-length", orVar(integer(4, 512).put("description", "tokens per pair, L")));
+        props(encoder).set("classes", orVar(integer(2, null)));
+        ObjectNode layers = NODES.objectNode().put("type", "array").put("uniqueItems", true).put("description",
+                "encoder layers kept, 0-based, increasing; default all");
+        layers.set("items", orVar(integer(0, dev.condense.engine.nlp.EncoderFiles.LAYERS - 1)));
+        props(encoder).set("layers", layers);
+        props(encoder).set("intermediate", orVar(integer(0, dev.condense.engine.nlp.EncoderFiles.INTERMEDIATE)
+                .put("description", "feed-forward width per layer (its first units kept); 0: the encoder's own")
+                .put("default", 0)));
+        encoder.putArray("required").add("source").add("sequence-length").add("classes");
+        props(model).set("encoder", encoder);
         p.set("model", model);
         ObjectNode data = object("the data set");
         props(data).set("dataset", orVar(string("a data set id, e.g. mnist").put("pattern", KEBAB)));
@@ -51,6 +65,8 @@ final class BuiltInSchema {
         props(data).set("test-limit", orVar(integer(0, null).put("default", 0)));
         props(data).set("split-seed", orVar(integer(0, null).put("description",
                 "seed of the permutation that picks the validation rows and the train limit; default the recipe's seed")));
+        props(data).set("long-pairs", orVar(oneOfStrings(java.util.List.of("error", "skip")).put("description",
+                "text data sets: a pair longer than the sequence length is an error naming its row, or is left out")));
         p.set("data", data);
         ObjectNode stages = NODES.objectNode().put("type", "array").put("minItems", 1);
         stages.set("items", ref("stage"));

@@ -145,7 +145,7 @@ class RecipeLoaderTest {
     void unknownKeyInABoundRecordSuggests() {
         Path f = write(dir, "r.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, train_limit: 5}\nstages: [export]\n");
         assertError(() -> RecipeLoader.load(f), f, 3, 24, "unknown key 'train_limit' in data",
-                "(did you mean 'train-limit'?)", "dataset, split-seed, test-limit, train-limit, validation");
+                "(did you mean 'train-limit'?)", "dataset, long-pairs, split-seed, test-limit, train-limit, validation");
     }
 
     @Test
@@ -219,7 +219,7 @@ class RecipeLoaderTest {
         Path regex = withStage("prune: {scorer: magnitude, sparsity: {\"re:fc[\": 0.5}}");
         assertError(() -> RecipeLoader.load(regex), regex, 5, 43, "invalid regex in selector 're:fc['");
         Path both = write(dir, "b.yaml", "recipe: demo\nmodel: {zoo: lenet-5, file: m.onnx}\nstages: [export]\n");
-        assertError(() -> RecipeLoader.load(both), both, 2, 23, "exactly one of zoo or file");
+        assertError(() -> RecipeLoader.load(both), both, 2, 23, "exactly one of zoo, file or encoder");
         Path name = write(dir, "n.yaml", "recipe: My_Recipe\nmodel: {zoo: lenet-5}\nstages: [export]\n");
         assertError(() -> RecipeLoader.load(name), name, 1, 9, "kebab-case");
         Path empty = write(dir, "e.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\nstages: []\n");

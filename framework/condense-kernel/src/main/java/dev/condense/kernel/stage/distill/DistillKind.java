@@ -85,6 +85,10 @@ public final class DistillKind implements StageKind {
             throw teacherNode.child("zoo").fail("a teacher must be a trained model file ({file: teacher.onnx}); "
                     + "zoo models are untrained");
         }
+        if (teacher.textEncoder().isPresent()) {
+            throw teacherNode.child("encoder").fail("a teacher must be a trained model file ({file: teacher.onnx});"
+                    + " an encoder spec has an untrained head: train it in its own recipe and name its model.onnx");
+        }
         ExtensionRef loss = body.optional("loss").map(n -> ExtensionRef.read(n, "a loss"))
                 .orElseGet(() -> new ExtensionRef(DEFAULT_LOSS, at, new NodeRef(body.tree(), body.pointer(),
                         NullNode.instance)));

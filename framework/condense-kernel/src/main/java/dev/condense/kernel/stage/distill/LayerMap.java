@@ -20,8 +20,8 @@ import java.util.Map;
  * student pattern over the student's inputs and node outputs, the teacher pattern over the teacher's node outputs,
  * both in graph order; k student tensors pair with k teacher tensors chosen by the entry's {@link LayerPick} from the
  * M &ge; k matched. Errors are {@link RecipeException}s at the pattern: a name that does not exist (with "did you
- * mean"), a regex matching nothing, fewer teacher than student tensors, ranks other than 2 or 4 or differing,
- * or spatial sizes that differ. Widths may differ: a learned projection, or with {@code project: false} none.
+ * mean"), a regex matching nothing, fewer teacher than student tensors, ranks other than 2, 3 or 4 or differing,
+ * spatial sizes or sequence lengths ({@code [N, L, D]}) that differ. Widths may differ: a learned projection, or with {@code project: false} none.
  */
 final class LayerMap {
     private final ModelGraph student;
@@ -71,9 +71,13 @@ final class LayerMap {
         if (ss == null || ts == null) {
             throw new RecipeException(at, "unknown shape of a feature tensor: " + both);
         }
-        if (ss.length != ts.length || (ss.length != 2 && ss.length != 4)) {
-            throw new RecipeException(at, "a feature pair needs two [N, C, H, W] or two [N, D] tensors: "
-                    + both);
+        if (ss.length != ts.length || ss.length < 2 || ss.length > 4) {
+            throw new RecipeException(at, "a feature pair needs two [N, C, H, W] or two [N, D] tensors (or two [N, L, D]"
+                    + " token states): " + both);
+        }
+        if (ss.length == 3 && ss[1] != ts[1]) {
+            throw new RecipeException(teacherAt, "the sequence lengths cannot match: " + both
+                    + "; student and teacher must take the same sequence length");
         }
         if (ss.length == 4 && (ss[2] != ts[2] || ss[3] != ts[3])) {
             throw new RecipeException(teacherAt, "the spatial sizes cannot match: " + both

@@ -18,9 +18,9 @@ import dev.condense.kernel.stage.StageSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code evaluate: {metrics, batch, runtime, split}}, every key defaulted (so {@code - evaluate} is valid). */
+/** {@code evaluate: {metrics, batch, runtime, split, latency-batches}}, every key defaulted (so {@code - evaluate} is valid). */
 public final class EvaluateKind implements StageKind {
-    private static final List<String> KEYS = List.of("metrics", "batch", "runtime", "split");
+    private static final List<String> KEYS = List.of("metrics", "batch", "runtime", "split", "latency-batches");
     static final int DEFAULT_BATCH = 256;
 
     @Override
@@ -42,6 +42,10 @@ public final class EvaluateKind implements StageKind {
         props(evaluate).set("batch", orVar(integer(1, 65536).put("default", DEFAULT_BATCH)));
         props(evaluate).set("runtime", orVar(oneOfStrings(EvaluateStageSpec.RUNTIMES).put("default", "onnxruntime")));
         props(evaluate).set("split", orVar(oneOfStrings(EvaluateStageSpec.SPLITS).put("default", "test")));
+        ObjectNode batches = NODES.objectNode().put("type", "array").put("minItems", 1).put("uniqueItems", true)
+                .put("description", "batch sizes latency is timed at (default [1, 128])");
+        batches.set("items", orVar(integer(1, 65536)));
+        props(evaluate).set("latency-batches", batches);
         defs.set("evaluate-body", evaluate);
         return ref("evaluate-body");
     }
@@ -53,7 +57,10 @@ public final class EvaluateKind implements StageKind {
         int batch = body.optional("batch").map(b -> b.asInt(1, 1 << 16)).orElse(DEFAULT_BATCH);
         String runtime = body.optional("runtime").map(NodeRef::asText).orElse("onnxruntime");
         String split = body.optional("split").map(NodeRef::asText).orElse("test");
-        return body.construct(() -> new EvaluateStageSpec(metrics, batch, runtime, split, at));
+        List<Integer> latencyBatches = body.optional("latency-batches")
+                .map(n -> n.elements().stream().map(e -> e.asInt(1, 1 << 16)).toList())
+                .orElse(EvaluateStageSpec.DEFAULT_LATENCY_BATCHES);
+        return body.construct(() -> new EvaluateStageSpec(metrics, batch, runtime, split, at, latencyBatches));
     }
 
     private static List<String> metrics(NodeRef list) {

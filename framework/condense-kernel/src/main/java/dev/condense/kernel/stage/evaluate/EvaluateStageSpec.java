@@ -17,9 +17,12 @@ import java.util.Set;
  * @param runtime the runtime executing the exported model; only {@code onnxruntime} for now
  * @param split   the rows the accuracy is measured on: {@code test}, or {@code validation} (the seeded held-out
  *                part of the training data; the recipe's {@code data.validation} must be &gt; 0)
+ * @param latencyBatches distinct batch sizes in [1, 65536] latency is timed at, at least one
  */
-public record EvaluateStageSpec(List<String> metrics, int batch, String runtime, String split, Location location)
-        implements StageSpec {
+public record EvaluateStageSpec(List<String> metrics, int batch, String runtime, String split, Location location,
+                                List<Integer> latencyBatches) implements StageSpec {
+    /** Latency batch sizes when a recipe names none: 1 and 128. */
+    public static final List<Integer> DEFAULT_LATENCY_BATCHES = List.of(1, 128);
     /** The metrics the kernel reports. */
     public static final List<String> METRICS = List.of("accuracy", "size", "latency");
     /** The runtimes an evaluation can use. */
@@ -42,6 +45,17 @@ public record EvaluateStageSpec(List<String> metrics, int batch, String runtime,
             throw new IllegalArgumentException("split must be one of " + SPLITS + ", was " + split);
         }
         Objects.requireNonNull(location, "location");
+        latencyBatches = List.copyOf(latencyBatches);
+        if (latencyBatches.isEmpty() || Set.copyOf(latencyBatches).size() != latencyBatches.size()
+                || latencyBatches.stream().anyMatch(b -> b < 1 || b > 1 << 16)) {
+            throw new IllegalArgumentException("latency-batches must be distinct batch sizes in [1, 65536], was "
+                    + latencyBatches);
+        }
+    }
+
+    /** Latency at batch 1 and 128. */
+    public EvaluateStageSpec(List<String> metrics, int batch, String runtime, String split, Location location) {
+        this(metrics, batch, runtime, split, location, DEFAULT_LATENCY_BATCHES);
     }
 
     @Override
@@ -59,6 +73,6 @@ public record EvaluateStageSpec(List<String> metrics, int batch, String runtime,
             throw new RecipeException(location, "evaluate on split 'validation' needs held-out rows: set "
                     + "data.validation to a fraction in (0, 0.5), e.g. data: {dataset: mnist, validation: 0.1}");
         }
-        return new EvaluateStep(metrics, batch, runtime, split, location);
+        return new EvaluateStep(metrics, batch, runtime, split, location, latencyBatches);
     }
 }

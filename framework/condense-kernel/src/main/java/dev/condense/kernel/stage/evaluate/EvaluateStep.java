@@ -19,12 +19,14 @@ import java.util.Objects;
  * @param runtime  the runtime, {@code onnxruntime}
  * @param split    {@code test} or {@code validation}: the rows accuracy is measured on
  * @param location where the stage is written
+ * @param latencyBatches the batch sizes latency is timed at ({@link EvaluateStageSpec#DEFAULT_LATENCY_BATCHES} by default)
  */
-public record EvaluateStep(List<String> metrics, int batch, String runtime, String split, Location location)
-        implements PlannedStage {
+public record EvaluateStep(List<String> metrics, int batch, String runtime, String split, Location location,
+                           List<Integer> latencyBatches) implements PlannedStage {
 
     public EvaluateStep {
         metrics = List.copyOf(metrics);
+        latencyBatches = List.copyOf(latencyBatches);
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(location, "location");
@@ -38,7 +40,8 @@ public record EvaluateStep(List<String> metrics, int batch, String runtime, Stri
     @Override
     public Preview preview(ModelGraph graph) {
         return Preview.unchanged(graph, "evaluate: " + String.join(", ", metrics) + " in " + runtime
-                + (metrics.contains("accuracy") ? " on the " + split + " rows" : "") + ", batch " + batch);
+                + (metrics.contains("accuracy") ? " on the " + split + " rows" : "") + ", batch " + batch
+                + (metrics.contains("latency") ? ", latency at batch " + latencyBatches : ""));
     }
 
     @Override
@@ -52,6 +55,10 @@ public record EvaluateStep(List<String> metrics, int batch, String runtime, Stri
 
     @Override
     public Object resolvedBody() {
-        return ResolvedBodies.ordered("metrics", metrics, "batch", batch, "runtime", runtime, "split", split);
+        if (latencyBatches.equals(EvaluateStageSpec.DEFAULT_LATENCY_BATCHES)) {
+            return ResolvedBodies.ordered("metrics", metrics, "batch", batch, "runtime", runtime, "split", split);
+        }
+        return ResolvedBodies.ordered("metrics", metrics, "batch", batch, "runtime", runtime, "split", split,
+                "latency-batches", latencyBatches);
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
  * Evaluates the current graph the way a user would run it: exported to ONNX and executed by ONNX Runtime on the
  * data set's test split. Size metrics separate dense parameters, nonzeros and the bytes of the exported file.
  *
- * <p>Latency, at batch 1 and batch 128, is timed interleaved with a reference ({@link InterleavedLatency}): the
+ * <p>Latency, at batch 1 and batch 128 unless the step names other batch sizes ({@code latency-batches}; batch 1 with
+ * the batch-1 plan, every other size with the batch-128 plan), is timed interleaved with a reference ({@link InterleavedLatency}): the
  * run's input model, exported by the same exporter before the first stage, so both files are the bytes a user would
  * get. One intra-op thread for both sessions. The report gives this model's wall-clock median and p90, the
  * reference's wall-clock median, both CPU-time medians, and the speed-up (reference / this) from CPU time as the
@@ -72,10 +73,10 @@ public final class Evaluator {
                 m.put("latency_reference", "input model");
                 m.put("latency_intra_op_threads", LATENCY_THREADS);
                 m.put("latency_ratio_clock", "cpu time of the calling thread");
-                put(m, "latency_b1", InterleavedLatency.measure(reference, onnx, withBatch(shape, 1), PLAN_B1,
-                        LATENCY_THREADS));
-                put(m, "latency_b128", InterleavedLatency.measure(reference, onnx, withBatch(shape, 128), PLAN_B128,
-                        LATENCY_THREADS));
+                for (int b : step.latencyBatches()) {
+                    put(m, "latency_b" + b, InterleavedLatency.measure(reference, onnx, withBatch(shape, b),
+                            b == 1 ? PLAN_B1 : PLAN_B128, LATENCY_THREADS));
+                }
                 OptimizedGraph ort = OptimizedGraph.of(onnx, LATENCY_THREADS);   // what ORT really runs
                 m.put("ort_integer_kernels", ort.integerNodes());
                 m.put("ort_float_kernels", ort.floatComputeNodes());

@@ -1,0 +1,22 @@
+package dev.condense.engine.data;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How a sentence-pair data set becomes model inputs: the model's HuggingFace {@code tokenizer.json} and its
+ * sequence length {@code L}, and what to do with a pair that needs more than {@code L} tokens.
+ *
+ * @param tokenizer      the tokenizer.json of the model
+ * @param sequenceLength tokens per pair, in [4, 512]
+ * @param skipLongPairs  false: a longer pair is an error naming its row; true: such pairs are left out and counted
+ */
+public record PairEncoding(Path tokenizer, int sequenceLength, boolean skipLongPairs) {
+
+    public PairEncoding {
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        if (sequenceLength < 4 || sequenceLength > 512) {
+            throw new IllegalArgumentException("sequence length must be in [4, 512], was " + sequenceLength);
+        }
+    }
+}
