@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ops.impl.shape.Reshape;
  * [N, oC, oH*oW]}, {@code p = matmul(dys, cols^T) [N, oC, C*kH*kW]}, {@code g = sum_0(p) [oC, C*kH*kW]}, and the
  * bias gradient {@code sum_{0,2,3}(dy) [oC]} when the step has one. libnd4j's {@code im2col} and the batched
  * {@code matmul} cost LeNet-5 ~9 ms of a ~40 ms step (docs/benchmarks.md, issue 19, speed4 stream); {@link OpPlan}
- * runs each chain found here as one {@link OrtConvWeightGradient} kernel at the position of {@code g}'s op and skips
+ * runs each chain found here as one {@link OrtConv} kernel at the position of {@code g}'s op and skips
  * the other ops of the chain.
  *
  * <p>A chain is taken only whole and exact: every op of it of the class and arguments above (c-order reshapes, no

@@ -70,10 +70,10 @@ final class OpPlan {
     private final List<INDArray[]> copies;
     private final int rewritten;
     private final OrtBatchNorm batchNorm;
-    private final OrtConvWeightGradient convKernels;
+    private final OrtConv convKernels;
 
     private OpPlan(List<Exec> execs, List<Bind> binds, List<INDArray[]> copies, int rewritten,
-                   OrtBatchNorm batchNorm, OrtConvWeightGradient convKernels) {
+                   OrtBatchNorm batchNorm, OrtConv convKernels) {
         this.execs = execs;
         this.binds = binds;
         this.copies = copies;
@@ -94,7 +94,7 @@ final class OpPlan {
     static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
                         Map<String, INDArray> placeholders) throws Unplannable {
         OrtBatchNorm batchNorm = new OrtBatchNorm();
-        OrtConvWeightGradient convKernels = new OrtConvWeightGradient();
+        OrtConv convKernels = new OrtConv();
         try {
             return build(grad, recorded, gradViews, placeholders, batchNorm, convKernels);
         } catch (Unplannable | RuntimeException e) {
@@ -106,9 +106,9 @@ final class OpPlan {
 
     private static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
                                 Map<String, INDArray> placeholders, OrtBatchNorm batchNorm,
-                                OrtConvWeightGradient convKernels) throws Unplannable {
+                                OrtConv convKernels) throws Unplannable {
         ZeroAdds zeroAdds = ZeroAdds.find(recorded);
-        ConvWeightGradients convGrads = OrtConvWeightGradient.ON ? ConvWeightGradients.find(recorded)
+        ConvWeightGradients convGrads = OrtConv.ON ? ConvWeightGradients.find(recorded)
                 : ConvWeightGradients.none();
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < recorded.size(); i++) {
@@ -188,7 +188,8 @@ final class OpPlan {
                 outs[k] = allocate(outNames.get(k), o, gradViews, pool, pooled, values);
             }
             Exec exec = skip[0] ? PlanSupport.weightGradientOnly(op, ins, outs)
-                    : context(op, fn, ins, outs, fedEveryStep(grad, inNames) ? null : batchNorm.kernel(fn, ins, outs));
+                    : context(op, fn, ins, outs, fedEveryStep(grad, inNames) ? null : kernel(fn, ins, outs, batchNorm,
+                    convKernels));
             execs.add(exec);
             bindPlaceholders(grad, inNames, exec, binds, skip[0]);
             release(inNames, outNames, i, zeroAdds, lastUse, pooled, pool, values);
@@ -297,6 +298,13 @@ final class OpPlan {
         }
         ctx.setOutputArrays(outs);
         return new Exec(op, fn, ctx, outs, scalar, kernel);
+    }
+
+    /** An ONNX Runtime kernel for {@code fn} (batch normalization, a one-channel convolution), or null. */
+    private static Runnable kernel(DifferentialFunction fn, INDArray[] ins, INDArray[] outs, OrtBatchNorm batchNorm,
+                                   OrtConv convKernels) {
+        Runnable k = batchNorm.kernel(fn, ins, outs);
+        return k != null ? k : convKernels.forward(fn, ins, outs);
     }
 
     /** Whether an input is a placeholder (rebound every step, so no kernel may hold its array). */

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * ONNX Runtime over ND4J's own arrays, for the planned step's kernels ({@link OrtBatchNorm},
- * {@link OrtConvWeightGradient}): tensors that alias an array's elements (no copies) and single-threaded sessions
+ * {@link OrtConv}): tensors that alias an array's elements (no copies) and single-threaded sessions
  * without graph optimization (every node runs as written, so the rounding is the graph's).
  */
 final class OrtArrays {

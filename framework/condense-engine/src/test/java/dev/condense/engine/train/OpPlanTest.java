@@ -106,7 +106,7 @@ class OpPlanTest {
 
     /**
      * LeNet-5's first convolution needs no input gradient; in a plan its weight and bias gradients are one ONNX Runtime
-     * kernel ({@link OrtConvWeightGradient} over the {@link ConvWeightGradients} chain) instead of libnd4j's im2col,
+     * kernel ({@link OrtConv} over the {@link ConvWeightGradients} chain) instead of libnd4j's im2col,
      * batched matmul and sums. One planned step equals the session's within 1e-4 of each weight's change (as above),
      * and the first convolution's weight is not bit for bit the session's: the kernel ran (its sums round differently).
      */
