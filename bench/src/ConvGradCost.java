@@ -18,8 +18,14 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Scratch comparison of ways to compute LeNet-5's first-convolution weight and bias gradients (x [128,1,28,28],
- * dy [128,20,24,24], 5x5 kernel): args ROUNDS. Thread CPU time per call, median of rounds, candidates interleaved.
+ * LeNet-5's convolution and pooling kernels at batch 128, libnd4j (oneDNN) against ONNX Runtime (MLAS), one thread:
+ * args ROUNDS (`bench/run.sh ConvGradCost 7`). Thread CPU time per call (median and minimum over rounds of 10 calls,
+ * candidates interleaved round by round), after a check that each ONNX Runtime graph computes libnd4j's values
+ * (relative L2 printed). Rows: the first convolution's weight and bias gradient (x [128,1,28,28], dy [128,20,24,24],
+ * 5x5) by libnd4j conv2d_bp, by the im2col + batched matmul + sums a plan ran before OrtConv, by ONNX Runtime as a
+ * convolution of the transposed arrays (OrtConv's kernel) and by 25 slices + one Gemm; the second convolution's
+ * backward and forward ([128,20,12,12] by 50 5x5 filters); the first convolution's forward; max pooling 2x2 forward
+ * and libnd4j's backward at [128,20,24,24].
  */
 public class ConvGradCost {
     static final ValueInfo.ElementType F = ValueInfo.ElementType.FLOAT;
@@ -139,6 +145,32 @@ public class ConvGradCost {
         try (OrtSession.Result r = fwd2.run(inf2)) {
             System.out.printf("conv2 forward ort vs libnd4j: y %.2e%n", rel(Nd4j.create((float[][][][]) r.get(0).getValue()), y2));
         }
+
+        // conv1 forward, max pool forward/backward at [128,20,24,24]
+        INDArray y1 = Nd4j.zeros(DataType.FLOAT, n, oc, o, o);
+        DynamicCustomOp fw1 = DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(y1)
+                .addIntegerArguments(5, 5, 1, 1, 0, 0, 1, 1, 0, 0, 0).build();
+        ModelGraph f1 = ModelGraph.builder("f1").input(new ValueInfo("x", F, new long[] {n, 1, h, h}))
+                .input(new ValueInfo("w", F, new long[] {5, 5, 1, oc})).input(new ValueInfo("b", F, new long[] {oc}))
+                .node(new Node("wo", "Transpose", List.of("w"), List.of("wo"), Map.of("perm", new long[] {3, 2, 0, 1})))
+                .node(op("Conv", "y", "x", "wo", "b")).output(new ValueInfo("y", F, new long[] {n, oc, o, o})).build();
+        OrtSession fwd1 = session(env, f1);
+        Map<String, OnnxTensor> inf1 = Map.of("x", wrap(env, x), "w", wrap(env, w), "b", wrap(env, b));
+        Nd4j.exec(fw1);
+        try (OrtSession.Result r = fwd1.run(inf1)) {
+            System.out.printf("conv1 forward ort vs libnd4j: y %.2e%n", rel(Nd4j.create((float[][][][]) r.get(0).getValue()), y1));
+        }
+        INDArray py = Nd4j.zeros(DataType.FLOAT, n, oc, 12, 12), pdx = Nd4j.zeros(DataType.FLOAT, n, oc, o, o);
+        INDArray pdy = Nd4j.randn(DataType.FLOAT, n, oc, 12, 12);
+        DynamicCustomOp pool = DynamicCustomOp.builder("maxpool2d").addInputs(dy).addOutputs(py)
+                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0).build();
+        DynamicCustomOp poolBp = DynamicCustomOp.builder("maxpool2d_bp").addInputs(dy, pdy).addOutputs(pdx)
+                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0).build();
+        OrtSession poolOrt = session(env, ModelGraph.builder("p").input(new ValueInfo("x", F, new long[] {n, oc, o, o}))
+                .node(new Node("y", "MaxPool", List.of("x"), List.of("y"), Map.of("kernel_shape", new long[] {2, 2},
+                        "strides", new long[] {2, 2})))
+                .output(new ValueInfo("y", F, new long[] {n, oc, 12, 12})).build());
+        Map<String, OnnxTensor> inp = Map.of("x", wrap(env, dy));
         // check
         Nd4j.exec(bp);
         current.run();
@@ -158,9 +190,11 @@ public class ConvGradCost {
                     rel(dwb.getColumn(k * k), gb));
         }
         String[] names = {"conv2d_bp (libnd4j)", "plan path (im2col+matmul+sums)", "ORT Transpose+Conv", "ORT slices+Gemm",
-            "conv2 conv2d_bp libnd4j", "conv2 backward ORT", "conv2 forward libnd4j", "conv2 forward ORT", "conv2 forward ORT opt"};
+            "conv2 conv2d_bp libnd4j", "conv2 backward ORT", "conv2 forward libnd4j", "conv2 forward ORT", "conv2 forward ORT opt",
+            "conv1 forward libnd4j", "conv1 forward ORT", "maxpool libnd4j", "maxpool ORT", "maxpool_bp libnd4j"};
         Runnable[] cands = {() -> Nd4j.exec(bp), current, ortConv, ortSlices, () -> Nd4j.exec(bp2), () -> run(back2, in2),
-            () -> Nd4j.exec(fw2), () -> run(fwd2, inf2), () -> run(fwd2opt, inf2)};
+            () -> Nd4j.exec(fw2), () -> run(fwd2, inf2), () -> run(fwd2opt, inf2),
+            () -> Nd4j.exec(fw1), () -> run(fwd1, inf1), () -> Nd4j.exec(pool), () -> run(poolOrt, inp), () -> Nd4j.exec(poolBp)};
         double[][] t = new double[cands.length][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < cands.length; c++) {
