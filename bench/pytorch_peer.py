@@ -9,7 +9,8 @@ model as there ((x - 0.1307) / 0.3081), Adam lr 1e-3, cross-entropy on logits, s
 MNIST's shape ([ROWS, 1, 28, 28] uniform in [0, 1), labels 0-9, seed 1). Prints one line per epoch like
 TrainThroughput (samples/s of that epoch, the first includes warm-up; and per second of the process's CPU time) and
 which BLAS torch runs on. PEER_PROFILE=1
-adds torch.profiler's per-op table of the last epoch (wall time; the profiler slows that epoch).
+adds torch.profiler's per-op table of the last epoch (wall time; the profiler slows that epoch), and
+PEER_PROFILE_SHAPES=1 splits it by input shapes (one row per layer).
 """
 import os
 import sys
@@ -118,7 +119,8 @@ def main():
     profiler = None
     for e in range(1, epochs + 1):
         if e == epochs and os.environ.get("PEER_PROFILE") == "1":  # per-op times of the last epoch (wall time)
-            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU])
+            profiler = torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU],
+                                              record_shapes=os.environ.get("PEER_PROFILE_SHAPES") == "1")
             profiler.__enter__()
         perm = torch.randperm(rows)
         t0, c0 = time.perf_counter(), time.process_time()
@@ -137,7 +139,9 @@ def main():
         print(f"epoch {e}/{epochs} loss {loss_sum / n:.4f} {n / dt:.0f} samples/s, {n / dc:.0f} samples per CPU second")
         if profiler is not None:
             profiler.__exit__(None, None, None)
-            print(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=15))
+            by_shape = os.environ.get("PEER_PROFILE_SHAPES") == "1"
+            print(profiler.key_averages(group_by_input_shape=by_shape).table(
+                sort_by="self_cpu_time_total", row_limit=25 if by_shape else 15))
     print(f"{model_name} batch {batch}: {total_samples / total_time:.0f} samples/s over {epochs} epochs (pytorch)")
 
 

@@ -70,14 +70,16 @@ final class OpPlan {
     private final List<INDArray[]> copies;
     private final int rewritten;
     private final OrtBatchNorm batchNorm;
+    private final OrtConv convKernels;
 
     private OpPlan(List<Exec> execs, List<Bind> binds, List<INDArray[]> copies, int rewritten,
-                   OrtBatchNorm batchNorm) {
+                   OrtBatchNorm batchNorm, OrtConv convKernels) {
         this.execs = execs;
         this.binds = binds;
         this.copies = copies;
         this.rewritten = rewritten;
         this.batchNorm = batchNorm;
+        this.convKernels = convKernels;
     }
 
     /**
@@ -92,21 +94,26 @@ final class OpPlan {
     static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
                         Map<String, INDArray> placeholders) throws Unplannable {
         OrtBatchNorm batchNorm = new OrtBatchNorm();
+        OrtConv convKernels = new OrtConv();
         try {
-            return build(grad, recorded, gradViews, placeholders, batchNorm);
+            return build(grad, recorded, gradViews, placeholders, batchNorm, convKernels);
         } catch (Unplannable | RuntimeException e) {
             batchNorm.close();
+            convKernels.close();
             throw e;
         }
     }
 
     private static OpPlan build(SameDiff grad, List<OpRecorder.Executed> recorded, Map<String, INDArray> gradViews,
-                                Map<String, INDArray> placeholders, OrtBatchNorm batchNorm) throws Unplannable {
+                                Map<String, INDArray> placeholders, OrtBatchNorm batchNorm,
+                                OrtConv convKernels) throws Unplannable {
         ZeroAdds zeroAdds = ZeroAdds.find(recorded);
+        ConvWeightGradients convGrads = OrtConv.ON ? ConvWeightGradients.find(recorded)
+                : ConvWeightGradients.none();
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < recorded.size(); i++) {
-            if (!zeroAdds.dropped(i)) {
-                for (String in : inputs(recorded.get(i).op())) {
+            if (!zeroAdds.dropped(i) && !convGrads.skipped(i)) {
+                for (String in : convGrads.inputsAt(i, inputs(recorded.get(i).op()))) {
                     lastUse.put(zeroAdds.resolve(in), i);
                 }
             }
@@ -133,6 +140,28 @@ final class OpPlan {
                 }
                 continue;
             }
+            if (convGrads.skipped(i)) {
+                continue;
+            }
+            ConvWeightGradients.Chain chain = convGrads.kernelAt(i);
+            if (chain != null) {
+                INDArray x = input(grad, chain.x(), values, placeholders);
+                INDArray dy = input(grad, chain.dy(), values, placeholders);
+                INDArray dw = allocate(outNames.get(0), rec.outputs().get(0), gradViews, pool, pooled, values);
+                SameDiffOp biasOp = chain.biasAt() < 0 ? null : recorded.get(chain.biasAt()).op();
+                INDArray db = biasOp == null ? null : allocate(biasOp.getOutputsOfOp().get(0),
+                        recorded.get(chain.biasAt()).outputs().get(0), gradViews, pool, pooled, values);
+                Runnable kernel = convKernels.kernel(chain, x, dy, dw, db);
+                if (kernel == null) {
+                    throw new Unplannable("no weight-gradient kernel for the convolution of " + chain.x());
+                }
+                execs.add(kernelExec(op, new INDArray[] {x, dy}, new INDArray[] {dw}, kernel));
+                if (biasOp != null) {
+                    execs.add(kernelExec(biasOp, new INDArray[] {dy}, new INDArray[] {db}, () -> { }));
+                }
+                release(List.of(chain.x(), chain.dy()), List.of(), i, zeroAdds, lastUse, pooled, pool, values);
+                continue;
+            }
             if (rec.outputs().size() != outNames.size()) {
                 throw new Unplannable("op " + op.getName() + " recorded " + rec.outputs().size() + " outputs, has "
                         + outNames.size());
@@ -156,30 +185,14 @@ final class OpPlan {
                 if (skip[k]) {
                     continue;
                 }
-                INDArray view = gradViews.get(outNames.get(k));
-                if (view != null && view.dataType() == o.type() && java.util.Arrays.equals(view.shape(), o.shape())) {
-                    outs[k] = view;
-                } else {
-                    outs[k] = pool.take(o);
-                    pooled.add(outNames.get(k));
-                }
-                values.put(outNames.get(k), outs[k]);
+                outs[k] = allocate(outNames.get(k), o, gradViews, pool, pooled, values);
             }
             Exec exec = skip[0] ? PlanSupport.weightGradientOnly(op, ins, outs)
-                    : context(op, fn, ins, outs, fedEveryStep(grad, inNames) ? null : batchNorm.kernel(fn, ins, outs));
+                    : context(op, fn, ins, outs, fedEveryStep(grad, inNames) ? null : kernel(fn, ins, outs, batchNorm,
+                    convKernels));
             execs.add(exec);
             bindPlaceholders(grad, inNames, exec, binds, skip[0]);
-            for (String in : new HashSet<>(inNames)) {
-                String from = zeroAdds.resolve(in);
-                if (lastUse.get(from) == i && pooled.remove(from)) {
-                    pool.give(values.get(from));
-                }
-            }
-            for (String out : outNames) {
-                if (!lastUse.containsKey(out) && pooled.remove(out)) {
-                    pool.give(values.get(out));
-                }
-            }
+            release(inNames, outNames, i, zeroAdds, lastUse, pooled, pool, values);
         }
         List<INDArray[]> copies = new ArrayList<>();
         for (var e : gradViews.entrySet()) {
@@ -191,7 +204,48 @@ final class OpPlan {
                 copies.add(new INDArray[] {value, e.getValue()});
             }
         }
-        return new OpPlan(List.copyOf(execs), List.copyOf(binds), List.copyOf(copies), rewritten, batchNorm);
+        return new OpPlan(List.copyOf(execs), List.copyOf(binds), List.copyOf(copies), rewritten, batchNorm,
+                convKernels);
+    }
+
+    /** The array of output {@code name} (recorded as {@code o}): its gradient view if it has one, else a pooled one. */
+    private static INDArray allocate(String name, OpRecorder.Output o, Map<String, INDArray> gradViews, BufferPool pool,
+                                     Set<String> pooled, Map<String, INDArray> values) {
+        INDArray view = gradViews.get(name);
+        INDArray out;
+        if (view != null && view.dataType() == o.type() && java.util.Arrays.equals(view.shape(), o.shape())) {
+            out = view;
+        } else {
+            out = pool.take(o);
+            pooled.add(name);
+        }
+        values.put(name, out);
+        return out;
+    }
+
+    /** Returns to the pool the inputs op {@code i} read last and the outputs nobody reads. */
+    private static void release(List<String> inNames, List<String> outNames, int i, ZeroAdds zeroAdds,
+                                Map<String, Integer> lastUse, Set<String> pooled, BufferPool pool,
+                                Map<String, INDArray> values) {
+        for (String in : new HashSet<>(inNames)) {
+            String from = zeroAdds.resolve(in);
+            if (lastUse.get(from) == i && pooled.remove(from)) {
+                pool.give(values.get(from));
+            }
+        }
+        for (String out : outNames) {
+            if (!lastUse.containsKey(out) && pooled.remove(out)) {
+                pool.give(values.get(out));
+            }
+        }
+    }
+
+    /** An op run by {@code kernel} on {@code ins} into {@code outs} (the context holds them for listeners). */
+    private static Exec kernelExec(SameDiffOp op, INDArray[] ins, INDArray[] outs, Runnable kernel) {
+        OpContext ctx = Nd4j.getExecutioner().buildContext();
+        ctx.setInputArrays(ins);
+        ctx.setOutputArrays(outs);
+        return new Exec(op, op.getOp(), ctx, outs, null, kernel);
     }
 
     private static List<String> inputs(SameDiffOp op) {
@@ -244,6 +298,13 @@ final class OpPlan {
         }
         ctx.setOutputArrays(outs);
         return new Exec(op, fn, ctx, outs, scalar, kernel);
+    }
+
+    /** An ONNX Runtime kernel for {@code fn} (batch normalization, a one-channel convolution), or null. */
+    private static Runnable kernel(DifferentialFunction fn, INDArray[] ins, INDArray[] outs, OrtBatchNorm batchNorm,
+                                   OrtConv convKernels) {
+        Runnable k = batchNorm.kernel(fn, ins, outs);
+        return k != null ? k : convKernels.forward(fn, ins, outs);
     }
 
     /** Whether an input is a placeholder (rebound every step, so no kernel may hold its array). */
@@ -302,8 +363,11 @@ final class OpPlan {
                 Nd4j.exec((Op) e.fn(), e.ctx());
             }
             if (PlanProfile.ON) {
-                PlanProfile.add(e.kernel() == null ? e.fn().opName() : e.fn().opName() + " (onnxruntime)",
-                        PlanProfile.now() - start);
+                String name = e.kernel() == null ? e.fn().opName() : e.fn().opName() + " (onnxruntime)";
+                if (PlanProfile.SHAPES && e.ctx().numInputArguments() > 0) {
+                    name += " " + java.util.Arrays.toString(e.ctx().getInputArray(0).shape());
+                }
+                PlanProfile.add(name, PlanProfile.now() - start);
             }
             for (Listener l : listeners) {
                 l.opExecution(grad, at, batch, e.op(), e.ctx(), e.outputs());
@@ -322,5 +386,6 @@ final class OpPlan {
     /** Releases the ONNX Runtime sessions of the plan's kernels. */
     void close() {
         batchNorm.close();
+        convKernels.close();
     }
 }

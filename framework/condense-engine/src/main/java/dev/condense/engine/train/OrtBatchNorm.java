@@ -5,16 +5,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.condense.api.model.ModelGraph;
-import dev.condense.engine.onnx.OnnxExporter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.functions.DifferentialFunction;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +43,7 @@ final class OrtBatchNorm implements AutoCloseable {
      * not fit.
      */
     Runnable kernel(DifferentialFunction fn, INDArray[] ins, INDArray[] outs) {
-        if (!ON || ins.length == 0 || !fits(ins) || !fits(outs) || ins[0].rank() < 2 || ins[0].rank() > 5) {
+        if (!ON || ins.length == 0 || !OrtArrays.fits(ins) || !OrtArrays.fits(outs) || ins[0].rank() < 2 || ins[0].rank() > 5) {
             return null;
         }
         long[] shape = ins[0].shape();
@@ -75,13 +71,7 @@ final class OrtBatchNorm implements AutoCloseable {
         String key = kind + Arrays.toString(shape) + eps;
         OrtSession s = sessions.get(key);
         if (s == null) {
-            try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-                opts.setIntraOpNumThreads(1);
-                opts.setInterOpNumThreads(1);
-                opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-                s = env.createSession(new OnnxExporter().toBytes(graph), opts);
-            }
+            s = OrtArrays.session(env, graph);
             sessions.put(key, s);
         }
         return s;
@@ -113,36 +103,10 @@ final class OrtBatchNorm implements AutoCloseable {
         };
     }
 
-    /** A tensor over {@code a}'s own elements (a contiguous C-order float32 array, view or not). */
     private OnnxTensor wrap(INDArray a) throws OrtException {
-        ByteBuffer all = a.data().asNio().order(ByteOrder.nativeOrder());
-        ByteBuffer mine = all.position((int) (a.offset() * Float.BYTES)).limit((int) ((a.offset() + a.length())
-                * Float.BYTES)).slice().order(ByteOrder.nativeOrder());
-        OnnxTensor t = OnnxTensor.createTensor(env, mine.asFloatBuffer(), a.shape());
+        OnnxTensor t = OrtArrays.wrap(env, a);
         tensors.add(t);
         return t;
-    }
-
-    private static boolean fits(INDArray[] arrays) {
-        for (INDArray a : arrays) {
-            if (a == null || a.dataType() != DataType.FLOAT || a.length() == 0 || !contiguous(a)
-                    || !a.data().asNio().isDirect()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code a}'s elements lie one after the other in C order (dimensions of size 1 ignored). */
-    private static boolean contiguous(INDArray a) {
-        long expected = 1;
-        for (int i = a.rank() - 1; i >= 0; i--) {
-            if (a.size(i) != 1 && a.stride(i) != expected) {
-                return false;
-            }
-            expected *= a.size(i);
-        }
-        return true;
     }
 
     private static boolean plainArgs(org.nd4j.linalg.api.ops.DynamicCustomOp op) {

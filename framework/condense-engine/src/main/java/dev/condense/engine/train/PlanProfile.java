@@ -15,6 +15,9 @@ import java.util.TreeMap;
 public final class PlanProfile {
     /** Whether planned steps time their ops (system property {@code condense.plan.profile}). */
     static final boolean ON = Boolean.getBoolean("condense.plan.profile");
+    /** Whether ops are told apart by their first input's shape as well (system property
+     * {@code condense.plan.profile.shapes}), to separate the layers of one kind. */
+    static final boolean SHAPES = Boolean.getBoolean("condense.plan.profile.shapes");
     private static final Map<String, long[]> TIMES = new TreeMap<>();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
