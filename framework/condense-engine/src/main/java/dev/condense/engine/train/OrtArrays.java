@@ -61,4 +61,22 @@ final class OrtArrays {
             return env.createSession(new OnnxExporter().toBytes(graph), opts);
         }
     }
+
+    /**
+     * Closes and clears {@code tensors} and {@code sessions}; a session that fails to close is logged at debug level
+     * under {@code what} (the process is ending its use of ONNX Runtime either way).
+     */
+    static void closeAll(java.util.List<OnnxTensor> tensors, java.util.Map<String, OrtSession> sessions,
+                         org.slf4j.Logger log, String what) {
+        tensors.forEach(OnnxTensor::close);
+        tensors.clear();
+        for (OrtSession s : sessions.values()) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                log.debug("closing a {} session: {}", what, e.getMessage());
+            }
+        }
+        sessions.clear();
+    }
 }

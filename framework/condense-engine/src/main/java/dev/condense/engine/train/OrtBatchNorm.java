@@ -115,15 +115,6 @@ final class OrtBatchNorm implements AutoCloseable {
 
     @Override
     public void close() {
-        tensors.forEach(OnnxTensor::close);
-        tensors.clear();
-        for (OrtSession s : sessions.values()) {
-            try {
-                s.close();
-            } catch (OrtException e) {
-                LOG.debug("closing a batch-norm session: {}", e.getMessage());
-            }
-        }
-        sessions.clear();
+        OrtArrays.closeAll(tensors, sessions, LOG, "batch-norm");
     }
 }

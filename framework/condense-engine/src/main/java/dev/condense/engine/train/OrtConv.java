@@ -175,15 +175,6 @@ final class OrtConv implements AutoCloseable {
 
     @Override
     public void close() {
-        tensors.forEach(OnnxTensor::close);
-        tensors.clear();
-        for (OrtSession s : sessions.values()) {
-            try {
-                s.close();
-            } catch (OrtException e) {
-                LOG.debug("closing a weight-gradient session: {}", e.getMessage());
-            }
-        }
-        sessions.clear();
+        OrtArrays.closeAll(tensors, sessions, LOG, "weight-gradient");
     }
 }

@@ -34,8 +34,7 @@ public final class TinyBertAttentionLoss implements LossFunction<NoParams> {
 
     @Override
     public String citation() {
-        return "Jiao, Yin, Shang, Jiang, Chen, Li, Wang, Liu. TinyBERT: Distilling BERT for Natural Language"
-                + " Understanding. Findings of EMNLP 2020";
+        return TinyBertLosses.CITATION;
     }
 
     @Override

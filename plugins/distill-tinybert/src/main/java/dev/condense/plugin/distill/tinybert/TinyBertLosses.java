@@ -21,6 +21,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * Teacher tensors get no gradient: they are inputs.
  */
 public final class TinyBertLosses {
+    /** The paper, for each loss's {@code citation()}. */
+    static final String CITATION = "Jiao, Yin, Shang, Jiang, Chen, Li, Wang, Liu. TinyBERT: Distilling BERT for"
+            + " Natural Language Understanding. Findings of EMNLP 2020";
+
     private TinyBertLosses() {
     }
 

@@ -30,8 +30,7 @@ public final class TinyBertPredictionLoss implements LossFunction<TinyBertPredic
 
     @Override
     public String citation() {
-        return "Jiao, Yin, Shang, Jiang, Chen, Li, Wang, Liu. TinyBERT: Distilling BERT for Natural Language"
-                + " Understanding. Findings of EMNLP 2020";
+        return TinyBertLosses.CITATION;
     }
 
     /** @throws IllegalArgumentException when the inputs carry no teacher logits */
