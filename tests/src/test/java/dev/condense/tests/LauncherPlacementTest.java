@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's CPU placement (bin/condense-cpu) as {@code condense --version} reports it from inside the JVM: a CPU
  * the user names is used, {@code CONDENSE_CPU=off} and more than one OpenMP thread leave the JVM unpinned, and by
- * default a JVM on a machine with several CPUs runs on exactly one.
+ * default a JVM on a machine with several CPUs runs on exactly one, not one other processes are pinned to.
  */
 class LauncherPlacementTest {
     @TempDir
@@ -50,6 +50,27 @@ class LauncherPlacementTest {
     void offAndSeveralThreadsLeaveTheJvmUnpinned() throws Exception {
         assertTrue(cpuLine(Map.of("CONDENSE_CPU", "off")).startsWith("CPU: not pinned by the launcher"));
         assertTrue(cpuLine(Map.of("OMP_NUM_THREADS", "2", "CONDENSE_CPU", "")).startsWith("CPU: not pinned by the launcher"));
+    }
+
+    /**
+     * A CPU other processes are pinned to is not chosen while another CPU has none (two Condense runs at once took the
+     * same CPU before: the fifteenth session). Three pinned {@code sleep}s on CPU 0 outweigh anything else pinned.
+     */
+    @Test
+    void aCpuOthersArePinnedToIsLeftToThem() throws Exception {
+        assumeTrue(canPin(), "needs taskset and two CPUs");
+        java.util.List<Process> sleepers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                sleepers.add(new ProcessBuilder("taskset", "-c", "0", "sleep", "120").start());
+            }
+            Thread.sleep(200);   // let each sleep take its affinity
+            String line = cpuLine(Map.of("CONDENSE_CPU", ""));
+            assertTrue(line.matches("CPU: pinned to CPU (\\d+) by the launcher.*") && !line.startsWith(
+                    "CPU: pinned to CPU 0 "), line);
+        } finally {
+            sleepers.forEach(Process::destroy);
+        }
     }
 
     @Test
