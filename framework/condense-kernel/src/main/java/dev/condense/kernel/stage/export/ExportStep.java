@@ -97,7 +97,8 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
             OnnxExporter.write(written.toByteArray(), file);
         }
         run.context().report("file", "model.onnx");
-        run.context().report("quantized", quantized);
+        // the form quantized weights take; a graph with no quantized tensor is reported as such, not as "qdq"
+        run.context().report("quantized", hasQuantization(written) ? quantized : "none (float model)");
         if (patches != null) {
             run.context().report("patched_convs", patches.widened());
         }
@@ -122,6 +123,13 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
             IntegerLatency.report(proto, file, graph, run, "unpadded");
         }
         return graph;
+    }
+
+    /** Whether {@code model} holds a quantize, dequantize or integer op (a quantized tensor of any kind). */
+    static boolean hasQuantization(ModelProto model) {
+        return model.getGraph().getNodeList().stream().map(n -> n.getOpType()).anyMatch(op -> op.equals("QuantizeLinear")
+                || op.equals("DequantizeLinear") || op.equals("DynamicQuantizeLinear") || op.startsWith("QLinear")
+                || op.endsWith("Integer"));
     }
 
     @Override

@@ -144,6 +144,6 @@ class ExportStageTest {
         Map<String, Object> rep = r.context().reported();
         assertTrue(((Number) rep.get("bytes")).longValue() > 900_000, rep.toString());
         assertTrue(rep.get("ort_kernels").toString().contains("float conv/matmul kernels 3"), rep.toString());
-        assertEquals("qdq", rep.get("quantized"));
+        assertEquals("none (float model)", rep.get("quantized"), "a float graph is not reported as qdq");
     }
 }
