@@ -25,6 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PairTokenizer implements AutoCloseable {
     /** Most tokens a sequence may have: BERT-style position tables hold 512. */
     public static final int MAX_LENGTH = 512;
+    /** BERT's {@code [CLS]} and {@code [SEP]} ids in the uncased WordPiece vocabulary MiniLM uses. */
+    private static final long CLS = 101;
+    private static final long SEP = 102;
 
     private final HuggingFaceTokenizer tokenizer;
     private final int length;
@@ -88,6 +91,24 @@ public final class PairTokenizer implements AutoCloseable {
             System.arraycopy(e.getTypeIds(), 0, types[i], 0, tokens.length);
         }
         return new EncodedPairs(Nd4j.createFromArray(ids), Nd4j.createFromArray(mask), Nd4j.createFromArray(types));
+    }
+
+    /**
+     * The word pieces of single texts, without special tokens, as float ids {@code [N, max]}: a text's first
+     * {@code max} pieces, then 0 (the pad id). For rationales ({@code DataSplit#rationales}).
+     */
+    public INDArray pieces(List<String> texts, int max) {
+        float[][] out = new float[texts.size()][max];
+        for (int i = 0; i < out.length; i++) {
+            long[] ids = tokenizer.encode(texts.get(i)).getIds();
+            int k = 0;
+            for (long id : ids) {
+                if (id != CLS && id != SEP && k < max) {
+                    out[i][k++] = id;
+                }
+            }
+        }
+        return Nd4j.createFromArray(out);
     }
 
     /** Tokens each pair needs ({@code [CLS]} and both {@code [SEP]}s included), whatever the sequence length. */
