@@ -15,6 +15,8 @@ import dev.condense.kernel.stage.StageSpec;
  * the true labels, e.g. {@code step-by-step}, which also reads the rows' rationales.
  */
 public final class TrainKind implements StageKind {
+    private static final java.util.List<String> KEYS = java.util.List.of("epochs", "batch", "optimizer", "limit",
+            "lr-schedule", "augment", "loss");
 
     @Override
     public String id() {
@@ -36,6 +38,9 @@ public final class TrainKind implements StageKind {
 
     @Override
     public StageSpec parse(NodeRef body, Location at) {
+        if (body.node().isObject()) {
+            body.expectObject(KEYS);
+        }
         if (!body.node().isObject() || !body.node().has("loss")) {
             return new TrainStageSpec(TrainParser.read(body), null, at);
         }
