@@ -25,9 +25,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class PairTokenizer implements AutoCloseable {
     /** Most tokens a sequence may have: BERT-style position tables hold 512. */
     public static final int MAX_LENGTH = 512;
-    /** BERT's {@code [CLS]} and {@code [SEP]} ids in the uncased WordPiece vocabulary MiniLM uses. */
-    private static final long CLS = 101;
-    private static final long SEP = 102;
 
     private final HuggingFaceTokenizer tokenizer;
     private final int length;
@@ -100,11 +97,13 @@ public final class PairTokenizer implements AutoCloseable {
     public INDArray pieces(List<String> texts, int max) {
         float[][] out = new float[texts.size()][max];
         for (int i = 0; i < out.length; i++) {
-            long[] ids = tokenizer.encode(texts.get(i)).getIds();
+            Encoding e = tokenizer.encode(texts.get(i));
+            long[] ids = e.getIds();
+            long[] special = e.getSpecialTokenMask();
             int k = 0;
-            for (long id : ids) {
-                if (id != CLS && id != SEP && k < max) {
-                    out[i][k++] = id;
+            for (int j = 0; j < ids.length && k < max; j++) {
+                if (special[j] == 0) {
+                    out[i][k++] = ids[j];
                 }
             }
         }
