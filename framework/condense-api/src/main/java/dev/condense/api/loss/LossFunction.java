@@ -33,4 +33,14 @@ public interface LossFunction<P extends Record> extends Extension<P> {
     default java.util.Set<Integer> featureRanks() {
         return java.util.Set.of(2, 4);
     }
+
+    /**
+     * True when this loss reads a second task's targets, the rows' rationales, under the keys of
+     * {@link RationaleKeys} in {@link LossInputs#features()} (distilling step-by-step). A run then feeds them from the
+     * training split's {@link dev.condense.api.data.DataSplit#rationales()}, with the text model's token states and
+     * attention mask; a data set without rationales is an error before any training. False by default.
+     */
+    default boolean rationales() {
+        return false;
+    }
 }

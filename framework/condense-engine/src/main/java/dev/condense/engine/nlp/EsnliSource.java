@@ -45,6 +45,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class EsnliSource implements DataSource {
     /** Fraction of the pool held out as test rows. */
     public static final double TEST = 0.2;
+    /**
+     * Word pieces kept of each row's rationale ({@link DataSplit#rationales()}): the first human explanation
+     * ({@code preproc1_expl_1}), at most this many pieces (longer ones are cut).
+     */
+    public static final int RATIONALE_PIECES = 32;
 
     @Override
     public String id() {
@@ -96,8 +101,11 @@ public final class EsnliSource implements DataSource {
         PairTokenizer.EncodedPairs x = tokenizer.encode(used.stream().map(SentencePair::premise).toList(),
                 used.stream().map(SentencePair::hypothesis).toList(), i -> Quote.path(dir) + "/" + used.get(i).source());
         double[] labels = used.stream().mapToDouble(SentencePair::label).toArray();
+        List<String> rationales = used.stream().map(p -> p.explanations().isEmpty() ? "" : p.explanations().get(0))
+                .toList();
         return new DataSplit(PackedInputs.features(List.of(x.inputIds(), x.attentionMask(), x.tokenTypeIds())),
-                Nd4j.createFromArray(labels).castTo(DataType.FLOAT).reshape(labels.length));
+                Nd4j.createFromArray(labels).castTo(DataType.FLOAT).reshape(labels.length),
+                tokenizer.pieces(rationales, RATIONALE_PIECES));
     }
 
     private static String sha256(Path dir) {

@@ -90,6 +90,26 @@ public final class PairTokenizer implements AutoCloseable {
         return new EncodedPairs(Nd4j.createFromArray(ids), Nd4j.createFromArray(mask), Nd4j.createFromArray(types));
     }
 
+    /**
+     * The word pieces of single texts, without special tokens, as float ids {@code [N, max]}: a text's first
+     * {@code max} pieces, then 0 (the pad id). For rationales ({@code DataSplit#rationales}).
+     */
+    public INDArray pieces(List<String> texts, int max) {
+        float[][] out = new float[texts.size()][max];
+        for (int i = 0; i < out.length; i++) {
+            Encoding e = tokenizer.encode(texts.get(i));
+            long[] ids = e.getIds();
+            long[] special = e.getSpecialTokenMask();
+            int k = 0;
+            for (int j = 0; j < ids.length && k < max; j++) {
+                if (special[j] == 0) {
+                    out[i][k++] = ids[j];
+                }
+            }
+        }
+        return Nd4j.createFromArray(out);
+    }
+
     /** Tokens each pair needs ({@code [CLS]} and both {@code [SEP]}s included), whatever the sequence length. */
     public int[] lengths(List<String> premises, List<String> hypotheses) {
         if (premises.size() != hypotheses.size()) {

@@ -34,6 +34,11 @@ public final class GraphBuild {
         return lowered.sd();
     }
 
+    /** The student's model graph (not the training graph). */
+    public ModelGraph graph() {
+        return graph;
+    }
+
     /** Width {@code C} of the logits and the one-hot labels. */
     public int numClasses() {
         return numClasses;

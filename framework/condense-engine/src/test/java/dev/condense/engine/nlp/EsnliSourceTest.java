@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -50,6 +51,14 @@ class EsnliSourceTest {
             assertEquals(x.inputIds().castTo(DataType.FLOAT).reshape(128),
                     d.test().features().get(NDArrayIndex.point(0), NDArrayIndex.point(0), NDArrayIndex.all()));
             assertEquals(first.label(), d.test().labels().getInt(0));
+            INDArray rationale = d.test().rationales().getRow(0);
+            assertEquals(EsnliSource.RATIONALE_PIECES, rationale.length());
+            INDArray withSpecial = t.encode(List.of(first.explanations().get(0)), List.of(""), i -> first.source())
+                    .inputIds().castTo(DataType.FLOAT).getRow(0);
+            int n = rationale.neq(0).castTo(DataType.INT32).sumNumber().intValue();
+            assertTrue(n > 0, "the first explanation's word pieces");
+            assertEquals(withSpecial.get(NDArrayIndex.interval(1, 1 + n)), rationale.get(NDArrayIndex.interval(0, n)),
+                    "the explanation's pieces, without [CLS] and [SEP]");
         }
     }
 

@@ -15,9 +15,14 @@ import dev.condense.engine.text.Quote;
  *                   teacher from another recipe) share the same held-out rows
  * @param longPairs  text data sets only: {@code error} (a pair longer than the model's sequence length is an error
  *                   naming its row) or {@code skip} (such pairs are left out); null means {@code error}
+ * @param fraction   train on this fraction of the training rows, in (0, 1]; null means 1. The kept rows are the first
+ *                   {@code round(fraction * n)} (at least 1) of a permutation of the n training rows seeded with
+ *                   {@link #permutationSeed}, so every run with the same data section and split seed trains on the
+ *                   same rows whatever its method, and a smaller fraction's rows are a subset of a larger one's;
+ *                   validation and test rows are untouched (a data-efficiency curve)
  */
 public record DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed,
-                       String longPairs) {
+                       String longPairs, Double fraction) {
     /** Data set ids whose rows are sentence pairs. */
     public static final java.util.List<String> TEXT_DATASETS = java.util.List.of("esnli");
     /** Values of {@code long-pairs}. */
@@ -45,6 +50,14 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
         if (longPairs != null && !LONG_PAIRS.contains(longPairs)) {
             throw new IllegalArgumentException("long-pairs must be one of " + LONG_PAIRS + ", was " + Quote.single(longPairs));
         }
+        if (fraction != null && !(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1], was " + fraction);
+        }
+    }
+
+    /** A data section without a training fraction. */
+    public DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed, String longPairs) {
+        this(dataset, validation, trainLimit, testLimit, splitSeed, longPairs, null);
     }
 
     /** A data set of numbers, its rows split with {@code splitSeed} (or the recipe's seed when null). */

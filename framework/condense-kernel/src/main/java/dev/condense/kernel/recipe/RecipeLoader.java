@@ -119,12 +119,12 @@ public final class RecipeLoader {
         DataBody b = new Binder().bind(node, DataBody.class);
         return node.construct(() -> new DataSpec(b.dataset(), b.validation() == null ? 0 : b.validation(),
                 b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit(), b.splitSeed(),
-                b.longPairs()));
+                b.longPairs(), b.fraction()));
     }
 
     /** The {@code data} mapping as written: every key but {@code dataset} optional. */
     private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit, Long splitSeed,
-                            String longPairs) {
+                            String longPairs, Double fraction) {
     }
 
     /** The {@code model.encoder} mapping as written: source, sequence-length and classes required. */

@@ -138,6 +138,11 @@ public final class PipelineRunner {
      * error naming the row's file and line: the user's input, reported before anything is written or trained.
      */
     private Dataset load(Plan plan, dev.condense.kernel.recipe.DataSpec d, RunOptions options) {
+        Dataset all = loadAll(plan, d, options);
+        return d.fraction() == null ? all : TrainingFraction.of(all, d.fraction(), d.permutationSeed(plan.seed()));
+    }
+
+    private Dataset loadAll(Plan plan, dev.condense.kernel.recipe.DataSpec d, RunOptions options) {
         DataOptions o = new DataOptions(options.dataDir(), options.cacheDir(), d.validation(), d.trainLimit(),
                 d.testLimit(), d.permutationSeed(plan.seed()));
         if (plan.model().textEncoder().isEmpty()) {

@@ -69,6 +69,10 @@ public final class ResolvedRecipe {
                 data = new LinkedHashMap<>(data);
                 data.put("long-pairs", d.longPairs());
             }
+            if (d.fraction() != null) {
+                data = new LinkedHashMap<>(data);
+                data.put("fraction", d.fraction());
+            }
             r.put("data", data);
         });
         List<Object> stages = new ArrayList<>();

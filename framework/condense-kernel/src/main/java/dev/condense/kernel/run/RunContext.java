@@ -15,6 +15,7 @@ import dev.condense.kernel.stage.distill.DistillStep;
 import dev.condense.kernel.plugin.PluginCalls;
 import dev.condense.engine.train.ProgressHook;
 import dev.condense.engine.train.TeacherFeed;
+import dev.condense.engine.train.RationaleFeed;
 import dev.condense.engine.train.Trainer;
 import dev.condense.engine.train.TrainingHook;
 import java.util.Collection;
@@ -79,6 +80,43 @@ public final class RunContext implements StageContext {
         return Trainer.fit(graph, dataset.train(), classes(graph, dataset), spec, seed + 7919L * trainings,
                 Trainer.CROSS_ENTROPY, all);
     }
+
+    /**
+     * Trains {@code graph} as {@link #train(ModelGraph, TrainSpec)} does with another loss, built inside the loss
+     * plugin's class loader. A loss that reads rationales ({@link dev.condense.api.loss.LossFunction#rationales()})
+     * gets them from the training split with the text model's token states ({@value #STATES}) and attention mask
+     * ({@link #MASK}) through a {@link RationaleFeed}; without them it is a located error before any training.
+     */
+    public TrainResult train(ModelGraph graph, TrainSpec spec, dev.condense.api.loss.LossFunction<?> loss,
+                             Function<LossInputs, SDVariable> build, dev.condense.kernel.recipe.Location at) {
+        Dataset d = requireData("train stages");
+        List<TrainingHook> hooks = new java.util.ArrayList<>();
+        if (PluginCalls.in(loss, loss::rationales)) {
+            if (d.train().rationales() == null) {
+                throw new dev.condense.kernel.recipe.RecipeException(at, "loss " + loss.id() + " trains on the rows'"
+                        + " rationales, and data set " + d.id() + " has none (esnli has)");
+            }
+            for (String t : List.of(STATES, MASK)) {
+                if (graph.producer(t).isEmpty()) {
+                    throw new dev.condense.kernel.recipe.RecipeException(at, "loss " + loss.id() + " reads a text"
+                            + " model's token states and attention mask; the model has no tensor '" + t
+                            + "' (use model: {encoder: ...})");
+                }
+            }
+            hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK));
+        }
+        trainings++;
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        hooks.add(0, new MaskProjection(graph.masks()));
+        hooks.add(new ProgressHook(progress));
+        return Trainer.fit(graph, d.train(), classes(graph, d), spec, seed + 7919L * trainings,
+                inputs -> PluginCalls.in(loss, () -> build.apply(inputs)), hooks);
+    }
+
+    /** The text model's last token states {@code [N, L, D]}, read by rationale losses. */
+    static final String STATES = "last_hidden_state";
+    /** The text model's attention mask {@code [N, L]} as float, inside the packed input ({@code PackedInputs}). */
+    static final String MASK = dev.condense.engine.nlp.PackedInputs.PACKED + ".1.float";
 
     /**
      * Trains {@code graph} as {@link #train} does (masks projected after every step), distilling from

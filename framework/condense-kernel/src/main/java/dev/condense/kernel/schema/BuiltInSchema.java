@@ -67,6 +67,10 @@ final class BuiltInSchema {
                 "seed of the permutation that picks the validation rows and the train limit; default the recipe's seed")));
         props(data).set("long-pairs", orVar(oneOfStrings(java.util.List.of("error", "skip")).put("description",
                 "text data sets: a pair longer than the sequence length is an error naming its row, or is left out")));
+        props(data).set("fraction", orVar(NODES.objectNode().put("type", "number").put("exclusiveMinimum", 0)
+                .put("maximum", 1).put("default", 1).put("description", "train on this fraction of the training rows"
+                        + " (a seeded subset, the same rows for every method at a given split seed; validation and test"
+                        + " rows untouched)")));
         p.set("data", data);
         ObjectNode stages = NODES.objectNode().put("type", "array").put("minItems", 1);
         stages.set("items", ref("stage"));

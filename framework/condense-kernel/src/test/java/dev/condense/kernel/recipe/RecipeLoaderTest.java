@@ -125,7 +125,7 @@ class RecipeLoaderTest {
     void unknownKeyInAStage() {
         Path f = withStage("train: {epoch: 2}");
         assertError(() -> RecipeLoader.load(f), f, 5, 13, "unknown key 'epoch' in train", "(did you mean 'epochs'?)",
-                "allowed keys: augment, batch, epochs, limit, lr-schedule, optimizer");
+                "allowed keys: augment, batch, epochs, limit, loss, lr-schedule, optimizer");
     }
 
     @Test
@@ -145,7 +145,21 @@ class RecipeLoaderTest {
     void unknownKeyInABoundRecordSuggests() {
         Path f = write(dir, "r.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, train_limit: 5}\nstages: [export]\n");
         assertError(() -> RecipeLoader.load(f), f, 3, 24, "unknown key 'train_limit' in data",
-                "(did you mean 'train-limit'?)", "dataset, long-pairs, split-seed, test-limit, train-limit, validation");
+                "(did you mean 'train-limit'?)", "dataset, fraction, long-pairs, split-seed, test-limit, train-limit, validation");
+    }
+
+    @Test
+    void aTrainingFractionAndATrainLossAreRead() {
+        Path f = write(dir, "fr.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, fraction: 0.25}\n"
+                + "stages:\n  - train: {epochs: 1, loss: {soft-label: {alpha: 0.5}}}\n");
+        Recipe r = RecipeLoader.load(f);
+        assertEquals(0.25, r.data().orElseThrow().fraction());
+        var train = (dev.condense.kernel.stage.train.TrainStageSpec) r.stages().get(0);
+        assertEquals("soft-label", train.loss().id());
+        assertEquals(1, train.spec().epochs());
+        Path zero = write(dir, "f0.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, fraction: 0}\n"
+                + "stages: [export]\n");
+        assertError(() -> RecipeLoader.load(zero), zero, 3, 34, "fraction must be in (0, 1], was 0.0");
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.condense.plugin.distill.stepbystep;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The training-only rationale head of distilling step-by-step (Hsieh et al., ACL Findings 2023): a one-layer
+ * transformer decoder over the student encoder's token states, teacher-forced, and its loss. Every weight it adds to
+ * the graph is a SameDiff variable named {@value #PREFIX}{@code *}; none is a weight of the student's model graph,
+ * so training updates them and the exported student does not contain them.
+ *
+ * <p>Shapes: token states {@code [N, L, D]}, attention mask {@code [N, L]} (1 token, 0 padding), rationale ids
+ * {@code [N, T0]} (word pieces, 0 = padding), cut to {@code T = min(T0, length)}. Targets {@code y [N, T]}: each id's
+ * class in the reduced vocabulary ({@link RationaleVocabulary}, K + 1 classes); decoder input: {@code y} shifted right
+ * by one behind a BOS class K + 1 (teacher forcing). One layer, width d, one head, post-norm (normalization without
+ * gain or bias): causal self-attention, cross-attention over the states projected {@code D -> d} (padding keys
+ * masked), a ReLU feed-forward block of width 2d; then a linear map to K + 1 logits. The loss is the mean over the
+ * rationale's non-padding positions of the cross-entropy with {@code y}, in nats per piece.
+ */
+final class RationaleDecoder {
+    /** Name prefix of the head's variables. */
+    static final String PREFIX = "step-by-step/";
+    private static final double MASKED = -1e9;
+
+    private RationaleDecoder() {
+    }
+
+    /**
+     * Builds the head and returns its scalar loss.
+     *
+     * @param dModel D, the width of the token states
+     * @param counts {@code [V]} word-piece counts of the training rationales (the reduced vocabulary's source)
+     */
+    static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
+                           INDArray counts, int vocabulary, int length, int width) {
+        int t = (int) Math.min(length, ids.getShape()[1]);
+        int k = vocabulary;
+        SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
+        SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
+        INDArray lookup = RationaleVocabulary.lookup(counts, k);
+        SDVariable table = sd.constant(PREFIX + "vocabulary", lookup.reshape(lookup.length(), 1));
+        SDVariable y = sd.gather(table, cut.castTo(DataType.INT32), 0).reshape(-1, t);
+        SDVariable bos = cut.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0).add(k + 1.0);
+        SDVariable in = t == 1 ? bos : sd.concat(1, bos, y.get(SDIndex.all(), SDIndex.interval(0, t - 1)));
+
+        SDVariable h = linear(sd, sd.oneHot(in.castTo(DataType.INT32), k + 2).castTo(DataType.FLOAT), "embed", k + 2,
+                width, false).add(weight(sd, "position", t, width));
+        SDVariable causal = sd.constant(PREFIX + "causal", Nd4j.ones(DataType.FLOAT, t, t).muli(MASKED)
+                .mul(Nd4j.ones(DataType.FLOAT, t, t).sub(lowerTriangle(t))));
+        h = norm(sd, h.add(attend(sd, "self", h, h, width, causal)));
+        SDVariable memory = linear(sd, states, "memory", dModel, width, false);
+        SDVariable keyMask = sd.expandDims(mask.sub(1.0).mul(-MASKED), 1);
+        h = norm(sd, h.add(attend(sd, "cross", h, memory, width, keyMask)));
+        SDVariable ffn = linear(sd, sd.nn.relu(linear(sd, h, "ffn.in", width, 2L * width, true), 0),
+                "ffn.out", 2L * width, width, true);
+        h = norm(sd, h.add(ffn));
+
+        SDVariable logits = linear(sd, h, "out", width, k + 1, true).reshape(-1, k + 1);
+        SDVariable target = sd.oneHot(y.reshape(-1).castTo(DataType.INT32), k + 1).castTo(DataType.FLOAT);
+        SDVariable nll = sd.math.neg(sd.sum(target.mul(sd.nn.logSoftmax(logits)), 1));
+        SDVariable w = valid.reshape(-1);
+        return sd.sum(nll.mul(w)).div(sd.math.max(sd.sum(w), sd.constant(Nd4j.scalar(1f))));
+    }
+
+    /** Single-head scaled dot-product attention of queries from {@code q} [N, tq, d] over {@code kv} [N, tk, d]. */
+    private static SDVariable attend(SameDiff sd, String name, SDVariable q, SDVariable kv, int d, SDVariable bias) {
+        SDVariable query = linear(sd, q, name + ".q", d, d, false);
+        SDVariable key = linear(sd, kv, name + ".k", d, d, false);
+        SDVariable value = linear(sd, kv, name + ".v", d, d, false);
+        SDVariable scores = sd.mmul(query, sd.permute(key, 0, 2, 1)).mul(1.0 / Math.sqrt(d)).add(bias);
+        return linear(sd, sd.mmul(sd.nn.softmax(scores), value), name + ".o", d, d, false);
+    }
+
+    /** {@code x [N, rows, in] -> [N, rows, out]}: one new weight {@code [in, out]} (and bias), Xavier-scaled. */
+    private static SDVariable linear(SameDiff sd, SDVariable x, String name, long in, long out, boolean bias) {
+        SDVariable y = sd.mmul(x.reshape(-1, in), weight(sd, name, in, out));
+        if (bias) {
+            y = y.add(sd.var(PREFIX + name + ".b", Nd4j.zeros(DataType.FLOAT, out)));
+        }
+        SDVariable lead = sd.shape(x).castTo(DataType.INT64).get(SDIndex.interval(0, 2));
+        return sd.reshape(y, sd.concat(0, lead, sd.constant(Nd4j.createFromArray(new long[] {out}))));
+    }
+
+    private static SDVariable weight(SameDiff sd, String name, long in, long out) {
+        return sd.var(PREFIX + name, Nd4j.randn(DataType.FLOAT, in, out).muli(Math.sqrt(1.0 / in)));
+    }
+
+    /** Normalizes the last axis to mean 0, variance 1 (epsilon 1e-5). */
+    private static SDVariable norm(SameDiff sd, SDVariable x) {
+        SDVariable c = x.sub(sd.mean(x, true, 2));
+        return c.div(sd.math.sqrt(sd.mean(c.mul(c), true, 2).add(1e-5)));
+    }
+
+    private static INDArray lowerTriangle(long t) {
+        float[][] m = new float[(int) t][(int) t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j <= i; j++) {
+                m[i][j] = 1;
+            }
+        }
+        return Nd4j.createFromArray(m);
+    }
+}
