@@ -11,14 +11,16 @@ import java.util.Objects;
  * @param limit     use only the first {@code limit} shuffled training rows per epoch, or 0 for all
  * @param schedule  learning-rate schedule over the epochs (constant by default)
  * @param augment   augmentation of the training rows ({@link Augmentation#NONE} by default)
+ * @param norms     gradient clipping and max-norm weight constraint ({@link NormConstraints#NONE} by default)
  */
 public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule,
-                        Augmentation augment) {
+                        Augmentation augment, NormConstraints norms) {
 
     public TrainSpec {
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(augment, "augment");
+        Objects.requireNonNull(norms, "norms");
         if (epochs < 0 || epochs > 10_000) {
             throw new IllegalArgumentException("epochs must be in [0, 10000], was " + epochs);
         }
@@ -28,6 +30,12 @@ public record TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limi
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }
+    }
+
+    /** A spec without norm constraints. */
+    public TrainSpec(int epochs, int batch, OptimizerSpec optimizer, int limit, LrSchedule schedule,
+                     Augmentation augment) {
+        this(epochs, batch, optimizer, limit, schedule, augment, NormConstraints.NONE);
     }
 
     /** A spec without augmentation. */

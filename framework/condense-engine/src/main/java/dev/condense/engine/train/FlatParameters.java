@@ -155,6 +155,11 @@ final class FlatParameters implements AutoCloseable {
         return List.copyOf(gradViews.keySet());
     }
 
+    /** The flat gradient buffers, one per data type ({@code [1, n]}): together, the step's whole gradient. */
+    List<INDArray> gradientBuffers() {
+        return groups.stream().map(Group::grads).toList();
+    }
+
     /** The view of the flat gradient buffer that holds variable {@code name}'s gradient (shaped as the variable). */
     INDArray gradientView(String name) {
         INDArray view = gradViews.get(name);

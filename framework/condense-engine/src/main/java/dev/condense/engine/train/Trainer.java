@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * and its running statistics are updated by {@link BatchNormTracker}; Dropout drops. The trained graph is for
  * inference mode. Everything else a run does is a {@link TrainingHook}: {@link MaskProjection} (pruned weights stay
  * zero), {@link TeacherFeed} (distillation), {@link FeatureTaps} (hint losses), {@link FakeQuantization},
- * {@link WeightProjection}, {@link ProgressHook}. The input graph is not modified; the result carries new arrays.
+ * {@link WeightProjection}, {@link ProgressHook}; the spec's {@link MaxNormProjection max-norm} constraint runs
+ * as the first hook. The spec's gradient clipping ({@link GradientClipping}) runs in the step, before the updater. The input graph is not modified; the result carries new arrays.
  */
 public final class Trainer {
     /** The default loss: batch-mean softmax cross-entropy of the student's logits with the one-hot labels. */
@@ -41,7 +42,8 @@ public final class Trainer {
      * @param graph      graph with one input (features as in {@code split}) and one output (logits {@code [N, C]})
      * @param split      training rows
      * @param numClasses number of classes {@code C}
-     * @param spec       epochs, batch, optimizer, row limit, learning-rate schedule, augmentation
+     * @param spec       epochs, batch, optimizer, row limit, learning-rate schedule, augmentation, clipping and
+     *                   max-norm
      * @param seed       shuffling and dropout seed
      * @param loss       builds the scalar training loss (mean over the batch) from the {@link LossInputs} the hooks
      *                   filled; {@link #CROSS_ENTROPY} for plain training
@@ -65,13 +67,17 @@ public final class Trainer {
             return new TrainResult(graph, Double.NaN, 0);
         }
         Nd4j.getRandom().setSeed(seed);
+        List<TrainingHook> all = new java.util.ArrayList<>(hooks);
+        if (spec.norms().constrains()) {
+            all.add(0, new MaxNormProjection(spec.norms().maxNorm()));
+        }
         Lowering lowering = new Lowering(graph, SameDiffLowering.trainableInitializers(graph));
-        hooks.forEach(h -> h.lower(lowering));
+        all.forEach(h -> h.lower(lowering));
         LoweredGraph lowered = SameDiffLowering.lower(graph, true, lowering.combined(),
                 lowering.combinedActivations());
         SameDiff sd = lowered.sd();
         GraphBuild build = new GraphBuild(graph, lowered, ClassifierLoss.labels(sd, numClasses), numClasses);
-        hooks.forEach(h -> h.build(build));
+        all.forEach(h -> h.build(build));
         sd.setLossVariables(loss.apply(build.lossInputs()).name());
         OptimizerSpec opt = spec.optimizer();
         TrainingConfig.Builder cfg = TrainingConfig.builder()
@@ -84,11 +90,13 @@ public final class Trainer {
         Quietly.run(sd::createGradFunction);
         ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed,
                 spec.augment());
-        HookRunner runner = new HookRunner(lowered.outputName(), hooks, sd, spec.epochs(), batches.rowsPerEpoch(),
+        HookRunner runner = new HookRunner(lowered.outputName(), all, sd, spec.epochs(), batches.rowsPerEpoch(),
                 spec.batch(), opt.lr(), Set.of(lowered.inputName(), ClassifierLoss.LABEL));
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());
         long start = System.nanoTime();
-        plannedSteps.accept(TrainingLoop.run(sd, batches, spec.epochs(), List.of(runner, bn), runner, planned));
+        GradientClipping clipping = spec.norms().clips() ? new GradientClipping(spec.norms().clipNorm()) : null;
+        plannedSteps.accept(TrainingLoop.run(sd, batches, spec.epochs(), List.of(runner, bn), runner, planned,
+                clipping));
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelGraph.Builder out = graph.toBuilder();
         for (String name : lowered.trainable()) {
@@ -96,6 +104,7 @@ public final class Trainer {
         }
         bn.running().forEach(out::initializer);
         double samplesPerSec = (double) batches.rowsPerEpoch() * spec.epochs() / seconds;
-        return new TrainResult(out.build(), runner.lastEpochLoss(), samplesPerSec);
+        return new TrainResult(out.build(), runner.lastEpochLoss(), samplesPerSec,
+                clipping == null ? TrainResult.ClippingStats.NONE : clipping.stats());
     }
 }

@@ -82,6 +82,15 @@ final class TrainingLoop {
      */
     static int run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds,
                     boolean planned) {
+        return run(sd, batches, epochs, listeners, feeds, planned, null);
+    }
+
+    /**
+     * As {@link #run(SameDiff, ShuffledBatches, int, List, BatchFeeds, boolean)}; {@code clipping}, when not null,
+     * clips every step's gradients by their global L2 norm before the optimizer step ({@link GradientClipping}).
+     */
+    static int run(SameDiff sd, ShuffledBatches batches, int epochs, List<Listener> listeners, BatchFeeds feeds,
+                    boolean planned, GradientClipping clipping) {
         TrainingConfig cfg = sd.getTrainingConfig();
         SameDiff grad = sd.getFunction(GRAD_FN);
         if (grad == null) {
@@ -140,6 +149,9 @@ final class TrainingLoop {
                         if (recorder != null) {
                             plans.recorded(recorder, placeholders);
                         }
+                    }
+                    if (clipping != null) {
+                        clipping.clip(flat.gradientBuffers());
                     }
                     flat.step(cfg, at.iteration(), at.epoch());
                     for (Listener l : active) {

@@ -3,6 +3,7 @@ package dev.condense.kernel.recipe;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.condense.api.train.Augmentation;
 import dev.condense.api.train.LrSchedule;
+import dev.condense.api.train.NormConstraints;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.text.Quote;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * limit: 0                           # rows per epoch, 0 = all (default)
  * lr-schedule: {cosine: {min-lr: 0}} # default constant
  * augment: {shift: 1}                # random image translation by up to 1 pixel; default none
+ * clip-norm: 5                       # clip the global gradient L2 norm to 5 before the updater; default 0 = off
+ * max-norm: 3.5                      # each unit's incoming weights kept in an L2 ball of radius 3.5; default 0 = off
  * </pre>
  *
  * Optimizer bodies take {@code lr}, {@code momentum} and {@code weight-decay}. Defaults: adam lr 1e-3; sgd lr 0.01,
@@ -28,7 +31,7 @@ import java.util.Optional;
 public final class TrainParser {
     static final int DEFAULT_BATCH = 128;
     private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
-            "augment");
+            "augment", "clip-norm", "max-norm");
     private static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
     private static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     private static final List<String> OPTIMIZER_KEYS = List.of("lr", "momentum", "weight-decay");
@@ -45,7 +48,10 @@ public final class TrainParser {
         OptimizerSpec optimizer = body.optional("optimizer").map(TrainParser::optimizer).orElse(OptimizerSpec.adam(1e-3));
         LrSchedule schedule = body.optional("lr-schedule").map(TrainParser::schedule).orElse(LrSchedule.constant());
         Augmentation augment = body.optional("augment").map(TrainParser::augment).orElse(Augmentation.NONE);
-        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit, schedule, augment));
+        double clipNorm = body.optional("clip-norm").map(NodeRef::asDouble).orElse(0.0);
+        double maxNorm = body.optional("max-norm").map(NodeRef::asDouble).orElse(0.0);
+        NormConstraints norms = body.construct(() -> new NormConstraints(clipNorm, maxNorm));
+        return body.construct(() -> new TrainSpec(epochs, batch, optimizer, limit, schedule, augment, norms));
     }
 
     /** {@code {shift: 2}}. */

@@ -115,6 +115,12 @@ final class BuiltInSchema {
         props(augment).set("shift", orVar(integer(0, 8).put("default", 0)
                 .put("description", "random translation of each image by up to this many pixels")));
         props(train).set("augment", augment);
+        props(train).set("clip-norm", orVar(NODES.objectNode().put("type", "number").put("minimum", 0).put("default", 0)
+                .put("description", "clip the global L2 norm of all weight gradients to this before the optimizer"
+                        + " step (Pascanu et al. 2013); 0 = off")));
+        props(train).set("max-norm", orVar(NODES.objectNode().put("type", "number").put("minimum", 0).put("default", 0)
+                .put("description", "after every step, scale each unit's incoming weight vector (Gemm/MatMul/Conv)"
+                        + " back to this L2 norm when longer (Srivastava et al. 2014); 0 = off")));
         train.putArray("required").add("epochs");
         defs.set("train-body", train);
 

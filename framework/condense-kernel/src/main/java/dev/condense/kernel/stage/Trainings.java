@@ -26,7 +26,7 @@ public final class Trainings {
         }
     }
 
-    /** E.g. {@code 8 epochs, batch 128, adam lr 0.001}, with the lr schedule, row limit and augmentation when set. */
+    /** E.g. {@code 8 epochs, batch 128, adam lr 0.001}, with the lr schedule, row limit, augmentation, clipping and max-norm when set. */
     public static String describe(TrainSpec t) {
         StringBuilder b = new StringBuilder();
         b.append(t.epochs()).append(t.epochs() == 1 ? " epoch" : " epochs").append(", batch ").append(t.batch())
@@ -40,15 +40,36 @@ public final class Trainings {
         if (t.augment().active()) {
             b.append(", shift ").append(t.augment().shift()).append(" px");
         }
+        if (t.norms().clips()) {
+            b.append(", gradient norm clipped to ").append(number(t.norms().clipNorm()));
+        }
+        if (t.norms().constrains()) {
+            b.append(", max-norm ").append(number(t.norms().maxNorm()));
+        }
         return b.toString();
     }
 
-    /** Reports a training's epochs, final loss (cross-entropy with the true labels) and throughput; its graph. */
+    /**
+     * Reports a training's epochs, final loss (cross-entropy with the true labels) and throughput, and, when set,
+     * its gradient clipping (limit, steps clipped, largest and mean norm) and max-norm radius; returns its graph.
+     */
     public static ModelGraph reported(dev.condense.api.stage.StageContext ctx, TrainSpec spec,
                                       dev.condense.api.train.TrainResult r) {
         ctx.report("epochs", spec.epochs());
         ctx.report("final_loss", r.finalLoss());
         ctx.report("samples_per_sec", Math.round(r.samplesPerSec()));
+        if (spec.norms().clips()) {
+            java.util.Map<String, Object> clip = new java.util.LinkedHashMap<>();
+            clip.put("clip_norm", spec.norms().clipNorm());
+            clip.put("steps", r.clipping().steps());
+            clip.put("clipped_steps", r.clipping().clipped());
+            clip.put("largest_norm", r.clipping().largest());
+            clip.put("mean_norm", r.clipping().mean());
+            ctx.report("gradient_clipping", clip);
+        }
+        if (spec.norms().constrains()) {
+            ctx.report("max_norm", spec.norms().maxNorm());
+        }
         return r.graph();
     }
 

@@ -125,7 +125,7 @@ class RecipeLoaderTest {
     void unknownKeyInAStage() {
         Path f = withStage("train: {epoch: 2}");
         assertError(() -> RecipeLoader.load(f), f, 5, 13, "unknown key 'epoch' in train", "(did you mean 'epochs'?)",
-                "allowed keys: augment, batch, epochs, limit, loss, lr-schedule, optimizer");
+                "allowed keys: augment, batch, clip-norm, epochs, limit, loss, lr-schedule, max-norm, optimizer");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.train.Augmentation;
 import dev.condense.api.train.LrSchedule;
+import dev.condense.api.train.NormConstraints;
 import dev.condense.api.train.TrainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +51,18 @@ class TrainParserTest {
         assertTrue(big.getMessage().contains("shift must be in [0, 8]"), big.getMessage());
         RecipeException typo = assertThrows(RecipeException.class, () -> parse("{epochs: 2, augment: {shfit: 1}}"));
         assertTrue(typo.getMessage().contains("shfit"), typo.getMessage());
+    }
+
+    @Test
+    void clipNormAndMaxNormDefaultToOffAndAreRead() throws Exception {
+        assertEquals(NormConstraints.NONE, parse("{epochs: 2}").norms());
+        assertEquals(new NormConstraints(5, 3.5), parse("{epochs: 2, clip-norm: 5, max-norm: 3.5}").norms());
+    }
+
+    @Test
+    void aNegativeClipNormIsLocated() {
+        RecipeException e = assertThrows(RecipeException.class, () -> parse("{epochs: 2, clip-norm: -1}"));
+        assertEquals(5, e.location().line());
+        assertTrue(e.getMessage().contains("clip-norm must be a finite number >= 0"), e.getMessage());
     }
 }
