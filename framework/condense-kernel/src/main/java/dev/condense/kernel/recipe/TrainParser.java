@@ -30,7 +30,8 @@ import java.util.Optional;
  */
 public final class TrainParser {
     static final int DEFAULT_BATCH = 128;
-    private static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
+    /** The keys of a train block (a train stage adds {@code loss}). */
+    public static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
             "augment", "clip-norm", "max-norm");
     private static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
     private static final List<String> OPTIMIZERS = List.of("adam", "sgd");

@@ -15,8 +15,8 @@ import dev.condense.kernel.stage.StageSpec;
  * the true labels, e.g. {@code step-by-step}, which also reads the rows' rationales.
  */
 public final class TrainKind implements StageKind {
-    private static final java.util.List<String> KEYS = java.util.List.of("epochs", "batch", "optimizer", "limit",
-            "lr-schedule", "augment", "loss");
+    private static final java.util.List<String> KEYS = java.util.stream.Stream.concat(
+            dev.condense.kernel.recipe.TrainParser.KEYS.stream(), java.util.stream.Stream.of("loss")).toList();
 
     @Override
     public String id() {
