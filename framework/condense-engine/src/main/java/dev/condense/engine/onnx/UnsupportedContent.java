@@ -65,7 +65,7 @@ final class UnsupportedContent {
             }
             String name = Quote.cut(np.getName().isEmpty() ? np.getOpType() + "_" + i : np.getName());
             boolean defaultDomain = np.getDomain().isEmpty() || np.getDomain().equals("ai.onnx");
-            if (quantizedOp(np.getOpType())) {
+            if (QuantizedOps.is(np.getOpType())) {
                 String op = Quote.cut(defaultDomain ? np.getOpType() : np.getDomain() + ":" + np.getOpType());
                 u.quantized.computeIfAbsent(op, k -> new Entry(k, "node '" + name + "'")).count++;
             } else if (!defaultDomain || !SupportedOps.isSupported(np.getOpType())) {
@@ -96,18 +96,6 @@ final class UnsupportedContent {
         }
         return prefix + "unsupported: " + String.join(" and ", parts) + "; supported ops: " + SupportedOps.describe()
                 + "; supported tensor types: [FLOAT, INT64]";
-    }
-
-    /**
-     * True for ops that compute on quantized values or convert to or from them, in any domain: names starting with
-     * {@code QLinear}, containing {@code Quantize} or {@code Integer} (ConvInteger, MatMulIntegerToFloat), and
-     * com.microsoft's QGemm, QAttention, QEmbedLayerNormalization, QOrderedMatMul and kin ({@code Q} then an upper
-     * case letter).
-     */
-    static boolean quantizedOp(String op) {
-        return op.startsWith("QLinear") || op.toLowerCase(java.util.Locale.ROOT).contains("quantize")
-                || op.contains("Integer")
-                || (op.length() > 1 && op.charAt(0) == 'Q' && Character.isUpperCase(op.charAt(1)));
     }
 
     private void valueType(ValueInfoProto v, String role) {

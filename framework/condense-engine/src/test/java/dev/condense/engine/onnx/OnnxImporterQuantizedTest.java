@@ -158,10 +158,10 @@ class OnnxImporterQuantizedTest {
         for (String op : List.of("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv",
                 "QLinearMatMul", "ConvInteger", "MatMulInteger", "QGemm", "QLinearAdd", "DynamicQuantizeMatMul",
                 "MatMulIntegerToFloat", "QAttention")) {
-            assertTrue(UnsupportedContent.quantizedOp(op), op);
+            assertTrue(QuantizedOps.is(op), op);
         }
         for (String op : List.of("Conv", "Gemm", "Gather", "Einsum", "NonMaxSuppression", "Quantile")) {
-            assertFalse(UnsupportedContent.quantizedOp(op), op);
+            assertFalse(QuantizedOps.is(op), op);
         }
     }
 

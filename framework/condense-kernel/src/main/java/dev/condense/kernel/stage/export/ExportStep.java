@@ -3,6 +3,7 @@ package dev.condense.kernel.stage.export;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
+import dev.condense.engine.onnx.QuantizedOps;
 import dev.condense.engine.onnx.quant.ChannelPadding;
 import dev.condense.engine.onnx.quant.InputPatches;
 import dev.condense.engine.onnx.quant.IntegerOnlyExport;
@@ -98,7 +99,7 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
         }
         run.context().report("file", "model.onnx");
         // the form quantized weights take; a graph with no quantized tensor is reported as such, not as "qdq"
-        run.context().report("quantized", hasQuantization(written) ? quantized : "none (float model)");
+        run.context().report("quantized", QuantizedOps.any(written) ? quantized : "none (float model)");
         if (patches != null) {
             run.context().report("patched_convs", patches.widened());
         }
@@ -123,13 +124,6 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
             IntegerLatency.report(proto, file, graph, run, "unpadded");
         }
         return graph;
-    }
-
-    /** Whether {@code model} holds a quantize, dequantize or integer op (a quantized tensor of any kind). */
-    static boolean hasQuantization(ModelProto model) {
-        return model.getGraph().getNodeList().stream().map(n -> n.getOpType()).anyMatch(op -> op.equals("QuantizeLinear")
-                || op.equals("DequantizeLinear") || op.equals("DynamicQuantizeLinear") || op.startsWith("QLinear")
-                || op.endsWith("Integer"));
     }
 
     @Override
