@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@code batchnorm_bp} adds the statistics' paths to oneDNN's gradient with a dozen broadcast and reduction passes
  * and a temporary the size of x per call (docs/benchmarks.md, issue 19, bn stream). Same mathematics, different
  * float rounding (within float tolerance: {@code OrtBatchNormTest}); one ONNX Runtime thread, no graph optimization.
- * The batch moments stay libnd4j's {@code moments}: computed on ONNX Runtime (measured 1.7x faster, its mean closer to
- * float64) they moved resnet-20-small's step by up to 0.6% against the session's, more than float tolerance (the
- * first layers' gradients are that sensitive to the mean's rounding).
+ * The batch moments run here too (two passes, {@link OrtBatchNormGraphs#moments}): closer to a float64 evaluation
+ * than libnd4j's {@code moments} ({@code OrtBatchNormTest}) and 1.6-1.9x faster per call; the rounding of the batch
+ * mean moves the first layers' gradients of a resnet-20-small step by up to ~1% against the session's, whose
+ * moments are libnd4j's ({@code OpPlanTest}; docs/benchmarks.md, issue 19, sixteenth session).
  *
  * <p>Shapes: x {@code [N, C, ...]} rank 2 to 5, float32, every array contiguous in C order (views of the flat
  * parameter buffer included). One session per graph kind, x shape and epsilon, shared by the plan's BN layers.
@@ -33,7 +34,18 @@ final class OrtBatchNorm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrtBatchNorm.class);
     /** Whether planned steps use these kernels (system property {@code condense.plan.ortBatchNorm}, default on). */
     static final boolean ON = !"false".equals(System.getProperty("condense.plan.ortBatchNorm"));
+    private final boolean moments;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+
+    /** Kernels for all three ops; the moments' off with {@code -Dcondense.plan.ortMoments=false} (read here). */
+    OrtBatchNorm() {
+        this(!"false".equals(System.getProperty("condense.plan.ortMoments")));
+    }
+
+    /** @param moments whether the batch moments get a kernel too (else they stay libnd4j's {@code moments}) */
+    OrtBatchNorm(boolean moments) {
+        this.moments = moments;
+    }
     private final Map<String, OrtSession> sessions = new HashMap<>();
     private final List<OnnxTensor> tensors = new ArrayList<>();
 
@@ -48,6 +60,11 @@ final class OrtBatchNorm implements AutoCloseable {
         }
         long[] shape = ins[0].shape();
         try {
+            if (fn instanceof BatchNormOps.Moments m && ins.length == 1 && outs.length == 2 && moments
+                    && Arrays.equals(m.iArgs(), channelAxes(shape.length))) {
+                OrtSession s = session("moments", shape, 0f, OrtBatchNormGraphs.moments(shape));
+                return bind(s, new String[] {"x"}, ins, new String[] {"mean", "var"}, outs, null);
+            }
             if (fn instanceof BatchNormOps.Forward f && ins.length == 5 && outs.length == 1 && plainArgs(f)) {
                 float eps = (float) f.tArgs()[0];
                 OrtSession s = session("forward", shape, eps, OrtBatchNormGraphs.forward(shape, eps));
@@ -107,6 +124,15 @@ final class OrtBatchNorm implements AutoCloseable {
         OnnxTensor t = OrtArrays.wrap(env, a);
         tensors.add(t);
         return t;
+    }
+
+    /** libnd4j {@code moments}' axes for channel axis 1: every axis but 1. */
+    private static long[] channelAxes(int rank) {
+        long[] a = new long[rank - 1];
+        for (int i = 1; i < a.length; i++) {
+            a[i] = i + 1;
+        }
+        return a;
     }
 
     private static boolean plainArgs(org.nd4j.linalg.api.ops.DynamicCustomOp op) {

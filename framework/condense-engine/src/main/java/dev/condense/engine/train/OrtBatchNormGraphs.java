@@ -32,6 +32,27 @@ final class OrtBatchNormGraphs {
     private OrtBatchNormGraphs() {
     }
 
+    /**
+     * Input {@code x}; outputs {@code mean} and the biased {@code var}, both {@code [C]}: two passes, as libnd4j
+     * {@code moments}: {@code mean = sum(x) / M}, {@code var = sum((x - mean)^2) / M}, each sum along R then N.
+     */
+    static ModelGraph moments(long[] shape) {
+        long c = shape[1];
+        long[] ch = {c};
+        return ModelGraph.builder("bn-moments").input(new ValueInfo("x", F, shape))
+                .initializer("m", Nd4j.createFromArray((float) perChannel(shape)))
+                .initializer("ncr", Nd4j.createFromArray(shape[0], c, perChannel(shape) / shape[0]))
+                .initializer("c1", Nd4j.createFromArray(1L, c, 1L))
+                .initializer("r", Nd4j.createFromArray(2L)).initializer("n", Nd4j.createFromArray(0L))
+                .node(op("Reshape", "x3", "x", "ncr"))
+                .node(sum("s1", "x3", "r")).node(sum("s", "s1", "n")).node(op("Div", "mean", "s", "m"))
+                .node(op("Reshape", "mc", "mean", "c1")).node(op("Sub", "xc", "x3", "mc"))
+                .node(new Node("q1", "ReduceSumSquare", List.of("xc"), List.of("q1"),
+                        Map.of("axes", new long[] {2}, "keepdims", 0L)))
+                .node(sum("q", "q1", "n")).node(op("Div", "var", "q", "m"))
+                .output(new ValueInfo("mean", F, ch)).output(new ValueInfo("var", F, ch)).build();
+    }
+
     /** Inputs {@code x, mean, var, gamma, beta}; output {@code y}. */
     static ModelGraph forward(long[] shape, float eps) {
         long[] ch = {shape[1]};

@@ -93,15 +93,27 @@ class OpPlanTest {
     /**
      * One planned step of resnet-20-small (BN on ONNX Runtime, zero gradient sums dropped) computes the session's
      * gradient within float rounding: plain SGD with learning rate 1, two batches (the first runs in the session in
-     * both runs, the second is planned in one), so each weight differs by the second step's gradient difference. Every
-     * weight, BN parameter and running statistic is within 1e-4 of its change over the two steps (norms; constants
-     * such as the input normalization must be equal). (With the batch moments on ONNX Runtime as well, the first
-     * layers' gradients moved by up to 0.6%: they are that sensitive to the rounding of the batch mean, which is why
-     * the moments stay libnd4j's.)
+     * both runs, the second is planned in one), so each weight differs by the second step's gradient difference. With
+     * the batch moments left to libnd4j (as in the session), every weight, BN parameter and running statistic is
+     * within 1e-4 of its change over the two steps (norms; constants such as the input normalization must be equal).
+     * With the moments on ONNX Runtime (the default; closer to float64 than libnd4j's, {@code OrtBatchNormTest}) the
+     * first layers' gradients move by up to ~1% of their change: they are that sensitive to the rounding of the batch
+     * mean; the bound there is 2e-2 (a wrong variance or a missing gradient path moves them by far more).
      */
     @Test
     void plannedResnetStepComputesTheSessionGradient() {
-        assertPlannedStepIsTheSessionStep("resnet-20-small");
+        String before = System.getProperty("condense.plan.ortMoments");
+        System.setProperty("condense.plan.ortMoments", "false");
+        try {
+            assertPlannedStepIsTheSessionStep("resnet-20-small", 1e-4);
+        } finally {
+            if (before == null) {
+                System.clearProperty("condense.plan.ortMoments");
+            } else {
+                System.setProperty("condense.plan.ortMoments", before);
+            }
+        }
+        assertPlannedStepIsTheSessionStep("resnet-20-small", 2e-2);
     }
 
     /**
@@ -112,13 +124,13 @@ class OpPlanTest {
      */
     @Test
     void plannedLenet5StepComputesTheSessionGradient() {
-        Map<String, INDArray[]> w = assertPlannedStepIsTheSessionStep("lenet-5");
+        Map<String, INDArray[]> w = assertPlannedStepIsTheSessionStep("lenet-5", 1e-4);
         INDArray[] conv1 = w.get("conv1.weight");
         assertTrue(conv1[0].sub(conv1[1]).amaxNumber().doubleValue() > 0, "the weight-gradient kernel ran");
     }
 
     /** Session and planned weights {@code [session, planned]} by name after two SGD steps (lr 1) of {@code model}. */
-    private static Map<String, INDArray[]> assertPlannedStepIsTheSessionStep(String model) {
+    private static Map<String, INDArray[]> assertPlannedStepIsTheSessionStep(String model, double tolerance) {
         ModelGraph g = Zoo.build(model, 1);
         DataSplit d = data(16, new long[] {1, 28, 28}, 10, 4);
         TrainSpec spec = new TrainSpec(1, 8, new OptimizerSpec("sgd", 1.0, 0, 0), 0, LrSchedule.constant());
@@ -128,15 +140,18 @@ class OpPlanTest {
         TrainResult plan = Trainer.fit(g, d, 10, spec, 7, Trainer.CROSS_ENTROPY, List.of(), true, planned::set);
         assertEquals(1, planned.get(), "the second step is planned");
         Map<String, INDArray[]> weights = new java.util.HashMap<>();
+        double worst = 0;
         for (var e : session.graph().initializers().entrySet()) {
             INDArray p = plan.graph().initializers().get(e.getKey());
             weights.put(e.getKey(), new INDArray[] {e.getValue(), p});
             INDArray s = e.getValue().castTo(DataType.DOUBLE);
             double change = s.sub(g.initializers().get(e.getKey()).castTo(DataType.DOUBLE)).norm2Number().doubleValue();
             double diff = s.sub(p.castTo(DataType.DOUBLE)).norm2Number().doubleValue();
-            assertTrue(diff <= 1e-4 * change || diff == 0, e.getKey() + ": planned step off the session's by "
+            worst = change > 0 ? Math.max(worst, diff / change) : worst;
+            assertTrue(diff <= tolerance * change || diff == 0, e.getKey() + ": planned step off the session's by "
                     + diff / change + " of its change");
         }
+        System.out.printf("%s: planned step off the session's by at most %.2e of a weight's change%n", model, worst);
         return weights;
     }
 
