@@ -3,6 +3,7 @@ package dev.condense.plugin.distill.softlabel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.condense.api.data.DataSplit;
+import dev.condense.api.loss.LossInputs;
 import dev.condense.api.model.ModelGraph;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainSpec;
@@ -12,8 +13,10 @@ import dev.condense.engine.train.Trainer;
 import dev.condense.engine.zoo.MlpBuilder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,7 +28,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Hinton et al. (2015): for a linear student {@code s = x W^T + b} trained full-batch by plain SGD, every step is
  * {@code W -= lr G^T x}, {@code b -= lr sum_n G_n} with
  * {@code G = (alpha T (softmax(s/T) - softmax(t/T)) + (1 - alpha) (softmax(s) - y)) / N}. The rows are shuffled
- * every epoch, so a teacher row handed to the wrong student row changes {@code G^T x}.
+ * every epoch, so a teacher row handed to the wrong student row changes {@code G^T x}. Logit regression (Ba and
+ * Caruana 2014) the same way, its regression gradient being {@code alpha (s - t) / C}.
  */
 class SoftLabelTrainingStepTest {
     private static final int N = 6;
@@ -54,7 +58,10 @@ class SoftLabelTrainingStepTest {
         return new DataSplit(x, y);
     }
 
-    /** {@code STEPS} full-batch SGD steps of the closed-form gradient; returns {W, b}. */
+    /**
+     * {@code STEPS} full-batch SGD steps of the closed-form gradient; returns {W, b}. Temperature 0 stands for logit
+     * regression, whose regression term's gradient is {@code alpha (s - t) / C}.
+     */
     private static INDArray[] closedForm(DataSplit data, INDArray teacherLogits, double temperature, double alpha) {
         ModelGraph g = student();
         INDArray w = g.initializers().get("fc1.weight").castTo(DataType.DOUBLE);
@@ -65,10 +72,11 @@ class SoftLabelTrainingStepTest {
         for (int n = 0; n < N; n++) {
             y.putScalar(n, data.labels().getInt(n), 1.0);
         }
-        INDArray target = Transforms.softmax(t.div(temperature), true);
+        INDArray target = Transforms.softmax(t.div(Math.max(temperature, 1)), true);
         for (int k = 0; k < STEPS; k++) {
             INDArray s = x.mmul(w.transpose()).addRowVector(b);
-            INDArray soft = Transforms.softmax(s.div(temperature), true).subi(target).muli(alpha * temperature);
+            INDArray soft = temperature == 0 ? s.sub(t).muli(alpha / C)
+                    : Transforms.softmax(s.div(temperature), true).subi(target).muli(alpha * temperature);
             INDArray hard = Transforms.softmax(s, true).subi(y).muli(1 - alpha);
             INDArray grad = soft.addi(hard).divi(N);
             w.subi(grad.transpose().mmul(x).muli(LR));
@@ -79,12 +87,13 @@ class SoftLabelTrainingStepTest {
 
     private static void assertTrainedLike(DataSplit data, ModelGraph teacher, TeacherFeed feed, double temperature,
                                           double alpha) {
+        Function<LossInputs, SDVariable> loss = temperature == 0
+                ? in -> new LogitRegressionLoss().loss(in, new LogitRegressionParams(alpha))
+                : in -> new SoftLabelLoss().loss(in, new SoftLabelParams(temperature, alpha));
         INDArray t = Inference.predict(teacher, data.features());
         INDArray[] expected = closedForm(data, t, temperature, alpha);
         TrainSpec spec = new TrainSpec(STEPS, N, new OptimizerSpec("sgd", LR, 0, 0), 0);
-        SoftLabelParams params = new SoftLabelParams(temperature, alpha);
-        ModelGraph trained = Trainer.fit(student(), data, C, spec, 17,
-                in -> new SoftLabelLoss().loss(in, params), List.of(feed)).graph();
+        ModelGraph trained = Trainer.fit(student(), data, C, spec, 17, loss, List.of(feed)).graph();
         INDArray w = trained.initializers().get("fc1.weight").castTo(DataType.DOUBLE);
         INDArray b = trained.initializers().get("fc1.bias").castTo(DataType.DOUBLE);
         INDArray w0 = student().initializers().get("fc1.weight").castTo(DataType.DOUBLE);
@@ -103,6 +112,12 @@ class SoftLabelTrainingStepTest {
     void cachedTeacherStepsFollowTheClosedFormAtTemperatureThreeSoftOnly() {
         ModelGraph teacher = teacher();
         assertTrainedLike(rows(), teacher, TeacherFeed.cached(teacher, dir.resolve("t3.f32"), N), 3, 1.0);
+    }
+
+    @Test
+    void logitRegressionStepsFollowTheClosedForm() {
+        ModelGraph teacher = teacher();
+        assertTrainedLike(rows(), teacher, TeacherFeed.cached(teacher, dir.resolve("lr.f32"), N), 0, 0.7);
     }
 
     @Test
