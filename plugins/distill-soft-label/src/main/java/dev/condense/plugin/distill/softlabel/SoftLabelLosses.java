@@ -43,6 +43,34 @@ public final class SoftLabelLosses {
     }
 
     /**
+     * Logit regression (Ba and Caruana, Do Deep Nets Really Need to be Deep?, NIPS 2014), adds to {@code sd}:
+     *
+     * <pre>
+     *   L = alpha * mean_n (1 / 2C) ||s_n - t_n||^2 + (1 - alpha) * CE(y, softmax(s))
+     * </pre>
+     *
+     * <p>The 1/C scale makes the regression gradient {@code alpha (s - t) / C} per row, the limit of
+     * {@link #hinton}'s soft gradient {@code alpha T (softmax(s/T) - softmax(t/T))} as T grows for zero-mean logits
+     * (Hinton et al. 2015, section 2.1), so alpha and the learning rate mean the same as at a high temperature; the
+     * mean logit, which the softmax ignores, is regressed too.
+     *
+     * @param s     student logits {@code [N, C]}
+     * @param y     one-hot labels {@code [N, C]}
+     * @param t     teacher logits {@code [N, C]}
+     * @param alpha weight of the regression term in [0, 1]
+     * @return the scalar loss, mean over the rows
+     */
+    public static SDVariable logitRegression(SameDiff sd, SDVariable s, SDVariable y, SDVariable t, double alpha) {
+        SDVariable diff = s.sub(t);
+        SDVariable perRow = sd.mean(diff.mul(diff), 1).mul(0.5);
+        SDVariable regression = sd.mean(perRow).mul(alpha);
+        if (alpha == 1.0) {
+            return regression;
+        }
+        return regression.add(crossEntropy(sd, y, s).mul(1.0 - alpha));
+    }
+
+    /**
      * {@code -mean_n sum_c p_nc log softmax(z)_nc} from plain ops. Not {@code sd.loss.softmaxCrossEntropy}: in ND4J
      * 1.0.0-M2.1's training session a loss op's backprop ignores the gradient flowing into it, so a factor applied to
      * its output (alpha T^2 here, a layer map's weights) would change the value but not the training.
