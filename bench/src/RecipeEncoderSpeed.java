@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Issue 18, must-show 2 through the recipe path: two model.onnx files written by `condense run` of text recipes
- * (packed input {@code packed_inputs [N, 3, L]}), the reference (teacher) against the model (student), timed
+ * (int64 inputs {@code input_ids, attention_mask, token_type_ids [N, L]} since the sixteenth session, or the packed
+ * input {@code packed_inputs [N, 3, L]} of earlier runs; {@code OrtRunner} feeds either from the packed rows), the reference (teacher) against the model (student), timed
  * interleaved in ONNX Runtime by the engine's {@link InterleavedLatency} (one intra-op thread, all graph
  * optimizations; 3 warm-up calls each, then ROUNDS rounds of CALLS calls alternating call by call, odd rounds
  * starting with the student; CPU time of the calling thread). Input: BATCH rows of seeded token ids ([CLS] = 101
@@ -21,6 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * Q3, and the load average before and after. Args: TEACHER.onnx STUDENT.onnx [BATCH [ROUNDS [CALLS]]], defaults 32 21 4.
  */
 public class RecipeEncoderSpeed {
+    /** L of a packed ({@code [N, 3, L]}) or restored ({@code input_ids [N, L]}, ...) text model. */
+    private static long length(ModelGraph g) {
+        long[] shape = g.inputs().get(0).shape();
+        return shape[shape.length - 1];
+    }
+
     public static void main(String[] a) throws Exception {
         Path teacher = Path.of(a[0]);
         Path student = Path.of(a[1]);
@@ -29,8 +36,8 @@ public class RecipeEncoderSpeed {
         int calls = a.length > 4 ? Integer.parseInt(a[4]) : 4;
         ModelGraph t = new OnnxImporter().read(teacher);
         ModelGraph s = new OnnxImporter().read(student);
-        long length = t.inputs().get(0).shape()[2];
-        if (s.inputs().get(0).shape()[2] != length) {
+        long length = length(t);
+        if (length(s) != length) {
             throw new IllegalArgumentException("the two models take different sequence lengths");
         }
         System.out.printf("teacher %s: %d nodes, %d bytes; student %s: %d nodes, %d bytes; batch %d, L %d%n", teacher,

@@ -39,7 +39,23 @@ public final class PackedInputs {
      * @throws IllegalArgumentException if an input is not int64 {@code [N, L]} with the same fixed {@code L}
      */
     public static ModelGraph pack(ModelGraph graph) {
-        List<ValueInfo> ins = graph.inputs();
+        return pack(graph, graph.inputs().stream().map(ValueInfo::name).toList());
+    }
+
+    /**
+     * As {@link #pack(ModelGraph)}, with the inputs in the packed rows in {@code order} (all the graph's input names;
+     * e.g. a teacher packed the way its student was).
+     *
+     * @throws IllegalArgumentException also if {@code order} does not name every input once
+     */
+    public static ModelGraph pack(ModelGraph graph, List<String> order) {
+        Map<String, ValueInfo> byName = new java.util.HashMap<>();
+        graph.inputs().forEach(i -> byName.put(i.name(), i));
+        if (order.size() != byName.size() || !new java.util.HashSet<>(order).equals(byName.keySet())) {
+            throw new IllegalArgumentException("the packed order " + order + " must name each of the graph's inputs "
+                    + byName.keySet() + " once");
+        }
+        List<ValueInfo> ins = order.stream().map(byName::get).toList();
         long length = -1;
         for (ValueInfo in : ins) {
             long[] s = in.shape();

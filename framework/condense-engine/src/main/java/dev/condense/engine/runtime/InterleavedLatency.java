@@ -1,6 +1,5 @@
 package dev.condense.engine.runtime;
 
-import ai.onnxruntime.OnnxTensor;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -99,13 +98,14 @@ public final class InterleavedLatency {
     public static Result measure(Path reference, Path model, INDArray inputValues, Plan plan, int intraOpThreads) {
         try (OrtRunner a = new OrtRunner(reference, intraOpThreads);
              OrtRunner b = new OrtRunner(model, intraOpThreads);
-             OnnxTensor input = OrtRunner.tensor(inputValues)) {
+             OrtRunner.Feed inputA = a.feed(inputValues);
+             OrtRunner.Feed inputB = b.feed(inputValues)) {
             long[] warmA = new long[plan.warmup()];
             long[] warmB = new long[plan.warmup()];
             long[] cpuScratch = new long[Math.max(1, plan.warmup())];
             for (int i = 0; i < plan.warmup(); i++) {
-                a.timedRun(input, warmA, cpuScratch, i);
-                b.timedRun(input, warmB, cpuScratch, i);
+                a.timedRun(inputA, warmA, cpuScratch, i);
+                b.timedRun(inputB, warmB, cpuScratch, i);
             }
             int calls = plan.warmup() == 0 ? plan.calls() : plan.callsFor(Math.min(median(warmA), median(warmB)));
             long[][] refWall = new long[plan.rounds()][calls];
@@ -116,11 +116,11 @@ public final class InterleavedLatency {
                 boolean referenceFirst = r % 2 == 0;
                 for (int c = 0; c < calls; c++) {
                     if (referenceFirst) {
-                        a.timedRun(input, refWall[r], refCpu[r], c);
-                        b.timedRun(input, modWall[r], modCpu[r], c);
+                        a.timedRun(inputA, refWall[r], refCpu[r], c);
+                        b.timedRun(inputB, modWall[r], modCpu[r], c);
                     } else {
-                        b.timedRun(input, modWall[r], modCpu[r], c);
-                        a.timedRun(input, refWall[r], refCpu[r], c);
+                        b.timedRun(inputB, modWall[r], modCpu[r], c);
+                        a.timedRun(inputA, refWall[r], refCpu[r], c);
                     }
                 }
             }

@@ -20,7 +20,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>All sessions share one process-wide {@link OrtEnvironment}. Session options are fixed, so results do not
  * depend on the caller: 2 intra-op threads (unless the caller gives a count), 1 inter-op thread, sequential
  * execution, all graph optimizations, deterministic compute. The model's first input is fed and its first output returned; the model must take a
- * float32 tensor {@code [N, ...]} and produce a float32 tensor.
+ * float32 tensor {@code [N, ...]} and produce a float32 tensor. A text model whose {@code k > 1} inputs are all int64
+ * {@code [N, L]} (an exported encoder: {@code input_ids, attention_mask, token_type_ids}) takes the packed float32
+ * features {@code [N, k, L]} the text data sets hold ({@code nlp.PackedInputs}): row {@code i} goes to its
+ * {@code i}-th input as int64, so a packed and a restored export of one model are run from the same arrays.
  */
 public final class OrtRunner implements AutoCloseable {
 
@@ -29,6 +32,8 @@ public final class OrtRunner implements AutoCloseable {
 
     private final OrtSession session;
     private final String inputName;
+    /** The int64 {@code [N, L]} inputs of a multi-input text model in the model's order, or empty. */
+    private final java.util.List<String> tokenInputs;
 
     /** Opens {@code model}; failures (missing file, invalid model) are {@link IllegalStateException}s naming it. */
     public OrtRunner(Path model) {
@@ -65,6 +70,7 @@ public final class OrtRunner implements AutoCloseable {
             opts.setDeterministicCompute(true);
             this.session = opener.open(opts);
             this.inputName = session.getInputNames().stream().findFirst().orElse(null); // a constant-only graph has none
+            this.tokenInputs = tokenInputs(session.getInputInfo());
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot open " + name + ": " + e.getMessage(), e);
         }
@@ -72,9 +78,8 @@ public final class OrtRunner implements AutoCloseable {
 
     /** The first output for {@code input} (float32 {@code [N, ...]}), as a new float32 array of the output's shape. */
     public INDArray run(INDArray input) {
-        float[] data = input.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        try (OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), input.shape());
-             OrtSession.Result r = session.run(Map.of(inputName, t))) {
+        try (Feed feed = feed(input);
+             OrtSession.Result r = session.run(feed.tensors())) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] shape = out.getInfo().getShape();
             FloatBuffer fb = out.getFloatBuffer();
@@ -85,6 +90,41 @@ public final class OrtRunner implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime failed on input " + java.util.Arrays.toString(input.shape())
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The session's inputs if there are several and all are int64 of rank 2, else an empty list. */
+    private static java.util.List<String> tokenInputs(Map<String, ai.onnxruntime.NodeInfo> inputs) {
+        boolean tokens = inputs.size() > 1 && inputs.values().stream().allMatch(i -> i.getInfo()
+                instanceof ai.onnxruntime.TensorInfo t && t.type == ai.onnxruntime.OnnxJavaType.INT64
+                && t.getShape().length == 2);
+        return tokens ? java.util.List.copyOf(inputs.keySet()) : java.util.List.of();
+    }
+
+    /** The tensors that feed {@code input} to this session (see the class comment); the caller closes them. */
+    Feed feed(INDArray input) {
+        if (tokenInputs.isEmpty()) {
+            return new Feed(inputName == null ? Map.of() : Map.of(inputName, tensor(input)));
+        }
+        long[] s = input.shape();
+        if (s.length != 3 || s[1] != tokenInputs.size()) {
+            throw new IllegalArgumentException("the model takes " + tokenInputs.size() + " int64 inputs " + tokenInputs
+                    + " [N, L]; a packed input [N, " + tokenInputs.size() + ", L] feeds them, not "
+                    + java.util.Arrays.toString(s));
+        }
+        Map<String, OnnxTensor> tensors = new java.util.LinkedHashMap<>();
+        Feed feed = new Feed(tensors);
+        try {
+            for (int i = 0; i < tokenInputs.size(); i++) {
+                long[] row = input.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all())
+                        .castTo(DataType.INT64).dup('c').data().asLong();
+                tensors.put(tokenInputs.get(i), OnnxTensor.createTensor(ENV, java.nio.LongBuffer.wrap(row),
+                        new long[] {s[0], s[2]}));
+            }
+        } catch (OrtException e) {
+            feed.close();
+            throw new IllegalStateException("cannot create the int64 inputs " + tokenInputs + ": " + e.getMessage(), e);
+        }
+        return feed;
     }
 
     /** {@code input} (float32 {@code [N, ...]}) as an ONNX Runtime tensor; the caller closes it. */
@@ -98,21 +138,29 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /** Input tensors by name, closed together. */
+    record Feed(Map<String, OnnxTensor> tensors) implements AutoCloseable {
+        @Override
+        public void close() {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
     /**
      * Times one {@code run} of the session on a prepared input tensor, including the release of its outputs and
      * nothing else (no copy in or out), so two models timed this way differ only by their graphs: the wall-clock
      * nanoseconds go to {@code wall[i]}, the calling thread's CPU nanoseconds to {@code cpu[i]}.
      */
-    void timedRun(OnnxTensor input, long[] wall, long[] cpu, int i) {
+    void timedRun(Feed input, long[] wall, long[] cpu, int i) {
         long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        try (OrtSession.Result r = session.run(Map.of(inputName, input))) {
+        try (OrtSession.Result r = session.run(input.tensors())) {
             if (r.size() == 0) {
                 throw new IllegalStateException("the model has no outputs");
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on input "
-                    + java.util.Arrays.toString(input.getInfo().getShape()) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime failed on inputs " + input.tensors().keySet() + ": "
+                    + e.getMessage(), e);
         }
         wall[i] = System.nanoTime() - t0;
         cpu[i] = THREADS.getCurrentThreadCpuTime() - c0;

@@ -13,7 +13,11 @@ import dev.condense.api.model.ModelGraph;
 import dev.condense.engine.data.DataOptions;
 import dev.condense.engine.data.DatasetCatalog;
 import dev.condense.engine.data.PairEncoding;
+import dev.condense.api.model.ValueInfo;
 import dev.condense.engine.nlp.EncoderFiles;
+import dev.condense.engine.nlp.PackedInputs;
+import dev.condense.engine.onnx.OnnxExporter;
+import dev.condense.engine.tokenize.PairTokenizer;
 import dev.condense.engine.onnx.OnnxImporter;
 import dev.condense.engine.runtime.OrtRunner;
 import dev.condense.kernel.Kernel;
@@ -32,11 +36,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The text path through the recipe: a classifier over one layer of all-MiniLM-L6-v2 (FFN narrowed to 64 units) on a
  * tiny planted e-SNLI-layout directory trains, is evaluated in ONNX Runtime (accuracy, latency at batch 4) and
- * exported; bad text input (encoding, label, length) is a located error naming file and line, before any work,
+ * exported with the model's own int64 inputs (real pairs tokenized into them give the packed path's logits); bad text input (encoding, label, length) is a located error naming file and line, before any work,
  * with nothing written; mismatched model and data are refused at validate.
  */
 class TextRecipeRunTest {
@@ -128,13 +133,34 @@ class TextRecipeRunTest {
 
         Path onnx = r.outputDir().resolve("model.onnx");
         ModelGraph exported = new OnnxImporter().read(onnx);
-        assertEquals("packed_inputs", exported.inputs().get(0).name());
+        assertEquals(List.of("input_ids", "attention_mask", "token_type_ids"), exported.inputs().stream()
+                .map(ValueInfo::name).toList(), "the export takes the model's own inputs");
+        assertTrue(exported.inputs().stream().allMatch(i -> i.type() == ValueInfo.ElementType.INT64
+                && java.util.Arrays.equals(i.shape(), new long[] {-1, 24})), exported.inputs().toString());
         assertEquals(2, exported.nodes().stream().filter(n -> n.name().endsWith("/intermediate/dense/MatMul")
                 || n.name().endsWith("/output/dense/MatMul") && !n.name().contains("attention")).count());
         EncoderFiles files = EncoderFiles.locate(EncoderFiles.MINILM, dir.resolve("cache"));
         Dataset ds = DatasetCatalog.standard().load("esnli", new DataOptions(data, dir.resolve("cache"), 0.2, 0, 0, 7)
                 .withText(new PairEncoding(files.tokenizer(), 24, false)));
         assertEquals(e.at("/accuracy").asDouble(), OrtRunner.accuracy(onnx, ds.test(), 8), 1e-12);
+        assertTrue(report.toString().contains("input_ids int64 [-1, 24]"), "the export stage reports the inputs");
+
+        // real pairs through the real tokenizer into the exported file's three int64 inputs, against the packed
+        // path (the same weights with the packed input, as the stages train and evaluate them) on the same tokens
+        PairTokenizer.EncodedPairs pairs;
+        try (PairTokenizer tok = PairTokenizer.open(files.tokenizer(), 24)) {
+            pairs = tok.encode(Stream.of(ROWS).map(row -> row[0]).toList(), Stream.of(ROWS).map(row -> row[1]).toList(),
+                    i -> "row " + i);
+        }
+        Path packedFile = dir.resolve("packed.onnx");
+        new OnnxExporter().write(PackedInputs.pack(exported), packedFile);
+        try (OrtRunner byName = new OrtRunner(onnx); OrtRunner packed = new OrtRunner(packedFile)) {
+            INDArray logits = byName.runAll(pairs.byName()).get("logits");
+            INDArray viaPacked = packed.run(PackedInputs.features(List.of(pairs.inputIds(), pairs.attentionMask(),
+                    pairs.tokenTypeIds())));
+            assertEquals(List.of((long) ROWS.length, 3L), java.util.Arrays.stream(logits.shape()).boxed().toList());
+            assertTrue(logits.equalsWithEps(viaPacked, 1e-5), logits + " vs " + viaPacked);
+        }
         JsonNode resolved = new YAMLMapper().readTree(r.outputDir().resolve("recipe.resolved.yaml").toFile());
         assertEquals(64, resolved.at("/model/encoder/intermediate").asInt());
         assertEquals("[4]", resolved.at("/stages/1/evaluate/latency-batches").toString());

@@ -6,7 +6,6 @@ import dev.condense.api.train.TrainSpec;
 import dev.condense.kernel.recipe.Location;
 import dev.condense.kernel.recipe.ModelSpec;
 import dev.condense.api.model.ModelGraph;
-import dev.condense.kernel.run.ModelLoader;
 import dev.condense.kernel.run.StageRun;
 import dev.condense.kernel.stage.InputFile;
 import dev.condense.kernel.stage.PlannedStage;
@@ -129,7 +128,7 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
     public ModelGraph run(ModelGraph graph, StageRun run) {
         run.context().report("teacher", teacher.modelFile().orElseThrow().toString());
         run.context().report("loss", loss.id());
-        return Trainings.reported(run.context(), spec, run.context().distill(graph, this, ModelLoader.load(teacher, 0)));
+        return Trainings.reported(run.context(), spec, run.context().distill(graph, this, TeacherCheck.load(teacher, graph)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.condense.kernel.stage.export;
 
 import dev.condense.api.model.ModelGraph;
+import dev.condense.engine.nlp.UnpackedInputs;
 import dev.condense.engine.onnx.OnnxExporter;
 import dev.condense.engine.onnx.OnnxFormatException;
 import dev.condense.engine.onnx.QuantizedOps;
@@ -30,6 +31,9 @@ import onnx.Onnx.ModelProto;
  * when some op cannot run in integers). Reports the file's bytes and the node types of ONNX Runtime's optimized graph
  * of the written file ({@link OptimizedGraph}: integer kernels against float convolutions and matrix products), and
  * for an integer-only or rewritten file its batch-128 latency against the plain QDQ form ({@link IntegerLatency}).
+ * A text model trained through its packed input ({@code nlp.PackedInputs}) is written with the model's own int64
+ * inputs restored ({@link UnpackedInputs#restore}: {@code input_ids, attention_mask, token_type_ids [N, L]}),
+ * reported as {@code inputs}.
  *
  * @param format    the format id, {@code onnx}
  * @param quantized {@code qdq} or {@code integer}
@@ -67,7 +71,9 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
         if (quantized.equals("integer")) {
             IntegerPreflight.check(graph, location);
         }
-        return Preview.unchanged(graph, "export: " + format + (quantized.equals("integer") ? ", integer-only" : "")
+        String inputs = UnpackedInputs.isPacked(graph) ? ", inputs " + restored(graph).inputs().stream()
+                .map(dev.condense.api.model.ValueInfo::name).toList() + " (int64) restored from the packed input" : "";
+        return Preview.unchanged(graph, "export: " + format + inputs + (quantized.equals("integer") ? ", integer-only" : "")
                 + (rewrites.inputPatches() ? ", narrow-input int8 convolutions lowered to patches" : "")
                 + (rewrites.padChannels() ? ", narrow int8 convolutions padded to 16 channels" : "") + " -> " + outputDir.resolve("model.onnx"));
     }
@@ -75,7 +81,12 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
     @Override
     public ModelGraph run(ModelGraph graph, StageRun run) {
         Path file = run.outputDir().resolve("model.onnx");
-        ModelProto proto = new OnnxExporter().toProto(graph);
+        ModelGraph exported = UnpackedInputs.isPacked(graph) ? restored(graph) : graph;
+        if (exported != graph) {
+            run.context().report("inputs", exported.inputs().stream().map(v -> v.name() + " int64 "
+                    + java.util.Arrays.toString(v.shape())).toList().toString());
+        }
+        ModelProto proto = new OnnxExporter().toProto(exported);
         ModelProto written = proto;
         ChannelPadding.Result patches = null;
         ChannelPadding.Result padding = null;
@@ -124,6 +135,15 @@ public record ExportStep(String format, String quantized, OrtRewrites rewrites, 
             IntegerLatency.report(proto, file, graph, run, "unpadded");
         }
         return graph;
+    }
+
+    /** {@code graph} with its packed input unpacked; a graph whose chain was changed is an error at the stage. */
+    private ModelGraph restored(ModelGraph graph) {
+        try {
+            return UnpackedInputs.restore(graph);
+        } catch (IllegalArgumentException e) {
+            throw new RecipeException(location, "cannot export the text model with its own inputs: " + e.getMessage(), e);
+        }
     }
 
     @Override
