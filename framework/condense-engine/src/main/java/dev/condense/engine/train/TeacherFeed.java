@@ -20,9 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * row back from a memory-mapped file by row id ({@link TeacherCache}); valid only when a row id always stands for
  * the same features (no augmentation), which the caller decides. Either way it feeds the teacher's logits
  * {@code [N, C]} to the placeholder {@value #LOGITS}, which the loss reads as {@code LossInputs.teacherLogits()}, and
- * teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come from the same pass or record. A cached
- * step's arrays belong to this feed and are freed when the next step is fed (or at {@link #close()}): a hook that keeps
- * one beyond its step copies it.
+ * teacher tensors tapped through {@link #tap} ({@link FeatureTaps}) come from the same pass or record. A step's
+ * teacher arrays (cached or live) belong to this feed and are freed when the next step is fed (or at
+ * {@link #close()}): a hook that keeps one beyond its step copies it. Left to the GC, a live TinyBERT teacher's
+ * outputs (~22 MB a batch) piled up off-heap until the run was killed at 23.4 GB (docs/benchmarks.md, issue 18,
+ * sixteenth session).
  */
 public final class TeacherFeed implements TrainingHook, AutoCloseable {
     /** Placeholder of the teacher's logits in the student's training graph. */
@@ -37,7 +39,7 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
     private final int cacheRows;
     private TeacherCache cache;
     private TeacherCacheStats lastStats;
-    /** The arrays the cache fed to the current step; this feed owns them and closes them at the next step. */
+    /** The teacher arrays fed to the current step; this feed owns them and closes them at the next step. */
     private final List<INDArray> fed = new ArrayList<>();
 
     /** @param teacher the teacher graph; it is lowered when the first run that uses this feed builds its graph */
@@ -116,11 +118,11 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
 
     @Override
     public void beforeStep(StepState step) {
+        releaseFed();
         if (cacheFile != null) {
             if (cache == null) {
                 cache = new TeacherCache(teacher, List.copyOf(taps.keySet()), cacheFile, cacheRows);
             }
-            releaseFed();
             Map<String, INDArray> out = cache.batch(step.rows(), step::features);
             fed.addAll(out.values());
             step.feed(LOGITS, out.get(teacher.outputs().get(0).name()));
@@ -130,18 +132,21 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
         Map<String, INDArray> x = Map.of(lowered.inputName(), step.features());
         String logits = lowered.outputName();
         if (taps.isEmpty()) {
-            step.feed(LOGITS, lowered.sd().outputSingle(x, logits));
+            INDArray out = lowered.sd().outputSingle(x, logits);
+            fed.add(out);
+            step.feed(LOGITS, out);
             return;
         }
         List<String> wanted = new ArrayList<>(taps.keySet());
         wanted.add(logits);
         Map<String, INDArray> out = lowered.sd().output(x, wanted);
+        fed.addAll(out.values());
         step.feed(LOGITS, out.get(logits));
         taps.forEach((tensor, placeholder) -> step.feed(placeholder, out.get(tensor)));
     }
 
     /**
-     * Frees the off-heap buffers of the arrays read from the cache for the last step. Left to the GC (ND4J frees an
+     * Frees the off-heap buffers of the teacher arrays fed to the last step. Left to the GC (ND4J frees an
      * array's buffer only when its Java object is collected), an attention run on 54,000 Fashion-MNIST rows (10,986
      * cached floats a row, 2.4 GB an epoch) reached 19 GB resident at epoch 7 of 8.
      */
@@ -155,8 +160,7 @@ public final class TeacherFeed implements TrainingHook, AutoCloseable {
     }
 
     /**
-     * Deletes the cache file of the current run, if any, and frees the last step's cached arrays (a live teacher
-     * holds nothing to close).
+     * Deletes the cache file of the current run, if any, and frees the last step's teacher arrays.
      */
     @Override
     public void close() {

@@ -45,7 +45,8 @@ class FeatureTapsTest {
                     if (s.batch() == 1) {
                         String sName = seen.get(0).features().get("s.fc1").name();
                         INDArray sv = s.sd().output(Map.of("input", s.features()), sName).get(sName);
-                        INDArray tv = s.feeds().get(seen.get(0).features().get("t.fc1").name());
+                        // the feed frees its arrays at the next step: a value kept beyond the step is copied
+                        INDArray tv = s.feeds().get(seen.get(0).features().get("t.fc1").name()).dup();
                         values.add(new INDArray[] {s.features(), sv, tv});
                     }
                 })));
