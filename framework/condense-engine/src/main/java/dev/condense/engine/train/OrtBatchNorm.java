@@ -61,7 +61,7 @@ final class OrtBatchNorm implements AutoCloseable {
         long[] shape = ins[0].shape();
         try {
             if (fn instanceof BatchNormOps.Moments m && ins.length == 1 && outs.length == 2 && moments
-                    && Arrays.equals(m.iArgs(), channelAxes(shape.length))) {
+                    && Arrays.equals(m.iArgs(), OrtBatchNormGraphs.axes(shape))) {
                 OrtSession s = session("moments", shape, 0f, OrtBatchNormGraphs.moments(shape));
                 return bind(s, new String[] {"x"}, ins, new String[] {"mean", "var"}, outs, null);
             }
@@ -124,15 +124,6 @@ final class OrtBatchNorm implements AutoCloseable {
         OnnxTensor t = OrtArrays.wrap(env, a);
         tensors.add(t);
         return t;
-    }
-
-    /** libnd4j {@code moments}' axes for channel axis 1: every axis but 1. */
-    private static long[] channelAxes(int rank) {
-        long[] a = new long[rank - 1];
-        for (int i = 1; i < a.length; i++) {
-            a[i] = i + 1;
-        }
-        return a;
     }
 
     private static boolean plainArgs(org.nd4j.linalg.api.ops.DynamicCustomOp op) {

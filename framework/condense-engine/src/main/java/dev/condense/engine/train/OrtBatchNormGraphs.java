@@ -103,8 +103,11 @@ final class OrtBatchNormGraphs {
         return m;
     }
 
-    /** Every axis but the channel's (reduced; also where a {@code [C]} value is unsqueezed to broadcast). */
-    private static long[] axes(long[] shape) {
+    /**
+     * Every axis but the channel's (reduced; also where a {@code [C]} value is unsqueezed to broadcast; libnd4j
+     * {@code moments}' axes for channel axis 1).
+     */
+    static long[] axes(long[] shape) {
         long[] a = new long[shape.length - 1];
         for (int i = 1; i < a.length; i++) {
             a[i] = i + 1;
