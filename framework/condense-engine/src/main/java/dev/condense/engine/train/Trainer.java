@@ -80,16 +80,17 @@ public final class Trainer {
         all.forEach(h -> h.build(build));
         sd.setLossVariables(loss.apply(build.lossInputs()).name());
         OptimizerSpec opt = spec.optimizer();
+        ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed,
+                spec.augment());
+        int stepsPerEpoch = (batches.rowsPerEpoch() + spec.batch() - 1) / spec.batch();
         TrainingConfig.Builder cfg = TrainingConfig.builder()
-                .updater(Updaters.of(opt, spec.schedule(), spec.epochs()))
+                .updater(Updaters.of(opt, spec.schedule(), spec.epochs(), stepsPerEpoch))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(ClassifierLoss.LABEL);
         if (opt.weightDecay() > 0) {
             cfg.l2(opt.weightDecay());
         }
         sd.setTrainingConfig(cfg.build());
         Quietly.run(sd::createGradFunction);
-        ShuffledBatches batches = new ShuffledBatches(split, numClasses, spec.batch(), spec.limit(), seed,
-                spec.augment());
         HookRunner runner = new HookRunner(lowered.outputName(), all, sd, spec.epochs(), batches.rowsPerEpoch(),
                 spec.batch(), opt.lr(), Set.of(lowered.inputName(), ClassifierLoss.LABEL));
         BatchNormTracker bn = new BatchNormTracker(lowered.bnStats(), graph.initializers());

@@ -41,14 +41,16 @@ class TrainingLoopTest {
         LoweredGraph lowered = SameDiffLowering.lower(graph, true);
         SameDiff sd = lowered.sd();
         ClassifierLoss.attach(lowered, classes);
+        ShuffledBatches batches = new ShuffledBatches(split, classes, spec.batch(), spec.limit(), seed);
+        int steps = (batches.rowsPerEpoch() + spec.batch() - 1) / spec.batch();
         TrainingConfig.Builder cfg = TrainingConfig.builder()
-                .updater(Updaters.of(spec.optimizer(), schedule, spec.epochs()))
+                .updater(Updaters.of(spec.optimizer(), schedule, spec.epochs(), steps))
                 .dataSetFeatureMapping(lowered.inputName()).dataSetLabelMapping(ClassifierLoss.LABEL);
         if (spec.optimizer().weightDecay() > 0) {
             cfg.l2(spec.optimizer().weightDecay());
         }
         sd.setTrainingConfig(cfg.build());
-        sd.fit(new ShuffledBatches(split, classes, spec.batch(), spec.limit(), seed), spec.epochs());
+        sd.fit(batches, spec.epochs());
         Map<String, INDArray> out = new java.util.LinkedHashMap<>();
         lowered.trainable().forEach(n -> out.put(n, sd.getArrForVarName(n).dup()));
         return out;
@@ -83,5 +85,12 @@ class TrainingLoopTest {
                 data(64, 1, 2, 6).labels());
         OptimizerSpec sgd = new OptimizerSpec("sgd", 0.05, 0.9, 5e-4);
         assertSameTraining(bn, d, 2, new TrainSpec(3, 8, sgd, 0), LrSchedule.cosine(0.0));
+    }
+
+    @Test
+    void perStepCosineSeesTheSameStepCountAsSameDiffFit() {
+        ModelGraph mlp = MlpBuilder.build("mlp", new long[] {12}, new int[] {32, 16, 3}, 0.1f, 1.2f, 5);
+        OptimizerSpec sgd = new OptimizerSpec("sgd", 0.05, 0.9, 0);
+        assertSameTraining(mlp, data(200, 12, 3, 2), 3, new TrainSpec(3, 16, sgd, 0), LrSchedule.cosinePerStep(0.001));
     }
 }

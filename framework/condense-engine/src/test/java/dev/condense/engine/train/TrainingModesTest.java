@@ -62,15 +62,49 @@ class TrainingModesTest {
 
     @Test
     void stepAndCosineSchedulesFollowTheirFormulas() {
-        ISchedule step = Updaters.schedule(0.1, LrSchedule.step(2, 0.5), 10);
+        ISchedule step = Updaters.schedule(0.1, LrSchedule.step(2, 0.5), 10, 7);
         double[] expected = {0.1, 0.1, 0.05, 0.05, 0.025};
         for (int e = 0; e < expected.length; e++) {
             assertEquals(expected[e], step.valueAt(1000, e), 1e-12);
         }
-        ISchedule cos = Updaters.schedule(0.1, LrSchedule.cosine(0.01), 10);
+        ISchedule cos = Updaters.schedule(0.1, LrSchedule.cosine(0.01), 10, 7);
         assertEquals(0.1, cos.valueAt(0, 0), 1e-12);
+        assertEquals(0.1, cos.valueAt(6, 0), 1e-12, "per epoch: constant within the epoch");
         assertEquals(0.055, cos.valueAt(0, 5), 1e-12);
         assertEquals(0.01, cos.valueAt(0, 10), 1e-12);
+    }
+
+    @Test
+    void perStepCosineDecaysWithTheRunsStepCount() {
+        // 2 epochs of 4 steps: T = 8 steps; the epoch argument is ignored
+        ISchedule cos = Updaters.schedule(0.1, LrSchedule.cosinePerStep(0.0), 2, 4);
+        assertEquals(0.1, cos.valueAt(0, 0), 1e-12);
+        assertEquals(0.1 * (1 + Math.cos(Math.PI / 8)) / 2, cos.valueAt(1, 0), 1e-12);
+        assertEquals(0.05, cos.valueAt(4, 1), 1e-12, "half way at the second epoch's first step");
+        assertEquals(0.0, cos.valueAt(8, 2), 1e-12);
+        assertEquals(0.0, cos.valueAt(20, 5), 1e-12, "held at min-lr past the end");
+    }
+
+    @Test
+    void perStepCosineReachesTheTrainer() {
+        // one epoch: per epoch the rate stays lr0 (= constant); per step it decays, so the weights differ
+        ModelGraph g = Zoo.build("lenet-300-100", 1);
+        Nd4j.getRandom().setSeed(3);
+        DataSplit data = new DataSplit(Nd4j.rand(DataType.FLOAT, 48, 1, 28, 28),
+                Nd4j.createFromArray(new float[48]).addi(Nd4j.arange(48).castTo(DataType.FLOAT).fmod(10)));
+        OptimizerSpec sgd = new OptimizerSpec("sgd", 0.1, 0, 0);
+        INDArray constant = fc1(g, data, new TrainSpec(1, 16, sgd, 0, LrSchedule.constant()));
+        INDArray perEpoch = fc1(g, data, new TrainSpec(1, 16, sgd, 0, LrSchedule.cosine(0)));
+        INDArray perStep = fc1(g, data, new TrainSpec(1, 16, sgd, 0, LrSchedule.cosinePerStep(0)));
+        assertEquals(constant, perEpoch, "one epoch per epoch is constant");
+        double moved = perStep.sub(g.initializers().get("fc1.weight")).norm2Number().doubleValue();
+        double movedConstant = constant.sub(g.initializers().get("fc1.weight")).norm2Number().doubleValue();
+        // steps at lr 0.1, 0.075, 0.025 against 0.1 x 3: about two thirds of the distance
+        assertTrue(moved < 0.85 * movedConstant && moved > 0.4 * movedConstant, moved + " vs " + movedConstant);
+    }
+
+    private static INDArray fc1(ModelGraph g, DataSplit data, TrainSpec spec) {
+        return Trainer.fit(g, data, 10, spec, 4, Trainer.CROSS_ENTROPY, List.of()).graph().initializers().get("fc1.weight");
     }
 
     @Test

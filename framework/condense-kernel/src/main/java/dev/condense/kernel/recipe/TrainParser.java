@@ -19,7 +19,7 @@ import java.util.Optional;
  * batch: 128                         # default 128
  * optimizer: {adam: {lr: 1.0e-3}}    # default adam, lr 1e-3; or adam | sgd alone for its defaults
  * limit: 0                           # rows per epoch, 0 = all (default)
- * lr-schedule: {cosine: {min-lr: 0}} # default constant
+ * lr-schedule: {cosine: {min-lr: 0, per: epoch}} # default constant; per: step decays every optimizer step
  * augment: {shift: 1}                # random image translation by up to 1 pixel; default none
  * clip-norm: 5                       # clip the global gradient L2 norm to 5 before the updater; default 0 = off
  * max-norm: 3.5                      # each unit's incoming weights kept in an L2 ball of radius 3.5; default 0 = off
@@ -34,6 +34,7 @@ public final class TrainParser {
     public static final List<String> KEYS = List.of("epochs", "batch", "optimizer", "limit", "lr-schedule",
             "augment", "clip-norm", "max-norm");
     private static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+    private static final List<String> PER = List.of("epoch", "step");
     private static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     private static final List<String> OPTIMIZER_KEYS = List.of("lr", "momentum", "weight-decay");
 
@@ -62,7 +63,7 @@ public final class TrainParser {
         return node.construct(() -> new Augmentation(shift));
     }
 
-    /** {@code constant}, {@code {step: {every: 3, gamma: 0.1}}} or {@code {cosine: {min-lr: 0}}}. */
+    /** {@code constant}, {@code {step: {every: 3, gamma: 0.1}}} or {@code {cosine: {min-lr: 0, per: step}}}. */
     private static LrSchedule schedule(NodeRef node) {
         Map.Entry<String, Optional<NodeRef>> entry = node.singleEntry("a learning-rate schedule");
         String kind = entry.getKey();
@@ -73,11 +74,22 @@ public final class TrainParser {
         }
         NodeRef body = entry.getValue().orElseGet(() -> new NodeRef(node.tree(), node.pointer(),
                 JsonNodeFactory.instance.objectNode()));
-        body.expectObject(List.of("every", "gamma", "min-lr"));
+        body.expectObject(List.of("every", "gamma", "min-lr", "per"));
         int every = body.optional("every").map(b -> b.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE)).orElse(1);
         double gamma = body.optional("gamma").map(NodeRef::asDouble).orElse(kind.equals("step") ? 0.1 : 1.0);
         double minLr = body.optional("min-lr").map(NodeRef::asDouble).orElse(0.0);
-        return body.construct(() -> new LrSchedule(kind, every, gamma, minLr));
+        boolean perStep = body.optional("per").map(TrainParser::perStep).orElse(false);
+        return body.construct(() -> new LrSchedule(kind, every, gamma, minLr, perStep));
+    }
+
+    /** {@code per: epoch} (the default) or {@code per: step}. */
+    private static boolean perStep(NodeRef node) {
+        String per = node.asText();
+        if (!PER.contains(per)) {
+            throw node.fail("per must be one of " + String.join(", ", PER) + ", was " + Quote.single(per)
+                    + Suggestions.hint(per, PER));
+        }
+        return per.equals("step");
     }
 
     private static OptimizerSpec optimizer(NodeRef node) {

@@ -129,11 +129,13 @@ final class BuiltInSchema {
         props(scheduleBody).set("gamma", orVar(NODES.objectNode().put("type", "number").put("exclusiveMinimum", 0)
                 .put("maximum", 1)));
         props(scheduleBody).set("min-lr", orVar(NODES.objectNode().put("type", "number").put("minimum", 0)));
+        props(scheduleBody).set("per", orVar(oneOfStrings(List.of("epoch", "step")).put("description",
+                "cosine: recompute the rate every epoch (default) or every optimizer step")));
         ObjectNode lrSchedules = single(NODES.objectNode());
         lrSchedules.putObject("properties").<ObjectNode>set("step", scheduleBody).<ObjectNode>set("cosine", scheduleBody)
                 .set("constant", scheduleBody);
         ObjectNode lrSchedule = NODES.objectNode().put("description",
-                "constant, {step: {every, gamma}} or {cosine: {min-lr}} over the epochs");
+                "constant, {step: {every, gamma}} or {cosine: {min-lr, per}} over the epochs (per: step decays every step)");
         lrSchedule.putArray("anyOf").add(oneOfStrings(List.of("constant", "step", "cosine"))).add(lrSchedules);
         defs.set("lr-schedule", lrSchedule);
 

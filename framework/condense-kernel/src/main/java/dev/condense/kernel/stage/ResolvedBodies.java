@@ -48,7 +48,7 @@ public final class ResolvedBodies {
         LrSchedule s = t.schedule();
         if (!s.kind().equals("constant")) {
             m.put("lr-schedule", Map.of(s.kind(), s.kind().equals("step") ? ordered("every", s.stepEpochs(), "gamma", s.gamma())
-                    : ordered("min-lr", s.minLr())));
+                    : s.perStep() ? ordered("min-lr", s.minLr(), "per", "step") : ordered("min-lr", s.minLr())));
         }
         if (t.augment().active()) {
             m.put("augment", Map.of("shift", t.augment().shift()));

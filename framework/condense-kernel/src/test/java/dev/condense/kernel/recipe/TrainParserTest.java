@@ -29,6 +29,8 @@ class TrainParserTest {
         assertEquals(LrSchedule.constant(), parse("{epochs: 2}").schedule());
         assertEquals(LrSchedule.step(3, 0.5), parse("{epochs: 9, lr-schedule: {step: {every: 3, gamma: 0.5}}}").schedule());
         assertEquals(LrSchedule.cosine(1e-5), parse("{epochs: 9, lr-schedule: {cosine: {min-lr: 1.0e-5}}}").schedule());
+        assertEquals(LrSchedule.cosinePerStep(0), parse("{epochs: 1, lr-schedule: {cosine: {per: step}}}").schedule());
+        assertEquals(LrSchedule.cosine(0), parse("{epochs: 1, lr-schedule: {cosine: {per: epoch}}}").schedule());
     }
 
     @Test
@@ -36,6 +38,17 @@ class TrainParserTest {
         RecipeException e = assertThrows(RecipeException.class, () -> parse("{epochs: 2, lr-schedule: cosin}"));
         assertEquals(5, e.location().line());
         assertTrue(e.getMessage().contains("cosine"), e.getMessage());
+    }
+
+    @Test
+    void perIsLocatedAndAppliesToCosineOnly() {
+        RecipeException typo = assertThrows(RecipeException.class,
+                () -> parse("{epochs: 2, lr-schedule: {cosine: {per: stpe}}}"));
+        assertEquals(5, typo.location().line());
+        assertTrue(typo.getMessage().contains("did you mean 'step'") || typo.getMessage().contains("step"), typo.getMessage());
+        RecipeException stepKind = assertThrows(RecipeException.class,
+                () -> parse("{epochs: 2, lr-schedule: {step: {every: 1, per: step}}}"));
+        assertTrue(stepKind.getMessage().contains("cosine schedule only"), stepKind.getMessage());
     }
 
     @Test
