@@ -32,7 +32,7 @@ public final class Trainings {
         b.append(t.epochs()).append(t.epochs() == 1 ? " epoch" : " epochs").append(", batch ").append(t.batch())
                 .append(", ").append(t.optimizer().kind()).append(" lr ").append(number(t.optimizer().lr()));
         if (!t.schedule().kind().equals("constant")) {
-            b.append(", ").append(t.schedule().kind()).append(" schedule");
+            b.append(", ").append(t.schedule().kind()).append(t.schedule().perStep() ? " schedule per step" : " schedule");
         }
         if (t.limit() > 0) {
             b.append(", first ").append(t.limit()).append(" rows");
