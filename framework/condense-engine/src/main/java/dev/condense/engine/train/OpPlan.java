@@ -341,6 +341,15 @@ final class OpPlan {
         return rewritten;
     }
 
+    /** Gives every random op of the plan (Dropout's uniform draw) fresh generator states: call before each step. */
+    void reseedRandomOps(RandomOpSeeds seeds) {
+        for (Exec e : execs) {
+            if (e.kernel() == null && RandomOpSeeds.isRandom(e.fn())) {
+                seeds.reseed(e.ctx());
+            }
+        }
+    }
+
     /**
      * Runs the step: binds {@code placeholders} (same shapes as at planning), executes every op in order, calls each
      * listener's {@code opExecution} after each op as the session does, and leaves every weight gradient in its

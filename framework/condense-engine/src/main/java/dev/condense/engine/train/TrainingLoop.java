@@ -21,6 +21,7 @@ import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The epoch loop of {@code SameDiff.fit} (ND4J 1.0.0-M2.1), driving SameDiff's {@link InferenceSession} directly:
@@ -108,6 +109,7 @@ final class TrainingLoop {
         StepPlans plans = new StepPlans(grad, gradViews, planned);
         InferenceSession session = new InferenceSession(grad);
         List<Listener> active = listeners.stream().filter(l -> l.isActive(Operation.TRAINING)).toList();
+        RandomOpSeeds seeds = new RandomOpSeeds(Nd4j.getRandom().nextLong());
         String feature = cfg.getDataSetFeatureMapping().get(0);
         String label = cfg.getDataSetLabelMapping().get(0);
         Loss noLoss = new Loss(sd.getLossVariables(), new double[sd.getLossVariables().size()]);
@@ -132,11 +134,15 @@ final class TrainingLoop {
                     placeholders.put(label, ds.getLabels());
                     placeholders.putAll(feeds.of(ds.getFeatures(), batches.lastRows()));
                     OpPlan plan = plans.plan(placeholders);
+                    if (plan != null) {
+                        plan.reseedRandomOps(seeds);
+                    }
                     if (plan != null && plans.run(plan, placeholders, active, at, batch)) {
                         plannedSteps++;
                     } else {
                         OpRecorder recorder = plans.recorder(placeholders);
                         List<Listener> watching = new ArrayList<>(active);
+                        watching.add(seeds);
                         if (recorder != null) {
                             watching.add(recorder);
                         }

@@ -14,6 +14,8 @@ import dev.condense.engine.zoo.Zoo;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,6 +60,30 @@ class TrainingModesTest {
         assertEquals(0.3, dropped, 0.02, "fraction dropped");
         assertEquals(1 / 0.7, y.maxNumber().doubleValue(), 1e-5, "survivors scaled by 1 / (1 - ratio)");
         assertEquals(10_000, y.sumNumber().doubleValue(), 250, "expectation preserved");
+    }
+
+    /**
+     * Every training step draws a fresh dropout mask, in SameDiff's session and in the recorded op plan alike
+     * ({@link RandomOpSeeds}). One row of ones through {@code Dropout(0.5) -> Gemm} (no bias), batch 1, plain SGD at a
+     * rate small enough that the softmax never saturates: a weight column moves only in the steps where its input unit
+     * survives, so after 12 steps the columns that never moved are the units dropped in every step, about {@code 200 x
+     * 0.5^12 = 0.05} with fresh masks. Before the fix the contexts' generators were never reseeded: 106 columns never
+     * moved in the session and 35 to 64 with the plan (one mask for the session's step, one for all planned ones).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void dropoutDrawsAFreshMaskAtEveryStep(boolean plan) {
+        int units = 200;
+        ModelGraph g = GraphFixtures.over(-1, units).init("ratio", Nd4j.scalar(0.5f)).op("Dropout", Map.of(), "ratio")
+                .init("w", GraphFixtures.randn(5, 0.1, 2, units)).op("Gemm", Map.of("transB", 1L), "w").build();
+        DataSplit one = new DataSplit(Nd4j.ones(DataType.FLOAT, 1, units), Nd4j.createFromArray(new float[] {1}));
+        int[] planned = new int[1];
+        TrainResult r = Trainer.fit(g, one, 2, new TrainSpec(12, 1, new OptimizerSpec("sgd", 1e-4, 0, 0), 0), 9,
+                Trainer.CROSS_ENTROPY, List.of(), plan, steps -> planned[0] = steps);
+        assertEquals(plan ? 11 : 0, planned[0], "steps run from the plan");
+        INDArray moved = r.graph().initializers().get("w").sub(g.initializers().get("w")).norm1(0);
+        long never = moved.eq(0).castTo(DataType.FLOAT).sumNumber().longValue();
+        assertTrue(never <= 3, never + " of " + units + " units dropped in all 12 steps (fresh masks: ~0.05)");
     }
 
     @Test
