@@ -33,6 +33,9 @@ public final class Trainings {
                 .append(", ").append(t.optimizer().kind()).append(" lr ").append(number(t.optimizer().lr()));
         if (!t.schedule().kind().equals("constant")) {
             b.append(", ").append(t.schedule().kind()).append(" schedule");
+            if (t.schedule().perStep()) {
+                b.append(" per step");
+            }
         }
         if (t.limit() > 0) {
             b.append(", first ").append(t.limit()).append(" rows");
