@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Issue 18: draws the step-by-step data-efficiency curve from bench/step-by-step-curve.sh's runs.
 
-Reads DIR/<method>-f<fraction>-s<seed>/report.json (method labels or step-by-step), takes each run's accuracy on the
+Reads DIR/<method>-f<fraction>-s<seed>/report.json (method labels, step-by-step or soft-label), takes each run's accuracy on the
 test rows (the evaluation with test_rows) and on the validation rows, averages over seeds, prints a table and writes
-an SVG: test accuracy (%) against the fraction of training rows (log2 axis), one line per method.
+an SVG: test accuracy (%) against the fraction of training rows (log2 axis), one line per method (a single
+fraction draws one point per method).
 Usage: bench/step-by-step-plot.py runs/sbs-curve runs/step-by-step-curve.svg
 """
 import json
@@ -16,7 +17,7 @@ from collections import defaultdict
 src, out = sys.argv[1], sys.argv[2]
 acc = defaultdict(list)  # (method, fraction, split) -> [accuracy]
 for name in sorted(os.listdir(src)):
-    m = re.fullmatch(r"(labels|step-by-step)-f([0-9.]+)-s(\d+)", name)
+    m = re.fullmatch(r"(labels|step-by-step|soft-label)-f([0-9.]+)-s(\d+)", name)
     report = os.path.join(src, name, "report.json")
     if not m or not os.path.exists(report):
         continue
@@ -25,7 +26,7 @@ for name in sorted(os.listdir(src)):
         acc[(m.group(1), float(m.group(2)), split)].append(100 * e["accuracy"])
 
 fractions = sorted({f for (_, f, _) in acc})
-methods = ["labels", "step-by-step"]
+methods = ["labels", "step-by-step", "soft-label"]
 print("| fraction | method | seeds | validation acc % | test acc % |")
 print("|---|---|---|---|---|")
 for f in fractions:
@@ -55,7 +56,7 @@ for f in fractions:
 for a in range(lo, hi + 1):
     svg.append(f'<text x="{L - 6}" y="{Y(a) + 4}" text-anchor="end">{a}</text>')
     svg.append(f'<line x1="{L}" y1="{Y(a)}" x2="{W - R}" y2="{Y(a)}" stroke="#ddd"/>')
-colors = {"labels": "#1f77b4", "step-by-step": "#d62728"}
+colors = {"labels": "#1f77b4", "step-by-step": "#d62728", "soft-label": "#2ca02c"}
 for i, me in enumerate(methods):
     p = pts[me]
     if not p:
@@ -65,7 +66,8 @@ for i, me in enumerate(methods):
     for f, a in p:
         svg.append(f'<circle cx="{X(f):.1f}" cy="{Y(a):.1f}" r="3" fill="{colors[me]}"/>')
     svg.append(f'<text x="{W - R + 10}" y="{T + 15 + 16 * i}" fill="{colors[me]}">{me}</text>')
-svg.append(f'<text x="{W - R + 10}" y="{T + 47}" fill="#888">soft-label: not run</text>')
+if not pts["soft-label"]:
+    svg.append(f'<text x="{W - R + 10}" y="{T + 47}" fill="#888">soft-label: not run</text>')
 svg.append("</svg>")
 open(out, "w").write("\n".join(svg) + "\n")
 print("wrote", out)

@@ -7,9 +7,11 @@ import static dev.condense.kernel.recipe.Fixtures.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condense.api.train.LrSchedule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +85,25 @@ class RecipeOverrideTest {
         assertEquals("{b: ", RecipeOverride.parse("a={b: ", 1).value().textValue());
         assertEquals("x=y", RecipeOverride.parse("a=x=y", 1).value().textValue());
         assertEquals("", RecipeOverride.parse("a=", 1).value().textValue());
+    }
+
+    /** The text student recipes feed the cosine's clock from a var: {@code per: "${per}"}, set with --set per=step. */
+    @Test
+    void aVarFeedsTheCosinesPer() {
+        Path f = write(dir, "p.yaml", """
+                recipe: demo
+                vars: {per: epoch}
+                model: {zoo: lenet-300-100}
+                data: {dataset: mnist}
+                stages:
+                  - train: {epochs: 2, lr-schedule: {cosine: {min-lr: 0, per: "${per}"}}}
+                """);
+        Function<List<String>, LrSchedule> schedule = sets -> ((TrainStageSpec) RecipeLoader.load(f,
+                RecipeOverride.parseAll(sets)).stages().get(0)).spec().schedule();
+        assertEquals(LrSchedule.cosine(0), schedule.apply(List.of()));
+        assertEquals(LrSchedule.cosinePerStep(0), schedule.apply(List.of("per=step")));
+        assertEquals(LrSchedule.cosine(0), schedule.apply(List.of("per=epoch")));
+        assertError(() -> schedule.apply(List.of("per=stpe")), CLI, 1, 5, "per must be one of epoch, step",
+                "did you mean 'step'");
     }
 }
