@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -47,7 +48,8 @@ public final class EsnliSource implements DataSource {
     public static final double TEST = 0.2;
     /**
      * Word pieces kept of each row's rationale ({@link DataSplit#rationales()}): the first human explanation
-     * ({@code preproc1_expl_1}), at most this many pieces (longer ones are cut).
+     * ({@code preproc1_expl_1}), or all three with {@code data.rationales: all}, at most this many pieces (longer
+     * ones are cut).
      */
     public static final int RATIONALE_PIECES = 32;
 
@@ -101,11 +103,25 @@ public final class EsnliSource implements DataSource {
         PairTokenizer.EncodedPairs x = tokenizer.encode(used.stream().map(SentencePair::premise).toList(),
                 used.stream().map(SentencePair::hypothesis).toList(), i -> Quote.path(dir) + "/" + used.get(i).source());
         double[] labels = used.stream().mapToDouble(SentencePair::label).toArray();
-        List<String> rationales = used.stream().map(p -> p.explanations().isEmpty() ? "" : p.explanations().get(0))
-                .toList();
         return new DataSplit(PackedInputs.features(List.of(x.inputIds(), x.attentionMask(), x.tokenTypeIds())),
                 Nd4j.createFromArray(labels).castTo(DataType.FLOAT).reshape(labels.length),
-                tokenizer.pieces(rationales, RATIONALE_PIECES));
+                text.allRationales() ? allRationales(tokenizer, used) : rationales(tokenizer, used, 0));
+    }
+
+    /** Explanation {@code k} of each row (empty when a row has fewer) as word pieces {@code [N, T]}. */
+    private static INDArray rationales(PairTokenizer tokenizer, List<SentencePair> rows, int k) {
+        return tokenizer.pieces(rows.stream().map(p -> k < p.explanations().size() ? p.explanations().get(k) : "")
+                .toList(), RATIONALE_PIECES);
+    }
+
+    /** Every explanation of each row as word pieces {@code [N, K, T]}, K the most any row has (at least 1). */
+    private static INDArray allRationales(PairTokenizer tokenizer, List<SentencePair> rows) {
+        int k = Math.max(1, rows.stream().mapToInt(p -> p.explanations().size()).max().orElse(1));
+        INDArray[] each = new INDArray[k];
+        for (int i = 0; i < k; i++) {
+            each[i] = rationales(tokenizer, rows, i);
+        }
+        return Nd4j.stack(1, each);
     }
 
     private static String sha256(Path dir) {

@@ -12,24 +12,58 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link RationaleKeys}: the student's token states and attention mask (its own variables, named by the caller),
  * each batch's rationale word-piece ids {@code [B, T]} (a placeholder filled from the training split's rationales by
  * the batch's row ids) and the word-piece counts over all training rationales {@code [V]} (a constant).
+ *
+ * <p>Rows with K explanations ({@code [N, K, T]}, {@code data.rationales: all}) get one of them at each step, drawn
+ * uniformly among the row's non-empty ones from a generator seeded with (seed, epoch, batch), so a run is
+ * reproducible and every explanation is a target about equally often.
  */
 public final class RationaleFeed implements TrainingHook {
     private final INDArray rationales;
+    private final int[] choices;
     private final String states;
     private final String mask;
+    private final long seed;
 
     /**
-     * @param rationales the training split's rationales {@code [N, T]}, float word-piece ids, 0 = padding
+     * @param rationales the training split's rationales {@code [N, T]} or {@code [N, K, T]}, float word-piece ids,
+     *                   0 = padding
      * @param states     the student's token-state tensor {@code [N, L, D]}
      * @param mask       the student's float attention-mask tensor {@code [N, L]}
+     * @param seed       seed of the per-step draws among a row's K explanations (unused when K = 1)
      */
-    public RationaleFeed(INDArray rationales, String states, String mask) {
-        this.rationales = Objects.requireNonNull(rationales, "rationales");
+    public RationaleFeed(INDArray rationales, String states, String mask, long seed) {
+        Objects.requireNonNull(rationales, "rationales");
         this.states = Objects.requireNonNull(states, "states");
         this.mask = Objects.requireNonNull(mask, "mask");
-        if (rationales.rank() != 2) {
-            throw new IllegalArgumentException("rationales must be [N, T], were " + java.util.Arrays.toString(rationales.shape()));
+        this.seed = seed;
+        if (rationales.rank() == 2) {
+            this.rationales = rationales;
+            this.choices = null;
+        } else if (rationales.rank() == 3) {
+            long n = rationales.size(0);
+            long k = rationales.size(1);
+            this.rationales = rationales.reshape('c', n * k, rationales.size(2));
+            this.choices = new int[Math.toIntExact(n)];
+            // rows' non-empty explanations as a bit set each (K <= 31): the draw picks among them
+            INDArray nonEmpty = rationales.gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).max(2);
+            int[] flags = nonEmpty.reshape(n * k).toIntVector();
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < k; j++) {
+                    choices[r] |= flags[(int) (r * k + j)] << j;
+                }
+            }
+            if (k > 31) {
+                throw new IllegalArgumentException("at most 31 rationales a row, were " + k);
+            }
+        } else {
+            throw new IllegalArgumentException("rationales must be [N, T] or [N, K, T], were "
+                    + java.util.Arrays.toString(rationales.shape()));
         }
+    }
+
+    /** A feed of one rationale a row ({@code [N, T]}). */
+    public RationaleFeed(INDArray rationales, String states, String mask) {
+        this(rationales, states, mask, 0L);
     }
 
     @Override
@@ -49,7 +83,29 @@ public final class RationaleFeed implements TrainingHook {
 
     @Override
     public void beforeStep(StepState step) {
-        step.feed(RationaleKeys.IDS, Nd4j.pullRows(rationales, 1, step.rows()));
+        step.feed(RationaleKeys.IDS, Nd4j.pullRows(rationales, 1, choices == null ? step.rows()
+                : drawn(step.rows(), new java.util.SplittableRandom(seed * 1_000_003L + step.epoch() * 10_007L + step.batch()))));
+    }
+
+    /** Rows of the flattened {@code [N * K, T]} rationales: one of each row's non-empty explanations (the first if none). */
+    private int[] drawn(int[] rows, java.util.SplittableRandom random) {
+        int k = Math.toIntExact(rationales.size(0) / choices.length);
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int set = choices[rows[i]];
+            int pick = 0;
+            if (set != 0) {
+                int nth = random.nextInt(Integer.bitCount(set));
+                for (int j = 0; j < k; j++) {
+                    if ((set >> j & 1) == 1 && nth-- == 0) {
+                        pick = j;
+                        break;
+                    }
+                }
+            }
+            out[i] = rows[i] * k + pick;
+        }
+        return out;
     }
 
     /** How often each id in {@code [1, V)} occurs in {@code ids}; float {@code [V]}, V = the largest id + 1, entry 0 = 0. */

@@ -63,6 +63,22 @@ class EsnliSourceTest {
     }
 
     @Test
+    void allRationalesStackEveryExplanationWithTheFirstAsSliceZero() {
+        Path tokenizer = MiniLm.tokenizer(dir);
+        DataOptions o = new DataOptions(EsnliFiles.locate(Path.of("")).orElseThrow(), dir.resolve("cache"), 0.1, 0,
+                40, 7);
+        Dataset first = new EsnliSource().load(o.withText(new PairEncoding(tokenizer, 128, false, false)));
+        Dataset all = new EsnliSource().load(o.withText(new PairEncoding(tokenizer, 128, false, true)));
+        INDArray r = all.test().rationales();
+        assertArrayEquals(new long[] {40, 3, EsnliSource.RATIONALE_PIECES}, r.shape());
+        assertEquals(first.test().rationales(), r.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()));
+        assertTrue(r.get(NDArrayIndex.all(), NDArrayIndex.point(2), NDArrayIndex.all()).neq(0).any(),
+                "the third explanations' pieces");
+        assertTrue(!r.get(NDArrayIndex.all(), NDArrayIndex.point(1), NDArrayIndex.all())
+                .equals(r.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all())), "different explanations");
+    }
+
+    @Test
     void longPairsAreRefusedByRowOrSkipped() {
         Path tokenizer = MiniLm.tokenizer(dir);
         CorruptDataException e = assertThrows(CorruptDataException.class, () -> new EsnliSource().load(options(0.1)

@@ -20,13 +20,19 @@ import dev.condense.engine.text.Quote;
  *                   {@link #permutationSeed}, so every run with the same data section and split seed trains on the
  *                   same rows whatever its method, and a smaller fraction's rows are a subset of a larger one's;
  *                   validation and test rows are untouched (a data-efficiency curve)
+ * @param rationales text data sets with explanations only: which human explanations are a training row's rationale
+ *                   (the second task of a loss that reads rationales): {@code first} (the row's first explanation)
+ *                   or {@code all} (every one; each training step draws one per row, seeded); null means
+ *                   {@code first}
  */
 public record DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed,
-                       String longPairs, Double fraction) {
+                       String longPairs, Double fraction, String rationales) {
     /** Data set ids whose rows are sentence pairs. */
     public static final java.util.List<String> TEXT_DATASETS = java.util.List.of("esnli");
     /** Values of {@code long-pairs}. */
     public static final java.util.List<String> LONG_PAIRS = java.util.List.of("error", "skip");
+    /** Values of {@code rationales}. */
+    public static final java.util.List<String> RATIONALES = java.util.List.of("first", "all");
 
     public DataSpec {
         if (dataset == null) {
@@ -53,6 +59,16 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
         if (fraction != null && !(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1], was " + fraction);
         }
+        if (rationales != null && !RATIONALES.contains(rationales)) {
+            throw new IllegalArgumentException("rationales must be one of " + RATIONALES + ", was "
+                    + Quote.single(rationales));
+        }
+    }
+
+    /** A data section that uses the first explanation of each row as its rationale. */
+    public DataSpec(String dataset, double validation, int trainLimit, int testLimit, Long splitSeed,
+                    String longPairs, Double fraction) {
+        this(dataset, validation, trainLimit, testLimit, splitSeed, longPairs, fraction, null);
     }
 
     /** A data section without a training fraction. */
@@ -68,6 +84,11 @@ public record DataSpec(String dataset, double validation, int trainLimit, int te
     /** Whether pairs longer than the sequence length are left out ({@code long-pairs: skip}). */
     public boolean skipLongPairs() {
         return "skip".equals(longPairs);
+    }
+
+    /** Whether every human explanation of a row is a rationale ({@code rationales: all}). */
+    public boolean allRationales() {
+        return "all".equals(rationales);
     }
 
     /** A data set whose rows are split with the recipe's seed. */

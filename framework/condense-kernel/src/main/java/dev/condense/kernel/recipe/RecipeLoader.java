@@ -119,12 +119,12 @@ public final class RecipeLoader {
         DataBody b = new Binder().bind(node, DataBody.class);
         return node.construct(() -> new DataSpec(b.dataset(), b.validation() == null ? 0 : b.validation(),
                 b.trainLimit() == null ? 0 : b.trainLimit(), b.testLimit() == null ? 0 : b.testLimit(), b.splitSeed(),
-                b.longPairs(), b.fraction()));
+                b.longPairs(), b.fraction(), b.rationales()));
     }
 
     /** The {@code data} mapping as written: every key but {@code dataset} optional. */
     private record DataBody(String dataset, Double validation, Integer trainLimit, Integer testLimit, Long splitSeed,
-                            String longPairs, Double fraction) {
+                            String longPairs, Double fraction, String rationales) {
     }
 
     /** The {@code model.encoder} mapping as written: source, sequence-length and classes required. */
@@ -154,6 +154,10 @@ public final class RecipeLoader {
         if (!textData && data.get().longPairs() != null) {
             throw root.required("data").child("long-pairs").fail("long-pairs applies to text data sets only ("
                     + String.join(", ", DataSpec.TEXT_DATASETS) + ")");
+        }
+        if (!textData && data.get().rationales() != null) {
+            throw root.required("data").child("rationales").fail("rationales applies to text data sets with"
+                    + " explanations only (" + String.join(", ", DataSpec.TEXT_DATASETS) + ")");
         }
     }
 

@@ -151,7 +151,7 @@ public final class PipelineRunner {
         var files = ModelLoader.encoderFiles(plan.model(), options.cacheDir());
         try {
             return catalog.load(d.dataset(), o.withText(new dev.condense.engine.data.PairEncoding(files.tokenizer(),
-                    plan.model().textEncoder().get().sequenceLength(), d.skipLongPairs())));
+                    plan.model().textEncoder().get().sequenceLength(), d.skipLongPairs(), d.allRationales())));
         } catch (dev.condense.engine.data.CorruptDataException e) {
             throw new RecipeException(Location.ofFile(plan.source()), "data set " + d.dataset() + ": " + e.getMessage());
         }

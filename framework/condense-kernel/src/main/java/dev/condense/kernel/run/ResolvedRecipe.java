@@ -73,6 +73,10 @@ public final class ResolvedRecipe {
                 data = new LinkedHashMap<>(data);
                 data.put("fraction", d.fraction());
             }
+            if (d.rationales() != null) {
+                data = new LinkedHashMap<>(data);
+                data.put("rationales", d.rationales());
+            }
             r.put("data", data);
         });
         List<Object> stages = new ArrayList<>();

@@ -103,7 +103,7 @@ public final class RunContext implements StageContext {
                             + "' (use model: {encoder: ...})");
                 }
             }
-            hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK));
+            hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK, seed + 7919L * (trainings + 1)));
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);

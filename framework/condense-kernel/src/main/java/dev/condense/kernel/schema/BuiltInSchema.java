@@ -71,6 +71,9 @@ final class BuiltInSchema {
                 .put("maximum", 1).put("default", 1).put("description", "train on this fraction of the training rows"
                         + " (a seeded subset, the same rows for every method at a given split seed; validation and test"
                         + " rows untouched)")));
+        props(data).set("rationales", orVar(oneOfStrings(dev.condense.kernel.recipe.DataSpec.RATIONALES).put("description",
+                "text data sets with explanations: a training row's rationale is its first human explanation, or all"
+                        + " of them (one drawn per row at each step)")));
         p.set("data", data);
         ObjectNode stages = NODES.objectNode().put("type", "array").put("minItems", 1);
         stages.set("items", ref("stage"));

@@ -145,7 +145,7 @@ class RecipeLoaderTest {
     void unknownKeyInABoundRecordSuggests() {
         Path f = write(dir, "r.yaml", "recipe: demo\nmodel: {zoo: lenet-5}\ndata: {dataset: mnist, train_limit: 5}\nstages: [export]\n");
         assertError(() -> RecipeLoader.load(f), f, 3, 24, "unknown key 'train_limit' in data",
-                "(did you mean 'train-limit'?)", "dataset, fraction, long-pairs, split-seed, test-limit, train-limit, validation");
+                "(did you mean 'train-limit'?)", "dataset, fraction, long-pairs, rationales, split-seed, test-limit, train-limit, validation");
     }
 
     @Test

@@ -231,5 +231,8 @@ class TextRecipeRunTest {
         RecipeException skip = assertThrows(RecipeException.class, () -> kernel.validate(recipe(MODEL,
                 "{dataset: esnli, long-pairs: drop}", "v")));
         assertTrue(skip.getMessage().contains("long-pairs must be one of [error, skip]"), skip.toString());
+        RecipeException rationales = assertThrows(RecipeException.class, () -> kernel.validate(recipe(MODEL,
+                "{dataset: esnli, rationales: every}", "v")));
+        assertTrue(rationales.getMessage().contains("rationales must be one of [first, all]"), rationales.toString());
     }
 }
