@@ -42,9 +42,6 @@ public final class RationaleFeed implements TrainingHook {
         } else if (rationales.rank() == 3) {
             long n = rationales.size(0);
             long k = rationales.size(1);
-            if (k > 31) {
-                throw new IllegalArgumentException("at most 31 rationales a row, were " + k);
-            }
             this.rationales = rationales.reshape('c', n * k, rationales.size(2));
             this.choices = new int[Math.toIntExact(n)];
             // rows' non-empty explanations as a bit set each (K <= 31): the draw picks among them
@@ -54,6 +51,9 @@ public final class RationaleFeed implements TrainingHook {
                 for (int j = 0; j < k; j++) {
                     choices[r] |= flags[(int) (r * k + j)] << j;
                 }
+            }
+            if (k > 31) {
+                throw new IllegalArgumentException("at most 31 rationales a row, were " + k);
             }
         } else {
             throw new IllegalArgumentException("rationales must be [N, T] or [N, K, T], were "

@@ -18,8 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * class in the reduced vocabulary ({@link RationaleVocabulary}, K + 1 classes); decoder input: {@code y} shifted right
  * by one behind a BOS class K + 1 (teacher forcing). One layer, width d, one head, post-norm (normalization without
  * gain or bias): causal self-attention, cross-attention over the states projected {@code D -> d} (padding keys
- * masked; with {@code memory: pooled} over the one masked-mean state {@code [N, 1, D]} instead, the sentence vector
- * the classifier reads), a ReLU feed-forward block of width 2d; then a linear map to K + 1 logits. The loss is the mean over the
+ * masked), a ReLU feed-forward block of width 2d; then a linear map to K + 1 logits. The loss is the mean over the
  * rationale's non-padding positions of the cross-entropy with {@code y}, in nats per piece.
  */
 final class RationaleDecoder {
@@ -35,13 +34,11 @@ final class RationaleDecoder {
      *
      * @param dModel D, the width of the token states
      * @param counts {@code [V]} word-piece counts of the training rationales (the reduced vocabulary's source)
-     * @param p      the head's vocabulary K, length T, width d and memory
      */
     static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
-                           INDArray counts, StepByStepParams p) {
-        int t = (int) Math.min(p.length(), ids.getShape()[1]);
-        int k = p.vocabulary();
-        int width = p.width();
+                           INDArray counts, int vocabulary, int length, int width) {
+        int t = (int) Math.min(length, ids.getShape()[1]);
+        int k = vocabulary;
         SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
         SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
         INDArray lookup = RationaleVocabulary.lookup(counts, k);
@@ -55,9 +52,8 @@ final class RationaleDecoder {
         SDVariable causal = sd.constant(PREFIX + "causal", Nd4j.ones(DataType.FLOAT, t, t).muli(MASKED)
                 .mul(Nd4j.ones(DataType.FLOAT, t, t).sub(lowerTriangle(t))));
         h = norm(sd, h.add(attend(sd, "self", h, h, width, causal)));
-        SDVariable memory = linear(sd, p.pooled() ? pooled(sd, states, mask) : states, "memory", dModel, width, false);
-        SDVariable keyMask = p.pooled() ? sd.constant(PREFIX + "pooled.mask", Nd4j.scalar(0f))
-                : sd.expandDims(mask.sub(1.0).mul(-MASKED), 1);
+        SDVariable memory = linear(sd, states, "memory", dModel, width, false);
+        SDVariable keyMask = sd.expandDims(mask.sub(1.0).mul(-MASKED), 1);
         h = norm(sd, h.add(attend(sd, "cross", h, memory, width, keyMask)));
         SDVariable ffn = linear(sd, sd.nn.relu(linear(sd, h, "ffn.in", width, 2L * width, true), 0),
                 "ffn.out", 2L * width, width, true);
@@ -68,12 +64,6 @@ final class RationaleDecoder {
         SDVariable nll = sd.math.neg(sd.sum(target.mul(sd.nn.logSoftmax(logits)), 1));
         SDVariable w = valid.reshape(-1);
         return sd.sum(nll.mul(w)).div(sd.math.max(sd.sum(w), sd.constant(Nd4j.scalar(1f))));
-    }
-
-    /** {@code [N, L, D]} states, {@code [N, L]} mask: the masked mean {@code [N, 1, D]}, as {@code MeanPooling}. */
-    private static SDVariable pooled(SameDiff sd, SDVariable states, SDVariable mask) {
-        SDVariable weights = sd.expandDims(mask.castTo(DataType.FLOAT), 2);
-        return sd.expandDims(sd.sum(states.mul(weights), 1).div(sd.sum(weights, 1)), 1);
     }
 
     /** Single-head scaled dot-product attention of queries from {@code q} [N, tq, d] over {@code kv} [N, tk, d]. */

@@ -56,7 +56,7 @@ public final class StepByStepLoss implements LossFunction<StepByStepParams> {
         SDVariable rationale = RationaleDecoder.loss(inputs.sd(), RationaleKeys.get(inputs, RationaleKeys.STATES, id()),
                 RationaleKeys.get(inputs, RationaleKeys.WIDTH, id()).getArr().getLong(0),
                 RationaleKeys.get(inputs, RationaleKeys.MASK, id()), RationaleKeys.get(inputs, RationaleKeys.IDS, id()),
-                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p);
+                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p.vocabulary(), p.length(), p.width());
         return labels.mul(p.alpha()).add(rationale.mul(1 - p.alpha()));
     }
 }

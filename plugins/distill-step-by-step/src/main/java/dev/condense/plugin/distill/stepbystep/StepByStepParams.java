@@ -11,18 +11,14 @@ package dev.condense.plugin.distill.stepbystep;
  * @param length     T, rationale pieces the head is trained to generate (the first T of each rationale); in
  *                   [1, 512], default 24
  * @param width      d, the decoder's width; in [8, 1024], default 128
- * @param memory     what the decoder's cross-attention reads: {@code tokens} (default), the encoder's token states
- *                   {@code [N, L, D]}; or {@code pooled}, their masked mean {@code [N, 1, D]}, the same sentence
- *                   vector the classification head reads, so the rationale must pass through the label's features
  */
-public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width, String memory) {
+public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width) {
 
     public StepByStepParams {
         alpha = alpha == null ? 0.5 : alpha;
         vocabulary = vocabulary == null ? 2000 : vocabulary;
         length = length == null ? 24 : length;
         width = width == null ? 128 : width;
-        memory = memory == null ? "tokens" : memory;
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], was " + alpha);
         }
@@ -35,18 +31,10 @@ public record StepByStepParams(Double alpha, Integer vocabulary, Integer length,
         if (width < 8 || width > 1024) {
             throw new IllegalArgumentException("width must be in [8, 1024], was " + width);
         }
-        if (!memory.equals("tokens") && !memory.equals("pooled")) {
-            throw new IllegalArgumentException("memory must be tokens or pooled, was '" + memory + "'");
-        }
     }
 
-    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128, memory tokens. */
+    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128. */
     public StepByStepParams() {
-        this(null, null, null, null, null);
-    }
-
-    /** Whether the decoder reads the pooled sentence vector instead of the token states. */
-    boolean pooled() {
-        return memory.equals("pooled");
+        this(null, null, null, null);
     }
 }

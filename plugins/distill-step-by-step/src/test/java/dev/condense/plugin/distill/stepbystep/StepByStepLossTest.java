@@ -54,18 +54,14 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
 
     @Override
     protected StepByStepParams params() {
-        return new StepByStepParams(1.0, null, null, null, null);
+        return new StepByStepParams(1.0, null, null, null);
     }
 
     @Override
     protected List<Supplier<? extends Record>> invalidParams() {
-        return List.of(() -> new StepByStepParams(-0.1, null, null, null, null),
-                () -> new StepByStepParams(1.5, null, null, null, null),
-                () -> new StepByStepParams(Double.NaN, null, null, null, null),
-                () -> new StepByStepParams(null, 0, null, null, null),
-                () -> new StepByStepParams(null, null, 0, null, null),
-                () -> new StepByStepParams(null, null, null, 4, null),
-                () -> new StepByStepParams(null, null, null, null, "cls"));
+        return List.of(() -> new StepByStepParams(-0.1, null, null, null), () -> new StepByStepParams(1.5, null, null, null),
+                () -> new StepByStepParams(Double.NaN, null, null, null), () -> new StepByStepParams(null, 0, null, null),
+                () -> new StepByStepParams(null, null, 0, null), () -> new StepByStepParams(null, null, null, 4));
     }
 
     /** Word and token-type embeddings (width 4) writing last_hidden_state, masked mean pooling, a linear 4 -> 3 head. */
@@ -123,7 +119,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         DataSplit data = rows(48, 5);
         ModelGraph plain = Trainer.fit(g, data, 3, new TrainSpec(3, 16, OptimizerSpec.adam(0.05), 0), 7,
                 Trainer.CROSS_ENTROPY, List.of()).graph();
-        ModelGraph alphaOne = train(g, data, new StepByStepParams(1.0, 8, 3, 16, null));
+        ModelGraph alphaOne = train(g, data, new StepByStepParams(1.0, 8, 3, 16));
         for (String name : plain.initializers().keySet()) {
             assertArrayEquals(plain.initializers().get(name).dup().data().asFloat(),
                     alphaOne.initializers().get(name).dup().data().asFloat(), 0f, name);
@@ -137,7 +133,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         DataSplit data = rows(48, 5);
         ModelGraph plain = Trainer.fit(g, data, 3, new TrainSpec(3, 16, OptimizerSpec.adam(0.05), 0), 7,
                 Trainer.CROSS_ENTROPY, List.of()).graph();
-        ModelGraph sbs = train(g, data, new StepByStepParams(0.5, 8, 3, 16, null));
+        ModelGraph sbs = train(g, data, new StepByStepParams(0.5, 8, 3, 16));
         assertEquals(g.initializers().keySet(), sbs.initializers().keySet(), "the head adds no weight to the model");
         assertEquals(g.nodes().size(), sbs.nodes().size(), "the head adds no node to the model");
         assertFalse(plain.initializers().get("words").equalsWithEps(sbs.initializers().get("words"), 1e-6),
