@@ -4,8 +4,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
  * How a loss that reads rationales ({@link LossFunction#rationales()}) finds them in {@link LossInputs#features()}.
- * All five are present together; the first two are the student's own variables (gradients flow through them), the
- * others placeholders or constants for the student.
+ * The first five are present together; the first two are the student's own variables (gradients flow through them),
+ * the others placeholders or constants for the student. {@link #EMBEDDINGS}, also the student's own variable, is
+ * present when the text model has a token-embedding table.
  * <ul>
  *   <li>{@link #STATES}: the text model's last token states {@code [N, L, D]} (the encoder's
  *       {@code last_hidden_state});</li>
@@ -14,7 +15,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
  *       (no special tokens), 0 after the rationale's end ({@link dev.condense.api.data.DataSplit#rationales()});</li>
  *   <li>{@link #COUNTS}: {@code [V]}, how often each word-piece id occurs in the rationales of the whole training
  *       split (V = the largest id + 1; the pad id 0 not counted), for a loss that keeps a reduced vocabulary;</li>
- *   <li>{@link #WIDTH}: {@code [1]}, the width D of the token states.</li>
+ *   <li>{@link #WIDTH}: {@code [1]}, the width D of the token states;</li>
+ *   <li>{@link #EMBEDDINGS}: the text model's token-embedding table {@code [V, D]} (row i embeds word piece i), for a
+ *       loss whose head shares the student's embeddings.</li>
  * </ul>
  */
 public final class RationaleKeys {
@@ -28,6 +31,8 @@ public final class RationaleKeys {
     public static final String WIDTH = "rationale/width";
     /** Word-piece counts over the training rationales {@code [V]}. */
     public static final String COUNTS = "rationale/counts";
+    /** The student's token-embedding table {@code [V, D]}, when the model has one. */
+    public static final String EMBEDDINGS = "rationale/embeddings";
 
     private RationaleKeys() {
     }

@@ -60,6 +60,21 @@ public final class GraphBuild {
     }
 
     /**
+     * The trainable SameDiff variable of student weight {@code initializer} (lowering names it after the initializer;
+     * this is the variable itself, before any mask or quantizer view of it).
+     *
+     * @throws IllegalArgumentException if the student graph has no such trainable weight
+     */
+    public SDVariable weight(String initializer) {
+        SDVariable v = graph.initializers().containsKey(initializer) ? lowered.sd().getVariable(initializer) : null;
+        if (v == null || v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+            throw new IllegalArgumentException("no trainable weight '" + initializer + "' in the student graph '"
+                    + graph.name() + "'");
+        }
+        return v;
+    }
+
+    /**
      * Sets the teacher's logits {@code [N, C]} the loss reads.
      *
      * @throws IllegalStateException if a hook has set them already

@@ -1,7 +1,11 @@
 package dev.condense.engine.train;
 
 import dev.condense.api.loss.RationaleKeys;
+import dev.condense.api.model.ModelGraph;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Feeds a loss that reads rationales ({@code LossFunction#rationales()}, distilling step-by-step) the keys of
  * {@link RationaleKeys}: the student's token states and attention mask (its own variables, named by the caller),
  * each batch's rationale word-piece ids {@code [B, T]} (a placeholder filled from the training split's rationales by
- * the batch's row ids) and the word-piece counts over all training rationales {@code [V]} (a constant).
+ * the batch's row ids), the word-piece counts over all training rationales {@code [V]} (a constant) and, when the
+ * model has one, its token-embedding table ({@link #tokenEmbeddings}).
  *
  * <p>Rows with K explanations ({@code [N, K, T]}, {@code data.rationales: all}) get one of them at each step, drawn
  * uniformly among the row's non-empty ones from a generator seeded with (seed, epoch, batch), so a run is
@@ -43,6 +48,9 @@ public final class RationaleFeed implements TrainingHook {
             long n = rationales.size(0);
             long k = rationales.size(1);
             this.rationales = rationales.reshape('c', n * k, rationales.size(2));
+            if (k > 31) {
+                throw new IllegalArgumentException("at most 31 rationales a row, were " + k);
+            }
             this.choices = new int[Math.toIntExact(n)];
             // rows' non-empty explanations as a bit set each (K <= 31): the draw picks among them
             INDArray nonEmpty = rationales.gt(0).castTo(org.nd4j.linalg.api.buffer.DataType.INT32).max(2);
@@ -51,9 +59,6 @@ public final class RationaleFeed implements TrainingHook {
                 for (int j = 0; j < k; j++) {
                     choices[r] |= flags[(int) (r * k + j)] << j;
                 }
-            }
-            if (k > 31) {
-                throw new IllegalArgumentException("at most 31 rationales a row, were " + k);
             }
         } else {
             throw new IllegalArgumentException("rationales must be [N, T] or [N, K, T], were "
@@ -79,6 +84,21 @@ public final class RationaleFeed implements TrainingHook {
         }
         build.feature(RationaleKeys.WIDTH, build.sd().constant(RationaleKeys.WIDTH, Nd4j.createFromArray(new float[] {shape[2]})));
         build.feature(RationaleKeys.COUNTS, build.sd().constant(RationaleKeys.COUNTS, counts(rationales)));
+        tokenEmbeddings(build.graph(), shape[2]).ifPresent(e -> build.feature(RationaleKeys.EMBEDDINGS, build.weight(e)));
+    }
+
+    /**
+     * The text model's token-embedding table: of the float {@code [V, width]} weights a {@code Gather} on axis 0
+     * reads as its data, the one with the most rows (a BERT-style encoder's word embeddings; its position and
+     * token-type tables are smaller). Empty when there is none or it is not trained.
+     */
+    static Optional<String> tokenEmbeddings(ModelGraph graph, long width) {
+        Set<String> trainable = SameDiffLowering.trainableInitializers(graph);
+        return graph.nodes().stream()
+                .filter(n -> n.opType().equals("Gather") && n.intAttr("axis", 0) == 0 && trainable.contains(n.inputs().get(0)))
+                .map(n -> n.inputs().get(0)).distinct()
+                .filter(w -> graph.initializers().get(w).rank() == 2 && graph.initializers().get(w).size(1) == width)
+                .max(Comparator.<String>comparingLong(w -> graph.initializers().get(w).size(0)).thenComparing(w -> w));
     }
 
     @Override

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.loss.RationaleKeys;
+import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
+import dev.condense.api.model.ValueInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,5 +69,34 @@ class RationaleFeedTest {
     @Test
     void refusesRationalesOfAnotherRank() {
         assertThrows(IllegalArgumentException.class, () -> new RationaleFeed(Nd4j.zeros(2, 2, 2, 2), "s", "m", 1));
+    }
+
+    /**
+     * A BERT-style embedding block: word [50, 4] and position [8, 4] tables read by Gathers on axis 0, a [50, 3]
+     * table of the wrong width and a [60, 4] one read on axis 1. The word table is the token embeddings.
+     */
+    @Test
+    void theTokenEmbeddingsAreTheWidestRowCountGatheredTableOfTheStatesWidth() {
+        ModelGraph g = ModelGraph.builder("embeddings")
+                .input(new ValueInfo("ids", ValueInfo.ElementType.INT64, new long[] {-1, 8}))
+                .input(new ValueInfo("pos", ValueInfo.ElementType.INT64, new long[] {-1, 8}))
+                .initializer("word", Nd4j.rand(DataType.FLOAT, 50, 4))
+                .initializer("position", Nd4j.rand(DataType.FLOAT, 8, 4))
+                .initializer("narrow", Nd4j.rand(DataType.FLOAT, 50, 3))
+                .initializer("across", Nd4j.rand(DataType.FLOAT, 60, 4))
+                .node(gather("g1", "position", "pos", 0, "p"))
+                .node(gather("g2", "word", "ids", 0, "w"))
+                .node(gather("g3", "narrow", "ids", 0, "n"))
+                .node(gather("g4", "across", "ids", 1, "a"))
+                .node(new Node("add", "Add", List.of("w", "p"), List.of("e"), Map.of()))
+                .output(new ValueInfo("e", ValueInfo.ElementType.FLOAT, new long[] {-1, 8, 4}))
+                .build();
+        assertEquals(Optional.of("word"), RationaleFeed.tokenEmbeddings(g, 4));
+        assertEquals(Optional.of("narrow"), RationaleFeed.tokenEmbeddings(g, 3));
+        assertEquals(Optional.empty(), RationaleFeed.tokenEmbeddings(g, 5));
+    }
+
+    private static Node gather(String name, String table, String ids, long axis, String out) {
+        return new Node(name, "Gather", List.of(table, ids), List.of(out), Map.of("axis", axis));
     }
 }

@@ -20,6 +20,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * gain or bias): causal self-attention, cross-attention over the states projected {@code D -> d} (padding keys
  * masked), a ReLU feed-forward block of width 2d; then a linear map to K + 1 logits. The loss is the mean over the
  * rationale's non-padding positions of the cross-entropy with {@code y}, in nats per piece.
+ *
+ * <p>Tied ({@code embeddings} given: the student's token-embedding table {@code [V, D]}, its own variable), the head
+ * reads and writes word pieces through the student's embeddings, as T5's decoder shares its encoder's (the paper's
+ * student): a kept class's input vector is its piece's row of the table (UNK and BOS get learned rows), projected
+ * {@code D -> d}; its output logit is the dot product of the decoder state, projected {@code d -> D}, with that row
+ * (UNK's logit from a learned {@code d -> 1} map). The rationale loss then trains the student's embeddings of the
+ * rationale pieces directly, not only through cross-attention.
  */
 final class RationaleDecoder {
     /** Name prefix of the head's variables. */
@@ -37,8 +44,17 @@ final class RationaleDecoder {
      */
     static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
                            INDArray counts, int vocabulary, int length, int width) {
+        return loss(sd, states, dModel, mask, ids, counts, vocabulary, length, width, null);
+    }
+
+    /**
+     * Builds the head, tied to the student's token embeddings when {@code embeddings} ({@code [V, D]}, V above every
+     * rationale id) is not null, and returns its scalar loss.
+     */
+    static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
+                           INDArray counts, int vocabulary, int length, int width, SDVariable embeddings) {
         int t = (int) Math.min(length, ids.getShape()[1]);
-        int k = vocabulary;
+        int k = Math.max(1, Math.min(vocabulary, (int) counts.gt(0).castTo(DataType.INT32).sumNumber().longValue()));
         SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
         SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
         INDArray lookup = RationaleVocabulary.lookup(counts, k);
@@ -47,8 +63,22 @@ final class RationaleDecoder {
         SDVariable bos = cut.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0).add(k + 1.0);
         SDVariable in = t == 1 ? bos : sd.concat(1, bos, y.get(SDIndex.all(), SDIndex.interval(0, t - 1)));
 
-        SDVariable h = linear(sd, sd.oneHot(in.castTo(DataType.INT32), k + 2).castTo(DataType.FLOAT), "embed", k + 2,
-                width, false).add(weight(sd, "position", t, width));
+        int[] kept = RationaleVocabulary.kept(counts, k);
+        if (embeddings != null && counts.length() > embeddings.getArr().size(0)) {
+            throw new IllegalArgumentException("the rationales hold word-piece ids up to " + (counts.length() - 1)
+                    + " and the token-embedding table has " + embeddings.getArr().size(0) + " rows: tie needs the"
+                    + " rationales tokenized with the student's own vocabulary");
+        }
+        SDVariable rows = embeddings == null ? null
+                : sd.gather(embeddings, sd.constant(PREFIX + "kept", Nd4j.createFromArray(kept)), 0);
+        SDVariable oneHot = sd.oneHot(in.castTo(DataType.INT32), k + 2).castTo(DataType.FLOAT);
+        // tied: the one-hot rows select from [kept rows; UNK; BOS] by a product (a gather's gradient needs a table of
+        // static shape, which the concatenation has not)
+        SDVariable h = embeddings == null ? linear(sd, oneHot, "embed", k + 2, width, false)
+                : linear(sd, sd.reshape(sd.mmul(oneHot.reshape(-1, k + 2), sd.concat(0, rows, weight(sd, "extra", 2,
+                        dModel))), sd.concat(0, sd.shape(in).castTo(DataType.INT64), sd.constant(Nd4j.createFromArray(
+                        new long[] {dModel})))), "embed", dModel, width, false);
+        h = h.add(weight(sd, "position", t, width));
         SDVariable causal = sd.constant(PREFIX + "causal", Nd4j.ones(DataType.FLOAT, t, t).muli(MASKED)
                 .mul(Nd4j.ones(DataType.FLOAT, t, t).sub(lowerTriangle(t))));
         h = norm(sd, h.add(attend(sd, "self", h, h, width, causal)));
@@ -59,7 +89,9 @@ final class RationaleDecoder {
                 "ffn.out", 2L * width, width, true);
         h = norm(sd, h.add(ffn));
 
-        SDVariable logits = linear(sd, h, "out", width, k + 1, true).reshape(-1, k + 1);
+        SDVariable logits = embeddings == null ? linear(sd, h, "out", width, k + 1, true).reshape(-1, k + 1)
+                : sd.concat(1, sd.mmul(linear(sd, h, "out", width, dModel, true).reshape(-1, dModel), rows, false, true,
+                        false), linear(sd, h, "unk", width, 1, true).reshape(-1, 1));
         SDVariable target = sd.oneHot(y.reshape(-1).castTo(DataType.INT32), k + 1).castTo(DataType.FLOAT);
         SDVariable nll = sd.math.neg(sd.sum(target.mul(sd.nn.logSoftmax(logits)), 1));
         SDVariable w = valid.reshape(-1);

@@ -21,14 +21,27 @@ final class RationaleVocabulary {
      * @return float {@code [V]}: the class of each id, in [0, K]
      */
     static INDArray lookup(INDArray counts, int k) {
+        int[] kept = kept(counts, k);
+        float[] table = new float[(int) counts.length()];
+        Arrays.fill(table, k);
+        for (int r = 0; r < k && kept[r] > 0; r++) {
+            table[kept[r]] = r;
+        }
+        return Nd4j.createFromArray(table);
+    }
+
+    /**
+     * @return {@code [K]}: the word-piece id of each class in [0, K), most frequent first; 0 (the pad id, never a
+     *         target) for classes left over when fewer than K pieces occur
+     */
+    static int[] kept(INDArray counts, int k) {
         float[] c = counts.dup().data().asFloat();
         Integer[] order = IntStream.range(0, c.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -c[i]).thenComparingInt(i -> i));
-        float[] table = new float[c.length];
-        Arrays.fill(table, k);
+        int[] ids = new int[k];
         for (int r = 0; r < Math.min(k, c.length) && c[order[r]] > 0; r++) {
-            table[order[r]] = r;
+            ids[r] = order[r];
         }
-        return Nd4j.createFromArray(table);
+        return ids;
     }
 }

@@ -11,14 +11,18 @@ package dev.condense.plugin.distill.stepbystep;
  * @param length     T, rationale pieces the head is trained to generate (the first T of each rationale); in
  *                   [1, 512], default 24
  * @param width      d, the decoder's width; in [8, 1024], default 128
+ * @param tie        true: the head reads and predicts pieces through the student's own token embeddings (as T5
+ *                   shares them between encoder and decoder), so the rationale task trains them directly; false
+ *                   (default): the head has its own one-hot embeddings and output layer
  */
-public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width) {
+public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width, Boolean tie) {
 
     public StepByStepParams {
         alpha = alpha == null ? 0.5 : alpha;
         vocabulary = vocabulary == null ? 2000 : vocabulary;
         length = length == null ? 24 : length;
         width = width == null ? 128 : width;
+        tie = tie != null && tie;
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], was " + alpha);
         }
@@ -33,8 +37,8 @@ public record StepByStepParams(Double alpha, Integer vocabulary, Integer length,
         }
     }
 
-    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128. */
+    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128, untied. */
     public StepByStepParams() {
-        this(null, null, null, null);
+        this(null, null, null, null, null);
     }
 }

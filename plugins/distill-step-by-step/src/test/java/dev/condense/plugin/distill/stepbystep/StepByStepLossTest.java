@@ -54,14 +54,14 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
 
     @Override
     protected StepByStepParams params() {
-        return new StepByStepParams(1.0, null, null, null);
+        return new StepByStepParams(1.0, null, null, null, null);
     }
 
     @Override
     protected List<Supplier<? extends Record>> invalidParams() {
-        return List.of(() -> new StepByStepParams(-0.1, null, null, null), () -> new StepByStepParams(1.5, null, null, null),
-                () -> new StepByStepParams(Double.NaN, null, null, null), () -> new StepByStepParams(null, 0, null, null),
-                () -> new StepByStepParams(null, null, 0, null), () -> new StepByStepParams(null, null, null, 4));
+        return List.of(() -> new StepByStepParams(-0.1, null, null, null, null), () -> new StepByStepParams(1.5, null, null, null, null),
+                () -> new StepByStepParams(Double.NaN, null, null, null, null), () -> new StepByStepParams(null, 0, null, null, null),
+                () -> new StepByStepParams(null, null, 0, null, null), () -> new StepByStepParams(null, null, null, 4, null));
     }
 
     /** Word and token-type embeddings (width 4) writing last_hidden_state, masked mean pooling, a linear 4 -> 3 head. */
@@ -82,9 +82,14 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
 
     /**
      * Planted rows: class c's unmasked tokens are id c + 1 (one to four), padding id 5; the rationale of class c is the
-     * word pieces (1000 + c, 2000, 3000 + c), then padding.
+     * word pieces (1000 + c, 2000, 3000 + c), then padding; with {@code small} ids (for a head tied to the six-row
+     * word table) (c + 1, 5, c + 1).
      */
     private static DataSplit rows(int n, long seed) {
+        return rows(n, seed, false);
+    }
+
+    private static DataSplit rows(int n, long seed, boolean small) {
         SplittableRandom r = new SplittableRandom(seed);
         long[][] ids = new long[n][L];
         long[][] mask = new long[n][L];
@@ -100,7 +105,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
                 mask[i][j] = j < len ? 1 : 0;
                 types[i][j] = j >= 2 && j < len ? 1 : 0;
             }
-            rationales[i] = new float[] {1000 + c, 2000, 3000 + c, 0, 0};
+            rationales[i] = small ? new float[] {c + 1, 5, c + 1, 0, 0} : new float[] {1000 + c, 2000, 3000 + c, 0, 0};
         }
         return new DataSplit(PackedInputs.features(List.of(Nd4j.createFromArray(ids), Nd4j.createFromArray(mask),
                 Nd4j.createFromArray(types))), Nd4j.createFromArray(labels), Nd4j.createFromArray(rationales));
@@ -119,7 +124,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         DataSplit data = rows(48, 5);
         ModelGraph plain = Trainer.fit(g, data, 3, new TrainSpec(3, 16, OptimizerSpec.adam(0.05), 0), 7,
                 Trainer.CROSS_ENTROPY, List.of()).graph();
-        ModelGraph alphaOne = train(g, data, new StepByStepParams(1.0, 8, 3, 16));
+        ModelGraph alphaOne = train(g, data, new StepByStepParams(1.0, 8, 3, 16, null));
         for (String name : plain.initializers().keySet()) {
             assertArrayEquals(plain.initializers().get(name).dup().data().asFloat(),
                     alphaOne.initializers().get(name).dup().data().asFloat(), 0f, name);
@@ -133,7 +138,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         DataSplit data = rows(48, 5);
         ModelGraph plain = Trainer.fit(g, data, 3, new TrainSpec(3, 16, OptimizerSpec.adam(0.05), 0), 7,
                 Trainer.CROSS_ENTROPY, List.of()).graph();
-        ModelGraph sbs = train(g, data, new StepByStepParams(0.5, 8, 3, 16));
+        ModelGraph sbs = train(g, data, new StepByStepParams(0.5, 8, 3, 16, null));
         assertEquals(g.initializers().keySet(), sbs.initializers().keySet(), "the head adds no weight to the model");
         assertEquals(g.nodes().size(), sbs.nodes().size(), "the head adds no node to the model");
         assertFalse(plain.initializers().get("words").equalsWithEps(sbs.initializers().get("words"), 1e-6),
@@ -143,6 +148,38 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         assertFalse(bytes.contains(RationaleDecoder.PREFIX), "no trace of the head in the exported file");
         assertFalse(bytes.contains("rationale"), "no trace of the rationale inputs in the exported file");
+    }
+
+    /** Tied to the word table, the head trains it more than labels alone do, and is not exported either. */
+    @Test
+    void aTiedHeadTrainsTheWordTableAndIsNotExported() throws Exception {
+        Nd4j.getRandom().setSeed(11);
+        ModelGraph g = classifier();
+        DataSplit data = rows(48, 5, true);
+        ModelGraph untied = train(g, data, new StepByStepParams(0.5, 8, 3, 16, false));
+        ModelGraph tied = train(g, data, new StepByStepParams(0.5, 8, 3, 16, true));
+        assertEquals(g.initializers().keySet(), tied.initializers().keySet(), "the head adds no weight to the model");
+        assertFalse(untied.initializers().get("words").equalsWithEps(tied.initializers().get("words"), 1e-6),
+                "tying changes how the rationale loss trains the word table");
+        Path file = dir.resolve("tied.onnx");
+        new OnnxExporter().write(tied, file);
+        assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(RationaleDecoder.PREFIX));
+    }
+
+    @Test
+    void aTiedHeadSaysWhenTheModelHasNoTokenEmbeddings() {
+        SameDiff sd = SameDiff.create();
+        var logits = sd.var("logits", Nd4j.zeros(DataType.FLOAT, 2, 3));
+        var labels = sd.constant("labels", Nd4j.eye(3).getRows(0, 1).castTo(DataType.FLOAT));
+        Map<String, org.nd4j.autodiff.samediff.SDVariable> features = Map.of(
+                dev.condense.api.loss.RationaleKeys.STATES, sd.constant("s", Nd4j.zeros(DataType.FLOAT, 2, 3, 4)),
+                dev.condense.api.loss.RationaleKeys.MASK, sd.constant("m", Nd4j.ones(DataType.FLOAT, 2, 3)),
+                dev.condense.api.loss.RationaleKeys.IDS, sd.constant("i", Nd4j.ones(DataType.FLOAT, 2, 2)),
+                dev.condense.api.loss.RationaleKeys.COUNTS, sd.constant("c", Nd4j.ones(DataType.FLOAT, 3)),
+                dev.condense.api.loss.RationaleKeys.WIDTH, sd.constant("w", Nd4j.createFromArray(new float[] {4})));
+        var e = assertThrows(IllegalArgumentException.class, () -> new StepByStepLoss().loss(
+                new LossInputs(sd, logits, labels, null, features), new StepByStepParams(0.5, 8, 3, 16, true)));
+        assertTrue(e.getMessage().contains("token-embedding"), e.getMessage());
     }
 
     @Test
