@@ -39,36 +39,33 @@ final class RationaleDecoder {
     /**
      * Builds the head and returns its scalar loss.
      *
-     * @param dModel D, the width of the token states
-     * @param counts {@code [V]} word-piece counts of the training rationales (the reduced vocabulary's source)
+     * @param dModel     D, the width of the token states
+     * @param counts     {@code [V]} word-piece counts of the training rationales (the reduced vocabulary's source)
+     * @param p          the head's vocabulary K, length T and width d
+     * @param embeddings the student's token-embedding table {@code [V', D]} (V' >= V) to tie the head to, or null
      */
     static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
-                           INDArray counts, int vocabulary, int length, int width) {
-        return loss(sd, states, dModel, mask, ids, counts, vocabulary, length, width, null);
-    }
-
-    /**
-     * Builds the head, tied to the student's token embeddings when {@code embeddings} ({@code [V, D]}, V above every
-     * rationale id) is not null, and returns its scalar loss.
-     */
-    static SDVariable loss(SameDiff sd, SDVariable states, long dModel, SDVariable mask, SDVariable ids,
-                           INDArray counts, int vocabulary, int length, int width, SDVariable embeddings) {
-        int t = (int) Math.min(length, ids.getShape()[1]);
-        int k = Math.max(1, Math.min(vocabulary, (int) counts.gt(0).castTo(DataType.INT32).sumNumber().longValue()));
-        SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
-        SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
-        INDArray lookup = RationaleVocabulary.lookup(counts, k);
-        SDVariable table = sd.constant(PREFIX + "vocabulary", lookup.reshape(lookup.length(), 1));
-        SDVariable y = sd.gather(table, cut.castTo(DataType.INT32), 0).reshape(-1, t);
-        SDVariable bos = cut.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0).add(k + 1.0);
-        SDVariable in = t == 1 ? bos : sd.concat(1, bos, y.get(SDIndex.all(), SDIndex.interval(0, t - 1)));
-
-        int[] kept = RationaleVocabulary.kept(counts, k);
+                           INDArray counts, StepByStepParams p, SDVariable embeddings) {
+        int t = (int) Math.min(p.length(), ids.getShape()[1]);
+        int width = p.width();
+        int[] kept = RationaleVocabulary.kept(counts, p.vocabulary());
+        int k = kept.length;
+        if (k == 0) {
+            throw new IllegalArgumentException("the training rows' rationales are all empty: no piece to generate");
+        }
         if (embeddings != null && counts.length() > embeddings.getArr().size(0)) {
             throw new IllegalArgumentException("the rationales hold word-piece ids up to " + (counts.length() - 1)
                     + " and the token-embedding table has " + embeddings.getArr().size(0) + " rows: tie needs the"
                     + " rationales tokenized with the student's own vocabulary");
         }
+        SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
+        SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
+        INDArray lookup = RationaleVocabulary.lookup(kept, counts.length());
+        SDVariable table = sd.constant(PREFIX + "vocabulary", lookup.reshape(lookup.length(), 1));
+        SDVariable y = sd.gather(table, cut.castTo(DataType.INT32), 0).reshape(-1, t);
+        SDVariable bos = cut.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0).add(k + 1.0);
+        SDVariable in = t == 1 ? bos : sd.concat(1, bos, y.get(SDIndex.all(), SDIndex.interval(0, t - 1)));
+
         SDVariable rows = embeddings == null ? null
                 : sd.gather(embeddings, sd.constant(PREFIX + "kept", Nd4j.createFromArray(kept)), 0);
         SDVariable oneHot = sd.oneHot(in.castTo(DataType.INT32), k + 2).castTo(DataType.FLOAT);

@@ -16,32 +16,29 @@ final class RationaleVocabulary {
     }
 
     /**
-     * @param counts {@code [V]} occurrences of each word-piece id in the training rationales
-     * @param k      classes kept
+     * @param kept the kept pieces' ids ({@link #kept}), K of them
+     * @param v    V, the table's length (above every id)
      * @return float {@code [V]}: the class of each id, in [0, K]
      */
-    static INDArray lookup(INDArray counts, int k) {
-        int[] kept = kept(counts, k);
-        float[] table = new float[(int) counts.length()];
-        Arrays.fill(table, k);
-        for (int r = 0; r < k && kept[r] > 0; r++) {
+    static INDArray lookup(int[] kept, long v) {
+        float[] table = new float[Math.toIntExact(v)];
+        Arrays.fill(table, kept.length);
+        for (int r = 0; r < kept.length; r++) {
             table[kept[r]] = r;
         }
         return Nd4j.createFromArray(table);
     }
 
     /**
-     * @return {@code [K]}: the word-piece id of each class in [0, K), most frequent first; 0 (the pad id, never a
-     *         target) for classes left over when fewer than K pieces occur
+     * @param counts {@code [V]} occurrences of each word-piece id in the training rationales
+     * @param k      classes kept at most
+     * @return the ids of the pieces kept, most frequent first (ties by the smaller id): the first
+     *         {@code min(k, pieces that occur)}; class i is {@code kept[i]}
      */
     static int[] kept(INDArray counts, int k) {
         float[] c = counts.dup().data().asFloat();
         Integer[] order = IntStream.range(0, c.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -c[i]).thenComparingInt(i -> i));
-        int[] ids = new int[k];
-        for (int r = 0; r < Math.min(k, c.length) && c[order[r]] > 0; r++) {
-            ids[r] = order[r];
-        }
-        return ids;
+        return Arrays.stream(order).limit(k).filter(i -> c[i] > 0).mapToInt(Integer::intValue).toArray();
     }
 }

@@ -11,8 +11,8 @@ import org.pf4j.Extension;
  * Findings 2023) with human rationales. Multi-task: the student predicts the label (softmax cross-entropy with the
  * true labels) and, as a second task, generates the row's rationale with a small decoder head over its encoder's
  * token states, teacher-forced ({@link RationaleDecoder}); loss = alpha * label loss + (1 - alpha) * rationale loss
- * (nats per rationale piece); {@code tie: true} shares the student's token embeddings with the head. The head exists only in the training graph and is not exported. alpha 1 builds no
- * head: it is plain training on the labels.
+ * (nats per rationale piece); {@code tie: true} shares the student's token embeddings with the head. The head
+ * exists only in the training graph and is not exported. alpha 1 builds no head: it is plain training on the labels.
  */
 @Extension
 public final class StepByStepLoss implements LossFunction<StepByStepParams> {
@@ -56,8 +56,7 @@ public final class StepByStepLoss implements LossFunction<StepByStepParams> {
         SDVariable rationale = RationaleDecoder.loss(inputs.sd(), RationaleKeys.get(inputs, RationaleKeys.STATES, id()),
                 RationaleKeys.get(inputs, RationaleKeys.WIDTH, id()).getArr().getLong(0),
                 RationaleKeys.get(inputs, RationaleKeys.MASK, id()), RationaleKeys.get(inputs, RationaleKeys.IDS, id()),
-                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p.vocabulary(), p.length(), p.width(),
-                p.tie() ? embeddings(inputs) : null);
+                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p, p.tie() ? embeddings(inputs) : null);
         return labels.mul(p.alpha()).add(rationale.mul(1 - p.alpha()));
     }
 

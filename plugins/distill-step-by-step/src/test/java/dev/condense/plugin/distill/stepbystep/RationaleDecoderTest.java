@@ -20,7 +20,10 @@ class RationaleDecoderTest {
 
     @Test
     void theVocabularyKeepsTheKMostFrequentPieces() {
-        INDArray table = RationaleVocabulary.lookup(Nd4j.createFromArray(new float[] {0, 5, 1, 7, 0, 2}), 2);
+        INDArray counts = Nd4j.createFromArray(new float[] {0, 5, 1, 7, 0, 2});
+        assertArrayEquals(new int[] {3, 1}, RationaleVocabulary.kept(counts, 2));
+        assertArrayEquals(new int[] {3, 1, 5, 2}, RationaleVocabulary.kept(counts, 10), "only pieces that occur");
+        INDArray table = RationaleVocabulary.lookup(RationaleVocabulary.kept(counts, 2), 6);
         assertArrayEquals(new float[] {2, 1, 2, 0, 2, 2}, table.dup().data().asFloat(), 0f);
     }
 
@@ -35,7 +38,7 @@ class RationaleDecoderTest {
         Planted p = planted();
         SameDiff sd = SameDiff.create();
         SDVariable loss = RationaleDecoder.loss(sd, sd.constant("states", p.states), 6, sd.constant("mask", p.mask),
-                sd.constant("ids", p.ids), p.counts, 8, 5, 16);
+                sd.constant("ids", p.ids), p.counts, new StepByStepParams(0.5, 8, 5, 16, false), null);
         double first = loss.eval().getDouble(0);
         assertEquals(Math.log(7), first, 1.0, "a fresh head is near uniform over K + 1 classes (6 pieces occur)");
         List<String> weights = headWeights(sd);
@@ -53,7 +56,7 @@ class RationaleDecoderTest {
         SameDiff sd = SameDiff.create();
         SDVariable table = sd.var("word", Nd4j.randn(DataType.FLOAT, 31, 6).muli(0.1));
         SDVariable loss = RationaleDecoder.loss(sd, sd.constant("states", p.states), 6, sd.constant("mask", p.mask),
-                sd.constant("ids", p.ids), p.counts, 8, 5, 16, table);
+                sd.constant("ids", p.ids), p.counts, new StepByStepParams(0.5, 8, 5, 16, true), table);
         double first = loss.eval().getDouble(0);
         List<String> weights = headWeights(sd);
         weights.add("word");
