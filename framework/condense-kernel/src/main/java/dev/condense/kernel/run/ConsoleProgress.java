@@ -10,6 +10,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Training progress on the console: a progress bar per epoch when stdout is a terminal, otherwise one plain log
  * line per epoch (CI logs and redirected output stay readable). Both end each epoch with its loss and throughput.
+ * The loss shown is the one the engine measures on every batch, the cross-entropy of the logits against the rows'
+ * labels; a stage that trains on another objective (distillation, step-by-step) names it {@code label loss}, so it
+ * is not read as that objective's value.
  * A graph of {@value #LARGE_GRAPH_NODES} nodes or more also gets a line before and after the preparation of its
  * training graph (lowering and gradient function), which precedes the first batch and is long on such graphs.
  */
@@ -19,6 +22,7 @@ public final class ConsoleProgress implements TrainingProgress {
     private final PrintStream out;
     private final boolean terminal;
     private final String label;
+    private final String lossName;
     private ProgressBar bar;
 
     /**
@@ -27,9 +31,18 @@ public final class ConsoleProgress implements TrainingProgress {
      * @param label    what is being trained, e.g. {@code train} or {@code prune 2/3 fine-tune}
      */
     public ConsoleProgress(PrintStream out, boolean terminal, String label) {
+        this(out, terminal, label, "loss");
+    }
+
+    /**
+     * @param lossName what the printed loss is called: {@code loss} when the stage trains on the labels'
+     *                 cross-entropy, {@code label loss} when it trains on another objective
+     */
+    public ConsoleProgress(PrintStream out, boolean terminal, String label, String lossName) {
         this.out = out;
         this.terminal = terminal;
         this.label = label;
+        this.lossName = lossName;
     }
 
     /** True when the JVM's stdout is attached to an interactive terminal. */
@@ -64,7 +77,7 @@ public final class ConsoleProgress implements TrainingProgress {
     public void batchDone(double loss) {
         if (bar != null) {
             bar.step();
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+            bar.setExtraMessage(String.format(Locale.ROOT, "%s %.4f", lossName, loss));
         }
     }
 
@@ -74,6 +87,7 @@ public final class ConsoleProgress implements TrainingProgress {
             bar.close();
             bar = null;
         }
-        out.printf(Locale.ROOT, "  %s epoch %d/%d: loss %.4f, %.0f samples/s%n", label, epoch, epochs, meanLoss, samplesPerSec);
+        out.printf(Locale.ROOT, "  %s epoch %d/%d: %s %.4f, %.0f samples/s%n", label, epoch, epochs, lossName, meanLoss,
+                samplesPerSec);
     }
 }

@@ -106,7 +106,7 @@ public final class RunContext implements StageContext {
             hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK, seed + 7919L * (trainings + 1)));
         }
         trainings++;
-        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label, "label loss");
         hooks.add(0, new MaskProjection(graph.masks()));
         hooks.add(new ProgressHook(progress));
         return Trainer.fit(graph, d.train(), classes(graph, d), spec, seed + 7919L * trainings,
@@ -128,7 +128,7 @@ public final class RunContext implements StageContext {
     public TrainResult distill(ModelGraph graph, DistillStep step, ModelGraph teacher) {
         Dataset d = requireData("distill stages");
         trainings++;
-        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label);
+        ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label, "label loss");
         String live = step.teacherCache().liveReason(step.spec());
         TeacherFeed feed = live != null ? new TeacherFeed(teacher) : TeacherFeed.cached(teacher,
                 workDir.resolve("teacher-cache-" + System.nanoTime() + ".f32"), Math.toIntExact(d.train().size()));

@@ -35,4 +35,16 @@ class ConsoleProgressTest {
         assertEquals("  train epoch 1/1: loss 0.3750, 1000 samples/s" + System.lineSeparator(),
                 run(ConsoleProgress.LARGE_GRAPH_NODES - 1));
     }
+
+    @Test
+    void aStageTrainingAnotherObjectiveNamesItsLineLabelLoss() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "distill",
+                "label loss");
+        p.epochStart(2, 3, 1);
+        p.batchDone(0.5);
+        p.epochEnd(2, 3, 0.5, 250);
+        assertEquals("  distill epoch 2/3: label loss 0.5000, 250 samples/s" + System.lineSeparator(),
+                bytes.toString(StandardCharsets.UTF_8));
+    }
 }

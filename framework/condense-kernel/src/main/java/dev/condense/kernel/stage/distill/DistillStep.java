@@ -127,7 +127,8 @@ public record DistillStep(TrainSpec spec, ModelSpec teacher, Location teacherLoc
     @Override
     public ModelGraph run(ModelGraph graph, StageRun run) {
         run.context().report("teacher", teacher.modelFile().orElseThrow().toString());
-        run.context().report("loss", loss.id());
+        run.context().report("loss", loss.id()
+                + (logitsWeight == 0 ? " (logits weight 0: only the feature terms train)" : ""));
         return Trainings.reported(run.context(), spec, run.context().distill(graph, this, TeacherCheck.load(teacher, graph)));
     }
 
