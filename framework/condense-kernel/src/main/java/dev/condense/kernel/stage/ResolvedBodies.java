@@ -37,7 +37,10 @@ public final class ResolvedBodies {
         return m;
     }
 
-    /** A training as the body of a {@code train} stage (also distill's {@code train} and prune's {@code finetune}). */
+    /**
+     * A training as the body of a {@code train} stage (also distill's {@code train} and prune's {@code finetune}):
+     * every key {@code TrainParser} reads that is not at its default, so the resolved recipe trains the same way.
+     */
     public static Map<String, Object> train(TrainSpec t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs", t.epochs());
@@ -52,6 +55,12 @@ public final class ResolvedBodies {
         }
         if (t.augment().active()) {
             m.put("augment", Map.of("shift", t.augment().shift()));
+        }
+        if (t.norms().clips()) {
+            m.put("clip-norm", t.norms().clipNorm());
+        }
+        if (t.norms().constrains()) {
+            m.put("max-norm", t.norms().maxNorm());
         }
         return m;
     }

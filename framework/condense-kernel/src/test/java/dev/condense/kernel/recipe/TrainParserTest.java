@@ -78,4 +78,18 @@ class TrainParserTest {
         assertEquals(5, e.location().line());
         assertTrue(e.getMessage().contains("clip-norm must be a finite number >= 0"), e.getMessage());
     }
+
+    @Test
+    void theResolvedBodyReadsBackAsTheSameTraining() throws Exception {
+        TrainSpec spec = parse("{epochs: 3, batch: 50, optimizer: {sgd: {lr: 0.03, momentum: 0.9, weight-decay: 5.0e-4}},"
+                + " limit: 7, lr-schedule: {cosine: {min-lr: 1.0e-5, per: step}}, augment: {shift: 2}, clip-norm: 5,"
+                + " max-norm: 3.5}");
+        assertEquals(new NormConstraints(5, 3.5), spec.norms());
+        String again = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(dev.condense.kernel.stage.ResolvedBodies.train(spec));
+        assertEquals(spec, parse(again));
+        TrainSpec plain = parse("{epochs: 2}");
+        assertEquals(plain, parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(dev.condense.kernel.stage.ResolvedBodies.train(plain))));
+    }
 }
