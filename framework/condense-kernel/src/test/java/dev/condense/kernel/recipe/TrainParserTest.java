@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condense.api.train.Augmentation;
 import dev.condense.api.train.LrSchedule;
 import dev.condense.api.train.NormConstraints;
 import dev.condense.api.train.TrainSpec;
+import dev.condense.kernel.stage.ResolvedBodies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -85,11 +87,9 @@ class TrainParserTest {
                 + " limit: 7, lr-schedule: {cosine: {min-lr: 1.0e-5, per: step}}, augment: {shift: 2}, clip-norm: 5,"
                 + " max-norm: 3.5}");
         assertEquals(new NormConstraints(5, 3.5), spec.norms());
-        String again = new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(dev.condense.kernel.stage.ResolvedBodies.train(spec));
-        assertEquals(spec, parse(again));
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(spec, parse(json.writeValueAsString(ResolvedBodies.train(spec))));
         TrainSpec plain = parse("{epochs: 2}");
-        assertEquals(plain, parse(new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(dev.condense.kernel.stage.ResolvedBodies.train(plain))));
+        assertEquals(plain, parse(json.writeValueAsString(ResolvedBodies.train(plain))));
     }
 }
