@@ -32,7 +32,7 @@ final class ModelMutator {
     private static final String[] OPS = {"Relu", "Sigmoid", "Gemm", "Conv", "MatMul", "Add", "MaxPool", "Flatten",
         "BatchNormalization", "Identity", "Softmax", "GlobalAveragePool", "Transpose", "Concat", "HardSigmoid",
         "HardSwish", "Slice", "Squeeze", "Resize", "ConvTranspose", "Cast", "Gather", "Unsqueeze", "ReduceMean", "Erf",
-        "Pow", "Sqrt"};
+        "Pow", "Sqrt", "Exp", "Log", "LogSoftmax", "Sum"};
 
     private final Random rnd;
 

@@ -34,9 +34,11 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * {@code raw_data} or typed fields. {@code Constant} nodes are turned into initializers named after their output.
  * Graph inputs that are also initializers (pre-IR-4 style) are not graph inputs in the IR. Symbolic or unknown
  * dimensions become {@code -1}. Unnamed nodes are named {@code <opType>_<index>}. The IR follows opset 13: a
- * Softmax from an older opset without an {@code axis} gets {@code axis=1}, which is exact for 2-D inputs (older
- * opsets flattened higher-rank inputs to 2-D, which the IR does not reproduce). Other opset differences are
- * normalized by {@link OpsetUpgrade}; HardSwish becomes HardSigmoid and Mul ({@link #hardSwish}); static
+ * Softmax or LogSoftmax from an older opset without an {@code axis} gets {@code axis=1}; older opsets normalized
+ * over all axes from {@code axis} on (the input flattened to 2-D there), which equals opset 13's one axis only when
+ * that is the last axis, so any other is refused with the node named ({@link #checkLegacySoftmax}). Other opset
+ * differences are normalized by {@link OpsetUpgrade}; HardSwish becomes HardSigmoid and Mul ({@link #hardSwish}),
+ * Sum a chain of Adds ({@link #sum}); static
  * Shape/Gather/Unsqueeze/Concat chains and constant Cast/Slice/Squeeze/Concat are evaluated by
  * {@link StaticFolding}, and a shape computation that depends on runtime data is rejected.
  *
@@ -179,11 +181,15 @@ public final class OnnxImporter {
             }
             OnnxModelValidator.checkNode(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs),
                     opset, where);
-            if (opset < 13 && np.getOpType().equals("Softmax")) {
+            if (opset < 13 && (np.getOpType().equals("Softmax") || np.getOpType().equals("LogSoftmax"))) {
                 attrs.putIfAbsent("axis", 1L);
             }
             if (np.getOpType().equals("HardSwish")) {
                 nodes.addAll(hardSwish(name, np.getInput(0), np.getOutput(0)));
+                continue;
+            }
+            if (np.getOpType().equals("Sum")) {
+                nodes.addAll(sum(name, np.getInputList(), np.getOutput(0)));
                 continue;
             }
             nodes.add(new Node(name, np.getOpType(), np.getInputList(), np.getOutputList(), attrs));
@@ -205,8 +211,32 @@ public final class OnnxImporter {
             throw new OnnxFormatException(file + ": inconsistent graph: "
                     + Quote.message(e.getMessage()), e);
         }
-        OnnxModelValidator.checkTypes(g, ShapeInference.infer(g), file.toString());
+        Map<String, long[]> shapes = ShapeInference.infer(g);
+        OnnxModelValidator.checkTypes(g, shapes, file.toString());
+        if (opset < 13) {
+            checkLegacySoftmax(g, shapes, opset, file);
+        }
         return g;
+    }
+
+    /**
+     * Before opset 13, Softmax and LogSoftmax normalized over the axes {@code [axis, rank)} together; the IR's (opset
+     * 13) normalizes over {@code axis} alone. The two agree when {@code axis} is the last axis; otherwise the import
+     * would silently compute another function, so it is refused.
+     */
+    static void checkLegacySoftmax(ModelGraph g, Map<String, long[]> shapes, long opset, Path file) {
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Softmax") || n.opType().equals("LogSoftmax")) {
+                int rank = shapes.get(n.inputs().get(0)).length;
+                long axis = ShapeInference.axis(n.intAttr("axis", 1), rank);
+                if (axis != rank - 1) {
+                    throw new OnnxFormatException(file + ": node '" + Quote.cut(n.name()) + "' (" + n.opType()
+                            + ", opset " + opset + ") normalizes a rank-" + rank + " input over axes " + axis + ".."
+                            + (rank - 1) + " together, as opsets before 13 define it; only the last axis is supported"
+                            + " there (export the model at opset 13 or later)");
+                }
+            }
+        }
     }
 
     /**
@@ -218,6 +248,25 @@ public final class OnnxImporter {
         return List.of(new Node(name + ".hardsigmoid", "HardSigmoid", List.of(x), List.of(gate),
                         Map.of("alpha", 1.0 / 6, "beta", 0.5)),
                 new Node(name, "Mul", List.of(x, gate), List.of(y), Map.of()));
+    }
+
+    /**
+     * Sum (variadic, numpy broadcasting from opset 8) as the IR's Adds, left to right: {@code ((x1 + x2) + x3) ...};
+     * one input is an Identity. The last node keeps the node's name and output.
+     */
+    static List<Node> sum(String name, List<String> inputs, String y) {
+        if (inputs.size() == 1) {
+            return List.of(new Node(name, "Identity", inputs, List.of(y), Map.of()));
+        }
+        List<Node> adds = new ArrayList<>();
+        String acc = inputs.get(0);
+        for (int i = 1; i < inputs.size(); i++) {
+            boolean last = i == inputs.size() - 1;
+            String out = last ? y : y + ".sum" + i;
+            adds.add(new Node(last ? name : name + ".sum" + i, "Add", List.of(acc, inputs.get(i)), List.of(out), Map.of()));
+            acc = out;
+        }
+        return adds;
     }
 
     /**

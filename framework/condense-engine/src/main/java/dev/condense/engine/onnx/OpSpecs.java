@@ -48,6 +48,10 @@ final class OpSpecs {
                 .attr("min", FLOAT, 0, 11).attr("max", FLOAT, 0, 11).check(finite("min", "max")));
         put(new OpSpec("Flatten", 1, 1).attr("axis", INT));
         put(new OpSpec("Softmax", 1, 1).attr("axis", INT));
+        put(new OpSpec("LogSoftmax", 1, 1).attr("axis", INT));
+        put(new OpSpec("Exp", 1, 1));
+        put(new OpSpec("Log", 1, 1));
+        put(new OpSpec("Sum", 1, Integer.MAX_VALUE));
         put(new OpSpec("Conv", 2, 3).attr("auto_pad", STRING).attr("dilations", INTS).attr("group", INT)
                 .attr("kernel_shape", INTS).attr("pads", INTS).attr("strides", INTS).check(OpSpecs::window)
                 .check((n, o) -> {

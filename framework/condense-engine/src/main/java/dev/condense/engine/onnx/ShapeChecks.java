@@ -61,10 +61,8 @@ final class ShapeChecks {
             }
         });
         CHECKS.put("Flatten", (n, in, c) -> axis(n.intAttr("axis", 1), in.get(0).length, true));
-        CHECKS.put("Softmax", (n, in, c) -> {
-            rankAtLeast("input", in.get(0), 1);
-            axis(n.intAttr("axis", -1), in.get(0).length, false);
-        });
+        CHECKS.put("Softmax", ShapeChecks::softmax);
+        CHECKS.put("LogSoftmax", ShapeChecks::softmax);
         CHECKS.put("Reshape", ShapeChecks::reshape);
         CHECKS.put("Transpose", (n, in, c) -> {
             long[] perm = n.intsAttr("perm", null);
@@ -116,6 +114,12 @@ final class ShapeChecks {
 
     static {
         MobileShapeChecks.register(CHECKS);
+    }
+
+    /** Softmax and LogSoftmax: an axis in range of an input of rank >= 1. */
+    private static void softmax(Node n, List<long[]> in, Map<String, INDArray> c) {
+        rankAtLeast("input", in.get(0), 1);
+        axis(n.intAttr("axis", -1), in.get(0).length, false);
     }
 
     private ShapeChecks() {

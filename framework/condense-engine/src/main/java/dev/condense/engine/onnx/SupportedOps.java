@@ -25,15 +25,19 @@ public final class SupportedOps {
             "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Flatten",
             "Identity", "Softmax", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
             "Reshape", "Transpose", "Concat", "Pad", "Dropout", "HardSigmoid", "Slice", "Squeeze", "Resize",
-            "ConvTranspose", "Sign", "Gather", "Unsqueeze", "Cast", "ReduceMean", "Pow", "Sqrt", "Erf")));
+            "ConvTranspose", "Sign", "Gather", "Unsqueeze", "Cast", "ReduceMean", "Pow", "Sqrt", "Erf", "Exp", "Log",
+            "LogSoftmax")));
 
     /** Ops the importer evaluates away when their inputs are static. */
     public static final SortedSet<String> FOLDED = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
             "Constant", "Shape")));
 
-    /** Ops the importer rewrites into {@link #LOWERED} ops: HardSwish(x) becomes {@code x * HardSigmoid(x; 1/6, 1/2)}. */
+    /**
+     * Ops the importer rewrites into {@link #LOWERED} ops: HardSwish(x) becomes {@code x * HardSigmoid(x; 1/6, 1/2)},
+     * Sum(x1, ..., xn) a chain of n - 1 Adds (one input: Identity).
+     */
     public static final SortedSet<String> REWRITTEN = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
-            "HardSwish")));
+            "HardSwish", "Sum")));
 
     /** Op types accepted by {@link OnnxImporter}. */
     public static final SortedSet<String> OPS;

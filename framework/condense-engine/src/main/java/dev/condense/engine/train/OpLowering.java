@@ -38,6 +38,10 @@ final class OpLowering {
             case "Identity" -> identity(name, a.get(0));
             case "Softmax" -> sd.nn.softmax(name, a.get(0), (int) ShapeInference.axis(n.intAttr("axis", -1),
                     c.shape(n.inputs().get(0)).length));
+            case "LogSoftmax" -> logSoftmax(sd, name, a.get(0), (int) ShapeInference.axis(n.intAttr("axis", -1),
+                    c.shape(n.inputs().get(0)).length));
+            case "Exp" -> sd.math.exp(name, a.get(0));
+            case "Log" -> sd.math.log(name, a.get(0));
             case "Conv" -> ConvLowering.conv(c, n, a);
             case "MaxPool", "AveragePool" -> ConvLowering.pool(c, n, a);
             case "ConvTranspose" -> UpsampleLowering.convTranspose(c, n, a);
@@ -52,6 +56,17 @@ final class OpLowering {
             default -> throw new IllegalArgumentException("op " + n.opType() + " (node '" + n.name()
                     + "') cannot be lowered to SameDiff; supported: " + SupportedOps.LOWERED);
         };
+    }
+
+    /**
+     * LogSoftmax over {@code axis} from plain ops, {@code (x - max) - log sum exp(x - max)}, not SameDiff's
+     * {@code LogSoftMax}: in ND4J 1.0.0-M2.1 that op, given a dimension, cannot be cloned when the gradient function
+     * is built ("Error setting property for function ... LogSoftMax", {@code Integer.values()}), so a model with a
+     * LogSoftmax head could run but not train. The max only shifts the rows (its gradient cancels).
+     */
+    static SDVariable logSoftmax(SameDiff sd, String name, SDVariable x, int axis) {
+        SDVariable shifted = x.sub(sd.max(x, true, axis));
+        return shifted.sub(name, sd.math.log(sd.sum(sd.math.exp(shifted), true, axis)));
     }
 
     /**

@@ -174,6 +174,46 @@ class OnnxImporterTest {
         assertImportMatchesOrt(file, g);
     }
 
+    /** An ensemble's variadic Sum (three members, one broadcast row) becomes two Adds and matches ONNX Runtime. */
+    @Test
+    void sumOfThreeInputsBecomesTwoAddsAndMatchesOnnxRuntime() throws Exception {
+        ModelProto.Builder m = threeWide(13);
+        m.getGraphBuilder()
+                .addNode(constant("row", TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(3).addFloatData(0.5f).addFloatData(-1f).addFloatData(2f)))
+                .addNode(NodeProto.newBuilder().setName("sq").setOpType("Mul").addInput("x").addInput("x").addOutput("xx"))
+                .addNode(NodeProto.newBuilder().setName("sum").setOpType("Sum").addInput("x").addInput("xx")
+                        .addInput("row").addOutput("y"));
+        Path file = Files.write(dir.resolve("sum.onnx"), m.build().toByteArray());
+        ModelGraph g = importer.read(file);
+        assertEquals(List.of("Mul", "Add", "Add"), g.nodes().stream().map(Node::opType).toList());
+        assertEquals("y", g.nodes().get(2).output());
+        assertEquals("sum", g.nodes().get(2).name());
+        assertImportMatchesOrt(file, g);
+    }
+
+    /**
+     * Opset 11's Softmax / LogSoftmax over axes 1..2 of a rank-3 input (its default axis 1) is refused, naming the
+     * node; over the last axis it is opset 13's and imports.
+     */
+    @Test
+    void legacySoftmaxIsRefusedUnlessItsAxisIsTheLast() throws Exception {
+        for (String op : new String[] {"Softmax", "LogSoftmax"}) {
+            ModelGraph g = ModelGraph.builder("seq")
+                    .input(new ValueInfo("x", ValueInfo.ElementType.FLOAT, new long[] {-1, 2, 3}))
+                    .node(new Node("sm", op, List.of("x"), List.of("y"), Map.of("axis", 2L)))
+                    .output(new ValueInfo("y", ValueInfo.ElementType.FLOAT, new long[] {-1, 2, 3})).build();
+            ModelProto.Builder m = exporter.toProto(g).toBuilder();
+            m.getOpsetImportBuilder(0).setVersion(11);
+            Path last = Files.write(dir.resolve(op + "-last.onnx"), m.build().toByteArray());
+            assertEquals(op, importer.read(last).nodes().get(0).opType());
+            m.getGraphBuilder().getNodeBuilder(0).clearAttribute();
+            Path file = Files.write(dir.resolve(op + "-default.onnx"), m.build().toByteArray());
+            String msg = assertThrows(OnnxFormatException.class, () -> importer.read(file)).getMessage();
+            assertTrue(msg.contains("node 'sm' (" + op + ", opset 11) normalizes a rank-3 input over axes 1..2"), msg);
+        }
+    }
+
     @Test
     void castSliceSqueezeAndConcatOfConstantsFoldToOneInitializer() throws Exception {
         ModelProto.Builder m = threeWide(13);

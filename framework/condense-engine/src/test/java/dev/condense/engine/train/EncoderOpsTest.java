@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The ops transformer encoders add, on small planted cases: each graph is exported and run in ONNX Runtime, and
+ * The ops transformer encoders add, and the probability ops of classifier heads and ensembles exported by other
+ * frameworks (LogSoftmax, Exp, Log), on small planted cases: each graph is exported and run in ONNX Runtime, and
  * lowered to SameDiff, and both are held to a value computed by hand (or by plain ND4J arithmetic) within 1e-5; the
  * export is imported back to the same node list.
  */
@@ -139,6 +140,28 @@ class EncoderOpsTest {
             }
         }
         check(g, Map.of("x", x), want);
+    }
+
+    /**
+     * A PyTorch classifier's {@code log_softmax} head, then {@code log(exp(.))} of it: both equal
+     * {@code x - log sum exp x} per row, computed by hand.
+     */
+    @Test
+    void logSoftmaxExpAndLogEqualTheHandComputation() throws Exception {
+        ModelGraph g = ModelGraph.builder("logp").input(new ValueInfo("x", F, new long[] {-1, 3}))
+                .node(new Node("ls", "LogSoftmax", List.of("x"), List.of("l"), Map.of("axis", 1L)))
+                .node(new Node("exp", "Exp", List.of("l"), List.of("p"), Map.of()))
+                .node(new Node("log", "Log", List.of("p"), List.of("y"), Map.of()))
+                .output(new ValueInfo("y", F, new long[] {-1, 3})).build();
+        double[][] xs = {{1, 2, 3}, {-4, 0, 0.5}};
+        float[][] want = new float[2][3];
+        for (int i = 0; i < 2; i++) {
+            double lse = Math.log(Math.exp(xs[i][0]) + Math.exp(xs[i][1]) + Math.exp(xs[i][2]));
+            for (int j = 0; j < 3; j++) {
+                want[i][j] = (float) (xs[i][j] - lse);
+            }
+        }
+        check(g, Map.of("x", Nd4j.createFromArray(xs).castTo(DataType.FLOAT)), Nd4j.createFromArray(want));
     }
 
     @Test

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condense.api.data.DataSplit;
 import dev.condense.api.model.ModelGraph;
+import dev.condense.api.model.Node;
 import dev.condense.api.train.OptimizerSpec;
 import dev.condense.api.train.TrainResult;
 import dev.condense.api.train.TrainSpec;
 import dev.condense.engine.zoo.MlpBuilder;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,6 +46,22 @@ class TrainerTest {
         assertTrue(r.finalLoss() > 0 && r.finalLoss() < 0.2, "loss " + r.finalLoss());
         assertEquals(mlp(3).initializers().get("fc1.weight"), before.initializers().get("fc1.weight"),
                 "training must not mutate the input graph");
+    }
+
+    /**
+     * A head that outputs log-probabilities (a LogSoftmax after the logits, as PyTorch's MNIST example writes it)
+     * trains: its gradient function builds and it learns the planted rule.
+     */
+    @Test
+    void aLogSoftmaxHeadTrains() {
+        ModelGraph g = mlp(3);
+        Node last = g.nodes().get(g.nodes().size() - 1);
+        ModelGraph logp = g.toBuilder().replaceNode(last.name(), List.of(
+                new Node(last.name(), last.opType(), last.inputs(), List.of("z"), last.attributes()),
+                new Node("logp", "LogSoftmax", List.of("z"), List.of(last.output()), Map.of("axis", 1L)))).build();
+        TrainResult r = Trainer.fit(logp, planted(1024, 1), 2, SPEC, 5, Trainer.CROSS_ENTROPY, List.of());
+        assertTrue(accuracy(r.graph(), planted(512, 2)) > 0.95, "held-out accuracy");
+        assertEquals("LogSoftmax", r.graph().nodes().get(r.graph().nodes().size() - 1).opType());
     }
 
     @Test
