@@ -6,7 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * How a loss that reads rationales ({@link LossFunction#rationales()}) finds them in {@link LossInputs#features()}.
  * The first five are present together; the first two are the student's own variables (gradients flow through them),
  * the others placeholders or constants for the student. {@link #EMBEDDINGS}, also the student's own variable, is
- * present when the text model has a token-embedding table.
+ * present when the text model has a token-embedding table; {@link #TOKENS} when it has an {@code input_ids} input.
  * <ul>
  *   <li>{@link #STATES}: the text model's last token states {@code [N, L, D]} (the encoder's
  *       {@code last_hidden_state});</li>
@@ -17,7 +17,9 @@ import org.nd4j.autodiff.samediff.SDVariable;
  *       split (V = the largest id + 1; the pad id 0 not counted), for a loss that keeps a reduced vocabulary;</li>
  *   <li>{@link #WIDTH}: {@code [1]}, the width D of the token states;</li>
  *   <li>{@link #EMBEDDINGS}: the text model's token-embedding table {@code [V, D]} (row i embeds word piece i), for a
- *       loss whose head shares the student's embeddings.</li>
+ *       loss whose head shares the student's embeddings;</li>
+ *   <li>{@link #TOKENS}: the pair's word-piece ids {@code [N, L]} as the model reads them (int64, special tokens and
+ *       padding included), for a loss whose head copies pieces of the input (a pointer-generator).</li>
  * </ul>
  */
 public final class RationaleKeys {
@@ -33,6 +35,8 @@ public final class RationaleKeys {
     public static final String COUNTS = "rationale/counts";
     /** The student's token-embedding table {@code [V, D]}, when the model has one. */
     public static final String EMBEDDINGS = "rationale/embeddings";
+    /** The pair's word-piece ids {@code [N, L]}, when the model has an {@code input_ids} input. */
+    public static final String TOKENS = "rationale/tokens";
 
     private RationaleKeys() {
     }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link RationaleKeys}: the student's token states and attention mask (its own variables, named by the caller),
  * each batch's rationale word-piece ids {@code [B, T]} (a placeholder filled from the training split's rationales by
  * the batch's row ids), the word-piece counts over all training rationales {@code [V]} (a constant) and, when the
- * model has one, its token-embedding table ({@link #tokenEmbeddings}).
+ * model has them, its token-embedding table ({@link #tokenEmbeddings}) and its word-piece id input.
  *
  * <p>Rows with K explanations ({@code [N, K, T]}, {@code data.rationales: all}) get one of them at each step, drawn
  * uniformly among the row's non-empty ones from a generator seeded with (seed, epoch, batch), so a run is
@@ -27,6 +27,7 @@ public final class RationaleFeed implements TrainingHook {
     private final int[] choices;
     private final String states;
     private final String mask;
+    private final String tokens;
     private final long seed;
 
     /**
@@ -34,12 +35,14 @@ public final class RationaleFeed implements TrainingHook {
      *                   0 = padding
      * @param states     the student's token-state tensor {@code [N, L, D]}
      * @param mask       the student's float attention-mask tensor {@code [N, L]}
+     * @param tokens     the student's word-piece id tensor {@code [N, L]} ({@link RationaleKeys#TOKENS}), or null
      * @param seed       seed of the per-step draws among a row's K explanations (unused when K = 1)
      */
-    public RationaleFeed(INDArray rationales, String states, String mask, long seed) {
+    public RationaleFeed(INDArray rationales, String states, String mask, String tokens, long seed) {
         Objects.requireNonNull(rationales, "rationales");
         this.states = Objects.requireNonNull(states, "states");
         this.mask = Objects.requireNonNull(mask, "mask");
+        this.tokens = tokens;
         this.seed = seed;
         if (rationales.rank() == 2) {
             this.rationales = rationales;
@@ -66,15 +69,18 @@ public final class RationaleFeed implements TrainingHook {
         }
     }
 
-    /** A feed of one rationale a row ({@code [N, T]}). */
+    /** A feed of one rationale a row ({@code [N, T]}), without the pair's word-piece ids. */
     public RationaleFeed(INDArray rationales, String states, String mask) {
-        this(rationales, states, mask, 0L);
+        this(rationales, states, mask, null, 0L);
     }
 
     @Override
     public void build(GraphBuild build) {
         build.feature(RationaleKeys.STATES, build.tensor(states));
         build.feature(RationaleKeys.MASK, build.tensor(mask));
+        if (tokens != null) {
+            build.feature(RationaleKeys.TOKENS, build.tensor(tokens));
+        }
         SDVariable ids = build.sd().placeHolder(RationaleKeys.IDS, DataType.FLOAT, -1, rationales.size(1));
         build.feature(RationaleKeys.IDS, ids);
         long[] shape = dev.condense.engine.graph.ShapeInference.infer(build.graph()).get(states);

@@ -48,7 +48,7 @@ class RationaleFeedTest {
 
     @Test
     void eachStepDrawsOneOfTheRowsNonEmptyExplanations() {
-        RationaleFeed feed = new RationaleFeed(planted(), "s", "m", 42);
+        RationaleFeed feed = new RationaleFeed(planted(), "s", "m", null, 42);
         int[] seen = new int[3];
         for (int step = 1; step <= 300; step++) {
             INDArray ids = fed(feed, 1 + step / 100, step % 100, new int[] {0, 1, 2});
@@ -62,13 +62,13 @@ class RationaleFeedTest {
         for (int k = 0; k < 3; k++) {
             assertTrue(seen[k] > 70 && seen[k] < 130, "explanation " + k + " fed " + seen[k] + " of 300 times");
         }
-        RationaleFeed again = new RationaleFeed(planted(), "s", "m", 42);
+        RationaleFeed again = new RationaleFeed(planted(), "s", "m", null, 42);
         assertEquals(fed(feed, 2, 7, new int[] {0, 2}), fed(again, 2, 7, new int[] {0, 2}), "same seed, same draws");
     }
 
     @Test
     void refusesRationalesOfAnotherRank() {
-        assertThrows(IllegalArgumentException.class, () -> new RationaleFeed(Nd4j.zeros(2, 2, 2, 2), "s", "m", 1));
+        assertThrows(IllegalArgumentException.class, () -> new RationaleFeed(Nd4j.zeros(2, 2, 2, 2), "s", "m", null, 1));
     }
 
     /**

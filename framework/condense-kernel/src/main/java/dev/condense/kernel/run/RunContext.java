@@ -103,7 +103,8 @@ public final class RunContext implements StageContext {
                             + "' (use model: {encoder: ...})");
                 }
             }
-            hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK, seed + 7919L * (trainings + 1)));
+            hooks.add(new RationaleFeed(d.train().rationales(), STATES, MASK,
+                    graph.producer(TOKENS).isPresent() ? TOKENS : null, seed + 7919L * (trainings + 1)));
         }
         trainings++;
         ConsoleProgress progress = new ConsoleProgress(options.out(), options.terminal(), label, "label loss");
@@ -115,6 +116,8 @@ public final class RunContext implements StageContext {
 
     /** The text model's last token states {@code [N, L, D]}, read by rationale losses. */
     static final String STATES = "last_hidden_state";
+    /** The text model's word-piece ids {@code [N, L]} (int64, unpacked from {@code PackedInputs}' input), read by a copying head. */
+    static final String TOKENS = "input_ids";
     /** The text model's attention mask {@code [N, L]} as float, inside the packed input ({@code PackedInputs}). */
     static final String MASK = dev.condense.engine.nlp.PackedInputs.PACKED + ".1.float";
 

@@ -11,7 +11,8 @@ import org.pf4j.Extension;
  * Findings 2023) with human rationales. Multi-task: the student predicts the label (softmax cross-entropy with the
  * true labels) and, as a second task, generates the row's rationale with a small decoder head over its encoder's
  * token states, teacher-forced ({@link RationaleDecoder}); loss = alpha * label loss + (1 - alpha) * rationale loss
- * (nats per rationale piece); {@code tie: true} shares the student's token embeddings with the head. The head
+ * (nats per rationale piece); {@code tie: true} shares the student's token embeddings with the head, {@code copy: true}
+ * lets it copy pieces of the input pair (a pointer-generator). The head
  * exists only in the training graph and is not exported. alpha 1 builds no head: it is plain training on the labels.
  */
 @Extension
@@ -53,19 +54,26 @@ public final class StepByStepLoss implements LossFunction<StepByStepParams> {
         if (p.alpha() == 1.0) {
             return labels;
         }
-        SDVariable rationale = RationaleDecoder.loss(inputs.sd(), RationaleKeys.get(inputs, RationaleKeys.STATES, id()),
+        RationaleDecoder.Student student = new RationaleDecoder.Student(
+                RationaleKeys.get(inputs, RationaleKeys.STATES, id()),
                 RationaleKeys.get(inputs, RationaleKeys.WIDTH, id()).getArr().getLong(0),
-                RationaleKeys.get(inputs, RationaleKeys.MASK, id()), RationaleKeys.get(inputs, RationaleKeys.IDS, id()),
-                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p, p.tie() ? embeddings(inputs) : null);
+                RationaleKeys.get(inputs, RationaleKeys.MASK, id()),
+                p.tie() ? required(inputs, RationaleKeys.EMBEDDINGS, "tie: true reads the student's token-embedding"
+                        + " table, and this model has none (a Gather on axis 0 of a [V, D] weight feeding the encoder)")
+                        : null,
+                p.copy() ? required(inputs, RationaleKeys.TOKENS, "copy: true reads the pair's word-piece ids, and"
+                        + " this model has no input_ids input") : null);
+        SDVariable rationale = RationaleDecoder.loss(inputs.sd(), student,
+                RationaleKeys.get(inputs, RationaleKeys.IDS, id()),
+                RationaleKeys.get(inputs, RationaleKeys.COUNTS, id()).getArr(), p);
         return labels.mul(p.alpha()).add(rationale.mul(1 - p.alpha()));
     }
 
-    private SDVariable embeddings(LossInputs inputs) {
-        SDVariable e = inputs.features().get(RationaleKeys.EMBEDDINGS);
-        if (e == null) {
-            throw new IllegalArgumentException(id() + " with tie: true reads the student's token-embedding table,"
-                    + " and this model has none (a Gather on axis 0 of a [V, D] weight feeding the encoder)");
+    private SDVariable required(LossInputs inputs, String key, String missing) {
+        SDVariable v = inputs.features().get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(id() + " with " + missing);
         }
-        return e;
+        return v;
     }
 }

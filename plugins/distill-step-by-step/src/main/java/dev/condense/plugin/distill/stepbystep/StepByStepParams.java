@@ -14,8 +14,12 @@ package dev.condense.plugin.distill.stepbystep;
  * @param tie        true: the head reads and predicts pieces through the student's own token embeddings (as T5
  *                   shares them between encoder and decoder), so the rationale task trains them directly; false
  *                   (default): the head has its own one-hot embeddings and output layer
+ * @param copy       true: the head is a pointer-generator (See et al. 2017) that may copy a piece of the input pair
+ *                   by attention over the student's token states instead of generating it; false (default): it only
+ *                   generates
  */
-public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width, Boolean tie) {
+public record StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width, Boolean tie,
+                               Boolean copy) {
 
     public StepByStepParams {
         alpha = alpha == null ? 0.5 : alpha;
@@ -23,6 +27,7 @@ public record StepByStepParams(Double alpha, Integer vocabulary, Integer length,
         length = length == null ? 24 : length;
         width = width == null ? 128 : width;
         tie = tie != null && tie;
+        copy = copy != null && copy;
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], was " + alpha);
         }
@@ -37,8 +42,13 @@ public record StepByStepParams(Double alpha, Integer vocabulary, Integer length,
         }
     }
 
-    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128, untied. */
+    /** The defaults: alpha 0.5, vocabulary 2000, length 24, width 128, untied, no copying. */
     public StepByStepParams() {
-        this(null, null, null, null, null);
+        this(null, null, null, null, null, null);
+    }
+
+    /** Params without copying. */
+    public StepByStepParams(Double alpha, Integer vocabulary, Integer length, Integer width, Boolean tie) {
+        this(alpha, vocabulary, length, width, tie, null);
     }
 }

@@ -62,6 +62,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         return List.of(() -> new StepByStepParams(-0.1, null, null, null, null), () -> new StepByStepParams(1.5, null, null, null, null),
                 () -> new StepByStepParams(Double.NaN, null, null, null, null), () -> new StepByStepParams(null, 0, null, null, null),
                 () -> new StepByStepParams(null, null, 0, null, null), () -> new StepByStepParams(null, null, null, 4, null));
+        // copy has no invalid value: null and false both mean no copying
     }
 
     /** Word and token-type embeddings (width 4) writing last_hidden_state, masked mean pooling, a linear 4 -> 3 head. */
@@ -114,7 +115,7 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
     private static ModelGraph train(ModelGraph g, DataSplit data, StepByStepParams p) {
         return Trainer.fit(g, data, 3, new TrainSpec(3, 16, OptimizerSpec.adam(0.05), 0), 7,
                 in -> new StepByStepLoss().loss(in, p), List.of(new RationaleFeed(data.rationales(), "last_hidden_state",
-                        MASK))).graph();
+                        MASK, "ids", 0L))).graph();
     }
 
     @Test
@@ -166,17 +167,48 @@ class StepByStepLossTest extends LossFunctionContract<StepByStepParams> {
         assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(RationaleDecoder.PREFIX));
     }
 
+    /** Copying from the pair's ids, the head trains the encoder and is not exported. */
     @Test
-    void aTiedHeadSaysWhenTheModelHasNoTokenEmbeddings() {
+    void aCopyingHeadTrainsTheEncoderAndIsNotExported() throws Exception {
+        Nd4j.getRandom().setSeed(11);
+        ModelGraph g = classifier();
+        DataSplit data = rows(48, 5, true);
+        ModelGraph generating = train(g, data, new StepByStepParams(0.5, 8, 3, 16, false, false));
+        ModelGraph copying = train(g, data, new StepByStepParams(0.5, 8, 3, 16, false, true));
+        assertEquals(g.initializers().keySet(), copying.initializers().keySet(), "the head adds no weight to the model");
+        assertFalse(generating.initializers().get("words").equalsWithEps(copying.initializers().get("words"), 1e-6),
+                "copying changes how the rationale loss trains the encoder");
+        Path file = dir.resolve("copying.onnx");
+        new OnnxExporter().write(copying, file);
+        assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(RationaleDecoder.PREFIX));
+    }
+
+    @Test
+    void aCopyingHeadSaysWhenTheModelHasNoWordPieceIds() {
         SameDiff sd = SameDiff.create();
         var logits = sd.var("logits", Nd4j.zeros(DataType.FLOAT, 2, 3));
         var labels = sd.constant("labels", Nd4j.eye(3).getRows(0, 1).castTo(DataType.FLOAT));
-        Map<String, org.nd4j.autodiff.samediff.SDVariable> features = Map.of(
+        var e = assertThrows(IllegalArgumentException.class, () -> new StepByStepLoss().loss(
+                new LossInputs(sd, logits, labels, null, rationaleFeatures(sd)),
+                new StepByStepParams(0.5, 8, 3, 16, false, true)));
+        assertTrue(e.getMessage().contains("input_ids"), e.getMessage());
+    }
+
+    private static Map<String, org.nd4j.autodiff.samediff.SDVariable> rationaleFeatures(SameDiff sd) {
+        return Map.of(
                 dev.condense.api.loss.RationaleKeys.STATES, sd.constant("s", Nd4j.zeros(DataType.FLOAT, 2, 3, 4)),
                 dev.condense.api.loss.RationaleKeys.MASK, sd.constant("m", Nd4j.ones(DataType.FLOAT, 2, 3)),
                 dev.condense.api.loss.RationaleKeys.IDS, sd.constant("i", Nd4j.ones(DataType.FLOAT, 2, 2)),
                 dev.condense.api.loss.RationaleKeys.COUNTS, sd.constant("c", Nd4j.ones(DataType.FLOAT, 3)),
                 dev.condense.api.loss.RationaleKeys.WIDTH, sd.constant("w", Nd4j.createFromArray(new float[] {4})));
+    }
+
+    @Test
+    void aTiedHeadSaysWhenTheModelHasNoTokenEmbeddings() {
+        SameDiff sd = SameDiff.create();
+        var logits = sd.var("logits", Nd4j.zeros(DataType.FLOAT, 2, 3));
+        var labels = sd.constant("labels", Nd4j.eye(3).getRows(0, 1).castTo(DataType.FLOAT));
+        Map<String, org.nd4j.autodiff.samediff.SDVariable> features = rationaleFeatures(sd);
         var e = assertThrows(IllegalArgumentException.class, () -> new StepByStepLoss().loss(
                 new LossInputs(sd, logits, labels, null, features), new StepByStepParams(0.5, 8, 3, 16, true)));
         assertTrue(e.getMessage().contains("token-embedding"), e.getMessage());
