@@ -26,7 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * student): a kept class's input vector is its piece's row of the table (UNK and BOS get learned rows), projected
  * {@code D -> d}; its output logit is the dot product of the decoder state, projected {@code d -> D}, with that row
  * (UNK's logit from a learned {@code d -> 1} map). The rationale loss then trains the student's embeddings of the
- * rationale pieces directly, not only through cross-attention.
+ * rationale pieces directly, not only through cross-attention. (The kept rows are read by {@code sd.gather}, whose
+ * backward in ND4J 1.0.0-M2.1 fails to build; it trains because the engine registers its own gather backward with ND4J
+ * before any loss is built.)
  *
  * <p>Copying ({@code tokens} given), the head is a pointer-generator: each piece is either generated from the
  * vocabulary or copied from the pair by attention over the student's token states ({@link #copying}).

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.condense.engine.train.EmbeddingGather;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -17,6 +19,17 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** The rationale head alone: its reduced vocabulary, its starting loss, and its loss falling on a planted task. */
 class RationaleDecoderTest {
+
+    /**
+     * A run's engine registers its own gather backward ({@link EmbeddingGather}) before any loss is built, and the tied
+     * head's gather of the student's embedding rows trains through it (ND4J 1.0.0-M2.1's own gather backward fails:
+     * "Output array did not match expected shape"). These tests build the head without a run, so they load it too;
+     * without this the tied test passed only when another test class had loaded the engine first.
+     */
+    @BeforeAll
+    static void loadTheEnginesGatherBackward() {
+        new EmbeddingGather();
+    }
 
     @Test
     void theVocabularyKeepsTheKMostFrequentPieces() {
