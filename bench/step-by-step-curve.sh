@@ -7,6 +7,8 @@
 #   CONDENSE=/work/dist-sbs/bin/condense bench/step-by-step-curve.sh "0.25 0.125" "1" [extra --set ...]
 # SUFFIX=-chosen runs the recipes at the settings chosen on validation (minilm-esnli-student-2l-labels-chosen.yaml and
 # -step-by-step-chosen.yaml: 12 epochs; the copying, tied head on all three explanations) into runs/sbs-curve-chosen.
+# ROWS=bench/step-by-step-curve-chosen.tsv adds the earlier sessions' runs at those settings (12.5% and 25%) to the plot:
+#   SUFFIX=-chosen ROWS=bench/step-by-step-curve-chosen.tsv bench/step-by-step-curve.sh "0.5 1" "1"
 set -euo pipefail
 fractions=${1:-"0.125 0.25 0.5 1"}
 seeds=${2:-"1"}
@@ -28,4 +30,4 @@ for seed in $seeds; do
     done
   done
 done
-python3 bench/step-by-step-plot.py "$dir" "runs/step-by-step-curve$suffix.svg"
+python3 bench/step-by-step-plot.py "$dir" "runs/step-by-step-curve$suffix.svg" ${ROWS:-}

@@ -5,7 +5,10 @@ Reads DIR/<method>-f<fraction>-s<seed>/report.json (method labels, step-by-step 
 test rows (the evaluation with test_rows) and on the validation rows, averages over seeds, prints a table and writes
 an SVG: test accuracy (%) against the fraction of training rows (log2 axis), one line per method (a single
 fraction draws one point per method).
-Usage: bench/step-by-step-plot.py runs/sbs-curve runs/step-by-step-curve.svg
+Usage: bench/step-by-step-plot.py runs/sbs-curve runs/step-by-step-curve.svg [ROWS.tsv]
+ROWS.tsv (optional) adds runs measured earlier whose output directories are no longer on this machine, one per line:
+method, fraction, seed, validation %, test %, source (the session and command; docs/benchmarks.md has the run), tab
+separated, '#' starts a comment. A run present in DIR too is an error, so no point is counted twice.
 """
 import json
 import math
@@ -16,6 +19,7 @@ from collections import defaultdict
 
 src, out = sys.argv[1], sys.argv[2]
 acc = defaultdict(list)  # (method, fraction, split) -> [accuracy]
+seen = set()  # (method, fraction, seed)
 for name in sorted(os.listdir(src)):
     m = re.fullmatch(r"(labels|step-by-step|soft-label)-f([0-9.]+)-s(\d+)", name)
     report = os.path.join(src, name, "report.json")
@@ -24,6 +28,18 @@ for name in sorted(os.listdir(src)):
     for e in json.load(open(report))["evaluations"]:
         split = "test" if "test_rows" in e else "validation"
         acc[(m.group(1), float(m.group(2)), split)].append(100 * e["accuracy"])
+    seen.add((m.group(1), float(m.group(2)), int(m.group(3))))
+if len(sys.argv) > 3:
+    for n, line in enumerate(open(sys.argv[3]), 1):
+        if not line.split("#")[0].strip():
+            continue
+        method, f, seed, v, t, _ = line.rstrip("\n").split("\t")
+        key = (method, float(f), int(seed))
+        if key in seen:
+            sys.exit(f"{sys.argv[3]}:{n}: {method} at {f} seed {seed} is also a run in {src}")
+        seen.add(key)
+        acc[(method, float(f), "validation")].append(float(v))
+        acc[(method, float(f), "test")].append(float(t))
 
 fractions = sorted({f for (_, f, _) in acc})
 methods = ["labels", "step-by-step", "soft-label"]

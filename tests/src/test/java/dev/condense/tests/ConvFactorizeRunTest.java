@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The factorize stage on convolutions through the distribution with the decomp-tucker2, decomp-cp and
- * decomp-separable plugins: a PyTorch export with its BatchNormalization nodes ({@code models/bn_cnn.onnx}, Conv with
+ * decomp-separable plugins: a PyTorch export with its BatchNormalization nodes ({@code config/models/bn_cnn.onnx}, Conv with
  * bias -> BN) factorized by Tucker-2 for a MAC budget, fine-tuned and exported, the file running in ONNX Runtime;
  * resnet-20-small's residual stages by Tucker-2 at explicit ranks; LeNet-5's conv2 by CP and vgg-small's convs as
  * separable kernels; and bad input (rank 0, a rank above a kernel's full rank, a selector matching no conv, a

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Deep Compression through the distribution (issue 15) on a model exported by PyTorch ({@code models/bn_cnn.onnx},
+ * Deep Compression through the distribution (issue 15) on a model exported by PyTorch ({@code config/models/bn_cnn.onnx},
  * BatchNormalization kept): prune, cluster with shared-weight fine-tuning, encode into model.cz, evaluate the decoded
  * model; then {@code condense decode} and {@code condense inspect} on the container, and damaged containers refused
  * with exit 2 and nothing written. One run for all tests (it trains).

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Static int8 through the distribution on a PyTorch export that keeps its BatchNormalization nodes
- * ({@code models/bn_cnn.onnx}, made by {@code models/bn_cnn.py}): the quantize stage folds both BNs, calibrates,
+ * ({@code config/models/bn_cnn.onnx}, made by {@code config/models/bn_cnn.py}): the quantize stage folds both BNs, calibrates,
  * and the exported model.onnx runs in ONNX Runtime on integer kernels only, with about the float accuracy.
  */
 class QuantizeRunTest {
-    static final Path FIXTURE = Path.of("src/test/resources/models/bn_cnn.onnx").toAbsolutePath();
+    static final Path FIXTURE = Cli.DIST.resolve("config/models/bn_cnn.onnx").toAbsolutePath();
 
     @TempDir
     Path dir;

@@ -79,8 +79,10 @@ final class RationaleDecoder {
         }
         SDVariable cut = ids.get(SDIndex.all(), SDIndex.interval(0, t));
         SDVariable valid = sd.gt(cut, 0.0).castTo(DataType.FLOAT);
+        // class of each word piece [V + 1, 1]; row V (UNK) is where the copy path puts ids past the vocabulary
         INDArray lookup = RationaleVocabulary.lookup(kept, counts.length());
-        SDVariable table = sd.constant(PREFIX + "vocabulary", lookup.reshape(lookup.length(), 1));
+        SDVariable table = sd.constant(PREFIX + "vocabulary", Nd4j.concat(0, lookup, Nd4j.createFromArray((float) k))
+                .reshape(lookup.length() + 1, 1));
         SDVariable y = sd.gather(table, cut.castTo(DataType.INT32), 0).reshape(-1, t);
         SDVariable bos = cut.get(SDIndex.all(), SDIndex.interval(0, 1)).mul(0.0).add(k + 1.0);
         SDVariable in = t == 1 ? bos : sd.concat(1, bos, y.get(SDIndex.all(), SDIndex.interval(0, t - 1)));
@@ -113,7 +115,7 @@ final class RationaleDecoder {
         if (student.tokens() == null) {
             nll = sd.math.neg(sd.sum(target.mul(sd.nn.logSoftmax(logits)), 1));
         } else {
-            SDVariable mixed = copying(sd, h, memory, keyMask, student.tokens(), lookup, k, width,
+            SDVariable mixed = copying(sd, h, memory, keyMask, student.tokens(), table, k, width,
                     sd.nn.softmax(logits).reshape(-1, t, k + 1));
             nll = sd.math.neg(sd.math.log(sd.sum(target.mul(mixed.reshape(-1, k + 1)), 1).add(1e-9)));
         }
@@ -129,15 +131,14 @@ final class RationaleDecoder {
      * to UNK). Copying is how most of an e-SNLI explanation's words are written (58% of the dev explanations' words
      * occur in the pair), and it trains the student's token states to point at them.
      *
-     * @param lookup     {@code [V]} class of each word piece ({@link RationaleVocabulary#lookup}); ids {@code >= V} are UNK
+     * @param table      {@code [V + 1, 1]} class of each word piece ({@link RationaleVocabulary#lookup}), row V = K
+     *                   (UNK); input ids {@code >= V} are clipped to it
      * @param k          K, the kept pieces; class K is UNK
      * @param vocabulary the head's softmax over its K + 1 classes {@code [N, T, K + 1]}
      */
     private static SDVariable copying(SameDiff sd, SDVariable h, SDVariable memory, SDVariable keyMask,
-                                      SDVariable tokens, INDArray lookup, int k, int width, SDVariable vocabulary) {
-        long v = lookup.length();
-        SDVariable table = sd.constant(PREFIX + "copy.vocabulary", Nd4j.concat(0, lookup,
-                Nd4j.createFromArray((float) k)).reshape(v + 1, 1));
+                                      SDVariable tokens, SDVariable table, int k, int width, SDVariable vocabulary) {
+        long v = table.getShape()[0] - 1;
         SDVariable index = sd.math.clipByValue(tokens.castTo(DataType.FLOAT), 0, v).castTo(DataType.INT32);
         SDVariable classes = sd.oneHot(sd.gather(table, index, 0).reshape(sd.shape(index)).castTo(DataType.INT32),
                 k + 1).castTo(DataType.FLOAT);

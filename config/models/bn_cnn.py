@@ -1,4 +1,5 @@
-"""Generates bn_cnn.onnx: a small CNN exported by PyTorch with its BatchNormalization nodes kept (the fixture of
+"""Generates bn_cnn.onnx: a small CNN exported by PyTorch with its BatchNormalization nodes kept (the model of
+config/recipes/pytorch-bn-cnn-int8.yaml, shipped in the distribution's config/models/, and the fixture of
 tests/QuantizeRunTest: the quantize stage folds them before int8).
 
 Input [N, 1, 28, 28] float32 (MNIST), output logits [N, 10]. Seeded (torch.manual_seed(5)), random weights, BN
