@@ -7,8 +7,8 @@
 #   CONDENSE=/work/dist-sbs/bin/condense bench/step-by-step-curve.sh "0.25 0.125" "1" [extra --set ...]
 # SUFFIX=-chosen runs the recipes at the settings chosen on validation (minilm-esnli-student-2l-labels-chosen.yaml and
 # -step-by-step-chosen.yaml: 12 epochs; the copying, tied head on all three explanations) into runs/sbs-curve-chosen.
-# ROWS=bench/step-by-step-curve-chosen.tsv adds the earlier sessions' runs at those settings (12.5% and 25%) to the plot:
-#   SUFFIX=-chosen ROWS=bench/step-by-step-curve-chosen.tsv bench/step-by-step-curve.sh "0.5 1" "1"
+# ROWS=FILE adds runs measured earlier (bench/step-by-step-plot.py's ROWS format) to the plot; the runs at the chosen
+# settings so far are all in bench/step-by-step-curve-chosen.tsv, which draws docs/step-by-step-curve-chosen.svg alone.
 set -euo pipefail
 fractions=${1:-"0.125 0.25 0.5 1"}
 seeds=${2:-"1"}

@@ -8,7 +8,8 @@ fraction draws one point per method).
 Usage: bench/step-by-step-plot.py runs/sbs-curve runs/step-by-step-curve.svg [ROWS.tsv]
 ROWS.tsv (optional) adds runs measured earlier whose output directories are no longer on this machine, one per line:
 method, fraction, seed, validation %, test %, source (the session and command; docs/benchmarks.md has the run), tab
-separated, '#' starts a comment. A run present in DIR too is an error, so no point is counted twice.
+separated, '#' starts a comment. A run present in DIR too is an error, so no point is counted twice. DIR '-' reads
+ROWS only (bench/step-by-step-curve-chosen.tsv holds every run of the curve at the chosen settings).
 """
 import json
 import math
@@ -20,7 +21,7 @@ from collections import defaultdict
 src, out = sys.argv[1], sys.argv[2]
 acc = defaultdict(list)  # (method, fraction, split) -> [accuracy]
 seen = set()  # (method, fraction, seed)
-for name in sorted(os.listdir(src)):
+for name in sorted(os.listdir(src)) if src != "-" else []:
     m = re.fullmatch(r"(labels|step-by-step|soft-label)-f([0-9.]+)-s(\d+)", name)
     report = os.path.join(src, name, "report.json")
     if not m or not os.path.exists(report):
