@@ -30,4 +30,4 @@ for seed in $seeds; do
     done
   done
 done
-python3 bench/step-by-step-plot.py "$dir" "runs/step-by-step-curve$suffix.svg" ${ROWS:-}
+python3 bench/step-by-step-plot.py "$dir" "runs/step-by-step-curve$suffix.svg" ${ROWS:+"$ROWS"}

@@ -39,7 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         Kernel k = kernel.kernel();
         if (recipes.size() == 1) {
             print(k, recipes.get(0));
